@@ -1,0 +1,1 @@
+"""roadlog write side: settings, the composition root, the domain and its commands."""

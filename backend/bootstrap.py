@@ -1,0 +1,127 @@
+"""The composition root: builds the real dependencies from settings and hands them over.
+
+Nothing here is module-level: every pool, application and task is created inside
+``bootstrap()`` and closed when it exits. Tests build the same graph on their own database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import asyncpg
+
+from backend import locks
+from backend.application import Roadlog
+from backend.database import DatabaseTarget
+from backend.eventstore import open_event_store
+from backend.migrations import CORE, migrate
+from backend.settings import Settings
+from backend.startup import StartupError
+from backend.tokens import Tokens
+from projections.catalog import READ_MODELS
+from projections.read_model import ReadModel
+
+
+@dataclass
+class Services:
+    """Everything a running roadlog process uses, built once per process."""
+
+    settings: Settings
+    target: DatabaseTarget
+    app: Roadlog
+    pool: asyncpg.Pool
+    tokens: Tokens
+    read_models: Sequence[ReadModel]
+
+
+def describe(target: DatabaseTarget) -> str:
+    """A target for messages: never its password."""
+    where = target.host if target.host.startswith("/") else f"{target.host}:{target.port}"
+    return f"database {target.dbname!r} at {where}"
+
+
+async def connect(target: DatabaseTarget) -> asyncpg.Connection:
+    """One connection, or a one-line StartupError saying why not."""
+    try:
+        return await asyncpg.connect(**target.asyncpg_kwargs(), timeout=10)
+    except (OSError, TimeoutError, asyncpg.PostgresError) as error:
+        raise StartupError(f"cannot connect to {describe(target)}: {error}") from None
+
+
+async def prepare_database(target: DatabaseTarget, read_models: Sequence[ReadModel]) -> list[str]:
+    """Create the event store tables and apply pending migrations, one process at a time."""
+    conn = await connect(target)
+    try:
+        await conn.execute("SELECT pg_advisory_lock($1)", locks.MIGRATIONS)
+        try:
+            app = await asyncio.to_thread(open_event_store, target, pool_size=1, create_tables=True)
+            app.close()
+            return await migrate(conn, [CORE, *(model.migrations for model in read_models)])
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock($1)", locks.MIGRATIONS)
+    finally:
+        await conn.close()
+
+
+async def create_pool(target: DatabaseTarget, *, min_size: int, max_size: int) -> asyncpg.Pool:
+    """An asyncpg pool (read models, tokens, the projector), or a one-line StartupError."""
+    try:
+        pool = await asyncpg.create_pool(
+            **target.asyncpg_kwargs(),
+            min_size=min_size,
+            max_size=max_size,
+            timeout=10,
+        )
+    except (OSError, TimeoutError, asyncpg.PostgresError) as error:
+        raise StartupError(f"cannot connect to {describe(target)}: {error}") from None
+    assert pool is not None
+    return pool
+
+
+@asynccontextmanager
+async def prepared_pool(
+    target: DatabaseTarget, read_models: Sequence[ReadModel] = READ_MODELS
+) -> AsyncIterator[asyncpg.Pool]:
+    """A small pool on a migrated database, for one-shot commands (tokens, first start)."""
+    await prepare_database(target, read_models)
+    pool = await create_pool(target, min_size=1, max_size=2)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
+@asynccontextmanager
+async def bootstrap(
+    settings: Settings,
+    target: DatabaseTarget,
+    read_models: Sequence[ReadModel] = READ_MODELS,
+) -> AsyncIterator[Services]:
+    """Prepare the database, then build and hand over the process's services."""
+    await prepare_database(target, read_models)
+    pool = await create_pool(
+        target, min_size=settings.pool_min_size, max_size=settings.pool_max_size
+    )
+    try:
+        app = await asyncio.to_thread(
+            open_event_store,
+            target,
+            pool_size=settings.eventstore_pool_size,
+            create_tables=False,
+        )
+        try:
+            yield Services(
+                settings=settings,
+                target=target,
+                app=app,
+                pool=pool,
+                tokens=Tokens(pool),
+                read_models=read_models,
+            )
+        finally:
+            app.close()
+    finally:
+        await pool.close()

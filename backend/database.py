@@ -1,0 +1,95 @@
+"""Where the database is: one parsed target, used by the event store and the read models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypedDict
+from urllib.parse import quote
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
+from backend.startup import StartupError
+
+URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+class AsyncpgParams(TypedDict):
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    """Connection parameters of one PostgreSQL database, whatever the URL looked like."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    dbname: str
+
+    @classmethod
+    def from_url(cls, url: str) -> DatabaseTarget:
+        """Parse a ``postgresql://`` URL, socket directories (``?host=/path``) included."""
+        if not url.startswith(URL_SCHEMES):
+            raise StartupError(f"DATABASE_URL must start with postgresql://, got {url!r}")
+        try:
+            params = conninfo_to_dict(url)
+        except psycopg.ProgrammingError as error:
+            detail = str(error).strip()
+            raise StartupError(f"DATABASE_URL {url!r} is malformed: {detail}") from None
+        port = str(params.get("port") or "5432")
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise StartupError(f"DATABASE_URL {url!r} has an invalid port {port!r}")
+        dbname = str(params.get("dbname") or params.get("user") or "postgres")
+        return cls(
+            host=str(params.get("host") or "localhost"),
+            port=int(port),
+            user=str(params.get("user") or "postgres"),
+            password=str(params.get("password") or ""),
+            dbname=dbname,
+        )
+
+    def with_dbname(self, dbname: str) -> DatabaseTarget:
+        """The same server, another database."""
+        return DatabaseTarget(self.host, self.port, self.user, self.password, dbname)
+
+    @property
+    def url(self) -> str:
+        """This target as a URL that every driver here understands."""
+        auth = quote(self.user, safe="")
+        if self.password:
+            auth += ":" + quote(self.password, safe="")
+        if self.host.startswith("/"):
+            return f"postgresql://{auth}@/{self.dbname}?host={quote(self.host)}&port={self.port}"
+        return f"postgresql://{auth}@{self.host}:{self.port}/{self.dbname}"
+
+    def asyncpg_kwargs(self) -> AsyncpgParams:
+        """Keyword arguments for ``asyncpg.connect`` and ``asyncpg.create_pool``."""
+        return AsyncpgParams(
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password,
+            database=self.dbname,
+        )
+
+    def eventsourcing_env(self, pool_size: int) -> dict[str, str]:
+        """Environment for the eventsourcing PostgreSQL recorder (psycopg)."""
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": self.dbname,
+            "POSTGRES_HOST": self.host,
+            "POSTGRES_PORT": str(self.port),
+            "POSTGRES_USER": self.user,
+            "POSTGRES_PASSWORD": self.password,
+            "POSTGRES_POOL_SIZE": str(pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(pool_size),
+            "POSTGRES_CONNECT_TIMEOUT": "10",
+            "POSTGRES_PRE_PING": "y",
+            "POSTGRES_LOCK_TIMEOUT": "10",
+        }

@@ -1,0 +1,1 @@
+"""Aggregates, their events and their errors: one module per aggregate."""

@@ -1,0 +1,129 @@
+"""Versioned SQL migrations, applied at start under an advisory lock.
+
+Each component (``core`` here, one per read model in ``projections``) owns a directory of
+``NNNN_name.sql`` files and one PostgreSQL schema. A file is applied once, in its own
+transaction, with ``search_path`` set to the schema it is applied into, so the same files
+can also build a fresh copy of a read model in another schema (``roadlog rebuild``). A file
+that was edited after it was applied stops the start: its checksum no longer matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+import asyncpg
+
+from backend import locks
+from backend.startup import StartupError
+
+FILE_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+CREATE_LEDGER = """
+    CREATE SCHEMA IF NOT EXISTS roadlog;
+    CREATE TABLE IF NOT EXISTS roadlog.schema_migrations (
+        component   text NOT NULL,
+        version     integer NOT NULL,
+        name        text NOT NULL,
+        sha256      text NOT NULL,
+        applied_at  timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (component, version)
+    )
+"""
+
+SELECT_APPLIED = """
+    SELECT version, name, sha256 FROM roadlog.schema_migrations WHERE component = $1
+"""
+
+RECORD_APPLIED = """
+    INSERT INTO roadlog.schema_migrations (component, version, name, sha256)
+    VALUES ($1, $2, $3, $4)
+"""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.sql.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class MigrationSet:
+    """The migrations of one component, applied into the schema of the same name."""
+
+    component: str
+    directory: Traversable
+
+    @property
+    def schema(self) -> str:
+        return self.component
+
+    def migrations(self) -> list[Migration]:
+        found = []
+        for entry in self.directory.iterdir():
+            match = FILE_NAME.match(entry.name)
+            if match:
+                found.append(Migration(int(match.group(1)), entry.name, entry.read_text()))
+        found.sort(key=lambda migration: migration.version)
+        versions = [migration.version for migration in found]
+        assert len(set(versions)) == len(versions), f"duplicate versions in {self.component}"
+        return found
+
+
+CORE = MigrationSet("roadlog", files("backend.migrations"))
+
+
+async def migrate(conn: asyncpg.Connection, sets: list[MigrationSet]) -> list[str]:
+    """Apply every pending migration of ``sets`` in order; return the names applied."""
+    await conn.execute("SELECT pg_advisory_lock($1)", locks.MIGRATIONS)
+    try:
+        await conn.execute(CREATE_LEDGER)
+        applied: list[str] = []
+        for migration_set in sets:
+            applied += await _migrate_one(conn, migration_set)
+        return applied
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", locks.MIGRATIONS)
+
+
+async def _migrate_one(conn: asyncpg.Connection, migration_set: MigrationSet) -> list[str]:
+    done = {
+        row["version"]: row for row in await conn.fetch(SELECT_APPLIED, migration_set.component)
+    }
+    applied = []
+    for migration in migration_set.migrations():
+        previous = done.get(migration.version)
+        if previous is not None:
+            if previous["sha256"] != migration.sha256:
+                raise StartupError(
+                    f"migration {migration_set.component}/{migration.name} changed after it was"
+                    " applied; add a new migration instead of editing an applied one"
+                )
+            continue
+        async with conn.transaction():
+            await apply_into(conn, migration_set.schema, migration)
+            await conn.execute(
+                RECORD_APPLIED,
+                migration_set.component,
+                migration.version,
+                migration.name,
+                migration.sha256,
+            )
+        applied.append(f"{migration_set.component}/{migration.name}")
+    return applied
+
+
+async def apply_into(conn: asyncpg.Connection, schema: str, migration: Migration) -> None:
+    """Run one migration with ``schema`` first on the search path (inside a transaction)."""
+    quoted = '"' + schema.replace('"', '""') + '"'
+    await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quoted}")
+    await conn.execute(f"SET LOCAL search_path TO {quoted}, public")
+    await conn.execute(migration.sql)

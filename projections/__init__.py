@@ -1,0 +1,1 @@
+"""roadlog read side: the projector and one module per read model."""

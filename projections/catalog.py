@@ -1,0 +1,16 @@
+"""Every read model the projector maintains, in the order their statements are applied."""
+
+from __future__ import annotations
+
+from projections.read_model import ReadModel
+
+READ_MODELS: list[ReadModel] = []
+
+
+def read_model(name: str) -> ReadModel:
+    """The read model called ``name``, or KeyError listing the known names."""
+    for model in READ_MODELS:
+        if model.name == name:
+            return model
+    known = ", ".join(model.name for model in READ_MODELS)
+    raise KeyError(f"no read model {name!r}; known: {known}")

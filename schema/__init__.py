@@ -1,0 +1,1 @@
+"""roadlog GraphQL API: strawberry types, queries, mutations and subscriptions on starlette."""

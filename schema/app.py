@@ -1,0 +1,67 @@
+"""The ASGI application: routes, middleware and the lifespan that owns the services."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import TypedDict
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from backend.bootstrap import Services, bootstrap
+from backend.database import DatabaseTarget
+from backend.settings import Settings
+from schema.auth import RequireBearerToken
+from schema.health import healthz, readyz
+from schema.root import build_schema
+from schema.view import RoadlogGraphQL
+
+
+class State(TypedDict):
+    services: Services
+
+
+def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
+    """roadlog over HTTP: ``/graphql`` (POST and WebSocket), ``/healthz``, ``/readyz``."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[State]:
+        async with bootstrap(settings, target) as services:
+            yield {"services": services}
+
+    graphql = RoadlogGraphQL(
+        build_schema(settings),
+        graphql_ide=None,
+        allow_queries_via_get=False,
+        keep_alive=True,
+        keep_alive_interval=15,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        connection_init_wait_timeout=timedelta(seconds=10),
+        allowed_origins=settings.cors_origins,
+    )
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/graphql", RequireBearerToken(graphql), methods=["GET", "POST", "OPTIONS"]),
+            WebSocketRoute("/graphql", graphql),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def server_config(app: ASGIApp) -> uvicorn.Config:
+    """How uvicorn serves roadlog: our logging, the sans-I/O WebSocket implementation."""
+    return uvicorn.Config(
+        app,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        ws="websockets-sansio",
+        timeout_graceful_shutdown=10,
+    )

