@@ -9,6 +9,8 @@ from typing import TypedDict
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -18,8 +20,18 @@ from backend.database import DatabaseTarget
 from backend.settings import Settings
 from schema.auth import RequireBearerToken
 from schema.health import healthz, readyz
+from schema.metrics import Metrics
+from schema.middleware import BodySizeLimit, RequestLog
 from schema.root import build_schema
 from schema.view import RoadlogGraphQL
+
+CORS_HEADERS = [
+    "authorization",
+    "content-type",
+    "roadlog-consistent-with",
+    "roadlog-workspace",
+    "x-request-id",
+]
 
 
 class State(TypedDict):
@@ -44,12 +56,26 @@ def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
         connection_init_wait_timeout=timedelta(seconds=10),
         allowed_origins=settings.cors_origins,
     )
+    metrics = Metrics()
     return Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics.endpoint, methods=["GET"]),
             Route("/graphql", RequireBearerToken(graphql), methods=["GET", "POST", "OPTIONS"]),
             WebSocketRoute("/graphql", graphql),
+        ],
+        middleware=[
+            Middleware(RequestLog, observe=metrics.observe),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["POST", "OPTIONS"],
+                allow_headers=CORS_HEADERS,
+                expose_headers=["x-request-id"],
+                max_age=600,
+            ),
+            Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
         ],
         lifespan=lifespan,
     )

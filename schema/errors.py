@@ -2,20 +2,86 @@
 
 Expected failures of mutations are ``userErrors`` in the payload; top-level errors are
 only for authentication, authorization, limits, parse and validation problems, and for
-unexpected failures (masked).
+unexpected failures, which are masked: the client gets ``INTERNAL_SERVER_ERROR`` and a
+request id, the server log gets the traceback next to the same id.
 """
 
 from __future__ import annotations
 
-from graphql import GraphQLError
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.extensions import SchemaExtension
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 BAD_USER_INPUT = "BAD_USER_INPUT"
+LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
 CONSISTENCY_TIMEOUT = "CONSISTENCY_TIMEOUT"
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+# What the library's limiters say (strawberry's depth and alias limiters, graphql-core's
+# token limit); their errors carry no code of their own.
+LIMIT_MESSAGES = ("exceeds maximum operation depth", "aliases found. Allowed", "tokens.")
+
+log = logging.getLogger("roadlog.graphql")
 
 
 def coded_error(code: str, message: str) -> GraphQLError:
     """A GraphQL error carrying ``extensions.code``."""
     return GraphQLError(message, extensions={"code": code})
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """An exception that escaped a resolver, as opposed to an error raised on purpose."""
+    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+
+
+def code_for(error: GraphQLError) -> str:
+    """The code of an error that was raised without one."""
+    if any(fragment in error.message for fragment in LIMIT_MESSAGES):
+        return LIMIT_EXCEEDED
+    if isinstance(error, GraphQLSyntaxError):
+        return PARSE_FAILED
+    return VALIDATION_FAILED
+
+
+class CodedErrors(SchemaExtension):
+    """Give every top-level error a code, and mask unexpected ones with the request id."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        request_id = getattr(self.execution_context.context, "request_id", None)
+        result.errors = [self._coded(error, request_id) for error in result.errors]
+
+    @staticmethod
+    def _coded(error: GraphQLError, request_id: str | None) -> GraphQLError:
+        if is_unexpected(error):
+            log.error(
+                "unexpected error in %s",
+                ".".join(str(part) for part in error.path or ()) or "operation",
+                exc_info=error.original_error,
+                extra={"request_id": request_id},
+            )
+            return GraphQLError(
+                f"Internal server error; quote request id {request_id} when reporting it.",
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": INTERNAL_SERVER_ERROR, "requestId": request_id},
+            )
+        if error.extensions and "code" in error.extensions:
+            return error
+        return GraphQLError(
+            error.message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={**(error.extensions or {}), "code": code_for(error)},
+        )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from starlette.requests import Request
@@ -15,16 +14,13 @@ from strawberry.types.unset import UnsetType
 from backend.bootstrap import Services
 from schema.auth import PRINCIPAL_KEY, WORKSPACE_HEADER, AuthenticationFailed, authenticate
 from schema.context import Context
-
-REQUEST_ID_HEADER = "x-request-id"
+from schema.middleware import REQUEST_ID_KEY, request_id_from
 
 
 def request_id_of(request: Request | WebSocket) -> str:
-    """The caller's request id if it sent a sane one, else a new one."""
-    given = request.headers.get(REQUEST_ID_HEADER, "")
-    if given and len(given) <= 64 and given.isprintable():
-        return given
-    return uuid.uuid4().hex
+    """The id the request log middleware gave this request."""
+    given = request.scope.get(REQUEST_ID_KEY)
+    return given if isinstance(given, str) else request_id_from(request.headers)
 
 
 class RoadlogGraphQL(GraphQL[Context, None]):

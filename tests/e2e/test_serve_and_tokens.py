@@ -42,8 +42,9 @@ def test_first_start_prints_an_admin_token_once_and_keeps_it_owner_only(tmp_path
 def test_tokens_are_managed_while_serve_runs_and_survive_a_restart(tmp_path: Path) -> None:
     data_dir = str(tmp_path / "data")
     with serving("--data-dir", data_dir) as served:
-        created = roadlog("token", "create", "--role", "viewer", "--name", "alice",
-                          "--data-dir", data_dir)
+        created = roadlog(
+            "token", "create", "--role", "viewer", "--name", "alice", "--data-dir", data_dir
+        )
         assert created.returncode == 0, created.stderr
         secret = created.stdout.strip()
         assert secret.startswith("rl_") and "\n" not in secret
@@ -55,8 +56,9 @@ def test_tokens_are_managed_while_serve_runs_and_survive_a_restart(tmp_path: Pat
         assert "alice" in listed.stdout and secret not in listed.stdout
         token_id = next(line.split()[0] for line in listed.stdout.splitlines() if "alice" in line)
 
-        other = roadlog("token", "create", "--role", "editor", "--workspace", "globex",
-                        "--data-dir", data_dir)
+        other = roadlog(
+            "token", "create", "--role", "editor", "--workspace", "globex", "--data-dir", data_dir
+        )
         other_viewer = ask_viewer(served.url, other.stdout.strip()).json()["data"]["viewer"]
         assert other_viewer["workspace"]["name"] == "globex"
         served.stop()
@@ -96,8 +98,11 @@ def test_database_url_mode_uses_that_server_and_starts_nothing(
         (["serve"], {"DATABASE_URL": "mysql://nope"}, "DATABASE_URL must start with"),
         (["serve"], {"DATABASE_URL": "postgresql://u@h:99999/x"}, "invalid port"),
         (["token", "create", "--role", "owner"], {}, "'owner' is not one of"),
-        (["token", "revoke", "not-an-id"], {"DATABASE_URL": "postgresql://u@h:99999/x"},
-         "invalid port"),
+        (
+            ["token", "revoke", "not-an-id"],
+            {"DATABASE_URL": "postgresql://u@h:99999/x"},
+            "invalid port",
+        ),
     ],
 )
 def test_bad_input_ends_in_one_line_and_a_non_zero_exit(
@@ -121,9 +126,14 @@ def test_a_port_in_use_ends_in_one_line(tmp_path: Path) -> None:
 
 
 def test_every_command_has_help() -> None:
-    for command in (["--help"], ["serve", "--help"], ["token", "--help"],
-                    ["token", "create", "--help"], ["token", "list", "--help"],
-                    ["token", "revoke", "--help"]):
+    for command in (
+        ["--help"],
+        ["serve", "--help"],
+        ["token", "--help"],
+        ["token", "create", "--help"],
+        ["token", "list", "--help"],
+        ["token", "revoke", "--help"],
+    ):
         result = roadlog(*command, timeout=30)
         assert result.returncode == 0, result.stderr
         assert "Usage:" in result.stdout

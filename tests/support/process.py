@@ -41,7 +41,7 @@ def roadlog(
     *args: str, env: Mapping[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     """Run one roadlog command to completion."""
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [ROADLOG, *args],
         env=environment(env),
         capture_output=True,
@@ -86,7 +86,7 @@ def wait_ready(served: Served, timeout: float = READY_SECONDS) -> None:
 def serving(*args: str, env: Mapping[str, str] | None = None) -> Iterator[Served]:
     """``roadlog serve`` on a free port until the block ends; ready when yielded."""
     port = free_port()
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [ROADLOG, "serve", "--port", str(port), *args],
         env=environment(env),
         stdout=subprocess.PIPE,
