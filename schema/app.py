@@ -19,6 +19,7 @@ from backend.bootstrap import Services, bootstrap
 from backend.database import DatabaseTarget
 from backend.settings import Settings
 from schema.auth import RequireBearerToken
+from schema.graphiql import graphiql_routes
 from schema.health import healthz, readyz
 from schema.metrics import Metrics
 from schema.middleware import BodySizeLimit, RequestLog
@@ -64,6 +65,7 @@ def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
             Route("/metrics", metrics.endpoint, methods=["GET"]),
             Route("/graphql", RequireBearerToken(graphql), methods=["GET", "POST", "OPTIONS"]),
             WebSocketRoute("/graphql", graphql),
+            *(graphiql_routes() if settings.dev else []),
         ],
         middleware=[
             Middleware(RequestLog, observe=metrics.observe),

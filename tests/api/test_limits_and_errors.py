@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import httpx
 import pytest
 import strawberry
 
+from backend.database import DatabaseTarget
+from backend.settings import Settings
+from schema.app import create_app
 from schema.errors import CodedErrors
 from schema.root import RoadlogSchema
 from tests.support.graphql import GraphQLClient
+from tests.support.live import running
 
 
 async def errors_of(client: GraphQLClient, query: str) -> list[dict[str, object]]:
@@ -104,5 +109,19 @@ def test_an_unexpected_exception_is_masked_and_logged_with_the_request_id(
 
 async def test_graphiql_is_not_served_outside_development(live_server: str) -> None:
     async with httpx.AsyncClient(base_url=live_server) as http:
-        response = await http.get("/graphql", headers={"accept": "text/html"})
-    assert response.status_code in (401, 404, 405)
+        assert (await http.get("/graphiql")).status_code == 404
+        assert (await http.get("/graphiql/static/graphiql.min.js")).status_code == 404
+
+
+async def test_graphiql_in_development_loads_nothing_from_other_hosts(
+    settings: Settings, database: DatabaseTarget
+) -> None:
+    dev = settings.model_copy(update={"dev": True})
+    async with running(create_app(dev, database)) as url, httpx.AsyncClient(base_url=url) as http:
+        page = await http.get("/graphiql")
+        assert page.status_code == 200
+        sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        assert sources
+        for source in sources:
+            assert source.startswith("/graphiql/static/"), source
+            assert (await http.get(source)).status_code == 200
