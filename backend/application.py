@@ -1,56 +1,47 @@
-"""The roadlog Application: its methods are the commands users run (load, decide, save)."""
+"""The roadlog Application: its methods are the commands users run (load, decide, save).
+
+The commands live in ``backend/commands/``, one mixin per feature; this module composes
+them into ``Roadlog`` and configures how events and snapshots are stored.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from typing import ClassVar
-from uuid import UUID
+from typing import Any, ClassVar
 
-from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import JSONTranscoder
 
+from backend.commands.core import Caller, DateAsISO, Recorded, register_entities
+from backend.commands.cycles import CycleCommands
+from backend.commands.decisions import DecisionCommands
+from backend.commands.deliverables import DeliverableCommands
+from backend.commands.initiatives import InitiativeCommands
+from backend.commands.objectives import ObjectiveCommands
+from backend.commands.roadmaps import RoadmapCommands
+from backend.domain.deliverable import Deliverable, Estimate
+from backend.domain.initiative import Alignment
+from backend.domain.objective import CheckIn, KeyResult
+from backend.domain.roadmap import Cycle, Roadmap
 
-class DateAsISO(Transcoding):
-    """Calendar dates in event payloads, as ISO 8601 strings."""
-
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
+__all__ = ["Caller", "DateAsISO", "Recorded", "Roadlog"]
 
 
-@dataclass(frozen=True)
-class Caller:
-    """Who runs a command: the token's workspace, its name as the actor, and its rights."""
-
-    workspace_id: UUID
-    actor: str
-    may_backfill: bool = False
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """What a command returns: the id of what it changed and the log position it reached.
-
-    ``position`` is the notification id of the last event recorded, or None when the
-    command recorded nothing (e.g. moving an initiative to where it already is).
-    """
-
-    id: UUID
-    position: int | None
-
-
-class Roadlog(Application[UUID]):
+class Roadlog(
+    RoadmapCommands,
+    CycleCommands,
+    InitiativeCommands,
+    DeliverableCommands,
+    ObjectiveCommands,
+    DecisionCommands,
+):
     """Every roadmap change, priority move and decision, recorded as immutable events."""
 
     name = "Roadlog"
     env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
+    # A roadmap's priority history grows with every move; snapshots keep loading it fast.
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Roadmap: 100}
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+        # Entities kept in aggregate state, so that any aggregate can be snapshotted.
+        register_entities(transcoder, Cycle, Deliverable, Estimate, Alignment, KeyResult, CheckIn)

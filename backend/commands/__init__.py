@@ -1,0 +1,1 @@
+"""The commands of the Roadlog application, one mixin per feature, composed in application."""

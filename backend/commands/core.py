@@ -1,0 +1,226 @@
+"""What every command shares: who calls, what it returns, loading, recording, retrying.
+
+A command loads what it needs, decides (raising a ``DomainError`` before any event
+exists), then records all of its events in ONE ``save``, so they commit together or not
+at all. ``@retried`` runs it again on fresh state when another writer saved first.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import ParamSpec, TypeVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import BaseAggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.popo import POPOApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import get_topic
+from psycopg.sql import SQL, Identifier
+
+from backend.domain.base import Meta, RoadlogAggregate, require_backfill_allowed
+from backend.domain.decision import Decision
+from backend.domain.errors import AlreadyExists, Conflict, Contention, NotFound
+from backend.domain.receipt import CommandReceipt, check_idempotency_key, receipt_id
+
+MAX_ATTEMPTS = 25
+"""How often a command runs before giving up on a contended aggregate (Contention)."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+A = TypeVar("A", bound=RoadlogAggregate)
+
+
+class DateAsISO(Transcoding):
+    """Calendar dates in event payloads, as ISO 8601 strings."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class EntityTranscoding(Transcoding):
+    """An entity dataclass inside an aggregate's state (for snapshots), field by field."""
+
+    def __init__(self, entity: type) -> None:
+        self.type = entity
+        self.name = f"roadlog_{entity.__name__}"
+
+    def encode(self, obj: object) -> dict[str, object]:
+        return dict(vars(obj))
+
+    def decode(self, data: dict[str, object]) -> object:
+        return self.type(**data)
+
+
+def register_entities(transcoder: JSONTranscoder, *entities: type) -> None:
+    """Register a transcoding for each entity dataclass kept in aggregate state."""
+    for entity in entities:
+        transcoder.register(EntityTranscoding(entity))
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who runs a command: the token's workspace, its name as the actor, and its rights."""
+
+    workspace_id: UUID
+    actor: str
+    may_backfill: bool = False
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a command returns: the id of what it changed and the log position it reached.
+
+    ``position`` is the notification id of the last event recorded, or None when the
+    command recorded nothing (e.g. moving an initiative to where it already is).
+    """
+
+    id: UUID
+    position: int | None
+
+
+def retried(command: Callable[P, R]) -> Callable[P, R]:
+    """Run a command again, on fresh state, when another writer saved the same version first.
+
+    The loser of such a race recorded nothing (IntegrityError on save). Running it again
+    reloads the aggregates: a command without an expected version then applies on top of
+    the winner's change; one with an expected version now finds it stale (Conflict).
+    Bounded: after MAX_ATTEMPTS the caller gets Contention.
+    """
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                return command(*args, **kwargs)
+            except IntegrityError:
+                # Jittered backoff, so that racing writers stop colliding in lockstep.
+                ceiling = min(0.05, 0.001 * 2**attempt)
+                time.sleep(random.uniform(0, ceiling))  # noqa: S311 (not cryptographic)
+        raise Contention(MAX_ATTEMPTS)
+
+    return run
+
+
+class RoadlogCore(Application[UUID]):
+    """The helpers every command uses; the commands themselves are in the mixins."""
+
+    def _meta(
+        self,
+        caller: Caller,
+        *,
+        reason: str = "",
+        effective_at: datetime | None = None,
+        decision_id: UUID | None = None,
+    ) -> Meta:
+        """The who, why and when of a command: backfilling is checked first, then the decision."""
+        meta = Meta(
+            workspace_id=caller.workspace_id,
+            actor=caller.actor,
+            reason=reason.strip(),
+            effective_at=effective_at,
+            decision_id=decision_id,
+        )
+        require_backfill_allowed(meta, caller.may_backfill)
+        if decision_id is not None:
+            self._load(caller, Decision, decision_id, "decision_id")
+        return meta
+
+    def _load(self, caller: Caller, cls: type[A], id: UUID, field: str) -> A:
+        """An aggregate of the caller's workspace; anything else is NotFound, alike."""
+        try:
+            aggregate: BaseAggregate[UUID] = self.repository.get(id)
+        except AggregateNotFoundError:
+            raise NotFound(cls.__name__, id, field) from None
+        if not isinstance(aggregate, cls) or aggregate.workspace_id != caller.workspace_id:
+            raise NotFound(cls.__name__, id, field)
+        return aggregate
+
+    def _new_id(self, cls: type[RoadlogAggregate], id: UUID | None) -> UUID:
+        """A fresh id, or the client's own if it is not taken (AlreadyExists otherwise)."""
+        if id is None:
+            return uuid4()
+        if id in self.repository:
+            raise AlreadyExists(cls.__name__, id)
+        return id
+
+    @staticmethod
+    def _check_version(aggregate: RoadlogAggregate, expected_version: int | None) -> None:
+        """A stale expected version is a Conflict naming the current one."""
+        if expected_version is not None and expected_version != aggregate.version:
+            raise Conflict(
+                type(aggregate).__name__, aggregate.id, expected_version, aggregate.version
+            )
+
+    def _save_all(self, id: UUID, *aggregates: RoadlogAggregate) -> Recorded:
+        """Save every pending event of the aggregates at once; the position of the last one."""
+        recordings = self.save(*aggregates)
+        return Recorded(id, max((r.notification.id for r in recordings), default=None))
+
+    def _first_result(self, caller: Caller, command: str, key: str | None) -> Recorded | None:
+        """The first result of a command already run with this idempotency key, if any."""
+        if key is None:
+            return None
+        check_idempotency_key(key)
+        try:
+            receipt: BaseAggregate[UUID] = self.repository.get(
+                receipt_id(caller.workspace_id, command, key)
+            )
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(receipt, CommandReceipt), f"{receipt!r} is not a receipt"
+        return Recorded(receipt.result_id, self._receipt_position(receipt.id))
+
+    def _record_once(
+        self,
+        command: str,
+        key: str | None,
+        meta: Meta,
+        at: datetime,
+        id: UUID,
+        *aggregates: RoadlogAggregate,
+    ) -> Recorded:
+        """Record, plus (last, in the same save) a receipt when an idempotency key was given.
+
+        A command that records nothing leaves no receipt either.
+        """
+        if key is not None and any(aggregate.pending_events for aggregate in aggregates):
+            receipt = CommandReceipt.issue(command=command, key=key, result_id=id, meta=meta, at=at)
+            return self._save_all(id, *aggregates, receipt)
+        return self._save_all(id, *aggregates)
+
+    def _receipt_position(self, id: UUID) -> int:
+        """The notification id (global position) of a receipt's one event."""
+        recorder = self.recorder
+        if isinstance(recorder, PostgresApplicationRecorder):
+            statement = SQL(
+                "SELECT notification_id FROM {}.{}"
+                " WHERE originator_id = %s AND originator_version = 1"
+            ).format(Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
+            with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
+                curs.execute(statement, (id,))
+                row = curs.fetchone()
+            assert row is not None, f"receipt {id} has no recorded event"
+            return int(row["notification_id"])
+        assert isinstance(recorder, POPOApplicationRecorder), f"unsupported {recorder!r}"
+        # The in-memory store of the domain tests: scanning the receipts is fine there.
+        topics = [get_topic(CommandReceipt.Issued)]
+        start = 1
+        while notifications := recorder.select_notifications(start, 1000, topics=topics):
+            for notification in notifications:
+                if notification.originator_id == id:
+                    return notification.id
+            start = notifications[-1].id + 1
+        raise AssertionError(f"receipt {id} has no recorded event")

@@ -1,0 +1,185 @@
+"""Initiatives: propose one (with deliverables, placed on its roadmap), update, align."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+from backend.commands.core import Caller, Recorded, RoadlogCore, retried
+from backend.domain.base import business_time
+from backend.domain.deliverable import NewDeliverable
+from backend.domain.errors import AlreadyExists, Invalid
+from backend.domain.initiative import Initiative
+from backend.domain.objective import Objective
+from backend.domain.roadmap import Roadmap
+from backend.domain.team import Team
+
+
+class InitiativeCommands(RoadlogCore):
+    """Propose and update initiatives; align them to key results."""
+
+    @retried
+    def propose_initiative(
+        self,
+        caller: Caller,
+        *,
+        roadmap_id: UUID,
+        title: str,
+        goal: str,
+        stakeholders: Sequence[str] = (),
+        team_id: UUID | None = None,
+        kind: str = "FEATURE",
+        parent_id: UUID | None = None,
+        position: int | None = None,
+        deliverables: Sequence[NewDeliverable] = (),
+        reason: str = "",
+        decision_id: UUID | None = None,
+        id: UUID | None = None,
+        idempotency_key: str | None = None,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Propose an initiative and place it on its roadmap (default: last), in one save.
+
+        Records Initiative.Proposed, per deliverable DeliverableAdded (plus
+        DeliverableEstimated / DeliverableRetargeted when it comes with an estimate /
+        target), then Roadmap.InitiativePlaced. Returns the initiative id.
+        """
+        meta = self._meta(caller, reason=reason, effective_at=effective_at, decision_id=decision_id)
+        if first := self._first_result(caller, "propose_initiative", idempotency_key):
+            return first
+        now = datetime.now(UTC)
+        roadmap = self._load(caller, Roadmap, roadmap_id, "roadmap_id")
+        if team_id is not None:
+            self._load(caller, Team, team_id, "team_id")
+        if parent_id is not None:
+            parent = self._load(caller, Initiative, parent_id, "parent_id")
+            if parent.roadmap_id != roadmap.id:
+                raise Invalid(
+                    f"the parent initiative is on roadmap {str(parent.roadmap_id)!r},"
+                    f" not {str(roadmap.id)!r}",
+                    "parent_id",
+                )
+        inputs = [d.checked(f"deliverables.{i}") for i, d in enumerate(deliverables)]
+        targets = [
+            roadmap.target(d.target_cycle_id, d.target_date, f"deliverables.{i}.")
+            for i, d in enumerate(inputs)
+        ]
+        deliverable_ids = [uuid4() if d.id is None else d.id for d in inputs]
+        for i, deliverable_id in enumerate(deliverable_ids):
+            if deliverable_id in deliverable_ids[:i]:
+                raise AlreadyExists("Deliverable", deliverable_id, f"deliverables.{i}.id")
+        placement = roadmap.placement(position)
+        at = business_time(meta, now, roadmap)
+        initiative = Initiative.propose(
+            id=self._new_id(Initiative, id),
+            roadmap_id=roadmap.id,
+            title=title,
+            goal=goal,
+            stakeholders=stakeholders,
+            team_id=team_id,
+            kind=kind,
+            parent_id=parent_id,
+            meta=meta,
+            at=at,
+        )
+        for i, (new, target, deliverable_id) in enumerate(
+            zip(inputs, targets, deliverable_ids, strict=True)
+        ):
+            initiative.add_deliverable(
+                deliverable_id=deliverable_id,
+                title=new.title,
+                stretch=new.stretch,
+                estimate_weeks=new.estimate_weeks,
+                target=target,
+                meta=meta,
+                at=at,
+                field_prefix=f"deliverables.{i}",
+            )
+        roadmap.place(initiative.id, placement, meta, at)
+        return self._record_once(
+            "propose_initiative", idempotency_key, meta, at, initiative.id, initiative, roadmap
+        )
+
+    @retried
+    def update_initiative(
+        self,
+        caller: Caller,
+        *,
+        initiative_id: UUID,
+        title: str | None = None,
+        goal: str | None = None,
+        stakeholders: Sequence[str] | None = None,
+        team_id: UUID | None = None,
+        kind: str | None = None,
+        reason: str = "",
+        decision_id: UUID | None = None,
+        expected_version: int | None = None,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Change an initiative's fields (Initiative.Updated with only what really changes).
+
+        None leaves a field as it is; when nothing changes, nothing is recorded.
+        """
+        meta = self._meta(caller, reason=reason, effective_at=effective_at, decision_id=decision_id)
+        now = datetime.now(UTC)
+        initiative = self._load(caller, Initiative, initiative_id, "initiative_id")
+        self._check_version(initiative, expected_version)
+        if team_id is not None:
+            self._load(caller, Team, team_id, "team_id")
+        initiative.update(
+            title=title,
+            goal=goal,
+            stakeholders=stakeholders,
+            team_id=team_id,
+            kind=kind,
+            meta=meta,
+            at=business_time(meta, now, initiative),
+        )
+        return self._save_all(initiative.id, initiative)
+
+    @retried
+    def align_initiative(
+        self,
+        caller: Caller,
+        *,
+        initiative_id: UUID,
+        objective_id: UUID,
+        key_result_id: UUID,
+        kind: str,
+        reason: str = "",
+        decision_id: UUID | None = None,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Ladder an initiative up to a key result (Initiative.Aligned), CONTRIBUTES or SUPPORTS.
+
+        The same kind again records nothing; another kind re-aligns.
+        """
+        meta = self._meta(caller, reason=reason, effective_at=effective_at, decision_id=decision_id)
+        now = datetime.now(UTC)
+        initiative = self._load(caller, Initiative, initiative_id, "initiative_id")
+        objective = self._load(caller, Objective, objective_id, "objective_id")
+        objective.key_result(key_result_id)
+        initiative.align(
+            objective_id, key_result_id, kind, meta, business_time(meta, now, initiative)
+        )
+        return self._save_all(initiative.id, initiative)
+
+    @retried
+    def unalign_initiative(
+        self,
+        caller: Caller,
+        *,
+        initiative_id: UUID,
+        objective_id: UUID,
+        key_result_id: UUID,
+        reason: str = "",
+        decision_id: UUID | None = None,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Stop laddering up to a key result (Initiative.Unaligned); Invalid if not aligned."""
+        meta = self._meta(caller, reason=reason, effective_at=effective_at, decision_id=decision_id)
+        now = datetime.now(UTC)
+        initiative = self._load(caller, Initiative, initiative_id, "initiative_id")
+        initiative.unalign(objective_id, key_result_id, meta, business_time(meta, now, initiative))
+        return self._save_all(initiative.id, initiative)

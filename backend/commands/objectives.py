@@ -1,0 +1,101 @@
+"""Objectives and key results: set them, add key results, check in their values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+from backend.commands.core import Caller, Recorded, RoadlogCore, retried
+from backend.domain.base import business_time
+from backend.domain.errors import Invalid
+from backend.domain.objective import Objective
+from backend.domain.team import Team
+
+
+class ObjectiveCommands(RoadlogCore):
+    """OKRs: objectives per period, their key results and check-ins."""
+
+    @retried
+    def create_objective(
+        self,
+        caller: Caller,
+        *,
+        title: str,
+        period: str,
+        level: str,
+        team_id: UUID | None = None,
+        parent_id: UUID | None = None,
+        id: UUID | None = None,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Set an objective for a period (Objective.Created), company-wide or of a team."""
+        meta = self._meta(caller, effective_at=effective_at)
+        now = datetime.now(UTC)
+        if parent_id is not None and parent_id == id:
+            raise Invalid("an objective cannot be its own parent", "parent_id")
+        if team_id is not None:
+            self._load(caller, Team, team_id, "team_id")
+        parent = (
+            None if parent_id is None else self._load(caller, Objective, parent_id, "parent_id")
+        )
+        objective = Objective.create(
+            id=self._new_id(Objective, id),
+            title=title,
+            period=period,
+            level=level,
+            team_id=team_id,
+            parent=parent,
+            meta=meta,
+            at=business_time(meta, now),
+        )
+        return self._save_all(objective.id, objective)
+
+    @retried
+    def add_key_result(
+        self,
+        caller: Caller,
+        *,
+        objective_id: UUID,
+        title: str,
+        unit: str,
+        start_value: float,
+        target_value: float,
+        id: UUID | None = None,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Add a key result to an objective (Objective.KeyResultAdded). Returns its id."""
+        meta = self._meta(caller, effective_at=effective_at)
+        now = datetime.now(UTC)
+        objective = self._load(caller, Objective, objective_id, "objective_id")
+        key_result_id = uuid4() if id is None else id
+        objective.add_key_result(
+            key_result_id=key_result_id,
+            title=title,
+            unit=unit,
+            start_value=start_value,
+            target_value=target_value,
+            meta=meta,
+            at=business_time(meta, now, objective),
+        )
+        return self._save_all(key_result_id, objective)
+
+    @retried
+    def check_in_key_result(
+        self,
+        caller: Caller,
+        *,
+        objective_id: UUID,
+        key_result_id: UUID,
+        value: float,
+        confidence: float | None = None,
+        note: str = "",
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Report a key result's current value (Objective.KeyResultCheckedIn); note = reason."""
+        meta = self._meta(caller, reason=note, effective_at=effective_at)
+        now = datetime.now(UTC)
+        objective = self._load(caller, Objective, objective_id, "objective_id")
+        objective.check_in(
+            key_result_id, value, confidence, meta, business_time(meta, now, objective)
+        )
+        return self._save_all(key_result_id, objective)

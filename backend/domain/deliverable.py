@@ -1,0 +1,111 @@
+"""Deliverables: the concrete outcomes of an initiative (entities of the Initiative).
+
+Their state lives inside the Initiative aggregate; the events that change it are the
+Initiative's (``Initiative.DeliverableAdded``, ``Initiative.DeliverableStatusChanged``, ...).
+This module holds the entity, the input of a new deliverable and the pure rules on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from backend.domain.base import require_positive_weeks, require_text
+from backend.domain.errors import Invalid
+
+STATUSES = ("PLANNED", "IN_PROGRESS", "POSSIBLE_DELAY", "AT_RISK", "DONE", "WONT_DO")
+"""Deliverable statuses, as teams already use them in roadmap spreadsheets."""
+
+FINISHED = ("DONE", "WONT_DO")
+"""Statuses that end a deliverable; leaving one is a reopen and needs a reason."""
+
+
+@dataclass
+class Estimate:
+    """One estimate generation: re-estimating appends a generation, never overwrites."""
+
+    weeks: Decimal
+    confidence: float | None
+    generation: int
+
+
+@dataclass
+class Deliverable:
+    """A concrete outcome of an initiative, as its events left it."""
+
+    deliverable_id: UUID
+    title: str
+    stretch: bool
+    status: str = "PLANNED"
+    estimates: list[Estimate] = field(default_factory=list)
+    target_cycle_id: UUID | None = None
+    target_date: date | None = None
+    target_due_on: date | None = None
+    actual_weeks: Decimal = Decimal(0)
+    completed_at: datetime | None = None
+
+    @property
+    def finished(self) -> bool:
+        """DONE or WONT_DO."""
+        return self.status in FINISHED
+
+    @property
+    def first_estimate_weeks(self) -> Decimal | None:
+        """The first estimate generation's weeks, if it was ever estimated."""
+        return self.estimates[0].weeks if self.estimates else None
+
+    @property
+    def estimate_weeks(self) -> Decimal | None:
+        """The latest estimate generation's weeks, if it was ever estimated."""
+        return self.estimates[-1].weeks if self.estimates else None
+
+    def has_target(self, cycle_id: UUID | None, target_date: date | None) -> bool:
+        """Whether the current target is exactly this cycle or date."""
+        return self.target_cycle_id == cycle_id and self.target_date == target_date
+
+
+@dataclass(frozen=True)
+class NewDeliverable:
+    """The input of a deliverable to add, with an optional first estimate and target."""
+
+    title: str
+    stretch: bool = False
+    estimate_weeks: Decimal | None = None
+    target_cycle_id: UUID | None = None
+    target_date: date | None = None
+    id: UUID | None = None
+
+    def checked(self, field_prefix: str) -> NewDeliverable:
+        """A trimmed copy, or Invalid naming the field (``deliverables.0.title``)."""
+        title = require_text(self.title, f"{field_prefix}.title", "a deliverable's title")
+        if self.estimate_weeks is not None:
+            require_positive_weeks(self.estimate_weeks, f"{field_prefix}.estimate_weeks")
+        if self.target_cycle_id is not None and self.target_date is not None:
+            raise Invalid(
+                "a target is either a cycle or a date, not both",
+                f"{field_prefix}.target_date",
+            )
+        return NewDeliverable(
+            title=title,
+            stretch=self.stretch,
+            estimate_weeks=self.estimate_weeks,
+            target_cycle_id=self.target_cycle_id,
+            target_date=self.target_date,
+            id=self.id,
+        )
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a deliverable is aimed: a cycle (due when it ends) or a date."""
+
+    cycle_id: UUID | None
+    target_date: date | None
+    due_on: date
+
+
+def is_slip(previous_due_on: date | None, due_on: date) -> bool:
+    """A retarget slips when there was a target and the new one is due later."""
+    return previous_due_on is not None and due_on > previous_due_on

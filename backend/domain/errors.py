@@ -1,0 +1,91 @@
+"""Domain errors: expected failures of a command, raised before any event exists.
+
+``field`` names the command argument at fault in the domain's words (``to_position``);
+the API maps it to the input path its clients know. Messages quote the offending value.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+
+class DomainError(Exception):
+    """Base of every expected failure of a command; nothing was recorded."""
+
+    code = "INVALID"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class Invalid(DomainError):
+    """The command breaks a rule: a bad value, a position past the end, a date in the future."""
+
+    code = "INVALID"
+
+
+class NotFound(DomainError):
+    """No such thing in the caller's workspace (another workspace's ids look the same)."""
+
+    code = "NOT_FOUND"
+
+    def __init__(self, kind: str, id: UUID | str, field: str | None = None) -> None:
+        super().__init__(f"{kind} {str(id)!r} not found", field)
+        self.kind = kind
+        self.id = id
+
+
+class Conflict(DomainError):
+    """The caller's expected version is stale."""
+
+    code = "CONFLICT"
+
+    def __init__(self, kind: str, id: UUID, expected: int, current: int) -> None:
+        super().__init__(
+            f"{kind} {id} is at version {current}, not the expected version {expected};"
+            " reload and try again",
+            "expected_version",
+        )
+        self.expected = expected
+        self.current = current
+
+
+class ReasonRequired(DomainError):
+    """The change needs a non-blank reason (priority moves, retargets, reopening)."""
+
+    code = "REASON_REQUIRED"
+
+    def __init__(self, message: str, field: str = "reason") -> None:
+        super().__init__(message, field)
+
+
+class Forbidden(DomainError):
+    """The caller's role may not do this (e.g. backfill history without being an admin)."""
+
+    code = "FORBIDDEN"
+
+
+class AlreadyExists(DomainError):
+    """A client-supplied id is already taken: the request was most likely recorded before."""
+
+    code = "CONFLICT"
+
+    def __init__(self, kind: str, id: UUID, field: str = "id") -> None:
+        super().__init__(f"{kind} {str(id)!r} already exists; nothing was recorded", field)
+        self.kind = kind
+        self.id = id
+
+
+class Contention(DomainError):
+    """Too many concurrent writers on the same thing: the command gave up retrying."""
+
+    code = "CONFLICT"
+
+    def __init__(self, attempts: int) -> None:
+        super().__init__(
+            f"gave up after {attempts} attempts: others kept changing the same thing; try again",
+            None,
+        )
+        self.attempts = attempts

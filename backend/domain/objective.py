@@ -1,0 +1,224 @@
+"""Objective: an OKR objective of a period, with its key results and their check-ins.
+
+Key results are entities of the objective: commands on one take the objective id and the
+key result id. ``key_result_progress`` is the one definition of progress; read models
+reuse it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from backend.domain.base import (
+    Meta,
+    RoadlogAggregate,
+    require_choice,
+    require_confidence,
+    require_finite,
+    require_text,
+)
+from backend.domain.errors import AlreadyExists, Invalid, NotFound
+
+LEVELS = ("COMPANY", "TEAM")
+
+
+def key_result_progress(start: float, target: float, current: float) -> float:
+    """(current - start) / (target - start), clamped to 0..1; works for decreasing targets."""
+    if target == start:
+        return 1.0 if current == target else 0.0
+    return min(1.0, max(0.0, (current - start) / (target - start)))
+
+
+@dataclass
+class CheckIn:
+    """A key result's value at a moment, with the confidence of reaching the target."""
+
+    value: float
+    confidence: float | None
+
+
+@dataclass
+class KeyResult:
+    """A measurable result: from a start value to a target value, with check-ins."""
+
+    key_result_id: UUID
+    title: str
+    unit: str
+    start_value: float
+    target_value: float
+    check_ins: list[CheckIn] = field(default_factory=list)
+
+    @property
+    def current_value(self) -> float:
+        """The latest check-in's value, or the start value before any check-in."""
+        return self.check_ins[-1].value if self.check_ins else self.start_value
+
+    @property
+    def progress(self) -> float:
+        """0..1, see key_result_progress."""
+        return key_result_progress(self.start_value, self.target_value, self.current_value)
+
+
+class Objective(RoadlogAggregate):
+    """An objective of a period ("2026-Q3"), company-wide or of a team."""
+
+    title: str = field(init=False)
+    period: str = field(init=False)
+    level: str = field(init=False)
+    team_id: UUID | None = field(init=False)
+    parent_id: UUID | None = field(init=False)
+    key_results: list[KeyResult] = field(init=False)
+
+    class Created(RoadlogAggregate.Created):
+        """An objective was set for a period."""
+
+        class_version = 1
+        title: str
+        period: str
+        level: str
+        team_id: UUID | None
+        parent_id: UUID | None
+
+        def apply(self, aggregate: Objective) -> None:
+            super().apply(aggregate)
+            aggregate.title = self.title
+            aggregate.period = self.period
+            aggregate.level = self.level
+            aggregate.team_id = self.team_id
+            aggregate.parent_id = self.parent_id
+            aggregate.key_results = []
+
+    class KeyResultAdded(RoadlogAggregate.Event):
+        """A key result was added to the objective."""
+
+        class_version = 1
+        key_result_id: UUID
+        title: str
+        unit: str
+        start_value: float
+        target_value: float
+
+        def apply(self, aggregate: Objective) -> None:
+            aggregate.key_results.append(
+                KeyResult(
+                    self.key_result_id,
+                    self.title,
+                    self.unit,
+                    self.start_value,
+                    self.target_value,
+                )
+            )
+
+    class KeyResultCheckedIn(RoadlogAggregate.Event):
+        """A key result's current value was reported (the note is the reason)."""
+
+        class_version = 1
+        key_result_id: UUID
+        value: float
+        confidence: float | None
+
+        def apply(self, aggregate: Objective) -> None:
+            aggregate.key_result(self.key_result_id).check_ins.append(
+                CheckIn(self.value, self.confidence)
+            )
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: UUID,
+        title: str,
+        period: str,
+        level: str,
+        team_id: UUID | None,
+        parent: Objective | None,
+        meta: Meta,
+        at: datetime,
+    ) -> Objective:
+        """Set an objective; a team objective needs a team and may ladder up to a parent.
+
+        The parent must exist already and be of the same period, so the tree has no cycles.
+        """
+        title = require_text(title, "title", "an objective's title")
+        period = require_text(period, "period", "an objective's period")
+        require_choice(level, LEVELS, "level")
+        if level == "COMPANY" and team_id is not None:
+            raise Invalid("a COMPANY objective has no team", "team_id")
+        if level == "COMPANY" and parent is not None:
+            raise Invalid("a COMPANY objective has no parent objective", "parent_id")
+        if level == "TEAM" and team_id is None:
+            raise Invalid("a TEAM objective needs its team", "team_id")
+        if parent is not None and parent.period != period:
+            raise Invalid(
+                f"the parent objective is of period {parent.period!r}, not {period!r}",
+                "parent_id",
+            )
+        return cls._create(
+            cls.Created,
+            id=id,
+            title=title,
+            period=period,
+            level=level,
+            team_id=team_id,
+            parent_id=None if parent is None else parent.id,
+            **meta.event_fields(at),
+        )
+
+    def key_result(self, key_result_id: UUID) -> KeyResult:
+        """A key result of this objective, or NotFound."""
+        for key_result in self.key_results:
+            if key_result.key_result_id == key_result_id:
+                return key_result
+        raise NotFound("KeyResult", key_result_id, "key_result_id")
+
+    def add_key_result(
+        self,
+        *,
+        key_result_id: UUID,
+        title: str,
+        unit: str,
+        start_value: float,
+        target_value: float,
+        meta: Meta,
+        at: datetime,
+    ) -> None:
+        """Add a key result; its target must differ from its start (progress divides)."""
+        if any(kr.key_result_id == key_result_id for kr in self.key_results):
+            raise AlreadyExists("KeyResult", key_result_id)
+        title = require_text(title, "title", "a key result's title")
+        start_value = require_finite(start_value, "start_value")
+        target_value = require_finite(target_value, "target_value")
+        if target_value == start_value:
+            raise Invalid(
+                f"target_value {target_value!r} equals start_value: progress would be undefined",
+                "target_value",
+            )
+        self.trigger_event(
+            self.KeyResultAdded,
+            key_result_id=key_result_id,
+            title=title,
+            unit=unit.strip(),
+            start_value=start_value,
+            target_value=target_value,
+            **meta.event_fields(at),
+        )
+
+    def check_in(
+        self,
+        key_result_id: UUID,
+        value: float,
+        confidence: float | None,
+        meta: Meta,
+        at: datetime,
+    ) -> None:
+        """Report a key result's current value; check-ins append."""
+        self.key_result(key_result_id)
+        self.trigger_event(
+            self.KeyResultCheckedIn,
+            key_result_id=key_result_id,
+            value=require_finite(value, "value"),
+            confidence=require_confidence(confidence),
+            **meta.event_fields(at),
+        )

@@ -1,0 +1,404 @@
+"""Roadmap: a board with a cadence, initiatives in priority order, and its cycles.
+
+Priority order is a list of initiative ids, position 1 = highest priority, always dense.
+Cycles are entities of the roadmap: starting one freezes the committed scope into
+``CycleStarted``, closing one freezes the outcome into ``CycleClosed`` so that a
+retrospective never changes afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from backend.domain.base import Meta, RoadlogAggregate, require_text
+from backend.domain.deliverable import Deliverable, Target
+from backend.domain.errors import AlreadyExists, Invalid, NotFound
+
+CYCLE_STATES = ("PLANNED", "ACTIVE", "CLOSED")
+DEFAULT_FISCAL_YEAR_START_MONTH = 1
+
+
+@dataclass
+class Cycle:
+    """One interval of a roadmap's cadence, with strict start and end dates (inclusive)."""
+
+    cycle_id: UUID
+    name: str
+    starts_on: date
+    ends_on: date
+    state: str = "PLANNED"
+    committed: list[list[UUID]] = field(default_factory=list)
+
+    def overlaps(self, starts_on: date, ends_on: date) -> bool:
+        """Whether [starts_on, ends_on] shares at least one day with this cycle."""
+        return self.starts_on <= ends_on and starts_on <= self.ends_on
+
+    def was_committed(self, initiative_id: UUID, deliverable_id: UUID) -> bool:
+        """Whether the deliverable was in the scope frozen when this cycle started."""
+        return [initiative_id, deliverable_id] in self.committed
+
+
+def check_cadence(
+    fiscal_year_start_month: int | None, cycle_weeks: int | None, anchor_date: date | None
+) -> tuple[int | None, int | None, date | None]:
+    """Quarters from a fiscal-year start month (default January) or fixed cycles."""
+    fixed = cycle_weeks is not None or anchor_date is not None
+    if fixed and fiscal_year_start_month is not None:
+        raise Invalid(
+            "a cadence is either quarters (fiscal_year_start_month) or fixed cycles"
+            " (cycle_weeks and anchor_date), not both",
+            "cadence",
+        )
+    if not fixed:
+        month = (
+            DEFAULT_FISCAL_YEAR_START_MONTH
+            if fiscal_year_start_month is None
+            else fiscal_year_start_month
+        )
+        if not 1 <= month <= 12:
+            raise Invalid(
+                f"fiscal_year_start_month {month!r} is not a month (1..12)",
+                "fiscal_year_start_month",
+            )
+        return month, None, None
+    if cycle_weeks is None:
+        raise Invalid("fixed cycles need cycle_weeks as well as anchor_date", "cycle_weeks")
+    if anchor_date is None:
+        raise Invalid("fixed cycles need anchor_date as well as cycle_weeks", "anchor_date")
+    if cycle_weeks <= 0:
+        raise Invalid(f"cycle_weeks {cycle_weeks!r} must be positive", "cycle_weeks")
+    return None, cycle_weeks, anchor_date
+
+
+def cycle_outcome(
+    cycle: Cycle, initiative_id: UUID, deliverable: Deliverable, committed: bool
+) -> dict[str, Any]:
+    """What became of one deliverable at the close of a cycle, frozen for retrospectives.
+
+    Carried over: committed, not finished, and now due after the cycle ends.
+    """
+    carried_over = (
+        committed
+        and not deliverable.finished
+        and deliverable.target_due_on is not None
+        and deliverable.target_due_on > cycle.ends_on
+    )
+    return {
+        "initiative_id": initiative_id,
+        "deliverable_id": deliverable.deliverable_id,
+        "title": deliverable.title,
+        "stretch": deliverable.stretch,
+        "committed": committed,
+        "status": deliverable.status,
+        "target_cycle_id": deliverable.target_cycle_id,
+        "target_date": deliverable.target_date,
+        "due_on": deliverable.target_due_on,
+        "carried_over": carried_over,
+        "first_estimate_weeks": deliverable.first_estimate_weeks,
+        "estimate_weeks": deliverable.estimate_weeks,
+        "actual_weeks": deliverable.actual_weeks,
+        "completed_at": deliverable.completed_at,
+    }
+
+
+class Roadmap(RoadlogAggregate):
+    """A team's or organisation's board: cadence, priority order and cycles."""
+
+    name: str = field(init=False)
+    team_id: UUID | None = field(init=False)
+    fiscal_year_start_month: int | None = field(init=False)
+    cycle_weeks: int | None = field(init=False)
+    anchor_date: date | None = field(init=False)
+    priority: list[UUID] = field(init=False)
+    cycles: list[Cycle] = field(init=False)
+
+    class Created(RoadlogAggregate.Created):
+        """A roadmap was created with its cadence."""
+
+        class_version = 1
+        name: str
+        team_id: UUID | None
+        fiscal_year_start_month: int | None
+        cycle_weeks: int | None
+        anchor_date: date | None
+
+        def apply(self, aggregate: Roadmap) -> None:
+            super().apply(aggregate)
+            aggregate.name = self.name
+            aggregate.team_id = self.team_id
+            aggregate.fiscal_year_start_month = self.fiscal_year_start_month
+            aggregate.cycle_weeks = self.cycle_weeks
+            aggregate.anchor_date = self.anchor_date
+            aggregate.priority = []
+            aggregate.cycles = []
+
+    class InitiativePlaced(RoadlogAggregate.Event):
+        """An initiative was put on the roadmap at a position; those below moved down."""
+
+        class_version = 1
+        initiative_id: UUID
+        position: int
+
+        def apply(self, aggregate: Roadmap) -> None:
+            aggregate.priority.insert(self.position - 1, self.initiative_id)
+
+    class InitiativeMoved(RoadlogAggregate.Event):
+        """An initiative's priority changed from one position to another."""
+
+        class_version = 1
+        initiative_id: UUID
+        from_position: int
+        to_position: int
+
+        def apply(self, aggregate: Roadmap) -> None:
+            aggregate.priority.pop(self.from_position - 1)
+            aggregate.priority.insert(self.to_position - 1, self.initiative_id)
+
+    class InitiativeRemoved(RoadlogAggregate.Event):
+        """An initiative was taken off the roadmap; those below moved up."""
+
+        class_version = 1
+        initiative_id: UUID
+        from_position: int
+
+        def apply(self, aggregate: Roadmap) -> None:
+            aggregate.priority.pop(self.from_position - 1)
+
+    class CycleCreated(RoadlogAggregate.Event):
+        """A cycle was planned on the roadmap."""
+
+        class_version = 1
+        cycle_id: UUID
+        name: str
+        starts_on: date
+        ends_on: date
+
+        def apply(self, aggregate: Roadmap) -> None:
+            aggregate.cycles.append(Cycle(self.cycle_id, self.name, self.starts_on, self.ends_on))
+
+    class CycleStarted(RoadlogAggregate.Event):
+        """A cycle started; ``committed`` is its frozen scope, [initiative_id, deliverable_id]."""
+
+        class_version = 1
+        cycle_id: UUID
+        committed: list[list[UUID]]
+
+        def apply(self, aggregate: Roadmap) -> None:
+            cycle = aggregate.cycle(self.cycle_id)
+            cycle.state = "ACTIVE"
+            cycle.committed = [list(pair) for pair in self.committed]
+
+    class CycleClosed(RoadlogAggregate.Event):
+        """A cycle closed; ``outcome`` is what became of each deliverable (see cycle_outcome)."""
+
+        class_version = 1
+        cycle_id: UUID
+        outcome: list[dict[str, Any]]
+
+        def apply(self, aggregate: Roadmap) -> None:
+            aggregate.cycle(self.cycle_id).state = "CLOSED"
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: UUID,
+        name: str,
+        team_id: UUID | None,
+        fiscal_year_start_month: int | None,
+        cycle_weeks: int | None,
+        anchor_date: date | None,
+        meta: Meta,
+        at: datetime,
+    ) -> Roadmap:
+        """Create a roadmap; its cadence is quarters (default) or fixed cycles."""
+        name = require_text(name, "name", "a roadmap's name")
+        month, weeks, anchor = check_cadence(fiscal_year_start_month, cycle_weeks, anchor_date)
+        return cls._create(
+            cls.Created,
+            id=id,
+            name=name,
+            team_id=team_id,
+            fiscal_year_start_month=month,
+            cycle_weeks=weeks,
+            anchor_date=anchor,
+            **meta.event_fields(at),
+        )
+
+    def position_of(self, initiative_id: UUID) -> int | None:
+        """1-based position of an initiative, or None when it is not on the roadmap."""
+        try:
+            return self.priority.index(initiative_id) + 1
+        except ValueError:
+            return None
+
+    def _position_on_roadmap(self, initiative_id: UUID) -> int:
+        position = self.position_of(initiative_id)
+        if position is None:
+            raise Invalid(
+                f"initiative {str(initiative_id)!r} is not on roadmap {str(self.id)!r}",
+                "initiative_id",
+            )
+        return position
+
+    def placement(self, position: int | None) -> int:
+        """Where a new initiative goes: 1..last+1, default last+1; beyond is Invalid."""
+        last = len(self.priority) + 1
+        position = last if position is None else position
+        if not 1 <= position <= last:
+            raise Invalid(f"position {position} is not within 1..{last}", "position")
+        return position
+
+    def place(self, initiative_id: UUID, position: int | None, meta: Meta, at: datetime) -> None:
+        """Put an initiative at a position (default: last); those below move down."""
+        if initiative_id in self.priority:
+            raise Invalid(
+                f"initiative {str(initiative_id)!r} is already on the roadmap", "initiative_id"
+            )
+        self.trigger_event(
+            self.InitiativePlaced,
+            initiative_id=initiative_id,
+            position=self.placement(position),
+            **meta.event_fields(at),
+        )
+
+    def move(self, initiative_id: UUID, to_position: int, meta: Meta, at: datetime) -> None:
+        """Change an initiative's priority; to its current position records nothing."""
+        from_position = self._position_on_roadmap(initiative_id)
+        if not 1 <= to_position <= len(self.priority):
+            raise Invalid(
+                f"position {to_position} is not within 1..{len(self.priority)}",
+                "to_position",
+            )
+        if to_position == from_position:
+            return
+        self.trigger_event(
+            self.InitiativeMoved,
+            initiative_id=initiative_id,
+            from_position=from_position,
+            to_position=to_position,
+            **meta.event_fields(at),
+        )
+
+    def remove(self, initiative_id: UUID, meta: Meta, at: datetime) -> None:
+        """Take an initiative off the roadmap; those below move up."""
+        from_position = self._position_on_roadmap(initiative_id)
+        self.trigger_event(
+            self.InitiativeRemoved,
+            initiative_id=initiative_id,
+            from_position=from_position,
+            **meta.event_fields(at),
+        )
+
+    def cycle(self, cycle_id: UUID, at_field: str = "cycle_id") -> Cycle:
+        """A cycle of this roadmap, or NotFound."""
+        for cycle in self.cycles:
+            if cycle.cycle_id == cycle_id:
+                return cycle
+        raise NotFound("Cycle", cycle_id, at_field)
+
+    def create_cycle(
+        self,
+        *,
+        cycle_id: UUID,
+        name: str,
+        starts_on: date,
+        ends_on: date,
+        meta: Meta,
+        at: datetime,
+    ) -> None:
+        """Plan a cycle: a unique name, dates not inverted, no overlap with another cycle."""
+        name = require_text(name, "name", "a cycle's name")
+        if starts_on > ends_on:
+            raise Invalid(
+                f"cycle dates are inverted: starts_on {starts_on.isoformat()}"
+                f" is after ends_on {ends_on.isoformat()}",
+                "ends_on",
+            )
+        for other in self.cycles:
+            if other.cycle_id == cycle_id:
+                raise AlreadyExists("Cycle", cycle_id)
+            if other.name.casefold() == name.casefold():
+                raise Invalid(f"this roadmap already has a cycle named {other.name!r}", "name")
+            if other.overlaps(starts_on, ends_on):
+                raise Invalid(
+                    f"{starts_on.isoformat()}..{ends_on.isoformat()} overlaps cycle"
+                    f" {other.name!r} ({other.starts_on.isoformat()}..{other.ends_on.isoformat()})",
+                    "starts_on",
+                )
+        self.trigger_event(
+            self.CycleCreated,
+            cycle_id=cycle_id,
+            name=name,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            **meta.event_fields(at),
+        )
+
+    def start_cycle(
+        self, cycle_id: UUID, committed: list[list[UUID]], meta: Meta, at: datetime
+    ) -> None:
+        """Start a PLANNED cycle, freezing its committed scope; one ACTIVE cycle at a time."""
+        self.cycle_to_start(cycle_id)
+        self.trigger_event(
+            self.CycleStarted,
+            cycle_id=cycle_id,
+            committed=[list(pair) for pair in committed],
+            **meta.event_fields(at),
+        )
+
+    def cycle_to_start(self, cycle_id: UUID) -> Cycle:
+        """The cycle, if it may start now (PLANNED, and no other cycle ACTIVE)."""
+        cycle = self.cycle(cycle_id)
+        if cycle.state != "PLANNED":
+            raise Invalid(
+                f"cycle {cycle.name!r} is {cycle.state}; only a PLANNED cycle can start",
+                "cycle_id",
+            )
+        for other in self.cycles:
+            if other.state == "ACTIVE":
+                raise Invalid(
+                    f"cycle {other.name!r} is still ACTIVE; close it before starting another",
+                    "cycle_id",
+                )
+        return cycle
+
+    def close_cycle(
+        self, cycle_id: UUID, outcome: list[dict[str, Any]], meta: Meta, at: datetime
+    ) -> None:
+        """Close the ACTIVE cycle, freezing what became of its deliverables."""
+        self.cycle_to_close(cycle_id)
+        self.trigger_event(
+            self.CycleClosed, cycle_id=cycle_id, outcome=outcome, **meta.event_fields(at)
+        )
+
+    def cycle_to_close(self, cycle_id: UUID) -> Cycle:
+        """The cycle, if it may close now (ACTIVE)."""
+        cycle = self.cycle(cycle_id)
+        if cycle.state != "ACTIVE":
+            raise Invalid(
+                f"cycle {cycle.name!r} is {cycle.state}; only an ACTIVE cycle can close",
+                "cycle_id",
+            )
+        return cycle
+
+    def target(
+        self, cycle_id: UUID | None, target_date: date | None, field_prefix: str = ""
+    ) -> Target | None:
+        """A deliverable target: a cycle of this roadmap (due when it ends) or a date.
+
+        Both is Invalid; neither is no target (None).
+        """
+        if cycle_id is not None and target_date is not None:
+            raise Invalid(
+                "a target is either a cycle or a date, not both", f"{field_prefix}target_date"
+            )
+        if cycle_id is not None:
+            cycle = self.cycle(cycle_id, f"{field_prefix}target_cycle_id")
+            return Target(cycle_id, None, cycle.ends_on)
+        if target_date is not None:
+            return Target(None, target_date, target_date)
+        return None
