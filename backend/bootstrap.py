@@ -7,9 +7,11 @@ Nothing here is module-level: every pool, application and task is created inside
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 
@@ -22,7 +24,9 @@ from backend.settings import Settings
 from backend.startup import StartupError
 from backend.tokens import Tokens
 from projections.catalog import READ_MODELS
+from projections.projector import Projector
 from projections.read_model import ReadModel
+from projections.watcher import ProjectionWatcher
 
 
 @dataclass
@@ -35,6 +39,10 @@ class Services:
     pool: asyncpg.Pool
     tokens: Tokens
     read_models: Sequence[ReadModel]
+    watcher: ProjectionWatcher
+    """How far the read models are: read-your-writes waits and subscriptions."""
+    projector: Projector | None
+    """The in-process projector (standby until it holds the lock), unless turned off."""
 
 
 def describe(target: DatabaseTarget) -> str:
@@ -95,12 +103,30 @@ async def prepared_pool(
 
 
 @asynccontextmanager
+async def background(*jobs: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """Run ``jobs`` as tasks for the duration of the block, then cancel and await them."""
+    tasks = [asyncio.create_task(job) for job in jobs]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+@asynccontextmanager
 async def bootstrap(
     settings: Settings,
     target: DatabaseTarget,
     read_models: Sequence[ReadModel] = READ_MODELS,
 ) -> AsyncIterator[Services]:
-    """Prepare the database, then build and hand over the process's services."""
+    """Prepare the database, then build and hand over the process's services.
+
+    The watcher always runs; the projector runs when ``settings.projector`` is on (one
+    active per database, the others stand by).
+    """
     await prepare_database(target, read_models)
     pool = await create_pool(
         target, min_size=settings.pool_min_size, max_size=settings.pool_max_size
@@ -113,14 +139,32 @@ async def bootstrap(
             create_tables=False,
         )
         try:
-            yield Services(
-                settings=settings,
-                target=target,
-                app=app,
-                pool=pool,
-                tokens=Tokens(pool),
-                read_models=read_models,
+            watcher = ProjectionWatcher(
+                target, pool, read_models, poll_seconds=settings.projector_poll_seconds
             )
+            projector = (
+                Projector(
+                    app,
+                    target,
+                    read_models,
+                    batch_size=settings.projector_batch_size,
+                    poll_seconds=settings.projector_poll_seconds,
+                )
+                if settings.projector
+                else None
+            )
+            jobs = [watcher.run()] + ([projector.run()] if projector else [])
+            async with background(*jobs):
+                yield Services(
+                    settings=settings,
+                    target=target,
+                    app=app,
+                    pool=pool,
+                    tokens=Tokens(pool),
+                    read_models=read_models,
+                    watcher=watcher,
+                    projector=projector,
+                )
         finally:
             app.close()
     finally:

@@ -18,7 +18,12 @@ from backend.migrations import MigrationSet
 
 @dataclass(frozen=True)
 class Statement:
-    """One SQL statement with ``$n`` parameters; ``{schema}`` is the read model's schema."""
+    """One SQL statement with ``$n`` parameters; ``{schema}`` is the read model's schema.
+
+    ``{schema}`` is replaced as plain text (not ``str.format``): other braces in the SQL
+    stay as written. Statements with the same SQL text that follow each other in a batch
+    are sent as one ``executemany``, so keep the text constant and vary only the args.
+    """
 
     sql: str
     args: tuple[Any, ...] = ()

@@ -28,4 +28,22 @@ async def readyz(request: Request) -> JSONResponse:
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         reason = f"database unreachable: {error or type(error).__name__}"
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
-    return JSONResponse({"status": "ready", "database": "ok"})
+    body: dict[str, object] = {"status": "ready", "database": "ok"}
+    if services.projector is None:
+        return JSONResponse(body)
+    status = services.projector.status
+    body["projector"] = {
+        "state": status.state,
+        "position": status.position,
+        "head": status.head,
+        "lag": status.lag,
+    }
+    if status.state in ("active", "standby"):
+        return JSONResponse(body)
+    failure = status.error
+    reason = f"projector {status.state}"
+    if failure is not None:
+        reason += f": {failure.message}"
+        if failure.position is not None:
+            reason += f" (event {failure.position}, {failure.event_type})"
+    return JSONResponse({**body, "status": "unavailable", "reason": reason}, status_code=503)

@@ -1,0 +1,516 @@
+"""Projector benchmark: rebuild throughput, write-to-visible lag, rebuild memory.
+
+Measured side by side in one run, on a fresh database:
+
+- rebuild throughput (events/s) of ``projections.rebuild`` against eventsourcing's own
+  ``ProjectionRunner`` with a ``Projection`` doing the same writes (the same handlers'
+  statements), one psycopg transaction per event with the library's tracking recorder;
+  target: at least 10 times the baseline. The baseline runs over the first events only
+  (at ~1,000 events/s a million would take a quarter of an hour), so the engine is
+  reported at N/10 (closest in table sizes) and at N (bigger tables, slower writes);
+- write-to-visible lag under a steady load (default 100 events/s): from ``app.save``
+  returning to the watcher of the process seeing the position; target: p99 < 50 ms;
+- peak memory (RSS of the process, sampled during the rebuild) at N/10 and N events;
+  target: flat (the growth over the rebuild is printed too).
+
+The read models and the history are parameters, so the real read models can be measured
+once they exist: ``run(read_models=..., history=...)`` where ``history()`` returns the
+events of one aggregate's life, copied under fresh ids until the log holds N events, the
+lives of ``interleave`` aggregates at a time interleaved as in a real log.
+
+    .venv/bin/python -m benchmarks.projector_bench --events 20000 --lag-seconds 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import re
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+import asyncpg
+import psutil
+import psycopg
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.projection import Projection, ProjectionRunner
+
+from backend.application import Roadlog
+from backend.bootstrap import prepare_database
+from backend.database import DatabaseTarget
+from backend.embedded import start_embedded_server
+from backend.eventstore import open_event_store
+from backend.migrations import apply_into, migrate
+from benchmarks.figures import Figure, figure
+from projections.batch import render
+from projections.projector import Projector
+from projections.read_model import ReadModel, Statement
+from projections.rebuild import rebuild
+from projections.watcher import ProjectionWatcher
+
+History = Callable[[], Sequence[Any]]
+
+
+class Tally(Aggregate):
+    """The benchmark's aggregate: opened, then counted many times."""
+
+    class Opened(Aggregate.Created):
+        title: str
+        owner: str
+
+    class Counted(Aggregate.Event):
+        amount: int
+        note: str
+
+    @event(Opened)
+    def __init__(self, title: str, owner: str) -> None:
+        self.title = title
+        self.owner = owner
+        self.total = 0
+
+    @event(Counted)
+    def count(self, amount: int, note: str) -> None:
+        self.total += amount
+
+
+SUMMARY_SQL = """
+    CREATE TABLE tallies (
+        tally_id       uuid PRIMARY KEY,
+        title          text NOT NULL,
+        owner          text NOT NULL,
+        events         integer NOT NULL,
+        total          bigint NOT NULL,
+        last_position  bigint NOT NULL,
+        opened_at      timestamptz NOT NULL,
+        updated_at     timestamptz NOT NULL
+    );
+    CREATE INDEX tallies_owner ON tallies (owner, title);
+"""
+
+TIMELINE_SQL = """
+    CREATE TABLE entries (
+        position       bigint PRIMARY KEY,
+        tally_id       uuid NOT NULL,
+        version        integer NOT NULL,
+        kind           text NOT NULL,
+        recorded_at    timestamptz NOT NULL,
+        details        jsonb NOT NULL
+    );
+    CREATE INDEX entries_tally ON entries (tally_id, position);
+"""
+
+OPEN_TALLY = """
+    INSERT INTO {schema}.tallies
+        (tally_id, title, owner, events, total, last_position, opened_at, updated_at)
+    VALUES ($1, $2, $3, 1, 0, $4, $5, $5)
+"""
+
+COUNT_TALLY = """
+    UPDATE {schema}.tallies
+    SET events = events + 1, total = total + $2, last_position = $3, updated_at = $4
+    WHERE tally_id = $1
+"""
+
+ADD_ENTRY = """
+    INSERT INTO {schema}.entries (position, tally_id, version, kind, recorded_at, details)
+    VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+"""
+
+
+def opened(e: Tally.Opened, position: int) -> list[Statement]:
+    return [Statement(OPEN_TALLY, (e.originator_id, e.title, e.owner, position, e.timestamp))]
+
+
+def counted(e: Tally.Counted, position: int) -> list[Statement]:
+    return [Statement(COUNT_TALLY, (e.originator_id, e.amount, position, e.timestamp))]
+
+
+def entry(e: Tally.Opened | Tally.Counted, position: int) -> list[Statement]:
+    details = json.dumps({key: value for key, value in vars(e).items() if key in FIELDS})
+    kind = type(e).__name__
+    args = (position, e.originator_id, e.originator_version, kind, e.timestamp, details)
+    return [Statement(ADD_ENTRY, args)]
+
+
+FIELDS = {"title", "owner", "amount", "note"}
+
+
+def bench_models(migrations: Path) -> list[ReadModel]:
+    """Two toy-but-realistic read models: an upserted summary and an append-only timeline."""
+    for name, text in (("bench_summary", SUMMARY_SQL), ("bench_timeline", TIMELINE_SQL)):
+        (migrations / name).mkdir(parents=True, exist_ok=True)
+        (migrations / name / "0001_tables.sql").write_text(text)
+    return [
+        ReadModel(
+            "bench_summary",
+            {Tally.Opened: opened, Tally.Counted: counted},
+            migrations_dir=migrations / "bench_summary",
+        ),
+        ReadModel(
+            "bench_timeline",
+            {Tally.Opened: entry, Tally.Counted: entry},
+            migrations_dir=migrations / "bench_timeline",
+        ),
+    ]
+
+
+def tally_history() -> Sequence[Any]:
+    """One tally's life: opened, then counted 99 times (100 events)."""
+    tally = Tally("quarterly planning", "sre")
+    for amount in range(99):
+        tally.count(amount, f"check-in {amount}")
+    return tally.collect_events()
+
+
+# --- the log -------------------------------------------------------------------------
+
+
+def append_copies(
+    app: Roadlog, target: DatabaseTarget, history: History, events: int, interleave: int
+) -> int:
+    """Append ``events`` events: copies of ``history()`` under fresh ids (COPY, fast).
+
+    The lives of ``interleave`` aggregates at a time are interleaved, event by event, as
+    the many aggregates of a real log are (1: each life in one piece).
+    """
+    stored = [app.mapper.to_stored_event(domain_event) for domain_event in history()]
+    copy_sql = (
+        "COPY public.roadlog_events (originator_id, originator_version, topic, state) FROM STDIN"
+    )
+    with psycopg.connect(target.url) as conn, conn.cursor() as cursor:
+        with cursor.copy(copy_sql) as copy:
+            written = 0
+            while written < events:
+                group = [uuid.uuid4() for _ in range(interleave)]
+                for template in stored:
+                    for originator in group[: events - written]:
+                        row = (originator, template.originator_version, template.topic)
+                        copy.write_row((*row, template.state))
+                    written += min(len(group), events - written)
+                    if written == events:
+                        break
+        conn.commit()
+    return app.recorder.max_notification_id() or 0
+
+
+# --- the baseline: eventsourcing's ProjectionRunner, one transaction per event --------
+
+
+PARAMETER = re.compile(r"\$(\d+)")
+
+
+def to_psycopg(text: str) -> str:
+    """``$n`` parameters as psycopg's ``%(pn)s``."""
+    return PARAMETER.sub(lambda match: f"%(p{match.group(1)})s", text.replace("%", "%%"))
+
+
+class BaselineView(PostgresTrackingRecorder):
+    """Applies the read models' statements and the tracking row, one event per transaction."""
+
+    read_models: ClassVar[Sequence[ReadModel]] = ()
+
+    def apply(self, domain_event: Any, tracking: Tracking) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            for model in self.read_models:
+                schema = model.name + "__baseline"
+                for statement in model.statements(domain_event, tracking.notification_id):
+                    params = {f"p{i}": arg for i, arg in enumerate(statement.args, 1)}
+                    query = to_psycopg(render(statement.sql, schema))
+                    cursor.execute(query.encode(), params)
+            self._insert_tracking(cursor, tracking)
+
+
+class BaselineProjection(Projection[BaselineView]):
+    """The library's way: a Projection whose view does the writes."""
+
+    name = "bench_baseline"
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        self.view.apply(domain_event, tracking)
+
+
+def baseline_rate(target: DatabaseTarget, read_models: Sequence[ReadModel], events: int) -> float:
+    """Events per second of ProjectionRunner over ``events`` events, after a warm-up."""
+    BaselineView.read_models = read_models
+    env = target.eventsourcing_env(pool_size=2)
+    env["CREATE_TABLE"] = "y"
+    warmup = 100
+    with ProjectionRunner(
+        application_class=Roadlog,
+        projection_class=BaselineProjection,
+        view_class=BaselineView,
+        env=env,
+    ) as runner:
+        runner.wait(warmup, timeout=600)
+        started = time.perf_counter()
+        runner.wait(warmup + events, timeout=600)
+        elapsed = time.perf_counter() - started
+    return events / elapsed
+
+
+# --- the engine ----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def peak_rss() -> Iterator[list[float]]:
+    """Sample this process's RSS while the block runs; yields [start, peak] in MB at exit."""
+    process = psutil.Process()
+    start = process.memory_info().rss
+    peak = start
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(0.005):
+            peak = max(peak, process.memory_info().rss)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    result: list[float] = []
+    try:
+        yield result
+    finally:
+        done.set()
+        sampler.join()
+        result += [start / 2**20, peak / 2**20]
+
+
+async def measured_rebuild(
+    app: Roadlog,
+    target: DatabaseTarget,
+    read_models: Sequence[ReadModel],
+    batch_size: int,
+    say: Callable[[str], None],
+) -> tuple[float, float]:
+    """(events per second, peak RSS in MB) of a rebuild of the whole log."""
+    events = await asyncio.to_thread(app.recorder.max_notification_id) or 0
+    with peak_rss() as memory:
+        started = time.perf_counter()
+        await rebuild(app, target, read_models, batch_size=batch_size)
+        elapsed = time.perf_counter() - started
+    start, peak = memory
+    rate = events / elapsed
+    say(f"rebuilt {events:,} events: {rate:,.0f}/s, RSS {start:.1f} -> peak {peak:.1f} MB")
+    return rate, peak
+
+
+async def lag_under_load(
+    app: Roadlog,
+    target: DatabaseTarget,
+    read_models: Sequence[ReadModel],
+    *,
+    rate: float,
+    seconds: float,
+) -> list[float]:
+    """Write-to-visible lags (ms) of events saved at ``rate`` per second for ``seconds``."""
+    async with asyncpg.create_pool(**target.asyncpg_kwargs(), min_size=2, max_size=4) as pool:
+        watcher = ProjectionWatcher(target, pool, read_models)
+        projector = Projector(app, target, read_models)
+        tasks = [asyncio.create_task(watcher.run()), asyncio.create_task(projector.run())]
+        try:
+            head = await asyncio.to_thread(app.recorder.max_notification_id) or 0
+            await watcher.wait_for(head, timeout=60)
+            lags: list[float] = []
+
+            def save_one() -> tuple[int, float]:
+                recordings = app.save(Tally("load", "bench"))
+                return recordings[-1].notification.id, time.perf_counter()
+
+            async def one() -> None:
+                position, saved = await asyncio.to_thread(save_one)
+                await watcher.wait_for(position, timeout=10)
+                lags.append((time.perf_counter() - saved) * 1000)
+
+            started = time.perf_counter()
+            writes = []
+            for index in range(int(rate * seconds)):
+                await asyncio.sleep(max(0.0, started + index / rate - time.perf_counter()))
+                writes.append(asyncio.create_task(one()))
+            await asyncio.gather(*writes)
+            return lags
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+# --- the run -------------------------------------------------------------------------
+
+
+async def _create_database(server: DatabaseTarget) -> DatabaseTarget:
+    name = f"roadlog_bench_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(**server.asyncpg_kwargs())
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return server.with_dbname(name)
+
+
+async def _drop_database(server: DatabaseTarget, target: DatabaseTarget) -> None:
+    conn = await asyncpg.connect(**server.asyncpg_kwargs())
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{target.dbname}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def _prepare(target: DatabaseTarget, read_models: Sequence[ReadModel]) -> None:
+    await prepare_database(target, [])
+    conn = await asyncpg.connect(**target.asyncpg_kwargs())
+    try:
+        await migrate(conn, [model.migrations for model in read_models])
+        for model in read_models:
+            async with conn.transaction():
+                for migration in model.migrations.migrations():
+                    await apply_into(conn, model.name + "__baseline", migration)
+    finally:
+        await conn.close()
+
+
+async def _measure(
+    target: DatabaseTarget,
+    read_models: Sequence[ReadModel],
+    history: History,
+    *,
+    events: int,
+    baseline_events: int,
+    lag_seconds: float,
+    rate: float,
+    batch_size: int,
+    interleave: int,
+    say: Callable[[str], None],
+) -> list[Figure]:
+    await _prepare(target, read_models)
+    app = await asyncio.to_thread(open_event_store, target, pool_size=4, create_tables=False)
+    try:
+        small = max(events // 10, baseline_events + 100)
+        events = max(events, small)
+        warmup = min(10_000, small)
+        say(f"appending {warmup} events; warm-up rebuild")
+        await asyncio.to_thread(append_copies, app, target, history, warmup, interleave)
+        await measured_rebuild(app, target, read_models, batch_size, say)
+        say(f"appending up to {small} events; baseline over {baseline_events}")
+        await asyncio.to_thread(append_copies, app, target, history, small - warmup, interleave)
+        baseline = await asyncio.to_thread(baseline_rate, target, read_models, baseline_events)
+        say(f"baseline: {baseline:,.0f} events/s; rebuild of {small}")
+        small_rate, small_peak = await measured_rebuild(app, target, read_models, batch_size, say)
+        say(f"appending up to {events} events; rebuild of {events}")
+        await asyncio.to_thread(append_copies, app, target, history, events - small, interleave)
+        engine, large_peak = await measured_rebuild(app, target, read_models, batch_size, say)
+        say(f"rebuild: {engine:,.0f} events/s; lag at {rate:g} events/s for {lag_seconds:g}s")
+        lags = await lag_under_load(app, target, read_models, rate=rate, seconds=lag_seconds)
+    finally:
+        app.close()
+    return [
+        figure(
+            f"rebuild throughput, {small:,} events",
+            round(small_rate),
+            "events/s",
+            round(baseline),
+            ">= 10",
+        ),
+        figure(
+            f"rebuild throughput, {events:,} events",
+            round(engine),
+            "events/s",
+            round(baseline),
+            ">= 10",
+        ),
+        figure("write-to-visible lag p50", round(percentile(lags, 0.50), 2), "ms", None, ""),
+        figure("write-to-visible lag p99", round(percentile(lags, 0.99), 2), "ms", None, "< 50"),
+        figure(
+            f"rebuild peak RSS, {events:,} events (baseline: {small:,})",
+            round(large_peak, 1),
+            "MB",
+            round(small_peak, 1),
+            "<= 1.1",
+        ),
+    ]
+
+
+def run(
+    events: int = 1_000_000,
+    *,
+    baseline_events: int = 3_000,
+    lag_seconds: float = 10.0,
+    rate: float = 100.0,
+    batch_size: int = 1000,
+    read_models: Sequence[ReadModel] | None = None,
+    history: History = tally_history,
+    interleave: int = 100,
+    server: DatabaseTarget | None = None,
+    say: Callable[[str], None] = lambda _message: None,
+) -> list[Figure]:
+    """Run the benchmark on a fresh database of ``server`` (default: an embedded one).
+
+    ``events`` is N, the size of the big rebuild (the memory figure compares it with N/10);
+    ``read_models`` default to the toy ones above, fed by ``history``.
+    """
+    with tempfile.TemporaryDirectory(prefix="roadlog-bench-") as scratch:
+        if server is None:
+            server = start_embedded_server(Path(scratch) / "pgdata")
+        models = list(read_models) if read_models else bench_models(Path(scratch) / "models")
+
+        async def main() -> list[Figure]:
+            assert server is not None
+            target = await _create_database(server)
+            try:
+                return await _measure(
+                    target,
+                    models,
+                    history,
+                    events=events,
+                    baseline_events=baseline_events,
+                    lag_seconds=lag_seconds,
+                    rate=rate,
+                    batch_size=batch_size,
+                    interleave=interleave,
+                    say=say,
+                )
+            finally:
+                await _drop_database(server, target)
+
+        return asyncio.run(main())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--baseline-events", type=int, default=3_000)
+    parser.add_argument("--lag-seconds", type=float, default=10.0)
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--interleave", type=int, default=100)
+    options = parser.parse_args()
+    started = datetime.now()
+    figures = run(
+        options.events,
+        baseline_events=options.baseline_events,
+        lag_seconds=options.lag_seconds,
+        rate=options.rate,
+        batch_size=options.batch_size,
+        interleave=options.interleave,
+        say=lambda message: print(f"[{datetime.now() - started}] {message}", flush=True),
+    )
+    for item in figures:
+        print(json.dumps(item))
+
+
+if __name__ == "__main__":
+    main()
