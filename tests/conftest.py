@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -21,7 +23,7 @@ from psycopg import sql
 
 from backend.bootstrap import Services, bootstrap, prepare_database, prepared_pool
 from backend.database import DatabaseTarget
-from backend.embedded import start_embedded_server
+from backend.embedded import start_embedded_server, stop_embedded_server
 from backend.settings import Settings
 from backend.tokens import Role, Tokens
 from projections.catalog import READ_MODELS
@@ -33,12 +35,22 @@ TEMPLATE = "roadlog_test_template"
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> DatabaseTarget:
-    """The session's PostgreSQL server (its maintenance database)."""
+def pg_server() -> Iterator[DatabaseTarget]:
+    """The session's PostgreSQL server (its maintenance database).
+
+    Its cluster lives outside pytest's temporary folders: pytest keeps those private to
+    the user (mode 0700), which the server's own system user could then not enter.
+    """
     url = os.environ.get("ROADLOG_TEST_DATABASE_URL")
     if url:
-        return DatabaseTarget.from_url(url)
-    return start_embedded_server(tmp_path_factory.mktemp("postgres") / "pgdata")
+        yield DatabaseTarget.from_url(url)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="roadlog-test-postgres-"))
+    try:
+        yield start_embedded_server(folder / "pgdata")
+    finally:
+        stop_embedded_server(folder / "pgdata")
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _drop_database(server: DatabaseTarget, name: str) -> None:

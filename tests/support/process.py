@@ -7,11 +7,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -53,17 +55,26 @@ def roadlog(
 
 @dataclass
 class Served:
-    """A running ``roadlog serve``."""
+    """A running ``roadlog serve``; its output goes to files, so a chatty server never
+    blocks on a full pipe."""
 
     process: subprocess.Popen[str]
     url: str
+    stdout: IO[str]
+    stderr: IO[str]
 
     def stop(self) -> tuple[int, str, str]:
         """SIGTERM, wait, and return (exit status, stdout, stderr)."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-        stdout, stderr = self.process.communicate(timeout=60)
-        return self.process.returncode, stdout, stderr
+        self.process.wait(timeout=60)
+        return self.process.returncode, self.output(self.stdout), self.output(self.stderr)
+
+    @staticmethod
+    def output(file: IO[str]) -> str:
+        file.flush()
+        file.seek(0)
+        return file.read()
 
 
 def wait_ready(served: Served, timeout: float = READY_SECONDS) -> None:
@@ -86,17 +97,18 @@ def wait_ready(served: Served, timeout: float = READY_SECONDS) -> None:
 def serving(*args: str, env: Mapping[str, str] | None = None) -> Iterator[Served]:
     """``roadlog serve`` on a free port until the block ends; ready when yielded."""
     port = free_port()
-    process = subprocess.Popen(
-        [ROADLOG, "serve", "--port", str(port), *args],
-        env=environment(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    served = Served(process, f"http://127.0.0.1:{port}")
-    try:
-        wait_ready(served)
-        yield served
-    finally:
-        if process.poll() is None:
-            served.stop()
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        process = subprocess.Popen(
+            [ROADLOG, "serve", "--port", str(port), *args],
+            env=environment(env),
+            stdout=stdout,
+            stderr=stderr,
+            text=True,
+        )
+        served = Served(process, f"http://127.0.0.1:{port}", stdout, stderr)
+        try:
+            wait_ready(served)
+            yield served
+        finally:
+            if process.poll() is None:
+                served.stop()
