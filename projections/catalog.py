@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from projections.cycles import CYCLES
+from projections.decisions import DECISIONS
+from projections.estimates import ESTIMATES
+from projections.okr import OKR
+from projections.priorities import PRIORITIES
 from projections.read_model import ReadModel
+from projections.roadmap import ROADMAP
+from projections.timeline import TIMELINE
 
-READ_MODELS: list[ReadModel] = []
+READ_MODELS: list[ReadModel] = [
+    ROADMAP,
+    TIMELINE,
+    PRIORITIES,
+    DECISIONS,
+    ESTIMATES,
+    CYCLES,
+    OKR,
+]
 
 
 def read_model(name: str) -> ReadModel:

@@ -1,0 +1,52 @@
+-- The timeline read model: one entry per event (command receipts aside).
+--
+-- subject_kind/subject_ids name the entry's subject as a global id does (parent first);
+-- entry_subjects lists every id an entry is about (its subject, the owning initiative of a
+-- deliverable, the roadmap of a move, the decision that drove it, ...) so that a history
+-- of anything is one index range. Newest first is (at DESC, position DESC): business time,
+-- then log order.
+
+CREATE TABLE entries (
+    position      bigint PRIMARY KEY,
+    workspace_id  uuid NOT NULL,
+    type          text NOT NULL,
+    subject_kind  text NOT NULL,
+    subject_ids   uuid[] NOT NULL,
+    at            timestamptz NOT NULL,
+    recorded_at   timestamptz NOT NULL,
+    actor         text NOT NULL,
+    reason        text NOT NULL,
+    decision_id   uuid,
+    -- [{"field": "position", "from": "3", "to": "1"}]: from/to are JSON-encoded values.
+    changes       jsonb NOT NULL,
+    summary       text NOT NULL
+);
+CREATE INDEX entries_newest ON entries (workspace_id, at DESC, position DESC);
+CREATE INDEX entries_by_actor ON entries (workspace_id, actor, at DESC, position DESC);
+CREATE INDEX entries_by_type ON entries (workspace_id, type, at DESC, position DESC);
+
+CREATE TABLE entry_subjects (
+    subject_id    uuid NOT NULL,
+    position      bigint NOT NULL,
+    workspace_id  uuid NOT NULL,
+    at            timestamptz NOT NULL,
+    PRIMARY KEY (subject_id, position)
+);
+CREATE INDEX entry_subjects_newest ON entry_subjects (subject_id, at DESC, position DESC);
+
+-- The names summaries quote, kept by this model itself so that it rebuilds on its own.
+CREATE TABLE names (
+    id            uuid PRIMARY KEY,
+    workspace_id  uuid NOT NULL,
+    kind          text NOT NULL,
+    name          text NOT NULL,
+    global_id     text NOT NULL
+);
+
+-- What the "from" of an estimate or an effort entry needs: a deliverable's latest
+-- estimate and its effort so far.
+CREATE TABLE deliverable_facts (
+    deliverable_id  uuid PRIMARY KEY,
+    estimate_weeks  numeric,
+    actual_weeks    numeric NOT NULL DEFAULT 0
+);

@@ -1,0 +1,67 @@
+"""The priorities read model: every placement, move and removal of an initiative.
+
+Table ``priorities.priority_changes``, one row per ``Roadmap.InitiativePlaced`` (from
+nowhere: ``from_position`` NULL), ``Roadmap.InitiativeMoved`` and ``Roadmap.InitiativeRemoved``
+(to nowhere: ``to_position`` NULL), with the reason, actor, decision and both times. The
+positions other initiatives shift by as a consequence are not changes of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from backend.domain.roadmap import Roadmap
+from projections.read_model import ReadModel, Statement
+
+INSERT_CHANGE = """
+    INSERT INTO {schema}.priority_changes (
+        position, workspace_id, roadmap_id, initiative_id, from_position, to_position,
+        at, recorded_at, actor, reason, decision_id
+    )
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+    ON CONFLICT (position) DO NOTHING
+"""
+
+
+def _change(event: Any, position: int, from_: int | None, to: int | None) -> list[Statement]:
+    return [
+        Statement(
+            INSERT_CHANGE,
+            (
+                position,
+                event.workspace_id,
+                event.originator_id,
+                event.initiative_id,
+                from_,
+                to,
+                event.effective_at,
+                event.timestamp,
+                event.actor,
+                event.reason,
+                event.decision_id,
+            ),
+        )
+    ]
+
+
+def initiative_placed(event: Roadmap.InitiativePlaced, position: int) -> Sequence[Statement]:
+    return _change(event, position, None, event.position)
+
+
+def initiative_moved(event: Roadmap.InitiativeMoved, position: int) -> Sequence[Statement]:
+    return _change(event, position, event.from_position, event.to_position)
+
+
+def initiative_removed(event: Roadmap.InitiativeRemoved, position: int) -> Sequence[Statement]:
+    return _change(event, position, event.from_position, None)
+
+
+PRIORITIES = ReadModel(
+    "priorities",
+    {
+        Roadmap.InitiativePlaced: initiative_placed,
+        Roadmap.InitiativeMoved: initiative_moved,
+        Roadmap.InitiativeRemoved: initiative_removed,
+    },
+)

@@ -1,0 +1,386 @@
+"""The roadmap read model: roadmaps, their priority order and deliverables, in business time.
+
+Tables (schema ``roadmap``, see its migration): ``teams``, ``roadmaps``, ``cycles``,
+``initiatives`` and ``deliverables`` (identities), the versioned ``initiative_versions``,
+``placements`` (the order, one ranked row per initiative on a roadmap) and
+``deliverable_versions``, and ``estimates`` (one row per generation).
+
+Every handler is pure: the event and its position in, statements out. Statements that need
+other rows (a new rank between two neighbours, the roadmap of an initiative) read them in
+SQL, from rows that only earlier events wrote, so a rebuild from zero writes exactly what
+the incremental path wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from backend.domain.initiative import Initiative
+from backend.domain.roadmap import Roadmap
+from backend.domain.team import Team
+from projections.read_model import ReadModel, Statement
+from projections.roadmap_deliverables import (
+    CHANGE_STATUS,
+    ESTIMATE,
+    INSERT_DELIVERABLE,
+    INSERT_DELIVERABLE_VERSION,
+    INSERT_ESTIMATE,
+    LOG_EFFORT,
+    RETARGET,
+)
+from projections.roadmap_order import (
+    MOVE_INITIATIVE,
+    PLACE_INITIATIVE,
+    REMOVE_INITIATIVE,
+    RENUMBER_IF_LONG,
+)
+from projections.temporal import versioned_change
+
+INITIATIVE_COLUMNS = (
+    "workspace_id",
+    "roadmap_id",
+    "title",
+    "goal",
+    "stakeholders",
+    "team_id",
+    "kind",
+    "parent_id",
+    "on_roadmap",
+)
+INSERT_TEAM = """
+    INSERT INTO {schema}.teams (id, workspace_id, name, created_at)
+    VALUES ($1, $2, $3, $4)
+    ON CONFLICT (id) DO NOTHING
+"""
+
+INSERT_ROADMAP = """
+    INSERT INTO {schema}.roadmaps (
+        id, workspace_id, name, team_id, fiscal_year_start_month, cycle_weeks, anchor_date,
+        created_at, last_position
+    )
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    ON CONFLICT (id) DO NOTHING
+"""
+
+TOUCH_ROADMAP = """
+    UPDATE {schema}.roadmaps SET last_position = greatest(last_position, $2) WHERE id = $1
+"""
+
+TOUCH_ROADMAP_OF_INITIATIVE = """
+    UPDATE {schema}.roadmaps SET last_position = greatest(last_position, $2)
+    WHERE id = (SELECT roadmap_id FROM {schema}.initiatives WHERE id = $1)
+"""
+
+INSERT_CYCLE = """
+    INSERT INTO {schema}.cycles (
+        roadmap_id, cycle_id, workspace_id, name, starts_on, ends_on, created_at
+    )
+    VALUES ($1, $2, $3, $4, $5, $6, $7)
+    ON CONFLICT (roadmap_id, cycle_id) DO NOTHING
+"""
+
+START_CYCLE = """
+    UPDATE {schema}.cycles SET started_at = $3 WHERE roadmap_id = $1 AND cycle_id = $2
+"""
+
+CLOSE_CYCLE = """
+    UPDATE {schema}.cycles SET closed_at = $3 WHERE roadmap_id = $1 AND cycle_id = $2
+"""
+
+INSERT_INITIATIVE = """
+    INSERT INTO {schema}.initiatives (id, workspace_id, roadmap_id, proposed_at)
+    VALUES ($1, $2, $3, $4)
+    ON CONFLICT (id) DO NOTHING
+"""
+
+INSERT_INITIATIVE_VERSION = """
+    INSERT INTO {schema}.initiative_versions (
+        initiative_id, valid_from, workspace_id, roadmap_id, title, goal, stakeholders,
+        team_id, kind, parent_id, on_roadmap
+    )
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true)
+    ON CONFLICT (initiative_id, valid_from) DO NOTHING
+"""
+
+# $1 initiative, $2 at, then a flag and a value per field: one statement for any update.
+UPDATE_INITIATIVE = versioned_change(
+    "initiative_versions",
+    ("$1",),
+    "$2",
+    INITIATIVE_COLUMNS,
+    {
+        "title": "CASE WHEN $3 THEN $4::text ELSE title END",
+        "goal": "CASE WHEN $5 THEN $6::text ELSE goal END",
+        "stakeholders": "CASE WHEN $7 THEN $8::text[] ELSE stakeholders END",
+        "team_id": "CASE WHEN $9 THEN $10::uuid ELSE team_id END",
+        "kind": "CASE WHEN $11 THEN $12::text ELSE kind END",
+    },
+)
+
+TAKE_OFF_ROADMAP = versioned_change(
+    "initiative_versions", ("$1",), "$2", INITIATIVE_COLUMNS, {"on_roadmap": "false"}
+)
+
+
+def _touch(roadmap_id: Any, position: int) -> Statement:
+    return Statement(TOUCH_ROADMAP, (roadmap_id, position))
+
+
+def _touch_initiative(event: Any, position: int) -> Statement:
+    return Statement(TOUCH_ROADMAP_OF_INITIATIVE, (event.originator_id, position))
+
+
+def team_created(event: Team.Created, position: int) -> Sequence[Statement]:
+    return [
+        Statement(
+            INSERT_TEAM, (event.originator_id, event.workspace_id, event.name, event.effective_at)
+        )
+    ]
+
+
+def roadmap_created(event: Roadmap.Created, position: int) -> Sequence[Statement]:
+    return [
+        Statement(
+            INSERT_ROADMAP,
+            (
+                event.originator_id,
+                event.workspace_id,
+                event.name,
+                event.team_id,
+                event.fiscal_year_start_month,
+                event.cycle_weeks,
+                event.anchor_date,
+                event.effective_at,
+                position,
+            ),
+        )
+    ]
+
+
+def initiative_placed(event: Roadmap.InitiativePlaced, position: int) -> Sequence[Statement]:
+    roadmap_id = event.originator_id
+    return [
+        Statement(
+            PLACE_INITIATIVE,
+            (
+                roadmap_id,
+                event.initiative_id,
+                event.effective_at,
+                event.position,
+                event.workspace_id,
+            ),
+        ),
+        Statement(RENUMBER_IF_LONG, (roadmap_id, event.initiative_id)),
+        _touch(roadmap_id, position),
+    ]
+
+
+def initiative_moved(event: Roadmap.InitiativeMoved, position: int) -> Sequence[Statement]:
+    roadmap_id = event.originator_id
+    return [
+        Statement(
+            MOVE_INITIATIVE,
+            (roadmap_id, event.initiative_id, event.effective_at, event.to_position),
+        ),
+        Statement(RENUMBER_IF_LONG, (roadmap_id, event.initiative_id)),
+        _touch(roadmap_id, position),
+    ]
+
+
+def initiative_removed(event: Roadmap.InitiativeRemoved, position: int) -> Sequence[Statement]:
+    roadmap_id = event.originator_id
+    return [
+        Statement(REMOVE_INITIATIVE, (roadmap_id, event.initiative_id, event.effective_at)),
+        _touch(roadmap_id, position),
+    ]
+
+
+def cycle_created(event: Roadmap.CycleCreated, position: int) -> Sequence[Statement]:
+    return [
+        Statement(
+            INSERT_CYCLE,
+            (
+                event.originator_id,
+                event.cycle_id,
+                event.workspace_id,
+                event.name,
+                event.starts_on,
+                event.ends_on,
+                event.effective_at,
+            ),
+        ),
+        _touch(event.originator_id, position),
+    ]
+
+
+def cycle_started(event: Roadmap.CycleStarted, position: int) -> Sequence[Statement]:
+    return [
+        Statement(START_CYCLE, (event.originator_id, event.cycle_id, event.effective_at)),
+        _touch(event.originator_id, position),
+    ]
+
+
+def cycle_closed(event: Roadmap.CycleClosed, position: int) -> Sequence[Statement]:
+    return [
+        Statement(CLOSE_CYCLE, (event.originator_id, event.cycle_id, event.effective_at)),
+        _touch(event.originator_id, position),
+    ]
+
+
+def initiative_proposed(event: Initiative.Proposed, position: int) -> Sequence[Statement]:
+    initiative_id = event.originator_id
+    return [
+        Statement(
+            INSERT_INITIATIVE,
+            (initiative_id, event.workspace_id, event.roadmap_id, event.effective_at),
+        ),
+        Statement(
+            INSERT_INITIATIVE_VERSION,
+            (
+                initiative_id,
+                event.effective_at,
+                event.workspace_id,
+                event.roadmap_id,
+                event.title,
+                event.goal,
+                list(event.stakeholders),
+                event.team_id,
+                event.kind,
+                event.parent_id,
+            ),
+        ),
+        _touch(event.roadmap_id, position),
+    ]
+
+
+UPDATABLE_FIELDS = ("title", "goal", "stakeholders", "team_id", "kind")
+
+
+def initiative_updated(event: Initiative.Updated, position: int) -> Sequence[Statement]:
+    args: list[Any] = [event.originator_id, event.effective_at]
+    for name in UPDATABLE_FIELDS:
+        change = event.changes.get(name)
+        new = None if change is None else change[1]
+        args += [change is not None, list(new) if isinstance(new, list) else new]
+    return [Statement(UPDATE_INITIATIVE, tuple(args)), _touch_initiative(event, position)]
+
+
+def initiative_removed_from_roadmap(
+    event: Initiative.RemovedFromRoadmap, position: int
+) -> Sequence[Statement]:
+    return [
+        Statement(TAKE_OFF_ROADMAP, (event.originator_id, event.effective_at)),
+        _touch_initiative(event, position),
+    ]
+
+
+def deliverable_added(event: Initiative.DeliverableAdded, position: int) -> Sequence[Statement]:
+    keys = (event.originator_id, event.deliverable_id, event.workspace_id, event.effective_at)
+    return [
+        Statement(INSERT_DELIVERABLE, (*keys, position)),
+        Statement(INSERT_DELIVERABLE_VERSION, (*keys, position, event.title, event.stretch)),
+        _touch_initiative(event, position),
+    ]
+
+
+def deliverable_status_changed(
+    event: Initiative.DeliverableStatusChanged, position: int
+) -> Sequence[Statement]:
+    return [
+        Statement(
+            CHANGE_STATUS,
+            (
+                event.originator_id,
+                event.deliverable_id,
+                event.effective_at,
+                event.to_status,
+                event.completed_at,
+            ),
+        ),
+        _touch_initiative(event, position),
+    ]
+
+
+def deliverable_estimated(
+    event: Initiative.DeliverableEstimated, position: int
+) -> Sequence[Statement]:
+    return [
+        Statement(
+            INSERT_ESTIMATE,
+            (
+                event.originator_id,
+                event.deliverable_id,
+                event.generation,
+                event.workspace_id,
+                event.weeks,
+                event.confidence,
+                event.reason,
+                event.actor,
+                event.effective_at,
+            ),
+        ),
+        Statement(
+            ESTIMATE,
+            (event.originator_id, event.deliverable_id, event.effective_at, event.weeks),
+        ),
+        _touch_initiative(event, position),
+    ]
+
+
+def deliverable_retargeted(
+    event: Initiative.DeliverableRetargeted, position: int
+) -> Sequence[Statement]:
+    return [
+        Statement(
+            RETARGET,
+            (
+                event.originator_id,
+                event.deliverable_id,
+                event.effective_at,
+                event.to_cycle_id,
+                event.to_date,
+                event.to_due_on,
+            ),
+        ),
+        _touch_initiative(event, position),
+    ]
+
+
+def effort_logged(event: Initiative.EffortLogged, position: int) -> Sequence[Statement]:
+    return [
+        Statement(
+            LOG_EFFORT,
+            (event.originator_id, event.deliverable_id, event.effective_at, event.weeks),
+        ),
+        _touch_initiative(event, position),
+    ]
+
+
+def alignment_changed(event: Any, position: int) -> Sequence[Statement]:
+    """Alignments are shown on the roadmap's initiatives: the roadmap changed."""
+    return [_touch_initiative(event, position)]
+
+
+HANDLERS: dict[type[Any], Callable[[Any, int], Sequence[Statement]]] = {
+    Team.Created: team_created,
+    Roadmap.Created: roadmap_created,
+    Roadmap.InitiativePlaced: initiative_placed,
+    Roadmap.InitiativeMoved: initiative_moved,
+    Roadmap.InitiativeRemoved: initiative_removed,
+    Roadmap.CycleCreated: cycle_created,
+    Roadmap.CycleStarted: cycle_started,
+    Roadmap.CycleClosed: cycle_closed,
+    Initiative.Proposed: initiative_proposed,
+    Initiative.Updated: initiative_updated,
+    Initiative.RemovedFromRoadmap: initiative_removed_from_roadmap,
+    Initiative.DeliverableAdded: deliverable_added,
+    Initiative.DeliverableStatusChanged: deliverable_status_changed,
+    Initiative.DeliverableEstimated: deliverable_estimated,
+    Initiative.DeliverableRetargeted: deliverable_retargeted,
+    Initiative.EffortLogged: effort_logged,
+    Initiative.Aligned: alignment_changed,
+    Initiative.Unaligned: alignment_changed,
+}
+
+ROADMAP = ReadModel("roadmap", HANDLERS)

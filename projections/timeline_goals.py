@@ -1,0 +1,100 @@
+"""What objectives, key results and decisions say on the timeline (see timeline_entries)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from backend.domain.decision import Decision
+from backend.domain.objective import Objective
+from projections.timeline_entries import Entry, Ref, because, literal, quoted
+
+
+def objective_created(e: Objective.Created) -> Entry:
+    return Entry(
+        "ObjectiveCreated",
+        "Objective",
+        (e.originator_id,),
+        f"Set objective {quoted(e.title)} for {literal(e.period)}",
+        about=tuple(i for i in (e.team_id, e.parent_id) if i is not None),
+        changes=(
+            ("title", None, e.title),
+            ("period", None, e.period),
+            ("level", None, e.level),
+            ("team", None, Ref("Team", (e.team_id,)) if e.team_id else None),
+            ("parent", None, Ref("Objective", (e.parent_id,)) if e.parent_id else None),
+        ),
+        names=((Ref("Objective", (e.originator_id,)), e.title),),
+    )
+
+
+def key_result_added(e: Objective.KeyResultAdded) -> Entry:
+    return Entry(
+        "KeyResultAdded",
+        "KeyResult",
+        (e.originator_id, e.key_result_id),
+        f"Added key result {quoted(e.title)} to %s",
+        quoted=(e.originator_id,),
+        about=(e.originator_id,),
+        changes=(
+            ("title", None, e.title),
+            ("unit", None, e.unit),
+            ("startValue", None, e.start_value),
+            ("targetValue", None, e.target_value),
+        ),
+        names=((Ref("KeyResult", (e.originator_id, e.key_result_id)), e.title),),
+    )
+
+
+def key_result_checked_in(e: Objective.KeyResultCheckedIn) -> Entry:
+    return Entry(
+        "KeyResultCheckedIn",
+        "KeyResult",
+        (e.originator_id, e.key_result_id),
+        f"Checked in %s at {e.value:g}{because(e.reason)}",
+        quoted=(e.key_result_id,),
+        about=(e.originator_id,),
+        changes=(("currentValue", None, e.value), ("confidence", None, e.confidence)),
+    )
+
+
+def decision_recorded(e: Decision.Recorded) -> Entry:
+    linked = tuple(link["id"] for link in e.links)
+    return Entry(
+        "DecisionRecorded",
+        "Decision",
+        (e.originator_id,),
+        f"Recorded decision {quoted(e.title)} ({e.status})",
+        about=linked,
+        changes=(
+            ("title", None, e.title),
+            ("outcome", None, e.outcome),
+            ("status", None, e.status),
+            ("decidedBy", None, list(e.decided_by)),
+        ),
+        names=((Ref("Decision", (e.originator_id,)), e.title),),
+    )
+
+
+def decision_superseded(e: Decision.Superseded) -> Entry:
+    return Entry(
+        "DecisionSuperseded",
+        "Decision",
+        (e.originator_id,),
+        f"Decision %s was superseded by %s{because(e.reason)}",
+        quoted=(e.originator_id, e.superseded_by_id),
+        about=(e.superseded_by_id,),
+        changes=(
+            ("status", None, "SUPERSEDED"),
+            ("supersededBy", None, Ref("Decision", (e.superseded_by_id,))),
+        ),
+    )
+
+
+GOAL_DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
+    Objective.Created: objective_created,
+    Objective.KeyResultAdded: key_result_added,
+    Objective.KeyResultCheckedIn: key_result_checked_in,
+    Decision.Recorded: decision_recorded,
+    Decision.Superseded: decision_superseded,
+}

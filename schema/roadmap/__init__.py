@@ -1,0 +1,1 @@
+"""The roadmap feature: roadmaps (now and as of any instant), history, priorities, decisions."""

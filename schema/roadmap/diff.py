@@ -1,0 +1,152 @@
+"""``roadmapDiff``: what changed on a roadmap between two instants, from two indexed reads.
+
+Both instants are read as ``roadmap(asOf:)`` reads them; the difference is computed here:
+
+- added: on the roadmap at ``to`` and not at ``from``; removed: the other way round;
+- moved: on it at both, at different positions (whatever moved it: its own move, or
+  others placed, moved or removed above it);
+- changed: on it at both, with fields that differ: its own (``title``, ``goal``,
+  ``stakeholders``, ``team``, ``kind``, ``parent``, and the rolled-up ``status``) and its
+  deliverables' (``deliverables.<id>.<field>``; a deliverable added in between is
+  ``deliverables.<id>`` from null to its title). Values are JSON-encoded as on the timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from projections.timeline import encoded
+from schema.context import Info
+from schema.errors import BAD_USER_INPUT, coded_error
+from schema.permissions import require
+from schema.relay import to_global_id
+from schema.roadmap.entities import Initiative, decimal, rolled_up
+from schema.roadmap.history import FieldChange, InitiativeChanges, InitiativeMove, RoadmapDiff
+from schema.roadmap.store import ROADMAPS_BY_IDS, RoadmapRows, Row, roadmap_rows
+
+DELIVERABLE_FIELDS = (
+    ("title", "title"),
+    ("stretch", "stretch"),
+    ("status", "status"),
+    ("estimateWeeks", "estimate_weeks"),
+    ("targetCycle", "target_cycle_id"),
+    ("targetDate", "target_date"),
+    ("actualWeeks", "actual_weeks"),
+    ("completedAt", "completed_at"),
+)
+
+
+def _ref(kind: str, id: UUID | None) -> str | None:
+    return None if id is None else str(to_global_id(kind, id))
+
+
+def initiative_fields(row: Row, deliverables: Sequence[Row]) -> dict[str, Any]:
+    """An initiative's compared fields, as the API shows them."""
+    return {
+        "title": row["title"],
+        "goal": row["goal"],
+        "stakeholders": list(row["stakeholders"]),
+        "team": _ref("Team", row["team_id"]),
+        "kind": row["kind"],
+        "parent": _ref("Initiative", row["parent_id"]),
+        "status": rolled_up(d["status"] for d in deliverables),
+    }
+
+
+def deliverable_fields(row: Row) -> dict[str, Any]:
+    """A deliverable's compared fields, as the API shows them (decimals compared as such)."""
+    values = {name: row[column] for name, column in DELIVERABLE_FIELDS}
+    for name in ("estimateWeeks", "actualWeeks"):
+        values[name] = decimal(values[name])
+    if row["target_cycle_id"] is not None:
+        values["targetCycle"] = str(
+            to_global_id("Cycle", row["roadmap_id"], row["target_cycle_id"])
+        )
+    return values
+
+
+def field_changes(
+    before: Row, before_deliverables: Sequence[Row], after: Row, after_deliverables: Sequence[Row]
+) -> Iterator[tuple[str, Any, Any]]:
+    """(field, old, new) for each field of an initiative that differs."""
+    old, new = (
+        initiative_fields(before, before_deliverables),
+        initiative_fields(after, after_deliverables),
+    )
+    for name, value in new.items():
+        if old[name] != value:
+            yield name, old[name], value
+    earlier = {d["deliverable_id"]: d for d in before_deliverables}
+    for deliverable in after_deliverables:
+        path = f"deliverables.{to_global_id('Deliverable', *_deliverable_key(deliverable))}"
+        previous = earlier.get(deliverable["deliverable_id"])
+        if previous is None:
+            yield path, None, deliverable["title"]
+            continue
+        was, now = deliverable_fields(previous), deliverable_fields(deliverable)
+        for name, value in now.items():
+            if was[name] != value:
+                yield f"{path}.{name}", was[name], value
+
+
+def _deliverable_key(row: Row) -> tuple[UUID, UUID]:
+    return row["initiative_id"], row["deliverable_id"]
+
+
+def difference(
+    before: RoadmapRows | None, after: RoadmapRows | None, from_: datetime, to: datetime
+) -> RoadmapDiff:
+    """The difference of a roadmap read at two instants (None: it did not exist yet)."""
+    old_order = [] if before is None else before.initiatives
+    new_order = [] if after is None else after.initiatives
+    old = {row["initiative_id"]: (n, row) for n, row in enumerate(old_order, start=1)}
+    new = {row["initiative_id"]: (n, row) for n, row in enumerate(new_order, start=1)}
+
+    def initiative(rows: RoadmapRows | None, position: int, row: Row, at: datetime) -> Initiative:
+        assert rows is not None
+        return Initiative.of(row, rows.deliverables.get(row["initiative_id"], ()), position, at)
+
+    added = [initiative(after, n, row, to) for id, (n, row) in new.items() if id not in old]
+    removed = [initiative(before, n, row, from_) for id, (n, row) in old.items() if id not in new]
+    moved, changed = [], []
+    for id, (n, row) in new.items():
+        if id not in old:
+            continue
+        was, previous = old[id]
+        current = initiative(after, n, row, to)
+        if was != n:
+            moved.append(InitiativeMove(initiative=current, from_position=was, to_position=n))
+        assert before is not None and after is not None, "on the roadmap at both instants"
+        changes = [
+            FieldChange(field=name, from_=encoded(a), to=encoded(b))
+            for name, a, b in field_changes(
+                previous,
+                before.deliverables.get(id, ()),
+                row,
+                after.deliverables.get(id, ()),
+            )
+        ]
+        if changes:
+            changed.append(InitiativeChanges(initiative=current, changes=changes))
+    return RoadmapDiff(
+        from_=from_, to=to, added=added, removed=removed, moved=moved, changed=changed
+    )
+
+
+async def roadmap_diff(info: Info, roadmap_id: UUID, from_: datetime, to: datetime) -> RoadmapDiff:
+    """The difference of the roadmap between ``from_`` and ``to`` (business time)."""
+    workspace_id = require(info).workspace_id
+    if from_ > to:
+        raise coded_error(
+            BAD_USER_INPUT, f"from ({from_.isoformat()}) is after to ({to.isoformat()})"
+        )
+    async with info.context.services.pool.acquire() as conn:
+        if not await conn.fetch(ROADMAPS_BY_IDS, workspace_id, [roadmap_id]):
+            missing = to_global_id("Roadmap", roadmap_id)
+            raise coded_error(BAD_USER_INPUT, f"id: no roadmap {missing!r}")
+        before = await roadmap_rows(conn, workspace_id, roadmap_id, from_)
+        after = await roadmap_rows(conn, workspace_id, roadmap_id, to)
+    return difference(before, after, from_, to)

@@ -1,0 +1,194 @@
+"""The roadmap feature's queries: teams, roadmaps, history, priorities, decisions, nodes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from schema.consistency import consistent_with as wait_for_argument
+from schema.context import Info
+from schema.nodes import NodeQuery, parse_global_id
+from schema.pagination import Page, PageInfo, decode_cursor, encode_cursor, page_size
+from schema.permissions import require
+from schema.roadmap import store
+from schema.roadmap.decisions import DecisionConnection, decisions_page
+from schema.roadmap.diff import roadmap_diff
+from schema.roadmap.entities import Roadmap, Team
+from schema.roadmap.history import PriorityChangeConnection, RoadmapDiff, TimelineConnection
+from schema.roadmap.loaders import roadmap_view, view_time
+from schema.roadmap.priorities import priority_changes_page
+from schema.roadmap.timeline import timeline_page
+
+ROADMAPS = "roadmaps"
+
+
+@strawberry.type(description="A roadmap and its cursor.")
+class RoadmapEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this one.")
+    node: Roadmap = strawberry.field(description="The roadmap, as it is now.")
+
+
+@strawberry.type(description="A page of roadmaps, by name.")
+class RoadmapConnection:
+    edges: list[RoadmapEdge] = strawberry.field(description="The roadmaps of this page.")
+    page_info: PageInfo = strawberry.field(description="Where this page sits.")
+
+
+def _roadmap_cursor(row: store.Row) -> str:
+    return encode_cursor(ROADMAPS, row["name"], str(row["id"]))
+
+
+@strawberry.type
+class RoadmapQuery(NodeQuery):
+    @strawberry.field(description="The teams of the workspace, by name.")
+    async def teams(self, info: Info) -> list[Team]:
+        workspace_id = require(info).workspace_id
+        rows = await info.context.services.pool.fetch(store.TEAMS, workspace_id)
+        return [Team.of(row) for row in rows]
+
+    @strawberry.field(description="The roadmaps of the workspace, by name.")
+    async def roadmaps(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size.")] = None,
+        after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+    ) -> RoadmapConnection:
+        workspace_id = require(info).workspace_id
+        size = page_size(info, first)
+        key = decode_cursor(after, ROADMAPS, (str, str))
+        name, id = key if key is not None else (None, None)
+        rows = await info.context.services.pool.fetch(
+            store.ROADMAPS_PAGE, workspace_id, name, id, size + 1
+        )
+        page = Page.of(rows, size, key)
+        now = view_time(info)
+        return RoadmapConnection(
+            edges=[
+                RoadmapEdge(cursor=_roadmap_cursor(row), node=Roadmap.of(row, None, now))
+                for row in page.rows
+            ],
+            page_info=page.page_info(_roadmap_cursor),
+        )
+
+    @strawberry.field(
+        description="A roadmap now, or exactly as it was at `asOf` (business time): order,"
+        " titles, goals, statuses, targets and estimates. consistentWith: a mutation's"
+        " position; the answer reflects at least that write."
+    )
+    async def roadmap(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The roadmap's id.")],
+        as_of: Annotated[
+            datetime | None,
+            strawberry.argument(description="An instant in business time; default now."),
+        ] = None,
+        consistent_with: Annotated[
+            str | None, strawberry.argument(description="A mutation's position to read at least.")
+        ] = None,
+    ) -> Roadmap | None:
+        require(info)
+        ref = parse_global_id(id, "id", "Roadmap")
+        await wait_for_argument(info, consistent_with)
+        return await roadmap_view(info, ref.id, as_of)
+
+    @strawberry.field(description="What changed on a roadmap between two instants (business time).")
+    async def roadmap_diff(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The roadmap's id.")],
+        from_: Annotated[
+            datetime, strawberry.argument(name="from", description="The earlier instant.")
+        ],
+        to: Annotated[datetime, strawberry.argument(description="The later instant.")],
+    ) -> RoadmapDiff:
+        require(info)
+        ref = parse_global_id(id, "id", "Roadmap")
+        return await roadmap_diff(info, ref.id, from_, to)
+
+    @strawberry.field(
+        description="Every change in the workspace, newest first (business time). since is"
+        " inclusive, until exclusive. consistentWith: a mutation's position to read at least."
+    )
+    async def timeline(
+        self,
+        info: Info,
+        subject_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only the history of this object (and its parts)."),
+        ] = None,
+        types: Annotated[
+            list[str] | None,
+            strawberry.argument(description='Only these entry types, e.g. ["InitiativeMoved"].'),
+        ] = None,
+        actor: Annotated[str | None, strawberry.argument(description="Only this actor's.")] = None,
+        since: Annotated[datetime | None, strawberry.argument(description="From (incl.).")] = None,
+        until: Annotated[datetime | None, strawberry.argument(description="To (excl.).")] = None,
+        first: Annotated[int | None, strawberry.argument(description="Page size.")] = None,
+        after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+        consistent_with: Annotated[
+            str | None, strawberry.argument(description="A mutation's position to read at least.")
+        ] = None,
+    ) -> TimelineConnection:
+        require(info)
+        subject = None if subject_id is None else parse_global_id(subject_id, "subjectId")
+        await wait_for_argument(info, consistent_with)
+        return await timeline_page(
+            info,
+            subject_id=None if subject is None else subject.id,
+            types=types,
+            actor=actor,
+            since=since,
+            until=until,
+            first=first,
+            after=after,
+        )
+
+    @strawberry.field(
+        description="Every placement, move and removal of initiatives, newest first, with"
+        " the reason and the decision. since is inclusive, until exclusive."
+    )
+    async def priority_changes(
+        self,
+        info: Info,
+        roadmap_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only on this roadmap.")
+        ] = None,
+        initiative_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only of this initiative.")
+        ] = None,
+        since: Annotated[datetime | None, strawberry.argument(description="From (incl.).")] = None,
+        until: Annotated[datetime | None, strawberry.argument(description="To (excl.).")] = None,
+        first: Annotated[int | None, strawberry.argument(description="Page size.")] = None,
+        after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+    ) -> PriorityChangeConnection:
+        require(info)
+        roadmap = (
+            None if roadmap_id is None else parse_global_id(roadmap_id, "roadmapId", "Roadmap")
+        )
+        initiative = (
+            None
+            if initiative_id is None
+            else parse_global_id(initiative_id, "initiativeId", "Initiative")
+        )
+        return await priority_changes_page(
+            info,
+            roadmap_id=None if roadmap is None else roadmap.id,
+            initiative_id=None if initiative is None else initiative.id,
+            since=since,
+            until=until,
+            first=first,
+            after=after,
+        )
+
+    @strawberry.field(description="The workspace's decision records, most recent first.")
+    async def decisions(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size.")] = None,
+        after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+    ) -> DecisionConnection:
+        require(info)
+        return await decisions_page(info, first, after)

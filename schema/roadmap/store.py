@@ -1,0 +1,268 @@
+"""Reading the roadmap read model: teams, roadmaps, initiatives, deliverables, cycles.
+
+Every function takes the caller's workspace and filters on it, so an id of another
+workspace reads exactly like a missing one. ``at`` is a business-time instant, or None
+for the current state (the rows with ``valid_to = 'infinity'``, through the partial
+"current" indexes). At an instant, each entity's version is the last one starting at or
+before it: one backward probe of its ``(key, valid_from)`` primary key.
+
+Rows are asyncpg records; their columns are those the SQL constants select.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+Row = asyncpg.Record
+Connection = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
+"""A connection, or one borrowed from the pool."""
+
+INITIATIVE_FIELDS = """
+    v.initiative_id, v.roadmap_id, v.title, v.goal, v.stakeholders, v.team_id, v.kind,
+    v.parent_id, v.on_roadmap
+"""
+
+DELIVERABLE_FIELDS = """
+    v.initiative_id, v.deliverable_id, v.roadmap_id, v.title, v.stretch, v.status,
+    v.target_cycle_id, v.target_date, v.completed_at, v.estimate_weeks::text AS estimate_weeks,
+    v.actual_weeks::text AS actual_weeks
+"""
+# Decimals are read as text (their exact digits): that is how the API shows them, and
+# decoding thousands of them as text is several times cheaper than as Decimal.
+
+TEAMS = """
+    SELECT id, name FROM roadmap.teams WHERE workspace_id = $1 ORDER BY name, id
+"""
+
+TEAMS_BY_IDS = """
+    SELECT id, name FROM roadmap.teams WHERE workspace_id = $1 AND id = ANY($2::uuid[])
+"""
+
+ROADMAP_FIELDS = """
+    id, name, team_id, fiscal_year_start_month, cycle_weeks, anchor_date, created_at
+"""
+
+ROADMAPS_BY_IDS = f"""
+    SELECT {ROADMAP_FIELDS} FROM roadmap.roadmaps
+    WHERE workspace_id = $1 AND id = ANY($2::uuid[])
+"""
+
+ROADMAPS_PAGE = f"""
+    SELECT {ROADMAP_FIELDS} FROM roadmap.roadmaps
+    WHERE workspace_id = $1 AND ($2::text IS NULL OR (name, id) > ($2, $3::uuid))
+    ORDER BY name, id
+    LIMIT $4
+"""
+
+ROADMAPS_CHANGED = """
+    SELECT id FROM roadmap.roadmaps
+    WHERE workspace_id = $1 AND last_position > $2 AND last_position <= $3
+"""
+
+ORDER_NOW = f"""
+    SELECT {INITIATIVE_FIELDS}
+    FROM roadmap.placements p
+    JOIN roadmap.initiative_versions v
+        ON v.initiative_id = p.initiative_id AND v.valid_to = 'infinity'
+    WHERE p.roadmap_id = $1 AND p.workspace_id = $2 AND p.valid_to = 'infinity'
+    ORDER BY p.rank
+"""
+
+ORDER_AT = f"""
+    SELECT {INITIATIVE_FIELDS}
+    FROM roadmap.initiatives i
+    CROSS JOIN LATERAL (
+        SELECT p.rank, p.valid_to FROM roadmap.placements p
+        WHERE p.roadmap_id = i.roadmap_id AND p.initiative_id = i.id AND p.valid_from <= $3
+        ORDER BY p.valid_from DESC LIMIT 1
+    ) AS p
+    CROSS JOIN LATERAL (
+        SELECT * FROM roadmap.initiative_versions v
+        WHERE v.initiative_id = i.id AND v.valid_from <= $3
+        ORDER BY v.valid_from DESC LIMIT 1
+    ) AS v
+    WHERE i.roadmap_id = $1 AND i.workspace_id = $2 AND i.proposed_at <= $3
+      AND p.valid_to > $3
+    ORDER BY p.rank
+"""
+
+POSITIONS_NOW = """
+    SELECT p.initiative_id FROM roadmap.placements p
+    WHERE p.roadmap_id = $1 AND p.workspace_id = $2 AND p.valid_to = 'infinity'
+    ORDER BY p.rank
+"""
+
+POSITIONS_AT = """
+    SELECT i.id AS initiative_id
+    FROM roadmap.initiatives i
+    CROSS JOIN LATERAL (
+        SELECT p.rank, p.valid_to FROM roadmap.placements p
+        WHERE p.roadmap_id = i.roadmap_id AND p.initiative_id = i.id AND p.valid_from <= $3
+        ORDER BY p.valid_from DESC LIMIT 1
+    ) AS p
+    WHERE i.roadmap_id = $1 AND i.workspace_id = $2 AND i.proposed_at <= $3
+      AND p.valid_to > $3
+    ORDER BY p.rank
+"""
+
+DELIVERABLES_OF_ROADMAP_NOW = f"""
+    SELECT {DELIVERABLE_FIELDS}
+    FROM roadmap.deliverable_versions v
+    WHERE v.roadmap_id = $1 AND v.workspace_id = $2 AND v.valid_to = 'infinity'
+    ORDER BY v.added_position
+"""
+
+DELIVERABLES_OF_ROADMAP_AT = f"""
+    SELECT {DELIVERABLE_FIELDS}
+    FROM roadmap.deliverables d
+    CROSS JOIN LATERAL (
+        SELECT * FROM roadmap.deliverable_versions v
+        WHERE v.initiative_id = d.initiative_id AND v.deliverable_id = d.deliverable_id
+          AND v.valid_from <= $3
+        ORDER BY v.valid_from DESC LIMIT 1
+    ) AS v
+    WHERE d.roadmap_id = $1 AND d.workspace_id = $2 AND d.added_at <= $3
+    ORDER BY d.added_position
+"""
+
+INITIATIVES_NOW = f"""
+    SELECT {INITIATIVE_FIELDS}
+    FROM roadmap.initiative_versions v
+    WHERE v.initiative_id = ANY($1::uuid[]) AND v.workspace_id = $2
+      AND v.valid_to = 'infinity'
+"""
+
+INITIATIVES_AT = f"""
+    SELECT {INITIATIVE_FIELDS}
+    FROM unnest($1::uuid[]) AS asked (id)
+    CROSS JOIN LATERAL (
+        SELECT * FROM roadmap.initiative_versions v
+        WHERE v.initiative_id = asked.id AND v.valid_from <= $3
+        ORDER BY v.valid_from DESC LIMIT 1
+    ) AS v
+    WHERE v.workspace_id = $2
+"""
+
+DELIVERABLES_OF_INITIATIVES_NOW = f"""
+    SELECT {DELIVERABLE_FIELDS}
+    FROM roadmap.deliverables d
+    JOIN roadmap.deliverable_versions v
+        ON v.initiative_id = d.initiative_id AND v.deliverable_id = d.deliverable_id
+       AND v.valid_to = 'infinity'
+    WHERE d.initiative_id = ANY($1::uuid[]) AND d.workspace_id = $2
+    ORDER BY d.added_position
+"""
+
+DELIVERABLES_OF_INITIATIVES_AT = f"""
+    SELECT {DELIVERABLE_FIELDS}
+    FROM roadmap.deliverables d
+    CROSS JOIN LATERAL (
+        SELECT * FROM roadmap.deliverable_versions v
+        WHERE v.initiative_id = d.initiative_id AND v.deliverable_id = d.deliverable_id
+          AND v.valid_from <= $3
+        ORDER BY v.valid_from DESC LIMIT 1
+    ) AS v
+    WHERE d.initiative_id = ANY($1::uuid[]) AND d.workspace_id = $2 AND d.added_at <= $3
+    ORDER BY d.added_position
+"""
+
+ESTIMATES = """
+    SELECT e.initiative_id, e.deliverable_id, e.weeks::text AS weeks, e.confidence, e.reason,
+           e.at, e.actor
+    FROM roadmap.estimates e
+    JOIN unnest($1::uuid[], $2::uuid[]) AS asked (initiative_id, deliverable_id)
+        ON e.initiative_id = asked.initiative_id AND e.deliverable_id = asked.deliverable_id
+    WHERE e.workspace_id = $3 AND ($4::timestamptz IS NULL OR e.at <= $4)
+    ORDER BY e.generation
+"""
+
+ESTIMATES_OF_ROADMAP = """
+    SELECT e.initiative_id, e.deliverable_id, e.weeks::text AS weeks, e.confidence, e.reason,
+           e.at, e.actor
+    FROM roadmap.estimates e
+    WHERE e.roadmap_id = $1 AND e.workspace_id = $2 AND ($3::timestamptz IS NULL OR e.at <= $3)
+    ORDER BY e.generation
+"""
+
+CYCLE_FIELDS = """
+    c.roadmap_id, c.cycle_id, c.name, c.starts_on, c.ends_on, c.created_at, c.started_at,
+    c.closed_at
+"""
+
+CYCLES_BY_REFS = f"""
+    SELECT {CYCLE_FIELDS}
+    FROM roadmap.cycles c
+    JOIN unnest($1::uuid[], $2::uuid[]) AS asked (roadmap_id, cycle_id)
+        ON c.roadmap_id = asked.roadmap_id AND c.cycle_id = asked.cycle_id
+    WHERE c.workspace_id = $3
+"""
+
+CYCLES_OF_ROADMAP = f"""
+    SELECT {CYCLE_FIELDS} FROM roadmap.cycles c
+    WHERE c.roadmap_id = $1 AND c.workspace_id = $2
+"""
+
+
+@dataclass(frozen=True)
+class RoadmapRows:
+    """A roadmap at one instant: its row, initiatives in order, their deliverables."""
+
+    roadmap: Row
+    initiatives: list[Row]
+    deliverables: dict[UUID, list[Row]]
+    """Deliverables per initiative, in the order they were added."""
+
+
+def by_initiative(rows: Sequence[Row]) -> dict[UUID, list[Row]]:
+    """Deliverable rows grouped by their initiative, order kept."""
+    grouped: dict[UUID, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[row["initiative_id"]].append(row)
+    return grouped
+
+
+async def roadmap_rows(
+    conn: Connection, workspace_id: UUID, roadmap_id: UUID, at: datetime | None
+) -> RoadmapRows | None:
+    """A whole roadmap in three queries; None if it does not exist (yet, at ``at``)."""
+    found = await conn.fetch(ROADMAPS_BY_IDS, workspace_id, [roadmap_id])
+    if not found or (at is not None and found[0]["created_at"] > at):
+        return None
+    roadmap = found[0]
+    if at is None:
+        initiatives = await conn.fetch(ORDER_NOW, roadmap_id, workspace_id)
+        deliverables = await conn.fetch(DELIVERABLES_OF_ROADMAP_NOW, roadmap_id, workspace_id)
+    else:
+        initiatives = await conn.fetch(ORDER_AT, roadmap_id, workspace_id, at)
+        deliverables = await conn.fetch(DELIVERABLES_OF_ROADMAP_AT, roadmap_id, workspace_id, at)
+    return RoadmapRows(roadmap, initiatives, by_initiative(deliverables))
+
+
+async def order_of(
+    conn: Connection, workspace_id: UUID, roadmap_id: UUID, at: datetime | None
+) -> list[UUID]:
+    """The initiative ids on a roadmap, highest priority first."""
+    if at is None:
+        rows = await conn.fetch(POSITIONS_NOW, roadmap_id, workspace_id)
+    else:
+        rows = await conn.fetch(POSITIONS_AT, roadmap_id, workspace_id, at)
+    return [row["initiative_id"] for row in rows]
+
+
+async def initiative_rows(
+    conn: Connection, workspace_id: UUID, ids: Sequence[UUID], at: datetime | None
+) -> tuple[list[Row], dict[UUID, list[Row]]]:
+    """Initiatives (as they were at ``at``) and their deliverables."""
+    if at is None:
+        initiatives = await conn.fetch(INITIATIVES_NOW, list(ids), workspace_id)
+        deliverables = await conn.fetch(DELIVERABLES_OF_INITIATIVES_NOW, list(ids), workspace_id)
+    else:
+        initiatives = await conn.fetch(INITIATIVES_AT, list(ids), workspace_id, at)
+        deliverables = await conn.fetch(DELIVERABLES_OF_INITIATIVES_AT, list(ids), workspace_id, at)
+    return list(initiatives), by_initiative(deliverables)

@@ -1,0 +1,144 @@
+"""The timeline: one entry per change, newest first, filterable; and ``Initiative.history``.
+
+Newest first means by business time (``at``), then by log position; a cursor holds both,
+so a page is one index range from the cursor on (``entries_newest``, or
+``entry_subjects_newest`` for one subject's history).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from schema.context import Info
+from schema.pagination import Page, decode_cursor, encode_cursor, page_size
+from schema.permissions import require
+from schema.relay import GlobalRef
+from schema.roadmap.history import FieldChange, TimelineConnection, TimelineEdge, TimelineEntry
+from schema.roadmap.store import Row
+
+CONNECTION = "timeline"
+
+ENTRY_FIELDS = """
+    e.position, e.type, e.subject_kind, e.subject_ids, e.at, e.recorded_at, e.actor,
+    e.reason, e.decision_id, e.changes, e.summary
+"""
+
+FILTERS = """
+      AND ($2::text[] IS NULL OR e.type = ANY($2::text[]))
+      AND ($3::text IS NULL OR e.actor = $3)
+      AND ($4::timestamptz IS NULL OR e.at >= $4)
+      AND ($5::timestamptz IS NULL OR e.at < $5)
+"""
+
+TIMELINE = f"""
+    SELECT {ENTRY_FIELDS}
+    FROM timeline.entries e
+    WHERE e.workspace_id = $1 {FILTERS}
+      AND ($6::timestamptz IS NULL OR (e.at, e.position) < ($6, $7::bigint))
+    ORDER BY e.at DESC, e.position DESC
+    LIMIT $8
+"""
+
+TIMELINE_OF_SUBJECT = f"""
+    SELECT {ENTRY_FIELDS}
+    FROM timeline.entry_subjects s
+    JOIN timeline.entries e ON e.position = s.position
+    WHERE s.subject_id = $9 AND s.workspace_id = $1 AND e.workspace_id = $1 {FILTERS}
+      AND ($6::timestamptz IS NULL OR (s.at, s.position) < ($6, $7::bigint))
+    ORDER BY s.at DESC, s.position DESC
+    LIMIT $8
+"""
+
+ENTRIES_BETWEEN = f"""
+    SELECT {ENTRY_FIELDS}
+    FROM timeline.entries e
+    WHERE e.workspace_id = $1 AND e.position > $2 AND e.position <= $3
+    ORDER BY e.position
+"""
+
+ENTRIES_OF_SUBJECT_BETWEEN = f"""
+    SELECT {ENTRY_FIELDS}
+    FROM timeline.entry_subjects s
+    JOIN timeline.entries e ON e.position = s.position
+    WHERE s.subject_id = $4 AND s.workspace_id = $1 AND s.position > $2 AND s.position <= $3
+    ORDER BY e.position
+"""
+
+
+def entry_of(row: Row) -> TimelineEntry:
+    """A timeline entry from its row."""
+    return TimelineEntry(
+        position=str(row["position"]),
+        type=row["type"],
+        at=row["at"],
+        recorded_at=row["recorded_at"],
+        actor=row["actor"],
+        reason=row["reason"],
+        changes=FieldChange.all_of(row["changes"]),
+        summary=row["summary"],
+        subject_ref=GlobalRef(row["subject_kind"], tuple(row["subject_ids"])),
+        decision_id=row["decision_id"],
+    )
+
+
+def cursor_of(row: Row) -> str:
+    return encode_cursor(CONNECTION, row["at"], row["position"])
+
+
+async def timeline_page(
+    info: Info,
+    *,
+    subject_id: UUID | None = None,
+    types: Sequence[str] | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> TimelineConnection:
+    """A page of the caller's workspace's timeline, newest first.
+
+    ``since`` is inclusive and ``until`` exclusive (business time); ``types`` and
+    ``actor`` match exactly; ``subject_id`` is anything's history (an initiative's
+    includes its deliverables and its moves; a decision's what it drove).
+    """
+    workspace_id = require(info).workspace_id
+    size = page_size(info, first)
+    key = decode_cursor(after, CONNECTION, (datetime, int))
+    at, position = key if key is not None else (None, None)
+    args = (workspace_id, list(types) if types is not None else None, actor, since, until)
+    pool = info.context.services.pool
+    if subject_id is None:
+        rows = await pool.fetch(TIMELINE, *args, at, position, size + 1)
+    else:
+        rows = await pool.fetch(TIMELINE_OF_SUBJECT, *args, at, position, size + 1, subject_id)
+    page = Page.of(rows, size, key)
+    return TimelineConnection(
+        edges=[TimelineEdge(cursor=cursor_of(row), node=entry_of(row)) for row in page.rows],
+        page_info=page.page_info(cursor_of),
+    )
+
+
+async def history_of(
+    info: Info, subject_id: UUID, first: int | None, after: str | None
+) -> TimelineConnection:
+    """Everything that happened to one subject (and what belongs to it), newest first."""
+    return await timeline_page(info, subject_id=subject_id, first=first, after=after)
+
+
+async def timeline_entries_between(
+    info: Info, after: int, up_to: int, subject: GlobalRef | None
+) -> list[TimelineEntry]:
+    """Entries at positions (after, up_to] of the caller's workspace, oldest first.
+
+    With a subject: only the entries in its history.
+    """
+    workspace_id = require(info).workspace_id
+    pool = info.context.services.pool
+    if subject is None:
+        rows = await pool.fetch(ENTRIES_BETWEEN, workspace_id, after, up_to)
+    else:
+        rows = await pool.fetch(ENTRIES_OF_SUBJECT_BETWEEN, workspace_id, after, up_to, subject.id)
+    return [entry_of(row) for row in rows]
