@@ -1,0 +1,140 @@
+"""The okr read model: objectives, key results, check-ins and alignments of initiatives.
+
+Tables (schema ``okr``): ``objectives`` (the tree per period), ``key_results`` (with their
+current value: the latest check-in, the start value before any), ``check_ins``,
+``alignments`` (one row per ``Initiative.Aligned``, ended by ``Unaligned`` or by a
+re-alignment with another kind; business times kept so that an initiative's alignments
+can be read as of an instant), and ``initiatives`` / ``deliverables``
+(``projections.work``), from which effort and activity are computed when asked.
+"""
+
+from __future__ import annotations
+
+from backend.domain.initiative import Initiative
+from backend.domain.objective import Objective
+from projections.read_model import ReadModel, Statement
+from projections.work import with_work
+
+INSERT_OBJECTIVE = """
+    INSERT INTO {schema}.objectives (
+        objective_id, workspace_id, title, period, level, team_id, parent_id, created_position
+    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+"""
+
+INSERT_KEY_RESULT = """
+    INSERT INTO {schema}.key_results (
+        objective_id, key_result_id, workspace_id, title, unit, start_value, target_value,
+        current_value, added_position
+    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $8)
+"""
+
+SET_CURRENT_VALUE = """
+    UPDATE {schema}.key_results SET current_value = $3
+    WHERE objective_id = $1 AND key_result_id = $2
+"""
+
+INSERT_CHECK_IN = """
+    INSERT INTO {schema}.check_ins (
+        position, workspace_id, objective_id, key_result_id, value, confidence, note, at, actor
+    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+"""
+
+END_ALIGNMENT = """
+    UPDATE {schema}.alignments SET ended_position = $3, ended_at = $4
+    WHERE initiative_id = $1 AND key_result_id = $2 AND ended_position IS NULL
+"""
+
+INSERT_ALIGNMENT = """
+    INSERT INTO {schema}.alignments (
+        initiative_id, key_result_id, aligned_position, objective_id, workspace_id, kind,
+        aligned_at
+    ) VALUES ($1, $2, $3, $4, $5, $6, $7)
+"""
+
+
+def objective_created(event: Objective.Created, position: int) -> list[Statement]:
+    args = (
+        event.originator_id,
+        event.workspace_id,
+        event.title,
+        event.period,
+        event.level,
+        event.team_id,
+        event.parent_id,
+        position,
+    )
+    return [Statement(INSERT_OBJECTIVE, args)]
+
+
+def key_result_added(event: Objective.KeyResultAdded, position: int) -> list[Statement]:
+    args = (
+        event.originator_id,
+        event.key_result_id,
+        event.workspace_id,
+        event.title,
+        event.unit,
+        float(event.start_value),
+        float(event.target_value),
+        position,
+    )
+    return [Statement(INSERT_KEY_RESULT, args)]
+
+
+def key_result_checked_in(event: Objective.KeyResultCheckedIn, position: int) -> list[Statement]:
+    value = float(event.value)
+    return [
+        Statement(SET_CURRENT_VALUE, (event.originator_id, event.key_result_id, value)),
+        Statement(
+            INSERT_CHECK_IN,
+            (
+                position,
+                event.workspace_id,
+                event.originator_id,
+                event.key_result_id,
+                value,
+                event.confidence,
+                event.reason,
+                event.effective_at,
+                event.actor,
+            ),
+        ),
+    ]
+
+
+def aligned(event: Initiative.Aligned, position: int) -> list[Statement]:
+    """Mirrors the aggregate: one alignment per key result, the latest kind wins."""
+    initiative_id, key_result_id = event.originator_id, event.key_result_id
+    return [
+        Statement(END_ALIGNMENT, (initiative_id, key_result_id, position, event.effective_at)),
+        Statement(
+            INSERT_ALIGNMENT,
+            (
+                initiative_id,
+                key_result_id,
+                position,
+                event.objective_id,
+                event.workspace_id,
+                event.kind,
+                event.effective_at,
+            ),
+        ),
+    ]
+
+
+def unaligned(event: Initiative.Unaligned, position: int) -> list[Statement]:
+    args = (event.originator_id, event.key_result_id, position, event.effective_at)
+    return [Statement(END_ALIGNMENT, args)]
+
+
+OKR = ReadModel(
+    "okr",
+    with_work(
+        {
+            Objective.Created: objective_created,
+            Objective.KeyResultAdded: key_result_added,
+            Objective.KeyResultCheckedIn: key_result_checked_in,
+            Initiative.Aligned: aligned,
+            Initiative.Unaligned: unaligned,
+        }
+    ),
+)

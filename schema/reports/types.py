@@ -1,0 +1,36 @@
+"""Every GraphQL type of retrospectives and OKRs, in one place for other features to name.
+
+Other features refer to these lazily: ``Annotated["Alignment",
+strawberry.lazy("schema.reports.types")]``. They are defined in ``okr_types`` (objectives,
+key results, alignments, the alignment view) and ``report_types`` (the estimate report's
+rows, the cycle report).
+"""
+
+from __future__ import annotations
+
+from schema.reports.okr_types import (
+    Alignment,
+    AlignmentKind,
+    AlignmentView,
+    CheckIn,
+    KeyResult,
+    Objective,
+    ObjectiveEffort,
+    ObjectiveLevel,
+)
+from schema.reports.report_types import CycleReport, EstimateFilter, EstimateGrouping, EstimateRow
+
+__all__ = [
+    "Alignment",
+    "AlignmentKind",
+    "AlignmentView",
+    "CheckIn",
+    "CycleReport",
+    "EstimateFilter",
+    "EstimateGrouping",
+    "EstimateRow",
+    "KeyResult",
+    "Objective",
+    "ObjectiveEffort",
+    "ObjectiveLevel",
+]

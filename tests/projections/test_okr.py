@@ -1,0 +1,123 @@
+"""The okr read model: pure handlers, check-ins, and alignments as of an instant."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from backend.bootstrap import Services
+from backend.domain.base import Meta
+from backend.domain.initiative import Initiative
+from backend.domain.objective import Objective
+from projections.okr import (
+    END_ALIGNMENT,
+    INSERT_ALIGNMENT,
+    INSERT_CHECK_IN,
+    OKR,
+    SET_CURRENT_VALUE,
+)
+from schema.reports import okr
+from tests.support.retro import Story, a_caller
+
+AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
+META = Meta(workspace_id=uuid4(), actor="alice", reason="on track")
+
+
+def events_of(aggregate: Any) -> list[Any]:
+    events: list[Any] = aggregate.collect_events()
+    return events
+
+
+def test_a_check_in_sets_the_current_value_and_is_kept_with_its_note() -> None:
+    objective = Objective.create(
+        id=uuid4(),
+        title="Reliable",
+        period="2026-H1",
+        level="COMPANY",
+        team_id=None,
+        parent=None,
+        meta=META,
+        at=AT,
+    )
+    key_result_id = uuid4()
+    objective.add_key_result(
+        key_result_id=key_result_id,
+        title="Uptime",
+        unit="%",
+        start_value=99.0,
+        target_value=99.9,
+        meta=META,
+        at=AT,
+    )
+    objective.check_in(key_result_id, 99.5, 0.8, META, AT)
+    *_, checked_in = events_of(objective)
+    current, kept = OKR.statements(checked_in, 12)
+    assert current.sql == SET_CURRENT_VALUE
+    assert current.args == (objective.id, key_result_id, 99.5)
+    assert kept.sql == INSERT_CHECK_IN
+    assert kept.args[4:] == (99.5, 0.8, "on track", AT, "alice")
+
+
+def test_aligning_ends_the_previous_alignment_to_the_same_key_result() -> None:
+    initiative = Initiative.propose(
+        id=uuid4(),
+        roadmap_id=uuid4(),
+        title="New CI",
+        goal="g",
+        stakeholders=[],
+        team_id=None,
+        kind="FEATURE",
+        parent_id=None,
+        meta=META,
+        at=AT,
+    )
+    objective_id, key_result_id = uuid4(), uuid4()
+    initiative.align(objective_id, key_result_id, "SUPPORTS", META, AT)
+    initiative.unalign(objective_id, key_result_id, META, AT)
+    _proposed, aligned, unaligned = events_of(initiative)
+    assert [s.sql for s in OKR.statements(aligned, 5)] == [END_ALIGNMENT, INSERT_ALIGNMENT]
+    assert [s.sql for s in OKR.statements(unaligned, 6)] == [END_ALIGNMENT]
+
+
+async def test_alignments_can_be_read_as_of_an_instant(services: Services) -> None:
+    story = Story(services.app, a_caller(), clock=datetime(2026, 1, 1, tzinfo=UTC))
+    roadmap_id = story.run("create_roadmap", name="SRE")
+    initiative_id = story.run("propose_initiative", roadmap_id=roadmap_id, title="New CI", goal="g")
+    objective_id = story.run(
+        "create_objective", title="Reliable", period="2026-H1", level="COMPANY"
+    )
+    key_result_id = story.run(
+        "add_key_result",
+        objective_id=objective_id,
+        title="Uptime",
+        unit="%",
+        start_value=99.0,
+        target_value=99.9,
+    )
+    ids = {
+        "initiative_id": initiative_id,
+        "objective_id": objective_id,
+        "key_result_id": key_result_id,
+    }
+    supported = story.later(timedelta(days=1)).clock
+    story.run("align_initiative", kind="SUPPORTS", **ids)
+    contributed = story.later(timedelta(days=1)).clock
+    story.run("align_initiative", kind="CONTRIBUTES", **ids)
+    ended = story.later(timedelta(days=1)).clock
+    story.run("unalign_initiative", **ids)
+    await story.projected(services)
+
+    async def kinds(at: datetime | None) -> list[str]:
+        rows = await okr.alignments_of_initiatives(
+            services.pool, story.caller.workspace_id, [initiative_id], at
+        )
+        return [row.kind for row in rows]
+
+    assert await kinds(supported - timedelta(seconds=1)) == []
+    assert await kinds(supported) == ["SUPPORTS"]
+    assert await kinds(contributed + timedelta(hours=1)) == ["CONTRIBUTES"]
+    assert await kinds(ended) == []
+    assert await kinds(None) == []
+    other = await okr.alignments_of_initiatives(services.pool, uuid4(), [initiative_id], supported)
+    assert other == []
