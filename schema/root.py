@@ -19,11 +19,17 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from backend.settings import Settings
+from schema.consistency import ReadYourWrites
 from schema.errors import CodedErrors
 from schema.middleware import OPERATION_KEY
+from schema.mutations.root import Mutation
+from schema.reports.queries import ReportQueries
+from schema.roadmap.queries import RoadmapQuery
+from schema.roadmap.shaped import ShapingExecutionContext
+from schema.subscriptions import Subscription
 from schema.viewer import ViewerQuery
 
-QUERIES: tuple[type, ...] = (ViewerQuery,)
+QUERIES: tuple[type, ...] = (ViewerQuery, RoadmapQuery, ReportQueries)
 
 Query = merge_types("Query", QUERIES)
 
@@ -54,12 +60,16 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     """The executable schema with this process's limits."""
     return RoadlogSchema(
         query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
         config=StrawberryConfig(disable_field_suggestions=True),
+        execution_context_class=ShapingExecutionContext,
         extensions=[
             partial(QueryDepthLimiter, max_depth=settings.max_depth),
             partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
             partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
             RecordOperation,
+            ReadYourWrites,
             CodedErrors,
         ],
     )

@@ -1,0 +1,1 @@
+"""Mutations: ``verbNoun(input: VerbNounInput!): VerbNounPayload!`` for every command."""

@@ -1,0 +1,22 @@
+"""All mutations, merged into the schema's Mutation root."""
+
+from __future__ import annotations
+
+from strawberry.tools import merge_types
+
+from schema.mutations.decisions import DecisionMutations
+from schema.mutations.deliverables import DeliverableMutations
+from schema.mutations.initiatives import InitiativeMutations
+from schema.mutations.objectives import ObjectiveMutations
+from schema.mutations.roadmaps import RoadmapMutations
+
+Mutation = merge_types(
+    "Mutation",
+    (
+        RoadmapMutations,
+        InitiativeMutations,
+        DeliverableMutations,
+        ObjectiveMutations,
+        DecisionMutations,
+    ),
+)

@@ -1,0 +1,44 @@
+"""Mutations as a client sends them, and the event log's size to prove nothing was recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from backend.database import DatabaseTarget
+from tests.support.graphql import GraphQLClient
+
+PAYLOAD = "userErrors { field code message } position"
+
+
+async def event_count(database: DatabaseTarget) -> int:
+    """Events in the log (the write side's truth, not a read model)."""
+    conn = await asyncpg.connect(**database.asyncpg_kwargs())
+    try:
+        count: int = await conn.fetchval("SELECT count(*) FROM public.roadlog_events")
+        return count
+    finally:
+        await conn.close()
+
+
+async def mutate(
+    client: GraphQLClient,
+    name: str,
+    input: dict[str, Any],
+    selection: str = "",
+    *,
+    token: str | None = None,
+) -> dict[str, Any]:
+    """Run mutation ``name`` with ``input``; its payload (top-level errors fail the test)."""
+    input_type = name[0].upper() + name[1:] + "Input"
+    body = f"{name}(input: $input) {{ {selection} {PAYLOAD} }}"
+    query = f"mutation Run($input: {input_type}!) {{ {body} }}"
+    data = await client.execute(query, {"input": input}, token=token)
+    payload: dict[str, Any] = data[name]
+    return payload
+
+
+def user_errors(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
+    """(field, code) of each user error."""
+    return [(error["field"], error["code"]) for error in payload["userErrors"]]
