@@ -1,0 +1,120 @@
+"""What the exports read: the read models, through the queries the GraphQL API uses.
+
+Names (roadmap, cycle) are matched case- and space-insensitively, as the importers match
+them. Every read is scoped to one workspace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+import asyncpg
+
+from backend.exporting.roadmap import RoadmapDeliverable, RoadmapInitiative
+from backend.importing.ids import match_key
+from schema.reports.cycles import CycleReportData, cycle_report
+from schema.reports.estimates import EstimateGroup, EstimateQuery, Grouping, estimate_report
+from schema.roadmap.store import CYCLES_OF_ROADMAP, initiative_rows, roadmap_rows
+
+Connection = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
+
+ROADMAPS_OF_WORKSPACE = """
+    SELECT id, name, created_at FROM roadmap.roadmaps
+    WHERE workspace_id = $1
+    ORDER BY created_at, id
+"""
+
+
+class NotInReadModels(Exception):
+    """What the export names does not exist (yet) in the read models."""
+
+
+def _one(kind: str, name: str, found: Sequence[tuple[UUID, str]], known: Sequence[str]) -> UUID:
+    if not found:
+        listed = ", ".join(repr(n) for n in known) or "none"
+        raise NotInReadModels(f"no {kind} named {name!r} (known: {listed})")
+    if len(found) > 1:
+        raise NotInReadModels(f"{len(found)} {kind}s are named {name!r}")
+    return found[0][0]
+
+
+async def roadmap_named(conn: Connection, workspace_id: UUID, name: str) -> UUID:
+    """The id of the workspace's roadmap with this name."""
+    rows = await conn.fetch(ROADMAPS_OF_WORKSPACE, workspace_id)
+    found = [(row["id"], row["name"]) for row in rows if match_key(row["name"]) == match_key(name)]
+    return _one("roadmap", name, found, [row["name"] for row in rows])
+
+
+async def cycle_names(conn: Connection, workspace_id: UUID, roadmap_id: UUID) -> dict[UUID, str]:
+    """The roadmap's cycles: name by id."""
+    rows = await conn.fetch(CYCLES_OF_ROADMAP, roadmap_id, workspace_id)
+    return {row["cycle_id"]: row["name"] for row in sorted(rows, key=lambda r: r["starts_on"])}
+
+
+async def cycle_named(conn: Connection, workspace_id: UUID, roadmap_id: UUID, name: str) -> UUID:
+    """The id of the roadmap's cycle with this name."""
+    names = await cycle_names(conn, workspace_id, roadmap_id)
+    found = [(id, n) for id, n in names.items() if match_key(n) == match_key(name)]
+    return _one("cycle", name, found, list(names.values()))
+
+
+def _weeks(value: object) -> Decimal | None:
+    """Weeks as the store gives them (numeric, or numeric as text to keep its scale)."""
+    return None if value is None else Decimal(str(value))
+
+
+async def roadmap_initiatives(
+    conn: Connection, workspace_id: UUID, roadmap_id: UUID, at: datetime | None
+) -> list[RoadmapInitiative]:
+    """The roadmap's initiatives in priority order, now (None) or as of a business time."""
+    rows = await roadmap_rows(conn, workspace_id, roadmap_id, at)
+    if rows is None:
+        when = "yet" if at is None else f"at {at.isoformat()}"
+        raise NotInReadModels(f"the roadmap did not exist {when}")
+    cycles = await cycle_names(conn, workspace_id, roadmap_id)
+    return [
+        RoadmapInitiative(
+            title=row["title"],
+            stakeholders=tuple(row["stakeholders"]),
+            goal=row["goal"],
+            deliverables=tuple(
+                RoadmapDeliverable(
+                    title=d["title"],
+                    status=d["status"],
+                    estimate_weeks=_weeks(d["estimate_weeks"]),
+                    target=(
+                        cycles.get(d["target_cycle_id"])
+                        if d["target_cycle_id"] is not None
+                        else d["target_date"].isoformat()
+                        if d["target_date"]
+                        else None
+                    ),
+                )
+                for d in rows.deliverables.get(row["initiative_id"], [])
+            ),
+        )
+        for row in rows.initiatives
+    ]
+
+
+async def estimate_groups(
+    conn: Connection, workspace_id: UUID, group_by: str, roadmap_id: UUID | None
+) -> list[EstimateGroup]:
+    """The estimate report's rows (completed deliverables), grouped."""
+    query = EstimateQuery(workspace_id=workspace_id, roadmap_id=roadmap_id)
+    return await estimate_report(conn, query, Grouping[group_by.upper()])
+
+
+async def cycle_report_of(
+    conn: Connection, workspace_id: UUID, roadmap_id: UUID, cycle_id: UUID
+) -> tuple[CycleReportData, dict[UUID, str]]:
+    """A cycle's report and the titles of the initiatives it names."""
+    report = await cycle_report(conn, workspace_id, roadmap_id, cycle_id)
+    if report is None:
+        raise NotInReadModels("the cycle is not in the cycle report yet")
+    ids = list(dict.fromkeys(d.initiative_id for d in report.deliverables))
+    initiatives, _ = await initiative_rows(conn, workspace_id, ids, None)
+    return report, {row["initiative_id"]: row["title"] for row in initiatives}

@@ -1,0 +1,109 @@
+"""The roadmap as teams know it from their spreadsheets, as pure functions.
+
+Two shapes:
+
+- ``roadmap_table`` (Markdown): one row per initiative, in priority order:
+  Project | Stakeholders | User-centric goal | Deliverables | Status, where Deliverables
+  lists each deliverable with its own status and Status is the initiative's rolled-up
+  status (as the API computes it);
+- ``roadmap_sheet`` (CSV): one row per deliverable, with exactly the columns
+  ``roadlog import csv`` reads (Project, Stakeholders, User-centric goal, Deliverable,
+  Deliverable status, Estimate weeks, Target), so an export can be edited and imported
+  back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from backend.exporting.tables import Table, joined, weeks_text
+from schema.roadmap.entities import rolled_up
+
+STATUS_WORDS = {
+    "PLANNED": "Planned",
+    "IN_PROGRESS": "In progress",
+    "POSSIBLE_DELAY": "Possible delay",
+    "AT_RISK": "At risk",
+    "DONE": "Done",
+    "WONT_DO": "Won't do",
+}
+TABLE_COLUMNS = ("Project", "Stakeholders", "User-centric goal", "Deliverables", "Status")
+SHEET_COLUMNS = (
+    "Project",
+    "Stakeholders",
+    "User-centric goal",
+    "Deliverable",
+    "Deliverable status",
+    "Estimate weeks",
+    "Target",
+)
+
+
+@dataclass(frozen=True)
+class RoadmapDeliverable:
+    """A deliverable as the export shows it; ``target`` is a cycle name or an ISO date."""
+
+    title: str
+    status: str
+    estimate_weeks: Decimal | None = None
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class RoadmapInitiative:
+    """An initiative as the export shows it, with its deliverables in the order added."""
+
+    title: str
+    stakeholders: tuple[str, ...]
+    goal: str
+    deliverables: tuple[RoadmapDeliverable, ...]
+
+    @property
+    def status(self) -> str:
+        """The rolled-up status (DONE when all are finished, else the most severe open one)."""
+        return rolled_up(d.status for d in self.deliverables)
+
+
+def status_words(status: str) -> str:
+    """A status as teams write it: ``IN_PROGRESS`` -> ``In progress``."""
+    return STATUS_WORDS.get(status, status)
+
+
+def roadmap_table(initiatives: Sequence[RoadmapInitiative]) -> Table:
+    """One row per initiative, in the given (priority) order."""
+    return Table(
+        TABLE_COLUMNS,
+        tuple(
+            (
+                initiative.title,
+                joined(initiative.stakeholders),
+                initiative.goal,
+                "\n".join(f"{d.title} ({status_words(d.status)})" for d in initiative.deliverables),
+                status_words(initiative.status),
+            )
+            for initiative in initiatives
+        ),
+    )
+
+
+def roadmap_sheet(initiatives: Sequence[RoadmapInitiative]) -> Table:
+    """One row per deliverable, the columns of ``roadlog import csv``; an initiative
+    without deliverables cannot be a row of the sheet and is left out."""
+    return Table(
+        SHEET_COLUMNS,
+        tuple(
+            (
+                initiative.title,
+                joined(initiative.stakeholders),
+                initiative.goal,
+                d.title,
+                status_words(d.status),
+                weeks_text(d.estimate_weeks),
+                d.target or "",
+            )
+            for initiative in initiatives
+            for d in initiative.deliverables
+        ),
+    )

@@ -1,0 +1,293 @@
+"""Reading a roadmap spreadsheet (CSV export) into checked projects and deliverables.
+
+The columns teams already use, found by their header (case, spaces and punctuation
+ignored; other columns are ignored):
+
+| column | required | meaning |
+|---|---|---|
+| Project | yes | the initiative; blank continues the project of the row above (merged cells) |
+| Stakeholders | yes | comma- or semicolon-separated names |
+| User-centric goal (or Goal) | yes | what and why; needed once per project |
+| Deliverable | yes | the deliverable's title |
+| Deliverable status (or Status) | yes | Planned, In progress, Possible delay, At risk, |
+| | | Done, Won't do; blank: Planned |
+| Estimate weeks (or Estimate) | no | positive resource-weeks |
+| Target | yes | a cycle name of the roadmap, or an ISO date (2026-03-31); blank: none |
+
+One row per deliverable, in priority order: a project's first row gives its position.
+A project's stakeholders and goal may be given on any of its rows, but two different
+non-blank values are a bad row. Every bad row is reported with its line number, and a
+file with any bad row is refused as a whole (nothing is recorded).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from backend.importing.errors import BadLine, ImportRefused
+from backend.importing.ids import match_key
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "project": ("Project",),
+    "stakeholders": ("Stakeholders",),
+    "goal": ("User-centric goal", "Goal"),
+    "deliverable": ("Deliverable",),
+    "status": ("Deliverable status", "Status"),
+    "estimate": ("Estimate weeks", "Estimate (weeks)", "Estimate"),
+    "target": ("Target",),
+}
+OPTIONAL_COLUMNS = ("estimate",)
+STATUS_WORDS = {
+    "": "PLANNED",
+    "planned": "PLANNED",
+    "inprogress": "IN_PROGRESS",
+    "possibledelay": "POSSIBLE_DELAY",
+    "atrisk": "AT_RISK",
+    "done": "DONE",
+    "wontdo": "WONT_DO",
+}
+STATUS_NAMES = "Planned, In progress, Possible delay, At risk, Done, Won't do"
+LIST_SEPARATORS = re.compile(r"[;,\n]")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+Target = date | str | None
+"""A target as written: a date, a cycle name (resolved against the roadmap later), or none."""
+
+
+@dataclass(frozen=True)
+class SheetDeliverable:
+    """One row: a deliverable of a project."""
+
+    line: int
+    title: str
+    status: str
+    estimate_weeks: Decimal | None
+    target: Target
+
+    @property
+    def key(self) -> str:
+        """How it is matched between exports: its title, case and spaces ignored."""
+        return match_key(self.title)
+
+
+@dataclass
+class SheetProject:
+    """A project (initiative) and its rows, at the position of its first row."""
+
+    line: int
+    name: str
+    stakeholders: tuple[str, ...] = ()
+    goal: str = ""
+    deliverables: list[SheetDeliverable] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """How it is matched between exports: its name, case and spaces ignored."""
+        return match_key(self.name)
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+def header_columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Which cell holds which column, and the problems (missing or repeated columns)."""
+    wanted = {_squeeze(name): column for column, names in COLUMNS.items() for name in names}
+    found: dict[str, int] = {}
+    problems = []
+    for index, cell in enumerate(header):
+        column = wanted.get(_squeeze(cell))
+        if column is None:
+            continue
+        if column in found:
+            problems.append(f"column {cell!r} appears twice")
+        found[column] = index
+    missing = [
+        COLUMNS[column][0]
+        for column in COLUMNS
+        if column not in found and column not in OPTIONAL_COLUMNS
+    ]
+    if missing:
+        problems.append(
+            f"the header lacks the column{'s' if len(missing) > 1 else ''}"
+            f" {', '.join(repr(name) for name in missing)} (found {header!r})"
+        )
+    return found, problems
+
+
+def parse_status(text: str) -> str:
+    """A status as teams write it ("In progress", "won't do") as roadlog's name."""
+    status = STATUS_WORDS.get(_squeeze(text))
+    if status is None:
+        raise ValueError(f"Deliverable status {text.strip()!r} is not one of {STATUS_NAMES}")
+    return status
+
+
+def parse_estimate(text: str) -> Decimal | None:
+    """Resource-weeks: blank is none, otherwise a positive number."""
+    if not text.strip():
+        return None
+    try:
+        weeks = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(f"Estimate weeks {text.strip()!r} is not a number") from None
+    if not weeks.is_finite() or weeks <= 0:
+        raise ValueError(f"Estimate weeks {text.strip()!r} must be a positive number")
+    return weeks
+
+
+def parse_target(text: str) -> Target:
+    """An ISO date, a cycle name, or None when blank."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    if ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"Target {text!r} is not a real date") from None
+    return text
+
+
+def parse_list(text: str) -> tuple[str, ...]:
+    """Stakeholders: separated by commas, semicolons or line breaks; blanks dropped."""
+    return tuple(part.strip() for part in LIST_SEPARATORS.split(text) if part.strip())
+
+
+class _SheetBuilder:
+    """Collects rows into projects, and every problem with its line number."""
+
+    def __init__(self) -> None:
+        self.projects: dict[str, SheetProject] = {}
+        self.bad: list[BadLine] = []
+        self.seen: dict[tuple[str, str], int] = {}
+        self.current: SheetProject | None = None
+        self.stakeholders_line: dict[str, int] = {}
+        self.goal_line: dict[str, int] = {}
+
+    def add(self, line: int, cell: dict[str, str]) -> None:
+        try:
+            project = self._project(line, cell["project"])
+            row = SheetDeliverable(
+                line=line,
+                title=self._title(cell["deliverable"]),
+                status=parse_status(cell["status"]),
+                estimate_weeks=parse_estimate(cell["estimate"]),
+                target=parse_target(cell["target"]),
+            )
+            first = self.seen.setdefault((project.key, row.key), line)
+            if first != line:
+                raise ValueError(
+                    f"deliverable {row.title!r} of project {project.name!r}"
+                    f" is already on line {first}"
+                )
+            self._project_fields(line, project, cell)
+        except ValueError as error:
+            self.bad.append(BadLine(line, str(error)))
+            return
+        project.deliverables.append(row)
+
+    def _project(self, line: int, name: str) -> SheetProject:
+        name = " ".join(name.split())
+        if not name:
+            if self.current is None:
+                raise ValueError("Project is blank and there is no project above to continue")
+            return self.current
+        key = match_key(name)
+        if key not in self.projects:
+            self.projects[key] = SheetProject(line=line, name=name)
+        self.current = self.projects[key]
+        return self.current
+
+    @staticmethod
+    def _title(text: str) -> str:
+        title = " ".join(text.split())
+        if not title:
+            raise ValueError("Deliverable is blank")
+        return title
+
+    def _project_fields(self, line: int, project: SheetProject, cell: dict[str, str]) -> None:
+        stakeholders = parse_list(cell["stakeholders"])
+        goal = " ".join(cell["goal"].split())
+        if stakeholders:
+            if project.stakeholders and stakeholders != project.stakeholders:
+                raise ValueError(
+                    f"Stakeholders of project {project.name!r} differ from line"
+                    f" {self.stakeholders_line[project.key]}: {', '.join(stakeholders)!r}"
+                    f" is not {', '.join(project.stakeholders)!r}"
+                )
+            project.stakeholders = stakeholders
+            self.stakeholders_line.setdefault(project.key, line)
+        if goal:
+            if project.goal and goal != project.goal:
+                raise ValueError(
+                    f"User-centric goal of project {project.name!r} differs from line"
+                    f" {self.goal_line[project.key]}: {goal!r} is not {project.goal!r}"
+                )
+            project.goal = goal
+            self.goal_line.setdefault(project.key, line)
+
+    def finish(self) -> list[SheetProject]:
+        for project in self.projects.values():
+            if not project.goal and project.deliverables:
+                self.bad.append(
+                    BadLine(project.line, f"project {project.name!r} has no User-centric goal")
+                )
+        self.bad.sort(key=lambda bad: bad.line)
+        return [project for project in self.projects.values() if project.deliverables]
+
+
+def _by_column(cells: list[str], columns: dict[str, int]) -> dict[str, str]:
+    """A row's cells by column; missing cells (short rows, optional columns) are blank."""
+    return {
+        column: cells[index] if (index := columns.get(column, len(cells))) < len(cells) else ""
+        for column in COLUMNS
+    }
+
+
+def parse_sheet(text: str, source: str = "the sheet") -> list[SheetProject]:
+    """The projects of a CSV export, in priority order; ImportRefused listing all bad lines.
+
+    The delimiter is the one of ``,``, ``;`` and tab that the header row uses most.
+    """
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise ImportRefused(source, [BadLine(1, "the file is empty: no header row")])
+        columns, problems = header_columns(header)
+        if problems:
+            raise ImportRefused(source, [BadLine(1, problem) for problem in problems])
+        builder = _SheetBuilder()
+        start = reader.line_num + 1
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                builder.add(start, _by_column(cells, columns))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise ImportRefused(source, [BadLine(reader.line_num, f"not CSV: {error}")]) from None
+    projects = builder.finish()
+    if builder.bad:
+        raise ImportRefused(source, builder.bad)
+    if not projects:
+        raise ImportRefused(source, [BadLine(0, "the file has a header but no rows")])
+    return projects
+
+
+def read_sheet(path: Path) -> list[SheetProject]:
+    """The projects of a CSV file (UTF-8, a spreadsheet's byte-order mark allowed)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise ImportRefused(str(path), [BadLine(0, f"cannot read it: {error}")]) from None
+    except UnicodeDecodeError as error:
+        raise ImportRefused(str(path), [BadLine(0, f"not UTF-8 text: {error}")]) from None
+    return parse_sheet(text, str(path))

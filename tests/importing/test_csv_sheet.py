@@ -1,0 +1,124 @@
+"""Reading a roadmap spreadsheet's CSV export (pure: no database)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from backend.importing.csv_sheet import parse_sheet, parse_status, read_sheet
+from backend.importing.errors import ImportRefused
+
+HEADER = (
+    "Project,Stakeholders,User-centric goal,Deliverable,Deliverable status,Estimate weeks,Target"
+)
+
+
+def sheet(*rows: str, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def refused_lines(text: str) -> dict[int, str]:
+    with pytest.raises(ImportRefused) as refused:
+        parse_sheet(text)
+    return {bad.line: bad.problem for bad in refused.value.bad_lines}
+
+
+@pytest.mark.parametrize(
+    ("written", "status"),
+    [
+        ("In progress", "IN_PROGRESS"),
+        ("in-progress", "IN_PROGRESS"),
+        ("IN_PROGRESS", "IN_PROGRESS"),
+        ("At risk", "AT_RISK"),
+        ("possible delay", "POSSIBLE_DELAY"),
+        ("Done", "DONE"),
+        ("Won't do", "WONT_DO"),
+        ("WONT DO", "WONT_DO"),
+        ("Planned", "PLANNED"),
+        ("", "PLANNED"),
+    ],
+)
+def test_statuses_are_read_as_teams_write_them(written: str, status: str) -> None:
+    assert parse_status(written) == status
+
+
+def test_rows_become_projects_in_priority_order_with_their_deliverables() -> None:
+    projects = parse_sheet(
+        sheet(
+            'Search,"Sales, Support",Find any document fast,Index,In progress,3,2026-03-31',
+            ",,,Search UI,,2.5,Q1",
+            "Billing,Finance; Legal,Customers pay without calling us,Invoices,Done,,",
+            "search,,,Ranking,At risk,,",
+        )
+    )
+    assert [p.name for p in projects] == ["Search", "Billing"]
+    search, billing = projects
+    assert search.stakeholders == ("Sales", "Support")
+    assert search.goal == "Find any document fast"
+    assert [(d.line, d.title, d.status) for d in search.deliverables] == [
+        (2, "Index", "IN_PROGRESS"),
+        (3, "Search UI", "PLANNED"),
+        (5, "Ranking", "AT_RISK"),
+    ]
+    assert search.deliverables[0].target == date(2026, 3, 31)
+    assert search.deliverables[1].target == "Q1"
+    assert search.deliverables[1].estimate_weeks == Decimal("2.5")
+    assert billing.stakeholders == ("Finance", "Legal")
+
+
+def test_every_bad_row_is_reported_with_its_line_number() -> None:
+    problems = refused_lines(
+        sheet(
+            ",,,Orphan,Done,,",
+            "A,,Goal,X,Done,,",
+            "A,,Goal,W,Blocked,,",
+            'A,,Goal,"multi',
+            'line",Done,-1,',
+            "A,,Other goal,Y,Done,,2026-02-30",
+            "A,,,X,Done,,",
+            "B,,,Z,Done,,",
+        )
+    )
+    assert sorted(problems) == [2, 4, 5, 7, 8, 9]
+    assert "no project above" in problems[2]
+    assert "'Blocked' is not one of" in problems[4]
+    assert "Estimate weeks '-1' must be a positive number" in problems[5]
+    assert "not a real date" in problems[7]
+    assert "deliverable 'X' of project 'A' is already on line 3" in problems[8]
+    assert "project 'B' has no User-centric goal" in problems[9]
+
+
+def test_conflicting_project_fields_are_bad_rows() -> None:
+    problems = refused_lines(
+        sheet("A,Sales,Goal,X,,,", "A,Support,Goal,Y,,,", "A,,Another goal,Z,,,")
+    )
+    assert "Stakeholders of project 'A' differ from line 2" in problems[3]
+    assert "User-centric goal of project 'A' differs from line 2" in problems[4]
+
+
+def test_a_header_without_the_columns_is_refused_at_line_1() -> None:
+    problems = refused_lines(sheet("A,B,C", header="Project,Owner,Deliverable"))
+    assert list(problems) == [1]
+    assert "'Stakeholders', 'User-centric goal', 'Deliverable status', 'Target'" in problems[1]
+
+
+def test_semicolons_a_byte_order_mark_and_column_aliases_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "roadmap.csv"
+    path.write_text(
+        "Target;Status;Deliverable;Goal;Stakeholders;Project\n;Done;Index;Find fast;Sales;Search\n",
+        encoding="utf-8-sig",
+    )
+    [project] = read_sheet(path)
+    assert project.name == "Search" and project.deliverables[0].status == "DONE"
+
+
+def test_blank_lines_are_skipped_and_an_empty_sheet_is_refused() -> None:
+    [project] = parse_sheet(sheet("", "A,,Goal,X,,,", ",,,,,,"))
+    assert len(project.deliverables) == 1
+    with pytest.raises(ImportRefused, match="no rows"):
+        parse_sheet(sheet())
+    with pytest.raises(ImportRefused, match="empty"):
+        parse_sheet("")
