@@ -1,0 +1,97 @@
+"""``make bench``: every benchmark, a table of figures, and bench-results.json.
+
+    .venv/bin/python -m benchmarks            # full sizes (1,000,000-event histories)
+    .venv/bin/python -m benchmarks --quick    # small sizes, a few minutes
+
+Each figure is measured side by side with its baseline in the same run, on one embedded
+PostgreSQL (or the server of ROADLOG_BENCH_DATABASE_URL); the ratio is value / baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from backend.database import DatabaseTarget
+from backend.embedded import start_embedded_server, stop_embedded_server
+from benchmarks import import_bench, mutations_bench, projector_bench, roadmap_bench
+from benchmarks.figures import Figure, meets
+
+RESULTS = Path("bench-results.json")
+
+Bench = Callable[[DatabaseTarget, bool, Callable[[str], None]], list[Figure]]
+
+BENCHES: dict[str, Bench] = {
+    "mutations": lambda server, quick, say: mutations_bench.run(
+        5.0 if quick else 15.0, server=server, say=say
+    ),
+    "projector": lambda server, quick, say: projector_bench.run(
+        100_000 if quick else 1_000_000,
+        lag_seconds=5.0 if quick else 20.0,
+        server=server,
+        say=say,
+    ),
+    "roadmap": lambda server, quick, say: roadmap_bench.run(quick=quick, server=server, say=say),
+    "import": lambda server, quick, say: import_bench.run(server=server, say=say),
+}
+
+
+def table(figures: list[Figure]) -> Table:
+    view = Table("figure", "value", "baseline", "ratio", "target", "met", title="roadlog bench")
+    for item in figures:
+        met = meets(item)
+        view.add_row(
+            item["name"],
+            f"{item['value']:,.2f} {item['unit']}",
+            "" if item["baseline"] is None else f"{item['baseline']:,.2f} {item['unit']}",
+            "" if item["ratio"] is None else f"{item['ratio']:.2f}",
+            item["target"],
+            {True: "yes", False: "NO", None: ""}[met],
+        )
+    return view
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a quick look")
+    parser.add_argument("only", nargs="*", help=f"benchmarks to run: {', '.join(BENCHES)}")
+    options = parser.parse_args()
+    unknown = set(options.only) - set(BENCHES)
+    if unknown:
+        parser.error(f"unknown benchmarks {sorted(unknown)}; known: {', '.join(BENCHES)}")
+    console = Console(stderr=True)
+    started = time.monotonic()
+
+    def say(message: str) -> None:
+        console.print(f"[{time.monotonic() - started:7.1f}s] {message}")
+
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="roadlog-bench-") as scratch:
+        url = os.environ.get("ROADLOG_BENCH_DATABASE_URL")
+        pgdata = Path(scratch) / "pgdata"
+        server = DatabaseTarget.from_url(url) if url else start_embedded_server(pgdata)
+        try:
+            for name, bench in BENCHES.items():
+                if options.only and name not in options.only:
+                    continue
+                say(f"{name} benchmark")
+                figures += bench(server, options.quick, say)
+        finally:
+            if not url:
+                stop_embedded_server(pgdata)
+    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+    Console().print(table(figures))
+    print(f"wrote {RESULTS}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,234 @@
+"""Mutation throughput: GraphQL over HTTP against the same commands called directly.
+
+Side by side in one run, on a fresh database:
+
+- the floor: 16 threads in this process calling the Application's commands directly
+  (``move_initiative`` and ``estimate_deliverable``, alternating), mutations per second;
+- the API: 16 concurrent HTTP clients sending the same mutations to a real
+  ``roadlog serve`` process (projector included: each mutation answers once its change is
+  visible), mutations per second. Target: at least half the floor's rate.
+
+    .venv/bin/python -m benchmarks.mutations_bench --seconds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import psycopg
+from psycopg import sql
+
+from backend.application import Caller, Roadlog
+from backend.bootstrap import prepare_database, prepared_pool
+from backend.database import DatabaseTarget
+from backend.domain.deliverable import NewDeliverable
+from backend.embedded import start_embedded_server
+from backend.eventstore import open_event_store
+from backend.tokens import Role, Tokens
+from benchmarks.figures import Figure, figure
+from projections.catalog import READ_MODELS
+from schema.relay import to_global_id
+from tests.support.process import serving
+
+CLIENTS = 16
+INITIATIVES = 8
+
+MOVE = """
+mutation Move($input: MoveInitiativeInput!) {
+  moveInitiative(input: $input) { userErrors { code message } position }
+}
+"""
+ESTIMATE = """
+mutation Estimate($input: EstimateDeliverableInput!) {
+  estimateDeliverable(input: $input) { userErrors { code message } position }
+}
+"""
+
+
+@dataclass(frozen=True)
+class Board:
+    """One client's own roadmap, so clients do not contend on one aggregate."""
+
+    roadmap_id: uuid.UUID
+    initiative_ids: list[uuid.UUID]
+    deliverables: list[tuple[uuid.UUID, uuid.UUID]]
+
+
+def create_boards(app: Roadlog, caller: Caller, count: int) -> list[Board]:
+    boards = []
+    for index in range(count):
+        roadmap_id = app.create_roadmap(caller, name=f"bench {index}").id
+        initiatives, deliverables = [], []
+        for number in range(INITIATIVES):
+            deliverable_id = uuid.uuid4()
+            initiative_id = app.propose_initiative(
+                caller,
+                roadmap_id=roadmap_id,
+                title=f"initiative {number}",
+                goal="be fast",
+                deliverables=[NewDeliverable(title="it", id=deliverable_id)],
+            ).id
+            initiatives.append(initiative_id)
+            deliverables.append((initiative_id, deliverable_id))
+        boards.append(Board(roadmap_id, initiatives, deliverables))
+    return boards
+
+
+def direct_rate(app: Roadlog, caller: Caller, boards: list[Board], seconds: float) -> float:
+    """Commands per second with CLIENTS threads calling the Application directly."""
+    done = [0] * len(boards)
+    stop = time.monotonic() + seconds
+
+    def client(index: int) -> None:
+        board = boards[index]
+        step = 0
+        while time.monotonic() < stop:
+            step += 1
+            if step % 2:
+                app.move_initiative(
+                    caller,
+                    roadmap_id=board.roadmap_id,
+                    initiative_id=board.initiative_ids[step % INITIATIVES],
+                    to_position=1 + (step * 3) % INITIATIVES,
+                    reason="bench",
+                )
+            else:
+                initiative_id, deliverable_id = board.deliverables[step % INITIATIVES]
+                app.estimate_deliverable(
+                    caller,
+                    initiative_id=initiative_id,
+                    deliverable_id=deliverable_id,
+                    weeks=Decimal(step % 9 + 1),
+                )
+            done[index] += 1
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(boards))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.monotonic() - started)
+
+
+async def http_rate(url: str, token: str, boards: list[Board], seconds: float) -> float:
+    """Mutations per second with CLIENTS concurrent HTTP clients."""
+    done = [0] * len(boards)
+    headers = {"authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=len(boards) + 4)
+    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60) as http:
+        stop = time.monotonic() + seconds
+
+        async def client(index: int) -> None:
+            board = boards[index]
+            step = 0
+            while time.monotonic() < stop:
+                step += 1
+                if step % 2:
+                    query = MOVE
+                    variables = {
+                        "roadmapId": to_global_id("Roadmap", board.roadmap_id),
+                        "initiativeId": to_global_id(
+                            "Initiative", board.initiative_ids[step % INITIATIVES]
+                        ),
+                        "toPosition": 1 + (step * 3) % INITIATIVES,
+                        "reason": "bench",
+                    }
+                else:
+                    initiative_id, deliverable_id = board.deliverables[step % INITIATIVES]
+                    query = ESTIMATE
+                    variables = {
+                        "deliverableId": to_global_id("Deliverable", initiative_id, deliverable_id),
+                        "weeks": str(step % 9 + 1),
+                    }
+                response = await http.post(
+                    "/graphql", json={"query": query, "variables": {"input": variables}}
+                )
+                body = response.json()
+                assert "errors" not in body, body
+                payload = next(iter(body["data"].values()))
+                assert not payload["userErrors"], payload
+                done[index] += 1
+
+        started = time.monotonic()
+        await asyncio.gather(*(client(i) for i in range(len(boards))))
+        return sum(done) / (time.monotonic() - started)
+
+
+def run(
+    seconds: float = 10.0,
+    *,
+    server: DatabaseTarget | None = None,
+    say: Callable[[str], None] = lambda _message: None,
+) -> list[Figure]:
+    """Both rates on a fresh database of ``server`` (default: an embedded one)."""
+    with tempfile.TemporaryDirectory(prefix="roadlog-bench-") as scratch:
+        if server is None:
+            server = start_embedded_server(Path(scratch) / "pgdata")
+        name = f"roadlog_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(server.url, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        target = server.with_dbname(name)
+        try:
+            return _measure(target, seconds, Path(scratch), say)
+        finally:
+            with psycopg.connect(server.url, autocommit=True) as conn:
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+
+
+def _measure(
+    target: DatabaseTarget, seconds: float, scratch: Path, say: Callable[[str], None]
+) -> list[Figure]:
+    asyncio.run(prepare_database(target, READ_MODELS))
+
+    async def make_token() -> tuple[uuid.UUID, str]:
+        async with prepared_pool(target) as pool:
+            tokens = Tokens(pool)
+            _, secret = await tokens.create(Role.EDITOR, "bench", "bench")
+            principal = await tokens.authenticate(secret)
+            assert principal is not None
+            return principal.workspace_id, secret
+
+    workspace_id, secret = asyncio.run(make_token())
+    caller = Caller(workspace_id=workspace_id, actor="bench")
+    app = open_event_store(target, pool_size=CLIENTS + 2, create_tables=False)
+    try:
+        say("creating boards")
+        direct_boards = create_boards(app, caller, CLIENTS)
+        http_boards = create_boards(app, caller, CLIENTS)
+        say(f"direct: {CLIENTS} threads for {seconds} s")
+        floor = direct_rate(app, caller, direct_boards, seconds)
+    finally:
+        app.close()
+    say(f"http: {CLIENTS} clients for {seconds} s")
+    env = {"DATABASE_URL": target.url, "ROADLOG_LOG_LEVEL": "warning"}
+    with serving("--data-dir", str(scratch / "data"), env=env) as served:
+        rate = asyncio.run(http_rate(served.url, secret, http_boards, seconds))
+    return [
+        figure("mutations over HTTP, 16 clients", rate, "mutations/s", floor, ">= 0.5"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    options = parser.parse_args()
+    for item in run(options.seconds, say=lambda message: print(message, flush=True)):
+        print(json.dumps(item))
+
+
+if __name__ == "__main__":
+    main()
