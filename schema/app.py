@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -45,6 +46,9 @@ def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         async with bootstrap(settings, target) as services:
+            # What exists after start-up lives as long as the process: keep it out of
+            # every garbage collection from now on (big responses trigger many).
+            gc.freeze()
             yield {"services": services}
 
     graphql = RoadlogGraphQL(

@@ -9,10 +9,12 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -28,6 +30,9 @@ from schema.roadmap.queries import RoadmapQuery
 from schema.roadmap.shaped import ShapingExecutionContext
 from schema.subscriptions import Subscription
 from schema.viewer import ViewerQuery
+
+CACHED_DOCUMENTS = 256
+"""Validated documents kept per process (clients repeat the same queries)."""
 
 QUERIES: tuple[type, ...] = (ViewerQuery, RoadmapQuery, ReportQueries)
 
@@ -56,8 +61,22 @@ class RecordOperation(SchemaExtension):
             request.scope[OPERATION_KEY] = self.execution_context.operation_name
 
 
+def limits(settings: Settings) -> AddValidationRules:
+    """The depth and alias limits as validation rules.
+
+    The rules are made once per schema, not once per request, so the validation cache
+    can recognise a document it has validated before under the same rules.
+    """
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
+    return AddValidationRules(rules)
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The executable schema with this process's limits."""
+    limit_rules = limits(settings).validation_rules
     return RoadlogSchema(
         query=Query,
         mutation=Mutation,
@@ -65,9 +84,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         config=StrawberryConfig(disable_field_suggestions=True),
         execution_context_class=ShapingExecutionContext,
         extensions=[
-            partial(QueryDepthLimiter, max_depth=settings.max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
             partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+            partial(AddValidationRules, limit_rules),
+            partial(ValidationCache, maxsize=CACHED_DOCUMENTS),
             RecordOperation,
             ReadYourWrites,
             CodedErrors,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -25,6 +26,12 @@ def request_id_of(request: Request | WebSocket) -> str:
 
 class RoadlogGraphQL(GraphQL[Context, None]):
     """POST queries and mutations, ``graphql-transport-ws`` subscriptions."""
+
+    def encode_json(self, data: object) -> str:
+        # A 500-initiative roadmap is ~1 MB of JSON: orjson encodes it an order of
+        # magnitude faster than the standard library. Text, not bytes: WebSocket
+        # clients expect text frames.
+        return orjson.dumps(data).decode()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
