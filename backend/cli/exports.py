@@ -98,7 +98,13 @@ def export() -> None:
 
 @export.command(name="roadmap")
 @click.argument("name")
-@format_option
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice([*FORMATS, "sheet"]),
+    default="markdown",
+    help="markdown or csv: the roadmap table; sheet: the CSV `roadlog import csv` reads.",
+)
 @click.option("--as-of", "as_of", default=None, help="Business time to show [now].")
 @workspace_option
 @data_dir_option
@@ -107,17 +113,18 @@ def export_roadmap(
 ) -> None:
     """The roadmap NAME in priority order.
 
-    Markdown: Project | Stakeholders | User-centric goal | Deliverables | Status, one row
-    per initiative. CSV: one row per deliverable with the columns `roadlog import csv`
-    reads, so it can be edited and imported back.
+    markdown and csv: Project | Stakeholders | User-centric goal | Deliverables | Status,
+    one row per initiative. sheet: one row per deliverable with the columns
+    `roadlog import csv` reads, so it can be edited and imported back.
     """
     at = None if as_of is None else parse_time(as_of, "--as-of")
 
     async def read(conn: Connection, workspace_id: UUID) -> str:
         roadmap_id = await roadmap_named(conn, workspace_id, name)
         initiatives = await roadmap_initiatives(conn, workspace_id, roadmap_id, at)
-        table = roadmap_table(initiatives) if format_ == "markdown" else roadmap_sheet(initiatives)
-        return render(table, format_)
+        if format_ == "sheet":
+            return render(roadmap_sheet(initiatives), "csv")
+        return render(roadmap_table(initiatives), format_)
 
     click.echo(read_caught_up(data_dir, workspace, read), nl=False)
 

@@ -2,11 +2,11 @@
 
 Two shapes:
 
-- ``roadmap_table`` (Markdown): one row per initiative, in priority order:
+- ``roadmap_table`` (Markdown or CSV): one row per initiative, in priority order:
   Project | Stakeholders | User-centric goal | Deliverables | Status, where Deliverables
   lists each deliverable with its own status and Status is the initiative's rolled-up
   status (as the API computes it);
-- ``roadmap_sheet`` (CSV): one row per deliverable, with exactly the columns
+- ``roadmap_sheet`` (CSV, ``--format sheet``): one row per deliverable, with exactly the columns
   ``roadlog import csv`` reads (Project, Stakeholders, User-centric goal, Deliverable,
   Deliverable status, Estimate weeks, Target), so an export can be edited and imported
   back.

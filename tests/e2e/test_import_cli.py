@@ -133,11 +133,16 @@ def test_exports_print_the_roadmap_and_the_reports(
     )
     assert markdown.stdout.splitlines()[2].startswith("| Billing | Finance |")
     earlier = roadlog(
-        "export", "roadmap", "Platform", "--format", "csv", "--as-of", "2026-01-06", env=env
+        "export", "roadmap", "Platform", "--format", "sheet", "--as-of", "2026-01-06", env=env
     )
     assert earlier.returncode == 0, earlier.stderr
     assert earlier.stdout.splitlines()[1] == (
         'Search,"Sales, Support",Find any document in a second,Index,In progress,3,2026-03-31'
+    )
+    table = roadlog("export", "roadmap", "Platform", "--format", "csv", env=env)
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.splitlines()[0] == (
+        "Project,Stakeholders,User-centric goal,Deliverables,Status"
     )
     report = roadlog("export", "report", "estimates", "--group-by", "initiative", env=env)
     assert report.returncode == 0, report.stderr
