@@ -24,7 +24,12 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import get_topic
 from psycopg.sql import SQL, Identifier
 
-from backend.domain.base import Meta, RoadlogAggregate, require_backfill_allowed
+from backend.domain.base import (
+    Meta,
+    RoadlogAggregate,
+    require_backfill_allowed,
+    require_storable,
+)
 from backend.domain.decision import Decision
 from backend.domain.errors import AlreadyExists, Conflict, Contention, NotFound
 from backend.domain.receipt import CommandReceipt, check_idempotency_key, receipt_id
@@ -166,6 +171,7 @@ class RoadlogCore(Application[UUID]):
 
     def _save_all(self, id: UUID, *aggregates: RoadlogAggregate) -> Recorded:
         """Save every pending event of the aggregates at once; the position of the last one."""
+        require_storable(event for aggregate in aggregates for event in aggregate.pending_events)
         recordings = self.save(*aggregates)
         return Recorded(id, max((r.notification.id for r in recordings), default=None))
 

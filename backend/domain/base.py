@@ -154,3 +154,38 @@ def require_positive_weeks(value: Decimal, field: str = "weeks") -> Decimal:
     if not value.is_finite() or value <= 0:
         raise Invalid(f"weeks must be a positive number, got {str(value)!r}", field)
     return value
+
+
+def storable_text_problem(value: object) -> str | None:
+    """Why ``value`` (or a string inside it) cannot be stored and projected, if it cannot.
+
+    PostgreSQL text refuses NUL characters, and a lone surrogate has no UTF-8 encoding: an
+    event carrying either would be recorded but could never be projected.
+    """
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "contains a NUL character"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "is not valid Unicode text"
+        return None
+    if isinstance(value, (list, tuple)):
+        return next(filter(None, map(storable_text_problem, value)), None)
+    if isinstance(value, dict):
+        return next(
+            filter(None, map(storable_text_problem, [*value.keys(), *value.values()])), None
+        )
+    return None
+
+
+def require_storable(events: Iterable[Any]) -> None:
+    """Every text of the events can be stored and projected; Invalid naming the field else.
+
+    The last check before recording, for every command at once, so no field is forgotten.
+    """
+    for event in events:
+        for name, value in vars(event).items():
+            problem = storable_text_problem(value)
+            if problem is not None:
+                raise Invalid(f"{name} {problem}", name)

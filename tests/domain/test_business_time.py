@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 from functools import partial
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
-from backend.application import Caller
+from backend.application import Caller, Roadlog
 from backend.domain.errors import Forbidden, Invalid
 from tests.domain.helpers import (
     ObservedRoadlog,
@@ -122,3 +122,19 @@ def test_business_time_may_not_go_back_on_any_aggregate_the_command_changes(
         reason="r",
         effective_at=PAST + timedelta(days=3),
     )
+
+
+def test_text_that_could_not_be_stored_is_invalid_and_records_nothing() -> None:
+    app = Roadlog(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    caller = Caller(workspace_id=uuid4(), actor="a")
+    for bad in ("SRE\x00", "SRE \ud800"):
+        with pytest.raises(Invalid) as raised:
+            app.create_team(caller, name=bad)
+        assert raised.value.field == "name"
+    roadmap = app.create_roadmap(caller, name="R").id
+    with pytest.raises(Invalid) as raised:
+        app.propose_initiative(
+            caller, roadmap_id=roadmap, title="A", goal="g", stakeholders=["x\x00"]
+        )
+    assert raised.value.field == "stakeholders"
+    assert len(app.recorder.select_notifications(start=1, limit=100)) == 1

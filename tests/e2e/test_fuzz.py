@@ -54,6 +54,11 @@ class Target:
             timeout=15,
         )
 
+    def projector_healthy(self) -> bool:
+        """No fuzzed request has left an event the projector cannot project."""
+        ready = httpx.get(f"{self.url}/readyz", timeout=10)
+        return ready.status_code == 200 and ready.json()["projector"]["state"] == "active"
+
     def events(self) -> int:
         with psycopg.connect(self.database.url) as conn:
             row = conn.execute("SELECT count(*) FROM public.roadlog_events").fetchone()
@@ -169,6 +174,7 @@ def test_fuzzed_queries_never_fail_on_the_server(target: Target, field: str) -> 
         assert_sane(target, query, target.events())
 
     fuzz()
+    assert target.projector_healthy()
 
 
 @pytest.mark.parametrize("field", MUTATION_FIELDS)
@@ -183,5 +189,6 @@ def test_fuzzed_mutations_never_fail_on_the_server_nor_record_on_error(
     @given(mutations(SDL, fields=[field], custom_scalars=scalars(target.ids)))
     def fuzz(mutation: str) -> None:
         assert_sane(target, mutation, target.events())
+        assert target.projector_healthy(), mutation
 
     fuzz()
