@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from projections.catalog import READ_MODELS
 from projections.projector import Projector
 from projections.read_model import ReadModel
 from projections.watcher import ProjectionWatcher
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -89,6 +92,17 @@ async def create_pool(target: DatabaseTarget, *, min_size: int, max_size: int) -
     return pool
 
 
+POOL_CLOSE_SECONDS = 10.0
+
+
+async def close_pool(pool: asyncpg.Pool) -> None:
+    """Close gracefully, but never hang a shutdown on a connection that is not given back."""
+    try:
+        await asyncio.wait_for(pool.close(), POOL_CLOSE_SECONDS)
+    except TimeoutError:
+        pool.terminate()
+
+
 @asynccontextmanager
 async def prepared_pool(
     target: DatabaseTarget, read_models: Sequence[ReadModel] = READ_MODELS
@@ -99,21 +113,42 @@ async def prepared_pool(
     try:
         yield pool
     finally:
-        await pool.close()
+        await close_pool(pool)
+
+
+STOP_ROUNDS = 20
+STOP_ROUND_SECONDS = 0.5
 
 
 @asynccontextmanager
 async def background(*jobs: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
-    """Run ``jobs`` as tasks for the duration of the block, then cancel and await them."""
-    tasks = [asyncio.create_task(job) for job in jobs]
+    """Run ``jobs`` as tasks for the duration of the block, then stop them.
+
+    A cancellation can be lost (on Python 3.11 ``asyncio.wait_for`` may swallow one that
+    arrives as its inner future completes), so a task still running is asked again, and a
+    shutdown never waits on it for more than ``STOP_ROUNDS * STOP_ROUND_SECONDS``.
+    """
+    tasks = {asyncio.create_task(job) for job in jobs}
     try:
         yield
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
+        pending = tasks
+        for _ in range(STOP_ROUNDS):
+            for task in pending:
+                task.cancel()
+            _, pending = await asyncio.wait(pending, timeout=STOP_ROUND_SECONDS)
+            if not pending:
+                break
+        for task in tasks - pending:
             with contextlib.suppress(asyncio.CancelledError):
-                await task
+                if task.exception() is not None:
+                    log.error(
+                        "background task %s ended with an error",
+                        task.get_name(),
+                        exc_info=task.exception(),
+                    )
+        if pending:
+            log.error("background tasks did not stop: %s", sorted(t.get_name() for t in pending))
 
 
 @asynccontextmanager
@@ -168,4 +203,4 @@ async def bootstrap(
         finally:
             app.close()
     finally:
-        await pool.close()
+        await close_pool(pool)

@@ -115,6 +115,9 @@ class Listener:
                 await self._listen_once(backoff)
             except TRANSIENT_ERRORS as error:
                 log.warning("LISTEN %s: connection lost (%s); reconnecting", self.channel, error)
+            except Exception:
+                # Without its LISTEN the process would fall back to polling for good.
+                log.exception("LISTEN %s: unexpected error; reconnecting", self.channel)
             await backoff.sleep()
 
     async def _listen_once(self, backoff: Backoff) -> None:

@@ -156,6 +156,14 @@ class Projector:
                     self._note_error(error)
                     log.warning("projector: database unavailable (%s); standing by", error)
                     self._state = "standby"
+                except Exception as error:
+                    # Not an event that cannot be projected (that is ProjectionFailed) but
+                    # something unforeseen around it, e.g. a driver error raised while the
+                    # server restarts: stopping for good would leave every read model
+                    # stale until someone restarts the process, so retry, loudly.
+                    self._note_error(error)
+                    log.exception("projector: unexpected error; standing by and retrying")
+                    self._state = "standby"
                 await backoff.sleep()
         finally:
             if self.status.state != "failed":

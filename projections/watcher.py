@@ -201,6 +201,11 @@ class ProjectionWatcher:
         except TRANSIENT_ERRORS as error:
             log.warning("watcher: cannot read the tracking table (%s)", error)
             return
+        except Exception:
+            # Anything else must not end the watcher: every consistentWith would wait
+            # out its bound and subscriptions would go quiet. Try again next round.
+            log.exception("watcher: unexpected error reading the tracking table")
+            return
         self._advance({row["name"]: row["position"] for row in rows}, ())
 
     def _on_notify(self, payload: str) -> None:

@@ -94,6 +94,7 @@ def server_config(app: ASGIApp) -> uvicorn.Config:
         log_config=None,
         access_log=False,
         lifespan="on",
+        loop="asyncio",
         ws="websockets-sansio",
         timeout_graceful_shutdown=10,
     )

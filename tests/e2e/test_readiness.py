@@ -44,6 +44,7 @@ def test_readyz_is_503_while_the_database_is_down_and_200_when_it_is_back(tmp_pa
 
             cluster.start()
             back = wait_for_status(served.url, 200)
-            assert back.status_code == 200, back.text
+            log = served.output(served.stderr)[-4000:]
+            assert back.status_code == 200, f"{back.text}\n{log}"
     finally:
         cluster.cleanup()
