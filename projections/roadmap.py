@@ -57,19 +57,10 @@ INSERT_TEAM = """
 INSERT_ROADMAP = """
     INSERT INTO {schema}.roadmaps (
         id, workspace_id, name, team_id, fiscal_year_start_month, cycle_weeks, anchor_date,
-        created_at, last_position
+        created_at
     )
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
     ON CONFLICT (id) DO NOTHING
-"""
-
-TOUCH_ROADMAP = """
-    UPDATE {schema}.roadmaps SET last_position = greatest(last_position, $2) WHERE id = $1
-"""
-
-TOUCH_ROADMAP_OF_INITIATIVE = """
-    UPDATE {schema}.roadmaps SET last_position = greatest(last_position, $2)
-    WHERE id = (SELECT roadmap_id FROM {schema}.initiatives WHERE id = $1)
 """
 
 INSERT_CYCLE = """
@@ -123,14 +114,6 @@ TAKE_OFF_ROADMAP = versioned_change(
 )
 
 
-def _touch(roadmap_id: Any, position: int) -> Statement:
-    return Statement(TOUCH_ROADMAP, (roadmap_id, position))
-
-
-def _touch_initiative(event: Any, position: int) -> Statement:
-    return Statement(TOUCH_ROADMAP_OF_INITIATIVE, (event.originator_id, position))
-
-
 def team_created(event: Team.Created, position: int) -> Sequence[Statement]:
     return [
         Statement(
@@ -152,7 +135,6 @@ def roadmap_created(event: Roadmap.Created, position: int) -> Sequence[Statement
                 event.cycle_weeks,
                 event.anchor_date,
                 event.effective_at,
-                position,
             ),
         )
     ]
@@ -172,7 +154,6 @@ def initiative_placed(event: Roadmap.InitiativePlaced, position: int) -> Sequenc
             ),
         ),
         Statement(RENUMBER_IF_LONG, (roadmap_id, event.initiative_id)),
-        _touch(roadmap_id, position),
     ]
 
 
@@ -184,7 +165,6 @@ def initiative_moved(event: Roadmap.InitiativeMoved, position: int) -> Sequence[
             (roadmap_id, event.initiative_id, event.effective_at, event.to_position),
         ),
         Statement(RENUMBER_IF_LONG, (roadmap_id, event.initiative_id)),
-        _touch(roadmap_id, position),
     ]
 
 
@@ -192,7 +172,6 @@ def initiative_removed(event: Roadmap.InitiativeRemoved, position: int) -> Seque
     roadmap_id = event.originator_id
     return [
         Statement(REMOVE_INITIATIVE, (roadmap_id, event.initiative_id, event.effective_at)),
-        _touch(roadmap_id, position),
     ]
 
 
@@ -210,21 +189,18 @@ def cycle_created(event: Roadmap.CycleCreated, position: int) -> Sequence[Statem
                 event.effective_at,
             ),
         ),
-        _touch(event.originator_id, position),
     ]
 
 
 def cycle_started(event: Roadmap.CycleStarted, position: int) -> Sequence[Statement]:
     return [
         Statement(START_CYCLE, (event.originator_id, event.cycle_id, event.effective_at)),
-        _touch(event.originator_id, position),
     ]
 
 
 def cycle_closed(event: Roadmap.CycleClosed, position: int) -> Sequence[Statement]:
     return [
         Statement(CLOSE_CYCLE, (event.originator_id, event.cycle_id, event.effective_at)),
-        _touch(event.originator_id, position),
     ]
 
 
@@ -250,7 +226,6 @@ def initiative_proposed(event: Initiative.Proposed, position: int) -> Sequence[S
                 event.parent_id,
             ),
         ),
-        _touch(event.roadmap_id, position),
     ]
 
 
@@ -263,7 +238,7 @@ def initiative_updated(event: Initiative.Updated, position: int) -> Sequence[Sta
         change = event.changes.get(name)
         new = None if change is None else change[1]
         args += [change is not None, list(new) if isinstance(new, list) else new]
-    return [Statement(UPDATE_INITIATIVE, tuple(args)), _touch_initiative(event, position)]
+    return [Statement(UPDATE_INITIATIVE, tuple(args))]
 
 
 def initiative_removed_from_roadmap(
@@ -271,7 +246,6 @@ def initiative_removed_from_roadmap(
 ) -> Sequence[Statement]:
     return [
         Statement(TAKE_OFF_ROADMAP, (event.originator_id, event.effective_at)),
-        _touch_initiative(event, position),
     ]
 
 
@@ -280,7 +254,6 @@ def deliverable_added(event: Initiative.DeliverableAdded, position: int) -> Sequ
     return [
         Statement(INSERT_DELIVERABLE, (*keys, position)),
         Statement(INSERT_DELIVERABLE_VERSION, (*keys, position, event.title, event.stretch)),
-        _touch_initiative(event, position),
     ]
 
 
@@ -298,7 +271,6 @@ def deliverable_status_changed(
                 event.completed_at,
             ),
         ),
-        _touch_initiative(event, position),
     ]
 
 
@@ -324,7 +296,6 @@ def deliverable_estimated(
             ESTIMATE,
             (event.originator_id, event.deliverable_id, event.effective_at, event.weeks),
         ),
-        _touch_initiative(event, position),
     ]
 
 
@@ -343,7 +314,6 @@ def deliverable_retargeted(
                 event.to_due_on,
             ),
         ),
-        _touch_initiative(event, position),
     ]
 
 
@@ -353,13 +323,7 @@ def effort_logged(event: Initiative.EffortLogged, position: int) -> Sequence[Sta
             LOG_EFFORT,
             (event.originator_id, event.deliverable_id, event.effective_at, event.weeks),
         ),
-        _touch_initiative(event, position),
     ]
-
-
-def alignment_changed(event: Any, position: int) -> Sequence[Statement]:
-    """Alignments are shown on the roadmap's initiatives: the roadmap changed."""
-    return [_touch_initiative(event, position)]
 
 
 HANDLERS: dict[type[Any], Callable[[Any, int], Sequence[Statement]]] = {
@@ -379,8 +343,6 @@ HANDLERS: dict[type[Any], Callable[[Any, int], Sequence[Statement]]] = {
     Initiative.DeliverableEstimated: deliverable_estimated,
     Initiative.DeliverableRetargeted: deliverable_retargeted,
     Initiative.EffortLogged: effort_logged,
-    Initiative.Aligned: alignment_changed,
-    Initiative.Unaligned: alignment_changed,
 }
 
 ROADMAP = ReadModel("roadmap", HANDLERS)

@@ -253,10 +253,10 @@ async def estimates_of(
 async def roadmaps_changed_between(
     pool: asyncpg.Pool, workspace_id: UUID, after: int, up_to: int
 ) -> set[UUID]:
-    """Roadmaps of a workspace whose last change is in positions (after, up_to].
+    """Roadmaps of a workspace that the events at positions (after, up_to] changed.
 
-    A roadmap that changed in that range and again later is reported with the later
-    range instead (its latest change), so every change is reported in some range.
+    Read from the log itself: an event changes the roadmap it happened to, or the roadmap
+    of the initiative it happened to (deliverables and alignments included).
     """
     rows = await pool.fetch(store.ROADMAPS_CHANGED, workspace_id, after, up_to)
     return {row["id"] for row in rows}

@@ -61,8 +61,18 @@ ROADMAPS_PAGE = f"""
 """
 
 ROADMAPS_CHANGED = """
-    SELECT id FROM roadmap.roadmaps
-    WHERE workspace_id = $1 AND last_position > $2 AND last_position <= $3
+    WITH changed AS (
+        SELECT originator_id FROM public.roadlog_events
+        WHERE notification_id > $2 AND notification_id <= $3
+    )
+    SELECT r.id FROM roadmap.roadmaps r
+    WHERE r.workspace_id = $1 AND (
+        r.id IN (SELECT originator_id FROM changed)
+        OR r.id IN (
+            SELECT i.roadmap_id FROM roadmap.initiatives i
+            WHERE i.id IN (SELECT originator_id FROM changed)
+        )
+    )
 """
 
 ORDER_NOW = f"""
