@@ -26,8 +26,10 @@ from backend.tokens import Tokens
 
 def bind(host: str, port: int) -> socket.socket:
     """The listening socket, bound before anything slow happens, or a one-line error."""
+    from schema.app import listen
+
     try:
-        return socket.create_server((host, port), backlog=2048)
+        return listen(host, port)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise StartupError(f"port {port} on {host} is already in use") from None

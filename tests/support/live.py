@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import uvicorn
 from starlette.types import ASGIApp
 
-from schema.app import server_config
+from schema.app import listen, server_config
 
 STARTUP_SECONDS = 30
 
@@ -18,7 +17,7 @@ STARTUP_SECONDS = 30
 @asynccontextmanager
 async def running(app: ASGIApp) -> AsyncIterator[str]:
     """Serve ``app`` over real HTTP/WebSocket; yields its base URL."""
-    listener = socket.create_server(("127.0.0.1", 0))
+    listener = listen("127.0.0.1", 0)
     port = listener.getsockname()[1]
     server = uvicorn.Server(server_config(app))
     task = asyncio.create_task(server.serve(sockets=[listener]))

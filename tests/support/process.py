@@ -67,7 +67,12 @@ class Served:
         """SIGTERM, wait, and return (exit status, stdout, stderr)."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=60)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()  # never leave a hung server behind
+            self.process.wait()
+            raise
         return self.process.returncode, self.output(self.stdout), self.output(self.stderr)
 
     @staticmethod
