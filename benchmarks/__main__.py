@@ -16,15 +16,20 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from uuid import uuid4
 
 from rich.console import Console
 from rich.table import Table
 
+from backend.application import Caller
 from backend.database import DatabaseTarget
 from backend.embedded import start_embedded_server, stop_embedded_server
 from benchmarks import import_bench, mutations_bench, projector_bench, roadmap_bench
 from benchmarks.figures import Figure, meets
+from benchmarks.story import roadmap_story, team_load
+from projections.catalog import READ_MODELS
 
 RESULTS = Path("bench-results.json")
 
@@ -37,6 +42,10 @@ BENCHES: dict[str, Bench] = {
     "projector": lambda server, quick, say: projector_bench.run(
         100_000 if quick else 1_000_000,
         lag_seconds=5.0 if quick else 20.0,
+        read_models=READ_MODELS,
+        history=roadmap_story,
+        load=partial(team_load, caller=Caller(workspace_id=uuid4(), actor="bench")),
+        interleave=4,
         server=server,
         say=say,
     ),

@@ -34,6 +34,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -59,6 +60,13 @@ from projections.rebuild import rebuild
 from projections.watcher import ProjectionWatcher
 
 History = Callable[[], Sequence[Any]]
+Load = Callable[[Roadlog], int]
+"""Records one change of the steady load; returns its position in the log."""
+
+
+def tally_load(app: Roadlog) -> int:
+    """One toy event of steady load."""
+    return app.save(Tally("load", "bench"))[-1].notification.id
 
 
 class Tally(Aggregate):
@@ -175,15 +183,34 @@ def tally_history() -> Sequence[Any]:
 # --- the log -------------------------------------------------------------------------
 
 
+UUID_HEX = re.compile(rb"[0-9a-f]{32}")
+
+
+def hex_of(originator_id: uuid.UUID | str) -> bytes:
+    """An originator id as it appears in stored payloads (32 hex digits)."""
+    return uuid.UUID(str(originator_id)).hex.encode()
+
+
+def renamed(fresh: dict[bytes, bytes], found: re.Match[bytes]) -> bytes:
+    """A uuid of the story as it is in this copy (other hex runs stay as they are)."""
+    return fresh.get(found[0], found[0])
+
+
 def append_copies(
     app: Roadlog, target: DatabaseTarget, history: History, events: int, interleave: int
 ) -> int:
     """Append ``events`` events: copies of ``history()`` under fresh ids (COPY, fast).
 
-    The lives of ``interleave`` aggregates at a time are interleaved, event by event, as
-    the many aggregates of a real log are (1: each life in one piece).
+    A history may be one aggregate's life or a whole story of many aggregates that refer to
+    each other (a workspace, its roadmap, initiatives, decisions): every uuid of the story,
+    in the originator ids and inside the payloads, gets a fresh one per copy, so each copy
+    is a consistent story of its own. The copies of ``interleave`` stories at a time are
+    interleaved event by event, as the many aggregates of a real log are.
     """
     stored = [app.mapper.to_stored_event(domain_event) for domain_event in history()]
+    story_ids = {hex_of(template.originator_id) for template in stored}
+    for template in stored:
+        story_ids.update(UUID_HEX.findall(template.state))
     copy_sql = (
         "COPY public.roadlog_events (originator_id, originator_version, topic, state) FROM STDIN"
     )
@@ -191,11 +218,15 @@ def append_copies(
         with cursor.copy(copy_sql) as copy:
             written = 0
             while written < events:
-                group = [uuid.uuid4() for _ in range(interleave)]
+                group = [
+                    {old: uuid.uuid4().hex.encode() for old in story_ids} for _ in range(interleave)
+                ]
                 for template in stored:
-                    for originator in group[: events - written]:
-                        row = (originator, template.originator_version, template.topic)
-                        copy.write_row((*row, template.state))
+                    for fresh in group[: events - written]:
+                        state = UUID_HEX.sub(partial(renamed, fresh), template.state)
+                        originator = uuid.UUID(fresh[hex_of(template.originator_id)].decode())
+                        row = (originator, template.originator_version, template.topic, state)
+                        copy.write_row(row)
                     written += min(len(group), events - written)
                     if written == events:
                         break
@@ -311,6 +342,7 @@ async def lag_under_load(
     *,
     rate: float,
     seconds: float,
+    load: Load,
 ) -> list[float]:
     """Write-to-visible lags (ms) of events saved at ``rate`` per second for ``seconds``."""
     async with asyncpg.create_pool(**target.asyncpg_kwargs(), min_size=2, max_size=4) as pool:
@@ -323,8 +355,7 @@ async def lag_under_load(
             lags: list[float] = []
 
             def save_one() -> tuple[int, float]:
-                recordings = app.save(Tally("load", "bench"))
-                return recordings[-1].notification.id, time.perf_counter()
+                return load(app), time.perf_counter()
 
             async def one() -> None:
                 position, saved = await asyncio.to_thread(save_one)
@@ -394,6 +425,7 @@ async def _measure(
     rate: float,
     batch_size: int,
     interleave: int,
+    load: Load,
     say: Callable[[str], None],
 ) -> list[Figure]:
     await _prepare(target, read_models)
@@ -414,7 +446,9 @@ async def _measure(
         await asyncio.to_thread(append_copies, app, target, history, events - small, interleave)
         engine, large_peak = await measured_rebuild(app, target, read_models, batch_size, say)
         say(f"rebuild: {engine:,.0f} events/s; lag at {rate:g} events/s for {lag_seconds:g}s")
-        lags = await lag_under_load(app, target, read_models, rate=rate, seconds=lag_seconds)
+        lags = await lag_under_load(
+            app, target, read_models, rate=rate, seconds=lag_seconds, load=load
+        )
     finally:
         app.close()
     return [
@@ -453,6 +487,7 @@ def run(
     batch_size: int = 1000,
     read_models: Sequence[ReadModel] | None = None,
     history: History = tally_history,
+    load: Load = tally_load,
     interleave: int = 100,
     server: DatabaseTarget | None = None,
     say: Callable[[str], None] = lambda _message: None,
@@ -481,6 +516,7 @@ def run(
                     rate=rate,
                     batch_size=batch_size,
                     interleave=interleave,
+                    load=load,
                     say=say,
                 )
             finally:
