@@ -2,13 +2,15 @@
 
 A mutation parses its input, runs the Application command in a worker thread (never on
 the event loop), and reports expected failures as ``userErrors`` — nothing was recorded.
-On success it waits (bounded) until the projector has passed the command's position, so
-the payload's entity already shows the change.
+On success, when the client asked for the payload's entity, it waits (bounded) until the
+projector has passed the command's position, so the entity already shows the change. A
+client that selects only ``userErrors`` and ``position`` gets its answer as soon as the
+event is recorded, and can pass the position to a later query as ``consistentWith``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import partial
@@ -16,6 +18,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
+from strawberry.types.nodes import SelectedField, Selection
 
 from backend.application import Caller, Recorded
 from backend.domain.errors import DomainError
@@ -156,8 +159,28 @@ async def execute(
                 )
             ]
         )
+    if not asks_for_entity(info):
+        return Outcome(recorded=recorded)
     await settle(info, recorded.position)
     return Outcome(entity=await prepared.load(recorded), recorded=recorded)
+
+
+RECEIPT = frozenset({"userErrors", "position", "__typename"})
+
+
+def asks_for_entity(info: Info) -> bool:
+    """Whether the payload's selection reads anything beyond ``userErrors`` and ``position``
+    (fragments included), i.e. whether the answer needs the read models."""
+
+    def names(selections: list[Selection]) -> Iterator[str]:
+        for selection in selections:
+            if isinstance(selection, SelectedField):
+                yield selection.name
+            else:
+                yield from names(selection.selections)
+
+    selected = (name for payload in info.selected_fields for name in names(payload.selections))
+    return any(name not in RECEIPT for name in selected)
 
 
 async def settle(info: Info, position: int | None) -> None:
