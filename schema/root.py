@@ -12,6 +12,7 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
@@ -32,7 +33,7 @@ from schema.subscriptions import Subscription
 from schema.viewer import ViewerQuery
 
 CACHED_DOCUMENTS = 256
-"""Validated documents kept per process (clients repeat the same queries)."""
+"""Parsed and validated documents kept per process (clients repeat the same queries)."""
 
 QUERIES: tuple[type, ...] = (ViewerQuery, RoadmapQuery, ReportQueries)
 
@@ -61,6 +62,27 @@ class RecordOperation(SchemaExtension):
             request.scope[OPERATION_KEY] = self.execution_context.operation_name
 
 
+class CachedParsing(ParserCache):
+    """strawberry's parser cache, except for documents that do not parse.
+
+    ``ParserCache`` parses inside the extension hook, where a syntax error escapes
+    strawberry's own error handling and would reach the client as an internal error. A
+    document that fails here is left unparsed, so strawberry's parse step reports the
+    syntax error (or the token limit) like any other ``GRAPHQL_PARSE_FAILED``.
+    """
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query:
+            try:
+                context.graphql_document = self.cached_parse_document(
+                    context.query, **context.parse_options
+                )
+            except GraphQLError:
+                context.graphql_document = None
+        yield
+
+
 def limits(settings: Settings) -> AddValidationRules:
     """The depth and alias limits as validation rules.
 
@@ -85,6 +107,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         execution_context_class=ShapingExecutionContext,
         extensions=[
             partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+            partial(CachedParsing, maxsize=CACHED_DOCUMENTS),
             partial(AddValidationRules, limit_rules),
             partial(ValidationCache, maxsize=CACHED_DOCUMENTS),
             RecordOperation,
