@@ -77,6 +77,16 @@ async def prepare_database(target: DatabaseTarget, read_models: Sequence[ReadMod
         await conn.close()
 
 
+async def keep_session(conn: asyncpg.Connection) -> None:
+    """Reset a pooled connection on release: nothing beyond what asyncpg always does.
+
+    asyncpg rolls back an open transaction before calling this. Nothing run on a pooled
+    connection changes session state (LISTEN, session advisory locks and session settings
+    live on dedicated connections), so the default ``RESET ALL``/``UNLISTEN *``/... query
+    would only cost a round trip per request.
+    """
+
+
 async def create_pool(target: DatabaseTarget, *, min_size: int, max_size: int) -> asyncpg.Pool:
     """An asyncpg pool (read models, tokens, the projector), or a one-line StartupError."""
     try:
@@ -85,6 +95,7 @@ async def create_pool(target: DatabaseTarget, *, min_size: int, max_size: int) -
             min_size=min_size,
             max_size=max_size,
             timeout=10,
+            reset=keep_session,
         )
     except (OSError, TimeoutError, asyncpg.PostgresError) as error:
         raise StartupError(f"cannot connect to {describe(target)}: {error}") from None
