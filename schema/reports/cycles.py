@@ -4,7 +4,8 @@ The deliverables of a cycle are those committed when it started plus those of
 initiatives on the roadmap that target it (at its close, or now for a cycle not closed
 yet), as in ``Roadmap.CycleClosed``. Of them:
 
-- committed: frozen when the cycle started, in priority order;
+- committed: frozen when the cycle started, in the priority order of that moment (also
+  once closed: the outcome lists the deliverables in the order of the close);
 - unplanned: not committed, targeted to the cycle while it was active;
 - completed: DONE (at the close, or now); dropped: WONT_DO;
 - carried over: committed, neither DONE nor WONT_DO, and due after the cycle ends;
@@ -39,12 +40,16 @@ CYCLE = """
 """
 
 CLOSED_DELIVERABLES = """
-    SELECT initiative_id, deliverable_id, committed, unplanned, title, stretch, status,
-        target_cycle_id, target_date, due_on, carried_over, first_estimate_weeks,
-        estimate_weeks, generations, actual_weeks, slips, completed_at
-    FROM cycles.outcomes
-    WHERE workspace_id = $1 AND roadmap_id = $2 AND cycle_id = $3
-    ORDER BY ordinal
+    SELECT o.initiative_id, o.deliverable_id, o.committed, o.unplanned, o.title, o.stretch,
+        o.status, o.target_cycle_id, o.target_date, o.due_on, o.carried_over,
+        o.first_estimate_weeks, o.estimate_weeks, o.generations, o.actual_weeks, o.slips,
+        o.completed_at
+    FROM cycles.outcomes o
+    LEFT JOIN cycles.scope s
+        ON s.roadmap_id = o.roadmap_id AND s.cycle_id = o.cycle_id AND s.committed
+        AND s.initiative_id = o.initiative_id AND s.deliverable_id = o.deliverable_id
+    WHERE o.workspace_id = $1 AND o.roadmap_id = $2 AND o.cycle_id = $3
+    ORDER BY s.ordinal NULLS LAST, o.ordinal
 """
 
 CLOSED_ESTIMATES = """

@@ -216,6 +216,38 @@ async def test_a_closed_cycles_report_never_changes(
     assert await cycle_report(client, token, cycle_id) == before
 
 
+async def test_committed_keeps_the_priority_order_of_the_start_once_closed(
+    services: Services, client: GraphQLClient
+) -> None:
+    caller, token = await workspace(services)
+    retro = Retro(services, Story(services.app, caller, clock=datetime(2026, 1, 2, tzinfo=UTC)))
+    story = retro.story
+    retro.ids["U"] = story.run(
+        "add_deliverable",
+        initiative_id=retro.other,
+        deliverable=NewDeliverable("U", target_cycle_id=retro.c1),
+    )
+    retro.start()
+    story.later().run(
+        "move_initiative",
+        roadmap_id=retro.roadmap,
+        initiative_id=retro.other,
+        to_position=1,
+        reason="ops first",
+    )
+    at_start = [retro.global_id(t) for t in ("A", "B", "D", "X", "U")]
+    await story.projected(services)
+    cycle_id = to_global_id("Cycle", retro.roadmap, retro.c1)
+    assert ids((await cycle_report(client, token, cycle_id))["committed"]) == at_start
+
+    retro.close()
+    await story.projected(services)
+
+    closed = await cycle_report(client, token, cycle_id)
+    assert closed["cycle"]["state"] == "CLOSED"
+    assert ids(closed["committed"]) == at_start
+
+
 async def test_an_active_cycles_report_is_live(services: Services, client: GraphQLClient) -> None:
     caller, token = await workspace(services)
     retro = Retro(services, Story(services.app, caller, clock=datetime(2026, 1, 2, tzinfo=UTC)))
