@@ -426,6 +426,7 @@ async def _measure(
     batch_size: int,
     interleave: int,
     load: Load,
+    label: str,
     say: Callable[[str], None],
 ) -> list[Figure]:
     await _prepare(target, read_models)
@@ -445,31 +446,42 @@ async def _measure(
         say(f"appending up to {events} events; rebuild of {events}")
         await asyncio.to_thread(append_copies, app, target, history, events - small, interleave)
         engine, large_peak = await measured_rebuild(app, target, read_models, batch_size, say)
-        say(f"rebuild: {engine:,.0f} events/s; lag at {rate:g} events/s for {lag_seconds:g}s")
-        lags = await lag_under_load(
-            app, target, read_models, rate=rate, seconds=lag_seconds, load=load
-        )
+        lags: list[float] = []
+        if lag_seconds > 0:
+            say(f"rebuild: {engine:,.0f} events/s; lag at {rate:g} events/s for {lag_seconds:g}s")
+            lags = await lag_under_load(
+                app, target, read_models, rate=rate, seconds=lag_seconds, load=load
+            )
     finally:
         app.close()
+    lag_figures = (
+        [
+            figure("write-to-visible lag p50", round(percentile(lags, 0.50), 2), "ms", None, ""),
+            figure(
+                "write-to-visible lag p99", round(percentile(lags, 0.99), 2), "ms", None, "< 50"
+            ),
+        ]
+        if lags
+        else []
+    )
     return [
         figure(
-            f"rebuild throughput, {small:,} events",
+            f"{label}rebuild throughput, {small:,} events",
             round(small_rate),
             "events/s",
             round(baseline),
             ">= 10",
         ),
         figure(
-            f"rebuild throughput, {events:,} events",
+            f"{label}rebuild throughput, {events:,} events",
             round(engine),
             "events/s",
             round(baseline),
             ">= 10",
         ),
-        figure("write-to-visible lag p50", round(percentile(lags, 0.50), 2), "ms", None, ""),
-        figure("write-to-visible lag p99", round(percentile(lags, 0.99), 2), "ms", None, "< 50"),
+        *lag_figures,
         figure(
-            f"rebuild peak RSS, {events:,} events (baseline: {small:,})",
+            f"{label}rebuild peak RSS, {events:,} events (baseline: {small:,})",
             round(large_peak, 1),
             "MB",
             round(small_peak, 1),
@@ -489,13 +501,15 @@ def run(
     history: History = tally_history,
     load: Load = tally_load,
     interleave: int = 100,
+    label: str = "",
     server: DatabaseTarget | None = None,
     say: Callable[[str], None] = lambda _message: None,
 ) -> list[Figure]:
     """Run the benchmark on a fresh database of ``server`` (default: an embedded one).
 
     ``events`` is N, the size of the big rebuild (the memory figure compares it with N/10);
-    ``read_models`` default to the toy ones above, fed by ``history``.
+    ``read_models`` default to the toy ones above, fed by ``history``. ``lag_seconds=0``
+    skips the lag figures; ``label`` prefixes the figures' names.
     """
     with tempfile.TemporaryDirectory(prefix="roadlog-bench-") as scratch:
         if server is None:
@@ -517,6 +531,7 @@ def run(
                     batch_size=batch_size,
                     interleave=interleave,
                     load=load,
+                    label=label,
                     say=say,
                 )
             finally:
