@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
+import asyncpg
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
@@ -33,6 +34,21 @@ log = logging.getLogger("roadlog.graphql")
 def coded_error(code: str, message: str) -> GraphQLError:
     """A GraphQL error carrying ``extensions.code``."""
     return GraphQLError(message, extensions={"code": code})
+
+
+UNSTORABLE_TEXT = "Text arguments may not contain NUL characters or lone surrogates."
+
+
+def is_unstorable_text(error: GraphQLError) -> bool:
+    """A text argument PostgreSQL cannot take: a NUL (refused by the server) or a lone
+    surrogate (no UTF-8 encoding). Only a client's input carries such text into a query;
+    mutations refuse it earlier, as an INVALID user error."""
+    original = error.original_error
+    if isinstance(original, asyncpg.CharacterNotInRepertoireError):
+        return True
+    # asyncpg reports an argument it cannot encode as a DataError caused by the codec's.
+    cause = original.__cause__ if isinstance(original, asyncpg.DataError) else original
+    return isinstance(cause, UnicodeEncodeError) and cause.reason == "surrogates not allowed"
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -62,6 +78,13 @@ class CodedErrors(SchemaExtension):
 
     @staticmethod
     def _coded(error: GraphQLError, request_id: str | None) -> GraphQLError:
+        if is_unstorable_text(error):
+            return GraphQLError(
+                UNSTORABLE_TEXT,
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": BAD_USER_INPUT},
+            )
         if is_unexpected(error):
             log.error(
                 "unexpected error in %s",

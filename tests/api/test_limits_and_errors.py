@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -31,6 +32,24 @@ def codes(errors: list[dict[str, object]]) -> set[object]:
 
 async def test_a_parse_error_has_a_code(client: GraphQLClient) -> None:
     assert codes(await errors_of(client, "{ viewer { ")) == {"GRAPHQL_PARSE_FAILED"}
+
+
+@pytest.mark.parametrize("text", ["\x00", "a\ud800b"], ids=["nul", "lone-surrogate"])
+async def test_text_the_database_cannot_take_is_bad_input_not_an_internal_error(
+    client: GraphQLClient, text: str
+) -> None:
+    query = "query ($types: [String!], $actor: String) { timeline(types: $types, actor: $actor)"
+    query += " { edges { cursor } } }"
+    for variables in ({"types": [text]}, {"actor": text}):
+        # json.dumps escapes a lone surrogate as \\ud800, as a JavaScript client would.
+        response = await client.http.post(
+            "/graphql",
+            content=json.dumps({"query": query, "variables": variables}),
+            headers={"authorization": f"Bearer {client.token}", "content-type": "application/json"},
+        )
+        assert response.status_code < 500, response.text
+        errors = response.json()["errors"]
+        assert codes(errors) == {"BAD_USER_INPUT"}, errors
 
 
 async def test_a_validation_error_has_a_code_and_no_suggestions(client: GraphQLClient) -> None:
