@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
+from hypothesis import settings as hypothesis_settings
 from psycopg import sql
 
 from backend.bootstrap import Services, bootstrap, prepare_database, prepared_pool
@@ -32,6 +33,12 @@ from tests.support.graphql import GraphQLClient
 from tests.support.live import running
 
 TEMPLATE = "roadlog_test_template"
+
+# Locally every run explores new examples; CI (``.ci/run`` sets HYPOTHESIS_PROFILE=ci)
+# runs the same number of examples from a fixed seed, so a landing does not depend on
+# luck and a CI failure reproduces with the same profile.
+hypothesis_settings.register_profile("ci", derandomize=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")
