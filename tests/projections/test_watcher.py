@@ -140,13 +140,15 @@ def test_a_full_stream_widens_its_newest_batch() -> None:
 async def test_polling_notices_what_no_notification_said(
     toy_database: DatabaseTarget, pool: asyncpg.Pool, conn: asyncpg.Connection
 ) -> None:
-    watcher = ProjectionWatcher(toy_database, pool, TOY_MODELS, poll_seconds=0.1)
+    # Not much shorter: the poll interval is also the LISTEN connection's liveness check,
+    # which a loaded machine can miss at 0.1 s, making the listener reconnect in a loop.
+    watcher = ProjectionWatcher(toy_database, pool, TOY_MODELS, poll_seconds=0.5)
     async with watching(watcher):
         await conn.execute(
             "INSERT INTO roadlog.tracking (name, position)"
             " VALUES ('toy_counts', 7), ('toy_positions', 5)"
         )
-        await watcher.wait_for(5, timeout=2)
+        await watcher.wait_for(5, timeout=5)
 
     assert watcher.position == 5
 
