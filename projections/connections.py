@@ -129,10 +129,14 @@ class Listener:
             backoff.reset()
             self.on_connected()
             while not lost.is_set():
+                # asyncio.timeout rather than wait_for, which can swallow a cancellation
+                # on Python 3.11 (see ProjectionWatcher.run).
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(lost.wait(), timeout=self.check_seconds)
+                    async with asyncio.timeout(self.check_seconds):
+                        await lost.wait()
                 if not lost.is_set():
-                    await asyncio.wait_for(conn.execute(ALIVE), timeout=self.check_seconds)
+                    async with asyncio.timeout(self.check_seconds):
+                        await conn.execute(ALIVE)
             raise ConnectionLost(f"LISTEN {self.channel}: connection closed")
         finally:
             self.connected = False

@@ -254,7 +254,8 @@ class Projector:
             raise ConnectionLost("projector: the lock connection was closed")
         if not self._wake.is_set():
             # A poll round: also make sure we still hold the lock's session.
-            await asyncio.wait_for(conn.execute(ALIVE), timeout=self.poll_seconds)
+            async with asyncio.timeout(self.poll_seconds):
+                await conn.execute(ALIVE)
 
     def _fail(self, failure: ProjectionFailed) -> None:
         self._state = "failed"

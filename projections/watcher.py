@@ -152,8 +152,12 @@ class ProjectionWatcher:
             while True:
                 await self._poll()
                 self._poll_now.clear()
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+                # cancellation that arrives as its inner wait ends, and this loop would
+                # then outlive the shutdown that cancelled it.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._poll_now.wait(), timeout=self.poll_seconds)
+                    async with asyncio.timeout(self.poll_seconds):
+                        await self._poll_now.wait()
         finally:
             listening.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -169,7 +173,8 @@ class ProjectionWatcher:
         entry = (position, next(self._order), waiter)
         heapq.heappush(self._waiters, entry)
         try:
-            await asyncio.wait_for(waiter, timeout)
+            async with asyncio.timeout(timeout):
+                await waiter
         except TimeoutError:
             raise ConsistencyTimeout(position, self._position) from None
         finally:
