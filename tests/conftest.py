@@ -31,6 +31,7 @@ from projections.catalog import READ_MODELS
 from schema.app import create_app
 from tests.support.graphql import GraphQLClient
 from tests.support.live import running
+from tests.support.settings import settings_for
 
 TEMPLATE = "roadlog_test_template"
 
@@ -95,7 +96,7 @@ def database(pg_server: DatabaseTarget, template_database: str) -> Iterator[Data
 @pytest.fixture
 def settings(database: DatabaseTarget, tmp_path: Path) -> Settings:
     """Settings of a roadlog process on the test's database."""
-    return Settings(database_url=database.url, data_dir=tmp_path / "data", pool_max_size=5)
+    return settings_for(database, tmp_path)
 
 
 @pytest.fixture

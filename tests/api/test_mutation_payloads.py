@@ -15,6 +15,7 @@ from backend.database import DatabaseTarget
 from backend.settings import Settings
 from tests.support.graphql import GraphQLClient
 from tests.support.mutations import event_count, mutate
+from tests.support.settings import settings_for
 
 WAIT_SECONDS = 60.0
 ANSWER_WITHIN_SECONDS = 15.0
@@ -30,12 +31,8 @@ fragment Receipt on CreateTeamPayload { __typename position userErrors { code } 
 @pytest.fixture
 def settings(database: DatabaseTarget, tmp_path: Path) -> Settings:
     """No projector, and a long wait for the read models."""
-    return Settings(
-        database_url=database.url,
-        data_dir=tmp_path / "data",
-        pool_max_size=5,
-        projector=False,
-        consistency_timeout_seconds=WAIT_SECONDS,
+    return settings_for(
+        database, tmp_path, projector=False, consistency_timeout_seconds=WAIT_SECONDS
     )
 
 

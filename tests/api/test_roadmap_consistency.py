@@ -13,6 +13,7 @@ from backend.settings import Settings
 from schema.relay import to_global_id
 from tests.support.graphql import GraphQLClient
 from tests.support.roadmap import ask, errors_of, new_workspace
+from tests.support.settings import settings_for
 
 TIMEOUT = 0.5
 
@@ -32,12 +33,7 @@ query ($position: String) {
 @pytest.fixture
 def settings(database: DatabaseTarget, tmp_path: Path) -> Settings:
     """The test's settings, with a short wait for read-your-writes."""
-    return Settings(
-        database_url=database.url,
-        data_dir=tmp_path / "data",
-        pool_max_size=5,
-        consistency_timeout_seconds=TIMEOUT,
-    )
+    return settings_for(database, tmp_path, consistency_timeout_seconds=TIMEOUT)
 
 
 async def test_a_query_consistent_with_a_write_shows_that_write(

@@ -28,7 +28,6 @@ from backend.importing.kep import KepImporter, KepSummary
 from backend.importing.kep_source import KepEvent, read_kep_history
 from backend.importing.lookup import roadmaps_named
 from backend.importing.workspaces import ensure_workspace
-from backend.settings import Settings
 from backend.tokens import Role, Tokens
 from projections.catalog import READ_MODELS
 from projections.rebuild import rebuild
@@ -36,6 +35,7 @@ from schema.app import create_app
 from schema.relay import to_global_id
 from tests.support.graphql import GraphQLClient
 from tests.support.live import running
+from tests.support.settings import settings_for
 
 KEP_FILE = Path(__file__).resolve().parents[2] / "backend" / "data" / "kep-history.jsonl.gz"
 KEP_DATABASE = "roadlog_test_kep"
@@ -162,7 +162,7 @@ async def kep_graphql(
     async with prepared_pool(kep_copy) as pool:
         _, secret = await Tokens(pool).create(Role.VIEWER, "viewer", "kubernetes")
     roadmap_id = await asyncio.to_thread(_kep_roadmap_id, kep_copy, kep_imported.workspace_id)
-    settings = Settings(database_url=kep_copy.url, data_dir=tmp_path / "data", pool_max_size=5)
+    settings = settings_for(kep_copy, tmp_path)
     async with (
         running(create_app(settings, kep_copy)) as url,
         httpx.AsyncClient(base_url=url, timeout=60) as http,
