@@ -109,7 +109,8 @@ POOL_CLOSE_SECONDS = 10.0
 async def close_pool(pool: asyncpg.Pool) -> None:
     """Close gracefully, but never hang a shutdown on a connection that is not given back."""
     try:
-        await asyncio.wait_for(pool.close(), POOL_CLOSE_SECONDS)
+        async with asyncio.timeout(POOL_CLOSE_SECONDS):
+            await pool.close()
     except TimeoutError:
         pool.terminate()
 
@@ -136,8 +137,9 @@ async def background(*jobs: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
     """Run ``jobs`` as tasks for the duration of the block, then stop them.
 
     A cancellation can be lost (on Python 3.11 ``asyncio.wait_for`` may swallow one that
-    arrives as its inner future completes), so a task still running is asked again, and a
-    shutdown never waits on it for more than ``STOP_ROUNDS * STOP_ROUND_SECONDS``.
+    arrives as its inner future completes; roadlog's own loops use ``asyncio.timeout``, but
+    a library's may not), so a task still running is asked again, and a shutdown never
+    waits on it for more than ``STOP_ROUNDS * STOP_ROUND_SECONDS``.
     """
     tasks = {asyncio.create_task(job) for job in jobs}
     try:

@@ -71,7 +71,8 @@ async def close_quietly(conn: asyncpg.Connection) -> None:
     if conn.is_closed():
         return
     try:
-        await asyncio.wait_for(conn.close(), timeout=2.0)
+        async with asyncio.timeout(2.0):
+            await conn.close()
     except TRANSIENT_ERRORS:
         conn.terminate()
 
