@@ -12,8 +12,8 @@ re-reads them instead of applying anything twice.
 Each event goes only to the read models whose position is below it, so models may be at
 different positions (a new read model, or one just swapped in by a rebuild). Statements
 are applied model by model (each model owns its tables, so order between models does not
-matter) and in log order within a model, with consecutive identical SQL sent as one
-``executemany``.
+matter) and in log order within a model, as one script of prepared statements
+(``projections.script``): a few round trips per batch, not one per statement.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from backend import locks
 from backend.application import Roadlog
 from projections.connections import TRANSIENT_ERRORS
 from projections.read_model import ReadModel, Statement
+from projections.script import UNWRITABLE, Script, ScriptWriter, run_script
 
 PROJECTED_CHANNEL = "roadlog_projected"
 """NOTIFY channel of committed batches; see ``announcement``."""
@@ -78,9 +79,6 @@ StepHook = Callable[[str], None]
 
 Positions = dict[str, int]
 """Tracking name -> position (the notification id of the last event applied)."""
-
-Group = tuple[str, list[Sequence[Any]]]
-"""One SQL text and the argument rows it runs with (``executemany`` if more than one)."""
 
 
 def quote_ident(name: str) -> str:
@@ -178,7 +176,7 @@ class Batch:
     events: list[LoggedEvent]
     before: Positions
     after: Positions
-    groups: list[Group]
+    script: Script
     limit: int
 
     @property
@@ -196,9 +194,9 @@ def read_batch(
     being applied; a handler's failure surfaces when this batch is awaited.
     """
     events = read_events(app, min(positions.values()), limit)
-    groups = compose(events, destinations, positions)
+    script = compose(events, destinations, positions)
     after = advanced(positions, events)
-    return Batch(events, dict(positions), after, groups, limit)
+    return Batch(events, dict(positions), after, script, limit)
 
 
 async def stream_batches(
@@ -252,39 +250,39 @@ def statements_of(logged: LoggedEvent, destination: Destination) -> Sequence[Sta
 
 def compose(
     batch: Sequence[LoggedEvent], destinations: Sequence[Destination], positions: Positions
-) -> list[Group]:
-    """All statements of ``batch`` for the destinations still below each event, grouped.
+) -> Script:
+    """All statements of ``batch`` for the destinations still below each event, as a script.
 
     Handlers run event by event, so a failure names the first event that cannot be
     projected; statements are then ordered destination by destination.
     """
     below = [positions[destination.tracking_name] for destination in destinations]
-    per_destination: list[list[Statement]] = [[] for _ in destinations]
+    per_destination: list[list[tuple[LoggedEvent, Statement]]] = [[] for _ in destinations]
     for logged in batch:
         for index, destination in enumerate(destinations):
             if below[index] < logged.position:
-                per_destination[index].extend(statements_of(logged, destination))
-    groups: list[Group] = []
+                per_destination[index].extend(
+                    (logged, statement) for statement in statements_of(logged, destination)
+                )
+    writer = ScriptWriter()
     for destination, statements in zip(destinations, per_destination, strict=True):
-        sql: str | None = None
-        rows: list[Sequence[Any]] = []
-        for statement in statements:
-            if statement.sql != sql:
-                sql = statement.sql
-                rows = []
-                groups.append((render(sql, destination.schema), rows))
-            rows.append(statement.args)
-    return groups
+        for logged, statement in statements:
+            try:
+                writer.add(render(statement.sql, destination.schema), statement.args)
+            except UNWRITABLE as error:
+                raise ProjectionFailed(
+                    logged.position,
+                    logged.event_type,
+                    destination.model.name,
+                    f"cannot write an argument of {statement.sql.split()[0]}: {error!r}",
+                ) from error
+    return writer.script
 
 
-async def execute_groups(conn: asyncpg.Connection, groups: Sequence[Group]) -> None:
-    """Run the grouped statements (inside the caller's transaction)."""
+async def execute_script(conn: asyncpg.Connection, script: Script) -> None:
+    """Run ``script`` (inside the caller's transaction)."""
     try:
-        for sql, rows in groups:
-            if len(rows) == 1:
-                await conn.execute(sql, *rows[0])
-            else:
-                await conn.executemany(sql, rows)
+        await run_script(conn, script)
     except TRANSIENT_ERRORS:
         raise
     except asyncpg.PostgresError as error:
@@ -365,7 +363,7 @@ async def commit_batch(
                 await conn.execute(ASYNC_COMMIT)
             await conn.execute(SHARE_SWAP_LOCK, locks.READ_MODEL_SWAP)
             await lock_positions(conn, batch.before)
-            await execute_groups(conn, batch.groups)
+            await execute_script(conn, batch.script)
             step("batch-applied")
             await conn.execute(ADVANCE_TRACKING, list(batch.after), list(batch.after.values()))
             if announce:
@@ -393,16 +391,10 @@ async def locate_failure(
     try:
         for logged in batch:
             for destination in destinations:
-                if positions[destination.tracking_name] >= logged.position:
-                    continue
-                statements = statements_of(logged, destination)
-                groups: list[Group] = [
-                    (render(statement.sql, destination.schema), [statement.args])
-                    for statement in statements
-                ]
+                script = compose([logged], [destination], positions)
                 try:
                     async with conn.transaction():
-                        await execute_groups(conn, groups)
+                        await execute_script(conn, script)
                 except StatementFailed as error:
                     return ProjectionFailed(
                         logged.position, logged.event_type, destination.model.name, str(error)

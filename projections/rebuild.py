@@ -44,7 +44,7 @@ from projections.batch import (
     TrackingMoved,
     announcement,
     commit_batch,
-    execute_groups,
+    execute_script,
     locate_failure,
     lock_positions,
     quote_ident,
@@ -54,6 +54,7 @@ from projections.batch import (
 )
 from projections.connections import close_quietly, connect
 from projections.read_model import ReadModel
+from projections.script import Script
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +198,7 @@ async def swap(
 ) -> Positions:
     """Catch up and swap every rebuilt model in, in one transaction."""
     live_names = [destination.model.name for destination in destinations]
-    batch = Batch([], positions, positions, [], batch_size)
+    batch = Batch([], positions, positions, Script(), batch_size)
     try:
         async with conn.transaction():
             await conn.execute(EXCLUSIVE_SWAP_LOCK, locks.READ_MODEL_SWAP)
@@ -211,7 +212,7 @@ async def swap(
                 )
                 if not batch.events:
                     break
-                await execute_groups(conn, batch.groups)
+                await execute_script(conn, batch.script)
                 positions = batch.after
             before = await read_positions(conn, live_names)
             for destination in destinations:

@@ -155,9 +155,18 @@ def refuse_on_thirteen(ticked: Counter.Ticked, _position: int) -> list[Statement
     return [Statement("SELECT 1 / ($1::int - 13)", (ticked.amount,))]
 
 
+def unwritable_on_thirteen(ticked: Counter.Ticked, _position: int) -> list[Statement]:
+    text = "nul \x00 inside" if ticked.amount == 13 else "fine"
+    return [Statement("SELECT $1::text", (text,))]
+
+
 @pytest.mark.parametrize(
     ("handler", "reason"),
-    [(explode_on_thirteen, "unlucky tick"), (refuse_on_thirteen, "division by zero")],
+    [
+        (explode_on_thirteen, "unlucky tick"),
+        (refuse_on_thirteen, "division by zero"),
+        (unwritable_on_thirteen, "cannot write an argument"),
+    ],
 )
 async def test_an_event_that_cannot_be_projected_stops_the_projector_at_it(
     app: Roadlog,
