@@ -53,6 +53,7 @@ from projections.connections import (
     watch_termination,
 )
 from projections.read_model import ReadModel
+from projections.statistics import PlannerStatistics
 
 log = logging.getLogger(__name__)
 
@@ -201,12 +202,13 @@ class Projector:
         self, conn: asyncpg.Connection, lost: asyncio.Event, backoff: Backoff
     ) -> None:
         names = [destination.tracking_name for destination in self.destinations]
+        statistics = PlannerStatistics(self.destinations)
         await ensure_tracking(conn, names)
         self._positions = await read_positions(conn, names)
         while True:
             self._wake.clear()
             try:
-                await self._project_pending(conn)
+                await self._project_pending(conn, statistics)
             except TrackingMoved as moved:
                 # A rebuild swapped a read model in: carry on from where its rows say.
                 log.info("projector: %s", moved)
@@ -215,7 +217,9 @@ class Projector:
             backoff.reset()
             await self._idle(conn, lost)
 
-    async def _project_pending(self, conn: asyncpg.Connection) -> None:
+    async def _project_pending(
+        self, conn: asyncpg.Connection, statistics: PlannerStatistics
+    ) -> None:
         """Apply batches until the log is exhausted."""
         if not self.destinations:
             return
@@ -226,6 +230,7 @@ class Projector:
                     self._positions = await commit_batch(
                         conn, batch, self.destinations, announce=True, on_step=self._on_step
                     )
+                    await statistics.applied_batch(conn, len(batch.events))
                 if batch.full:
                     await self._refresh_head()
                 else:
