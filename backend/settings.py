@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -28,6 +29,13 @@ class Settings(BaseSettings):
     dev: bool = Field(default=False, description="Development mode: GraphiQL is served.")
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "info"
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="API processes sharing the port; each has its own pools and projector "
+        "(one projector is active at a time).",
+    )
 
     pool_min_size: int = Field(default=2, ge=1)
     pool_max_size: int = Field(default=10, ge=1)
@@ -51,6 +59,18 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.lstrip().startswith("["):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    def environment(self) -> dict[str, str]:
+        """These settings as the environment variables that set them (for worker processes)."""
+        env = {}
+        for name, field in type(self).model_fields.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            alias = field.validation_alias
+            key = alias if isinstance(alias, str) else f"ROADLOG_{name.upper()}"
+            env[key] = json.dumps(value) if isinstance(value, list) else str(value)
+        return env
 
     @property
     def pgdata(self) -> Path:

@@ -5,8 +5,9 @@ Side by side in one run, on a fresh database:
 - the floor: 16 threads in this process calling the Application's commands directly
   (``move_initiative`` and ``estimate_deliverable``, alternating), mutations per second;
 - the API: 16 concurrent HTTP clients sending the same mutations to a real
-  ``roadlog serve`` process (projector included: each mutation answers once its change is
-  visible), mutations per second. Target: at least half the floor's rate.
+  ``roadlog serve`` (projector included), mutations per second, with one worker process
+  (the default) and with two (``--workers 2``, one per core of the bench machine).
+  Target: at least half the floor's rate.
 
     .venv/bin/python -m benchmarks.mutations_bench --seconds 10
 """
@@ -43,6 +44,8 @@ from tests.support.process import serving
 
 CLIENTS = 16
 INITIATIVES = 8
+WORKERS = (1, 2)
+"""``serve --workers`` counts measured: the default, and one process per core here."""
 
 MOVE = """
 mutation Move($input: MoveInitiativeInput!) {
@@ -209,22 +212,26 @@ def _measure(
 
     workspace_id, secret = asyncio.run(make_token())
     caller = Caller(workspace_id=workspace_id, actor="bench")
-    app = open_event_store(target, pool_size=CLIENTS + 2, create_tables=False)
-    try:
-        say("creating boards")
-        direct_boards = create_boards(app, caller, CLIENTS)
-        http_boards = create_boards(app, caller, CLIENTS)
-        say(f"direct: {CLIENTS} threads for {seconds} s")
-        floor = direct_rate(app, caller, direct_boards, seconds)
-    finally:
-        app.close()
-    say(f"http: {CLIENTS} clients for {seconds} s")
-    env = {"DATABASE_URL": target.url, "ROADLOG_LOG_LEVEL": "warning"}
-    with serving("--data-dir", str(scratch / "data"), env=env) as served:
-        rate = asyncio.run(http_rate(served.url, secret, http_boards, seconds))
-    return [
-        figure("mutations over HTTP, 16 clients", rate, "mutations/s", floor, ">= 0.5"),
-    ]
+    figures = []
+    for workers in WORKERS:
+        # The floor right before each API run, so that both see the machine alike.
+        app = open_event_store(target, pool_size=CLIENTS + 2, create_tables=False)
+        try:
+            say("creating boards")
+            direct_boards = create_boards(app, caller, CLIENTS)
+            http_boards = create_boards(app, caller, CLIENTS)
+            say(f"direct: {CLIENTS} threads for {seconds} s")
+            floor = direct_rate(app, caller, direct_boards, seconds)
+        finally:
+            app.close()
+        say(f"http: {CLIENTS} clients for {seconds} s, serve --workers {workers}")
+        env = {"DATABASE_URL": target.url, "ROADLOG_LOG_LEVEL": "warning"}
+        data_dir = str(scratch / f"data-{workers}")
+        with serving("--data-dir", data_dir, "--workers", str(workers), env=env) as served:
+            rate = asyncio.run(http_rate(served.url, secret, http_boards, seconds))
+        name = f"mutations over HTTP, 16 clients, {workers} worker{'s' if workers > 1 else ''}"
+        figures.append(figure(name, rate, "mutations/s", floor, ">= 0.5"))
+    return figures
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from backend.bootstrap import Services, bootstrap
 from backend.database import DatabaseTarget
+from backend.logs import configure_logging
 from backend.settings import Settings
 from schema.auth import RequireBearerToken
 from schema.graphiql import graphiql_routes
@@ -88,6 +89,19 @@ def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
     )
 
 
+def worker_app() -> Starlette:
+    """The app of one ``serve --workers`` process (uvicorn imports and calls this).
+
+    Settings come from the environment, which the parent process has completed with
+    ``DATABASE_URL`` (its embedded server, if it runs one): the parent owns the database,
+    the workers only connect to it.
+    """
+    settings = Settings()
+    configure_logging(settings.log_level)
+    assert settings.database_url, "serve sets DATABASE_URL for its workers"
+    return create_app(settings, DatabaseTarget.from_url(settings.database_url))
+
+
 def listen(host: str, port: int) -> socket.socket:
     """A listening TCP socket for uvicorn, with Nagle's algorithm off.
 
@@ -100,10 +114,19 @@ def listen(host: str, port: int) -> socket.socket:
     return listener
 
 
-def server_config(app: ASGIApp) -> uvicorn.Config:
-    """How uvicorn serves roadlog: our logging, the sans-I/O WebSocket implementation."""
+WORKER_APP = "schema.app:worker_app"
+
+
+def server_config(app: ASGIApp | str, workers: int = 1) -> uvicorn.Config:
+    """How uvicorn serves roadlog: our logging, the sans-I/O WebSocket implementation.
+
+    With ``workers`` > 1, ``app`` is the import string of a factory (WORKER_APP) that each
+    worker process calls.
+    """
     return uvicorn.Config(
         app,
+        factory=isinstance(app, str),
+        workers=workers,
         log_config=None,
         access_log=False,
         lifespan="on",

@@ -1,12 +1,20 @@
-"""Prometheus metrics: requests and durations, the log's head and the projector's lag."""
+"""Prometheus metrics: requests and durations, the log's head and the projector's lag.
+
+Under ``serve --workers N`` every worker counts its own requests into the files of
+``PROMETHEUS_MULTIPROC_DIR`` (set by serve), and ``/metrics`` of any worker sums them all:
+prometheus_client's multiprocess mode. The gauges are read from the database at each
+scrape, so every worker reports the same values (the most recent one is shown).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
 
 import asyncpg
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -21,6 +29,10 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self.exposed = self.registry
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            self.exposed = CollectorRegistry()
+            MultiProcessCollector(self.exposed)  # type: ignore[no-untyped-call]
         self.requests = Counter(
             "roadlog_http_requests",
             "HTTP requests served, by route, method and status.",
@@ -38,17 +50,20 @@ class Metrics:
             "roadlog_events_recorded",
             "Events recorded in the log (the position of the newest one).",
             registry=self.registry,
+            multiprocess_mode="mostrecent",
         )
         self.projected = Gauge(
             "roadlog_projector_position",
             "Position each read model has projected up to.",
             ["read_model"],
             registry=self.registry,
+            multiprocess_mode="mostrecent",
         )
         self.lag = Gauge(
             "roadlog_projector_lag_events",
             "Events recorded but not yet projected by the slowest read model.",
             registry=self.registry,
+            multiprocess_mode="mostrecent",
         )
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
@@ -74,4 +89,4 @@ class Metrics:
         # The request metrics are still worth scraping while the database is down.
         with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
             await self.refresh(request.state.services)
-        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(self.exposed), media_type=CONTENT_TYPE_LATEST)

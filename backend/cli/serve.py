@@ -8,11 +8,14 @@ import os
 import signal
 import socket
 import sys
+import tempfile
 from pathlib import Path
 
 import click
 import filelock
 import uvicorn
+from uvicorn.config import STARTUP_FAILURE
+from uvicorn.supervisors import Multiprocess
 
 from backend.bootstrap import prepared_pool
 from backend.cli.options import data_dir_option, database_target, load_settings
@@ -75,6 +78,39 @@ def announce_admin_token(secret: str, settings: Settings) -> None:
     click.echo(secret)
 
 
+def serve_here(settings: Settings, target: DatabaseTarget, listener: socket.socket) -> None:
+    """The API in this process."""
+    from schema.app import create_app, server_config
+
+    server = uvicorn.Server(server_config(create_app(settings, target)))
+    # uvicorn shuts down gracefully on SIGTERM and then raises it again; exiting
+    # normally from that point lets the embedded PostgreSQL stop with us.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    server.run(sockets=[listener])
+    if not server.started:
+        raise StartupError("the server did not start; see the log above")
+
+
+def serve_workers(settings: Settings, target: DatabaseTarget, listener: socket.socket) -> None:
+    """The API in ``settings.workers`` processes on ``listener``, under uvicorn's supervisor.
+
+    This process keeps the data directory (and its embedded server) and restarts a worker
+    that dies; the workers connect to ``target`` as to any DATABASE_URL. SIGTERM or SIGINT
+    stop the workers gracefully, then this process.
+    """
+    from schema.app import WORKER_APP, server_config
+
+    os.environ.update(settings.model_copy(update={"database_url": target.url}).environment())
+    with tempfile.TemporaryDirectory(prefix="roadlog-metrics-") as metrics:
+        # Workers import prometheus_client after this is set: their request counts go to
+        # files there, and /metrics of any worker sums them.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics
+        supervisor = Multiprocess(server_config(WORKER_APP, settings.workers), sockets=[listener])
+        supervisor.run()
+    if any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes):
+        raise StartupError("a worker did not start; see the log above")
+
+
 @click.command()
 @click.option("--host", default=None, help="Interface to listen on [env ROADLOG_HOST; 127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port to listen on [env ROADLOG_PORT; 8000].")
@@ -84,12 +120,25 @@ def announce_admin_token(secret: str, settings: Settings) -> None:
     default=None,
     help="Run the projector in this process [env ROADLOG_PROJECTOR; on].",
 )
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="API processes sharing the port, each with its own pools and projector; one "
+    "projector is active at a time [env ROADLOG_WORKERS; 1].",
+)
 def serve(
-    host: str | None, port: int | None, data_dir: Path | None, projector: bool | None
+    host: str | None,
+    port: int | None,
+    data_dir: Path | None,
+    projector: bool | None,
+    workers: int | None,
 ) -> None:
     """Serve the GraphQL API on http://HOST:PORT/graphql, with an embedded PostgreSQL
     in the data directory unless DATABASE_URL is set."""
-    settings = load_settings(host=host, port=port, data_dir=data_dir, projector=projector)
+    settings = load_settings(
+        host=host, port=port, data_dir=data_dir, projector=projector, workers=workers
+    )
     configure_logging(settings.log_level)
     listener = bind(settings.host, settings.port)
     lock = None if settings.database_url else hold_data_dir(settings.data_dir)
@@ -98,16 +147,11 @@ def serve(
         secret = asyncio.run(prepare(target))
         if secret is not None:
             announce_admin_token(secret, settings)
-        from schema.app import create_app, server_config
-
-        server = uvicorn.Server(server_config(create_app(settings, target)))
         click.echo(f"roadlog: serving http://{settings.host}:{settings.port}/graphql", err=True)
-        # uvicorn shuts down gracefully on SIGTERM and then raises it again; exiting
-        # normally from that point lets the embedded PostgreSQL stop with us.
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        server.run(sockets=[listener])
-        if not server.started:
-            raise StartupError("the server did not start; see the log above")
+        if settings.workers > 1:
+            serve_workers(settings, target, listener)
+        else:
+            serve_here(settings, target, listener)
     finally:
         listener.close()
         if lock is not None:
