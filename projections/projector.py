@@ -202,20 +202,20 @@ class Projector:
         self, conn: asyncpg.Connection, lost: asyncio.Event, backoff: Backoff
     ) -> None:
         names = [destination.tracking_name for destination in self.destinations]
-        statistics = PlannerStatistics(self.destinations)
         await ensure_tracking(conn, names)
         self._positions = await read_positions(conn, names)
-        while True:
-            self._wake.clear()
-            try:
-                await self._project_pending(conn, statistics)
-            except TrackingMoved as moved:
-                # A rebuild swapped a read model in: carry on from where its rows say.
-                log.info("projector: %s", moved)
-                self._positions = await read_positions(conn, names)
-                continue
-            backoff.reset()
-            await self._idle(conn, lost)
+        async with PlannerStatistics(self.target, self.destinations) as statistics:
+            while True:
+                self._wake.clear()
+                try:
+                    await self._project_pending(conn, statistics)
+                except TrackingMoved as moved:
+                    # A rebuild swapped a read model in: carry on from where its rows say.
+                    log.info("projector: %s", moved)
+                    self._positions = await read_positions(conn, names)
+                    continue
+                backoff.reset()
+                await self._idle(conn, lost)
 
     async def _project_pending(
         self, conn: asyncpg.Connection, statistics: PlannerStatistics
@@ -230,7 +230,7 @@ class Projector:
                     self._positions = await commit_batch(
                         conn, batch, self.destinations, announce=True, on_step=self._on_step
                     )
-                    await statistics.applied_batch(conn, len(batch.events))
+                    statistics.applied_batch(len(batch.events))
                 if batch.full:
                     await self._refresh_head()
                 else:

@@ -21,8 +21,8 @@ class Statement:
     """One SQL statement with ``$n`` parameters; ``{schema}`` is the read model's schema.
 
     ``{schema}`` is replaced as plain text (not ``str.format``): other braces in the SQL
-    stay as written. Statements with the same SQL text that follow each other in a batch
-    are sent as one ``executemany``, so keep the text constant and vary only the args.
+    stay as written. Each distinct SQL text is prepared once per connection and kept
+    (``projections.script``), so keep the text constant and vary only the args.
     """
 
     sql: str

@@ -97,6 +97,7 @@ def test_database_url_mode_uses_that_server_and_starts_nothing(
         (["serve", "--data-dir", "/proc/roadlog/data"], {}, "data directory"),
         (["serve"], {"DATABASE_URL": "mysql://nope"}, "DATABASE_URL must start with"),
         (["serve"], {"DATABASE_URL": "postgresql://u@h:99999/x"}, "invalid port"),
+        (["serve", "--workers", "0"], {}, "invalid setting workers"),
         (["token", "create", "--role", "owner"], {}, "'owner' is not one of"),
         (
             ["token", "revoke", "not-an-id"],
