@@ -63,12 +63,13 @@ class Settings(BaseSettings):
     def environment(self) -> dict[str, str]:
         """These settings as the environment variables that set them (for worker processes)."""
         env = {}
+        prefix = self.model_config.get("env_prefix", "")
         for name, field in type(self).model_fields.items():
             value = getattr(self, name)
             if value is None:
                 continue
             alias = field.validation_alias
-            key = alias if isinstance(alias, str) else f"ROADLOG_{name.upper()}"
+            key = alias if isinstance(alias, str) else f"{prefix}{name.upper()}"
             env[key] = json.dumps(value) if isinstance(value, list) else str(value)
         return env
 

@@ -44,26 +44,27 @@ _prepared: WeakKeyDictionary[asyncpg.Connection, set[str]] = WeakKeyDictionary()
 """The statement names each connection has prepared (PREPARE outlives a rollback)."""
 
 
+def _infinity(obj: date, lowest: date, highest: date) -> bytes | None:
+    """infinity/-infinity for the highest/lowest value, as asyncpg writes them, else None."""
+    if obj == highest:
+        return b"infinity"
+    if obj == lowest:
+        return b"-infinity"
+    return None
+
+
 class _InfiniteDate(DateDumper):
-    """``date.max``/``date.min`` as infinity/-infinity, as asyncpg writes them."""
+    """``date.max``/``date.min`` as infinity/-infinity."""
 
     def dump(self, obj: date) -> Buffer | None:
-        if obj == date.max:
-            return b"infinity"
-        if obj == date.min:
-            return b"-infinity"
-        return super().dump(obj)
+        return _infinity(obj, date.min, date.max) or super().dump(obj)
 
 
 class _InfiniteNaiveDatetime(DatetimeNoTzDumper):
-    """Naive ``datetime.max``/``datetime.min`` as infinity/-infinity, as asyncpg writes them."""
+    """Naive ``datetime.max``/``datetime.min`` as infinity/-infinity."""
 
     def dump(self, obj: datetime) -> Buffer | None:
-        if obj == datetime.max:
-            return b"infinity"
-        if obj == datetime.min:
-            return b"-infinity"
-        return super().dump(obj)
+        return _infinity(obj, datetime.min, datetime.max) or super().dump(obj)
 
 
 class _Datetime(DatetimeDumper):
