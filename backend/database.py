@@ -82,6 +82,7 @@ class DatabaseTarget:
         """Environment for the eventsourcing PostgreSQL recorder (psycopg)."""
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "APPLICATION_RECORDER_TOPIC": "backend.recorder:OrderedInsertRecorder",
             "POSTGRES_DBNAME": self.dbname,
             "POSTGRES_HOST": self.host,
             "POSTGRES_PORT": str(self.port),

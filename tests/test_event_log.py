@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from functools import partial
 
 import asyncpg
 import pytest
 
 from backend.application import Caller
 from backend.bootstrap import Services
+from backend.domain.deliverable import NewDeliverable
 
 
 @pytest.mark.parametrize(
@@ -34,3 +37,48 @@ async def test_updating_deleting_or_truncating_events_is_refused(
             )
             == 0
         )
+
+
+async def test_a_command_commits_its_events_under_the_table_lock(services: Services) -> None:
+    """Notification ids are drawn and committed under the library's EXCLUSIVE table lock.
+
+    A transaction holding ROW EXCLUSIVE does not block a plain INSERT, only one that
+    takes the lock first; so the command must wait for it, and then record.
+    """
+    caller = Caller(workspace_id=uuid.uuid4(), actor="a")
+    async with services.pool.acquire() as conn:
+        transaction = conn.transaction()
+        await transaction.start()
+        await conn.execute("LOCK TABLE public.roadlog_events IN ROW EXCLUSIVE MODE")
+        command = asyncio.create_task(
+            asyncio.to_thread(partial(services.app.create_team, caller, name="SRE"))
+        )
+        done, _ = await asyncio.wait([command], timeout=0.5)
+        assert not done, "the command recorded without taking the table lock"
+        await transaction.rollback()
+        recorded = await asyncio.wait_for(command, timeout=10)
+        assert recorded.position == await conn.fetchval(
+            "SELECT max(notification_id) FROM public.roadlog_events"
+        )
+
+
+async def test_the_events_of_one_command_get_consecutive_positions(services: Services) -> None:
+    caller = Caller(workspace_id=uuid.uuid4(), actor="a")
+    roadmap = services.app.create_roadmap(caller, name="Platform")
+    # Proposed, two DeliverableAdded, InitiativePlaced: four events in one save.
+    recorded = services.app.propose_initiative(
+        caller,
+        roadmap_id=roadmap.id,
+        title="Faster builds",
+        goal="ship sooner",
+        deliverables=[NewDeliverable(title="cache"), NewDeliverable(title="remote runners")],
+    )
+    async with services.pool.acquire() as conn:
+        positions = await conn.fetchval(
+            "SELECT array_agg(notification_id ORDER BY notification_id)"
+            " FROM public.roadlog_events WHERE notification_id > $1",
+            roadmap.position,
+        )
+    assert recorded.position is not None and roadmap.position is not None
+    assert positions == list(range(roadmap.position + 1, recorded.position + 1))
+    assert len(positions) == 4

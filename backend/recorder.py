@@ -1,0 +1,79 @@
+"""The event log's recorder: a command's events go in with one statement.
+
+eventsourcing's PostgreSQL recorder keeps the notification log gapless for readers by
+taking ``LOCK TABLE ... IN EXCLUSIVE MODE`` in the inserting transaction, so that
+transactions commit in the order they drew notification ids. By default it does so in a
+client-side transaction: BEGIN, lock and INSERT in one pipeline, then the client reads
+the ids and sends COMMIT. The table lock is held across that round trip, and in the API
+process the thread holding it must first win the GIL back from the event loop. Every
+other writer of the workspace waits behind that.
+
+``OrderedInsertRecorder`` does the same work in one server-side function, called in
+autocommit: lock, NOTIFY, INSERT ... RETURNING, commit. The lock is held only while
+PostgreSQL works, never while Python does. The ordering guarantee is the library's: the
+function takes the same lock before the INSERT draws any id. (The library's own
+``POSTGRES_ENABLE_DB_FUNCTIONS`` function does not take the lock, so it is not used.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.utils import retry
+from psycopg.sql import SQL, Identifier
+
+INSERT_FUNCTION = "roadlog_insert_events"
+
+
+class OrderedInsertRecorder(PostgresApplicationRecorder):
+    """The library's application recorder, inserting through ``roadlog_insert_events``."""
+
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        names = {
+            "schema": Identifier(self.datastore.schema),
+            "table": Identifier(self.events_table_name),
+            "function": Identifier(INSERT_FUNCTION),
+            "event": Identifier(self.stored_event_type_name),
+            "channel": Identifier(self.channel_name),
+            "lock_timeout": SQL(str(self.datastore.lock_timeout)),
+        }
+        self.pg_function_name_insert_events = INSERT_FUNCTION
+        self.sql_invoke_pg_function_insert_events = SQL(
+            "SELECT * FROM {schema}.{function}((%s))"
+        ).format(**names)
+        # Installed (CREATE OR REPLACE) by create_table, in place of the library's.
+        self.sql_create_statements[self.create_insert_function_statement_index] = SQL(
+            "CREATE OR REPLACE FUNCTION {schema}.{function}(events {schema}.{event}[]) "
+            "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
+            "BEGIN "
+            "SET LOCAL lock_timeout = '{lock_timeout}s'; "
+            "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+            "NOTIFY {channel}; "
+            "RETURN QUERY "
+            "INSERT INTO {schema}.{table} AS t (originator_id, originator_version, topic, state) "
+            "SELECT originator_id, originator_version, topic, state FROM unnest(events) "
+            "RETURNING notification_id; "
+            "END; $BODY$"
+        ).format(**names)
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """Insert and commit ``stored_events`` together; their notification ids, in order."""
+        if not stored_events:
+            return []
+        rows = [
+            self.construct_pg_stored_event(
+                event.originator_id, event.originator_version, event.topic, event.state
+            )
+            for event in stored_events
+        ]
+        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
+            assert conn.autocommit, "the function must commit as its own transaction"
+            cursor.execute(self.sql_invoke_pg_function_insert_events, (rows,), prepare=True)
+            return [row[INSERT_FUNCTION] for row in cursor.fetchall()]
