@@ -1,4 +1,4 @@
-"""The event log is append-only in the database itself: no statement rewrites history."""
+"""The event log: append-only in the database itself, recorded in order, once."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ import uuid
 from functools import partial
 
 import asyncpg
+import psycopg
 import pytest
 
 from backend.application import Caller
 from backend.bootstrap import Services
+from backend.database import DatabaseTarget
 from backend.domain.deliverable import NewDeliverable
+from backend.eventstore import open_event_store
+from backend.recorder import OrderedInsertRecorder
 
 
 @pytest.mark.parametrize(
@@ -82,3 +86,27 @@ async def test_the_events_of_one_command_get_consecutive_positions(services: Ser
     assert recorded.position is not None and roadmap.position is not None
     assert positions == list(range(roadmap.position + 1, recorded.position + 1))
     assert len(positions) == 4
+
+
+def test_a_command_records_once_after_the_server_dropped_its_connection(
+    database: DatabaseTarget,
+) -> None:
+    """A pooled connection the server killed is replaced; the events are recorded once."""
+    app = open_event_store(database, pool_size=1, create_tables=False)
+    try:
+        caller = Caller(workspace_id=uuid.uuid4(), actor="a")
+        app.create_team(caller, name="SRE")
+        assert isinstance(app.recorder, OrderedInsertRecorder)
+        with app.recorder.datastore.get_connection() as conn:
+            pid = conn.info.backend_pid
+        with psycopg.connect(database.url, autocommit=True) as admin:
+            killed = admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()
+        assert killed == (True,)
+        recorded = app.create_team(caller, name="Platform")
+        with psycopg.connect(database.url) as reader:
+            rows = reader.execute(
+                "SELECT notification_id FROM public.roadlog_events ORDER BY notification_id"
+            ).fetchall()
+        assert [row[0] for row in rows] == [1, 2] and recorded.position == 2
+    finally:
+        app.close()
