@@ -7,7 +7,8 @@ from backend.database import DatabaseTarget
 
 
 def open_event_store(target: DatabaseTarget, *, pool_size: int, create_tables: bool) -> Roadlog:
-    """The Roadlog application on ``target`` (psycopg, the library's default insert mode).
+    """The Roadlog application on ``target`` (psycopg; events go in through
+    ``backend.recorder.OrderedInsertRecorder``).
 
     ``create_tables`` is for the one start-up step that holds the migrations lock; every
     other construction finds the tables there.

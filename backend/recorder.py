@@ -6,7 +6,7 @@ transactions commit in the order they drew notification ids. By default it does 
 client-side transaction: BEGIN, lock and INSERT in one pipeline, then the client reads
 the ids and sends COMMIT. The table lock is held across that round trip, and in the API
 process the thread holding it must first win the GIL back from the event loop. Every
-other writer of the workspace waits behind that.
+other writer, of any workspace, waits behind that.
 
 ``OrderedInsertRecorder`` does the same work in one server-side function, called in
 autocommit: lock, NOTIFY, INSERT ... RETURNING, commit. The lock is held only while
