@@ -9,6 +9,11 @@ Side by side in one run, on a fresh database:
   (the default) and with two (``--workers 2``, one per core of the bench machine).
   Target: at least half the floor's rate.
 
+Both run on one database, so when a server starts, the log already holds the floor's
+commands. The API is measured once its projector has caught up with them: projecting
+them is not the API's work, and the floor does not project at all. The projector does
+project every event the API records while it is measured.
+
     .venv/bin/python -m benchmarks.mutations_bench --seconds 10
 """
 
@@ -57,6 +62,10 @@ mutation Estimate($input: EstimateDeliverableInput!) {
   estimateDeliverable(input: $input) { userErrors { code message } position }
 }
 """
+
+
+HEAD = "SELECT coalesce(max(notification_id), 0) FROM public.roadlog_events"
+TRACKED = "SELECT min(position), count(*) FROM roadlog.tracking WHERE name = ANY(%s)"
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,22 @@ def direct_rate(app: Roadlog, caller: Caller, boards: list[Board], seconds: floa
     for thread in threads:
         thread.join()
     return sum(done) / (time.monotonic() - started)
+
+
+def wait_until_projected(target: DatabaseTarget, timeout: float = 600) -> None:
+    """Until every read model's tracking position has reached the log's current head."""
+    names = [model.name for model in READ_MODELS]
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(target.url, autocommit=True) as conn:
+        head = conn.execute(HEAD).fetchone()
+        while True:
+            reached = conn.execute(TRACKED, (names,)).fetchone()
+            assert head is not None and reached is not None
+            if reached[1] == len(names) and reached[0] >= head[0]:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the projector is at {reached[0]}, the log at {head[0]}")
+            time.sleep(0.1)
 
 
 async def http_rate(url: str, token: str, boards: list[Board], seconds: float) -> float:
@@ -228,6 +253,8 @@ def _measure(
         env = {"DATABASE_URL": target.url, "ROADLOG_LOG_LEVEL": "warning"}
         data_dir = str(scratch / f"data-{workers}")
         with serving("--data-dir", data_dir, "--workers", str(workers), env=env) as served:
+            say("waiting for the projector to catch up with the floor's commands")
+            wait_until_projected(target)
             rate = asyncio.run(http_rate(served.url, secret, http_boards, seconds))
         name = f"mutations over HTTP, 16 clients, {workers} worker{'s' if workers > 1 else ''}"
         figures.append(figure(name, rate, "mutations/s", floor, ">= 0.5"))
