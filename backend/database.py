@@ -83,6 +83,7 @@ class DatabaseTarget:
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "APPLICATION_RECORDER_TOPIC": "backend.recorder:OrderedInsertRecorder",
+            "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
             "POSTGRES_DBNAME": self.dbname,
             "POSTGRES_HOST": self.host,
             "POSTGRES_PORT": str(self.port),

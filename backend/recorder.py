@@ -8,11 +8,12 @@ the ids and sends COMMIT. The table lock is held across that round trip, and in 
 process the thread holding it must first win the GIL back from the event loop. Every
 other writer, of any workspace, waits behind that.
 
-``OrderedInsertRecorder`` does the same work in one server-side function, called in
-autocommit: lock, NOTIFY, INSERT ... RETURNING, commit. The lock is held only while
-PostgreSQL works, never while Python does. The ordering guarantee is the library's: the
-function takes the same lock before the INSERT draws any id. (The library's own
-``POSTGRES_ENABLE_DB_FUNCTIONS`` function does not take the lock, so it is not used.)
+``OrderedInsertRecorder`` does the same work in one server-side function, which the
+library calls in autocommit when ``POSTGRES_ENABLE_DB_FUNCTIONS`` is on: lock, NOTIFY,
+INSERT ... RETURNING, commit. The lock is held only while PostgreSQL works, never while
+Python does. The ordering guarantee is the library's: the function takes the same lock
+before the INSERT draws any id. (The library's own function for that setting does not
+take the lock, so this one replaces it.)
 """
 
 from __future__ import annotations
@@ -20,9 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 INSERT_FUNCTION = "roadlog_insert_events"
@@ -33,6 +33,8 @@ class OrderedInsertRecorder(PostgresApplicationRecorder):
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        # The library's own insert path calls the function only when this is on.
+        assert datastore.enable_db_functions, "POSTGRES_ENABLE_DB_FUNCTIONS must be set"
         names = {
             "schema": Identifier(self.datastore.schema),
             "table": Identifier(self.events_table_name),
@@ -60,20 +62,15 @@ class OrderedInsertRecorder(PostgresApplicationRecorder):
             "END; $BODY$"
         ).format(**names)
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        """Insert and commit ``stored_events`` together; their notification ids, in order."""
+        """Insert and commit ``stored_events`` together; their notification ids, in order.
+
+        A save with nothing to record does not call the function: it would take the
+        table lock and wake every listener for nothing.
+        """
         if not stored_events:
             return []
-        rows = [
-            self.construct_pg_stored_event(
-                event.originator_id, event.originator_version, event.topic, event.state
-            )
-            for event in stored_events
-        ]
-        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
-            assert conn.autocommit, "the function must commit as its own transaction"
-            cursor.execute(self.sql_invoke_pg_function_insert_events, (rows,), prepare=True)
-            return [row[INSERT_FUNCTION] for row in cursor.fetchall()]
+        ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
+        return ids
