@@ -32,6 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import aiohttp
+import asyncpg
 import psycopg
 from psycopg import sql
 
@@ -43,6 +44,7 @@ from backend.embedded import start_embedded_server
 from backend.eventstore import open_event_store
 from backend.tokens import Role, Tokens
 from benchmarks.figures import Figure, figure
+from projections.batch import read_positions
 from projections.catalog import READ_MODELS
 from schema.relay import to_global_id
 from tests.support.process import serving
@@ -64,8 +66,8 @@ mutation Estimate($input: EstimateDeliverableInput!) {
 """
 
 
-HEAD = "SELECT coalesce(max(notification_id), 0) FROM public.roadlog_events"
-TRACKED = "SELECT min(position), count(*) FROM roadlog.tracking WHERE name = ANY(%s)"
+CATCH_UP_SECONDS = 600
+"""How long a served projector may take to reach the floor's last command."""
 
 
 @dataclass(frozen=True)
@@ -134,20 +136,19 @@ def direct_rate(app: Roadlog, caller: Caller, boards: list[Board], seconds: floa
     return sum(done) / (time.monotonic() - started)
 
 
-def wait_until_projected(target: DatabaseTarget, timeout: float = 600) -> None:
-    """Until every read model's tracking position has reached the log's current head."""
+async def wait_until_projected(target: DatabaseTarget, head: int) -> None:
+    """Until every read model's tracking position has reached ``head``."""
     names = [model.name for model in READ_MODELS]
-    deadline = time.monotonic() + timeout
-    with psycopg.connect(target.url, autocommit=True) as conn:
-        head = conn.execute(HEAD).fetchone()
-        while True:
-            reached = conn.execute(TRACKED, (names,)).fetchone()
-            assert head is not None and reached is not None
-            if reached[1] == len(names) and reached[0] >= head[0]:
-                return
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the projector is at {reached[0]}, the log at {head[0]}")
-            time.sleep(0.1)
+    conn = await asyncpg.connect(**target.asyncpg_kwargs())
+    try:
+        async with asyncio.timeout(CATCH_UP_SECONDS):
+            while True:
+                positions = await read_positions(conn, names)
+                if len(positions) == len(names) and min(positions.values()) >= head:
+                    return
+                await asyncio.sleep(0.1)
+    finally:
+        await conn.close()
 
 
 async def http_rate(url: str, token: str, boards: list[Board], seconds: float) -> float:
@@ -247,6 +248,7 @@ def _measure(
             http_boards = create_boards(app, caller, CLIENTS)
             say(f"direct: {CLIENTS} threads for {seconds} s")
             floor = direct_rate(app, caller, direct_boards, seconds)
+            head = app.recorder.max_notification_id() or 0
         finally:
             app.close()
         say(f"http: {CLIENTS} clients for {seconds} s, serve --workers {workers}")
@@ -254,7 +256,7 @@ def _measure(
         data_dir = str(scratch / f"data-{workers}")
         with serving("--data-dir", data_dir, "--workers", str(workers), env=env) as served:
             say("waiting for the projector to catch up with the floor's commands")
-            wait_until_projected(target)
+            asyncio.run(wait_until_projected(target, head))
             rate = asyncio.run(http_rate(served.url, secret, http_boards, seconds))
         name = f"mutations over HTTP, 16 clients, {workers} worker{'s' if workers > 1 else ''}"
         figures.append(figure(name, rate, "mutations/s", floor, ">= 0.5"))
