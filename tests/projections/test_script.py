@@ -88,6 +88,27 @@ async def test_every_kind_of_value_a_handler_passes_is_written_as_asyncpg_writes
         await written_both_ways(conn, row)
 
 
+async def test_values_repeated_in_one_script_are_each_written_as_asyncpg_writes_them(
+    conn: asyncpg.Connection,
+) -> None:
+    """A writer reuses the literal of an equal value: never across types or scales."""
+    same = uuid4()
+    at = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    rows = [
+        ("x", 1, Decimal("1.0"), 1.0, True, at, date(2026, 1, 1), same, [same], ["x"], "1"),
+        ("x", 1, Decimal("1.00"), -0.0, True, at.astimezone(timezone(timedelta(hours=2))),
+         date(2026, 1, 1), same, [same, same], ["x", "1"], "1.0"),
+        ("1", 1, Decimal(1), 0.0, False, at, date(2026, 1, 1), same, None, ["1"], "true"),
+    ]  # fmt: skip
+    writer = ScriptWriter()
+    for n, row in enumerate(rows, 1):
+        writer.add(INSERT, (2 * n, *row))
+    await run_script(conn, writer.script)
+    for n, row in enumerate(rows, 1):
+        await conn.execute(INSERT, 2 * n + 1, *row)
+        assert await conn.fetchval(ROW, 2 * n) == await conn.fetchval(ROW, 2 * n + 1)
+
+
 async def test_a_statement_is_prepared_once_per_connection(conn: asyncpg.Connection) -> None:
     for n in (1, 2):
         writer = ScriptWriter()
