@@ -64,4 +64,9 @@ PRIORITIES = ReadModel(
         Roadmap.InitiativeMoved: initiative_moved,
         Roadmap.InitiativeRemoved: initiative_removed,
     },
+    query_indexes=(
+        "priority_changes_newest",
+        "priority_changes_by_roadmap",
+        "priority_changes_by_initiative",
+    ),
 )

@@ -46,6 +46,9 @@ class ReadModel:
     name: str
     handlers: Mapping[type[Any], Handler] = field(default_factory=dict)
     migrations_dir: Traversable | None = None
+    query_indexes: tuple[str, ...] = ()
+    """Indexes its migrations create that serve only the API's queries, never a handler's
+    statement: a rebuild builds them after filling the tables (``projections.query_indexes``)."""
 
     @property
     def migrations(self) -> MigrationSet:

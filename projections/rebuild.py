@@ -6,7 +6,9 @@ For each read model ``<name>``:
    row ``<name>__rebuild`` at 0, in one transaction; if both are there already, an
    earlier rebuild was interrupted and this one carries on from its position;
 2. build: apply the log in batches (the projector's batch applier, so exactly once),
-   while the live projector keeps ``<name>`` current and the API keeps reading it;
+   while the live projector keeps ``<name>`` current and the API keeps reading it, without
+   the model's ``query_indexes``, which are built once the log is applied
+   (``projections.query_indexes``);
 3. swap, in one transaction holding ``locks.READ_MODEL_SWAP`` exclusively (it waits for a
    projector batch in flight and holds new ones off): apply the events recorded since,
    rename ``<name>`` to ``<name>__old`` and ``<name>__rebuild`` to ``<name>``, move the
@@ -32,6 +34,7 @@ from backend import locks
 from backend.application import Roadlog
 from backend.database import DatabaseTarget
 from backend.migrations import apply_into
+from projections import query_indexes
 from projections.batch import (
     ANNOUNCE,
     PROJECTED_CHANNEL,
@@ -124,6 +127,9 @@ async def rebuild(
         step("prepared")
         positions = await build(conn, app, destinations, batch_size, progress, step)
         step("built")
+        for destination in destinations:
+            await query_indexes.build(conn, destination.schema)
+        step("indexed")
         positions = await swap(conn, app, destinations, positions, batch_size, step)
         step("swapped")
         await drop_old(conn, read_models)
@@ -143,6 +149,7 @@ async def prepare(conn: asyncpg.Connection, model: ReadModel) -> None:
         await conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(schema)} CASCADE")
         for migration in model.migrations.migrations():
             await apply_into(conn, schema, migration)
+        await query_indexes.defer(conn, schema, model.query_indexes)
         await conn.execute(START_TRACKING, schema)
     log.info("rebuild of %s: building %s from position 0", model.name, schema)
 

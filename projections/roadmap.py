@@ -345,4 +345,16 @@ HANDLERS: dict[type[Any], Callable[[Any, int], Sequence[Statement]]] = {
     Initiative.EffortLogged: effort_logged,
 }
 
-ROADMAP = ReadModel("roadmap", HANDLERS)
+ROADMAP = ReadModel(
+    "roadmap",
+    HANDLERS,
+    # Handlers find rows by key: placements_current and the *_current unique indexes stay.
+    query_indexes=(
+        "teams_by_name",
+        "roadmaps_by_name",
+        "initiatives_by_roadmap",
+        "deliverables_by_roadmap",
+        "deliverable_versions_current_by_roadmap",
+        "estimates_by_roadmap",
+    ),
+)

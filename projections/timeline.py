@@ -211,4 +211,13 @@ def timeline_entry(event: Any, position: int) -> Sequence[Statement]:
     return statements_of(DESCRIBERS[type(event)](event), event, position)
 
 
-TIMELINE = ReadModel("timeline", dict.fromkeys(DESCRIBERS, timeline_entry))
+TIMELINE = ReadModel(
+    "timeline",
+    dict.fromkeys(DESCRIBERS, timeline_entry),
+    query_indexes=(
+        "entries_newest",
+        "entries_by_actor",
+        "entries_by_type",
+        "entry_subjects_newest",
+    ),
+)

@@ -117,6 +117,7 @@ REBUILD_STEPS = [
     ("batch-applied", 2),
     ("batch-committed", 2),
     ("built", 1),
+    ("indexed", 1),
     ("swap-applied", 1),
     ("swapped", 1),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -221,3 +222,22 @@ async def test_a_failing_rebuild_leaves_the_live_read_model_in_place(
         "toy_counts__rebuild": 2,
         "toy_positions__rebuild": 2,
     }
+
+
+async def test_a_read_model_listing_an_index_its_migrations_lack_is_not_rebuilt(
+    app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
+) -> None:
+    position = await asyncio.to_thread(record, app, 2, 2)
+    projector = Projector(app, toy_database, TOY_MODELS)
+    async with running(projector):
+        await caught_up(projector, position)
+    before = await snapshot(conn, POSITIONS.name)
+    mislabelled = dataclasses.replace(POSITIONS, query_indexes=("seen_position", "seen_by_kind"))
+
+    with pytest.raises(LookupError, match="no such query indexes: seen_by_kind"):
+        await rebuild(app, toy_database, [mislabelled], batch_size=2)
+
+    assert await snapshot(conn, POSITIONS.name) == before
+    assert await tracking(conn) == {"toy_counts": position, "toy_positions": position}
+    schemas = "SELECT count(*) FROM pg_namespace WHERE nspname = 'toy_positions__rebuild'"
+    assert await conn.fetchval(schemas) == 0

@@ -85,6 +85,7 @@ POSITIONS = ReadModel(
     "toy_positions",
     {Counter.Created: seen, Counter.Ticked: seen},
     migrations_dir=MIGRATIONS / "toy_positions",
+    query_indexes=("seen_position",),
 )
 TOY_MODELS = [COUNTS, POSITIONS]
 
@@ -117,11 +118,15 @@ Queryable = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 
 
 async def snapshot(conn: Queryable, schema: str) -> dict[str, list[str]]:
-    """Every row of every table in ``schema``, as sorted JSON text, per table."""
+    """Every row of every table in ``schema``, as sorted JSON text, per table; and its
+    indexes' definitions under ``(indexes)``."""
     tables = await conn.fetch(
         "SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", schema
     )
-    rows = {}
+    indexes = await conn.fetch(
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY indexdef", schema
+    )
+    rows = {"(indexes)": [index["indexdef"] for index in indexes]}
     for table in tables:
         name = table["tablename"]
         found = await conn.fetch(
