@@ -172,13 +172,19 @@ async def test_a_rebuild_swaps_in_while_the_projector_and_writers_go_on(
     assert [batch.rebuilt for batch in swaps] == [frozenset({"toy_counts", "toy_positions"})]
 
 
+async def projected(app: Roadlog, target: DatabaseTarget, counters: int, ticks: int) -> int:
+    """Record ``counters`` counters ticked ``ticks`` times, projected; the last position."""
+    position = await asyncio.to_thread(record, app, counters, ticks)
+    projector = Projector(app, target, TOY_MODELS)
+    async with running(projector):
+        await caught_up(projector, position)
+    return position
+
+
 async def test_a_rebuild_reports_progress_and_can_take_one_model(
     app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
 ) -> None:
-    position = await asyncio.to_thread(record, app, 4, 4)
-    projector = Projector(app, toy_database, TOY_MODELS)
-    async with running(projector):
-        await caught_up(projector, position)
+    position = await projected(app, toy_database, 4, 4)
     positions_before = await snapshot(conn, "toy_positions")
     progress: list[tuple[int, int]] = []
 
@@ -200,10 +206,7 @@ def refuse_everything(_event: Counter.Ticked, _position: int) -> list[Statement]
 async def test_a_failing_rebuild_leaves_the_live_read_model_in_place(
     app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
 ) -> None:
-    position = await asyncio.to_thread(record, app, 2, 2)
-    projector = Projector(app, toy_database, TOY_MODELS)
-    async with running(projector):
-        await caught_up(projector, position)
+    position = await projected(app, toy_database, 2, 2)
     broken = ReadModel(
         POSITIONS.name,
         {**POSITIONS.handlers, Counter.Ticked: refuse_everything},
@@ -227,10 +230,7 @@ async def test_a_failing_rebuild_leaves_the_live_read_model_in_place(
 async def test_a_read_model_listing_an_index_its_migrations_lack_is_not_rebuilt(
     app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
 ) -> None:
-    position = await asyncio.to_thread(record, app, 2, 2)
-    projector = Projector(app, toy_database, TOY_MODELS)
-    async with running(projector):
-        await caught_up(projector, position)
+    position = await projected(app, toy_database, 2, 2)
     before = await snapshot(conn, POSITIONS.name)
     mislabelled = dataclasses.replace(POSITIONS, query_indexes=("seen_position", "seen_by_kind"))
 
