@@ -128,7 +128,8 @@ async def rebuild(
         positions = await build(conn, app, destinations, batch_size, progress, step)
         step("built")
         for destination in destinations:
-            await query_indexes.build(conn, destination.schema)
+            if built := await query_indexes.build(conn, destination.schema):
+                log.info("rebuild of %s: built %s", destination.model.name, ", ".join(built))
         step("indexed")
         positions = await swap(conn, app, destinations, positions, batch_size, step)
         step("swapped")
