@@ -20,8 +20,9 @@ from projections.roadmap import ROADMAP
 from projections.timeline import TIMELINE
 from schema.roadmap import store
 from schema.roadmap.loaders import roadmaps_changed_between
+from tests.projections.toys import snapshot
 from tests.support.retro import Story
-from tests.support.roadmap import dump, project
+from tests.support.roadmap import project
 
 MODELS = [ROADMAP, TIMELINE, PRIORITIES, DECISIONS]
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -186,10 +187,10 @@ async def test_a_rebuild_from_zero_writes_exactly_what_the_projector_wrote(
     story.later().run("remove_initiative", roadmap_id=roadmap, initiative_id=ids[2], reason="r")
     # One event per batch, as a projector that keeps up with a slow trickle applies them.
     await project(app, toy_database, MODELS, batch_size=1)
-    incremental = {model.name: await dump(conn, model.name) for model in MODELS}
+    incremental = {model.name: await snapshot(conn, model.name) for model in MODELS}
 
     await rebuild(app, toy_database, MODELS, batch_size=1000)
-    rebuilt = {model.name: await dump(conn, model.name) for model in MODELS}
+    rebuilt = {model.name: await snapshot(conn, model.name) for model in MODELS}
 
     assert rebuilt == incremental
     assert len(incremental["timeline"]["entries"]) == story.position

@@ -16,8 +16,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
-import asyncpg
-
 from backend.application import Caller, Roadlog
 from backend.bootstrap import Services
 from backend.database import DatabaseTarget
@@ -97,22 +95,6 @@ async def project(
         with contextlib.suppress(asyncio.CancelledError):
             await task
     return head
-
-
-async def dump(conn: asyncpg.Connection, schema: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table of a schema, sorted, and its indexes under ``(indexes)``:
-    to compare two builds of a model."""
-    tables = await conn.fetch(
-        "SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", schema
-    )
-    indexes = await conn.fetch(
-        "SELECT indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY indexdef", schema
-    )
-    found = {"(indexes)": [tuple(row.values()) for row in indexes]}
-    for table in tables:
-        rows = await conn.fetch(f'SELECT * FROM "{schema}"."{table["tablename"]}"')
-        found[table["tablename"]] = sorted((tuple(row.values()) for row in rows), key=repr)
-    return found
 
 
 @dataclass
