@@ -234,4 +234,6 @@ CYCLES = ReadModel(
             Initiative.DeliverableStatusChanged: status_changed,
         }
     ),
+    # Handlers find rows by primary key (or its first columns) only.
+    query_indexes=("initiatives_by_roadmap", "status_changes_by_deliverable"),
 )

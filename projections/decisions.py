@@ -83,4 +83,6 @@ def decision_superseded(event: Decision.Superseded, position: int) -> Sequence[S
 DECISIONS = ReadModel(
     "decisions",
     {Decision.Recorded: decision_recorded, Decision.Superseded: decision_superseded},
+    # Handlers find rows by primary key only.
+    query_indexes=("decisions_newest", "decisions_superseded_by", "decision_links_by_target"),
 )

@@ -53,4 +53,6 @@ ESTIMATES = ReadModel(
             Roadmap.CycleCreated: cycle_created,
         }
     ),
+    # Handlers find rows by primary key only.
+    query_indexes=("initiatives_by_roadmap", "deliverables_completed"),
 )

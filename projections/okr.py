@@ -137,4 +137,11 @@ OKR = ReadModel(
             Initiative.Unaligned: unaligned,
         }
     ),
+    # Handlers find rows by primary key (or its first columns) only.
+    query_indexes=(
+        "initiatives_by_roadmap",
+        "objectives_by_period",
+        "check_ins_by_key_result",
+        "alignments_by_key_result",
+    ),
 )
