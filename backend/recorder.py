@@ -14,18 +14,40 @@ INSERT ... RETURNING, commit. The lock is held only while PostgreSQL works, neve
 Python does. The ordering guarantee is the library's: the function takes the same lock
 before the INSERT draws any id. (The library's own function for that setting does not
 take the lock, so this one replaces it.)
+
+It also retries an insert whose connection failed, as the library does, but knows what a
+lost acknowledgement means. When the connection dies after PostgreSQL committed but
+before the client heard so, the retry finds its own events already there (a unique
+violation). The library would raise IntegrityError, and the command would run again on
+fresh state, recording the change twice (a second estimate, a second team). Here the
+retry compares what is stored with what it sent, and when every event is the same, the
+first attempt is the one that counted.
 """
 
 from __future__ import annotations
 
+import inspect
+import time
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Identifier
 
 INSERT_FUNCTION = "roadlog_insert_events"
+
+INSERT_ATTEMPTS = 10
+RETRY_SECONDS = 0.2
+"""The library's own retry policy for its recorder's methods."""
+
+_library_insert = inspect.unwrap(PostgresApplicationRecorder.insert_events)
+"""The library's insert without its retry decorator: one attempt."""
 
 
 class OrderedInsertRecorder(PostgresApplicationRecorder):
@@ -61,6 +83,10 @@ class OrderedInsertRecorder(PostgresApplicationRecorder):
             "RETURNING notification_id; "
             "END; $BODY$"
         ).format(**names)
+        self.sql_select_recorded = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state "
+            "FROM {schema}.{table} WHERE originator_id = ANY(%s) AND originator_version = ANY(%s)"
+        ).format(**names)
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -68,9 +94,47 @@ class OrderedInsertRecorder(PostgresApplicationRecorder):
         """Insert and commit ``stored_events`` together; their notification ids, in order.
 
         A save with nothing to record does not call the function: it would take the
-        table lock and wake every listener for nothing.
+        table lock and wake every listener for nothing. A failed connection is retried
+        (see the module docstring for what a retry that finds its own events does).
         """
         if not stored_events:
             return []
-        ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
+        maybe_committed = False
+        for attempt in range(1, INSERT_ATTEMPTS + 1):
+            try:
+                return self._insert_once(stored_events, **kwargs)
+            except (InterfaceError, OperationalError):
+                if attempt == INSERT_ATTEMPTS:
+                    raise
+                maybe_committed = True
+                time.sleep(RETRY_SECONDS)
+            except IntegrityError:
+                if maybe_committed and (ids := self._already_recorded(stored_events)):
+                    return ids
+                raise
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _insert_once(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """One attempt at the library's insert (tests replace it to lose an answer)."""
+        ids: Sequence[int] | None = _library_insert(self, stored_events, **kwargs)
         return ids
+
+    def _already_recorded(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
+        """The notification ids of ``stored_events`` if the log holds exactly these events
+        (same topics, same states) at their versions; None if anything differs."""
+        ids = [event.originator_id for event in stored_events]
+        versions = [event.originator_version for event in stored_events]
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.sql_select_recorded, (ids, versions))
+            rows = {
+                (row["originator_id"], row["originator_version"]): row for row in curs.fetchall()
+            }
+        recorded = []
+        for event in stored_events:
+            row = rows.get((event.originator_id, event.originator_version))
+            if row is None or row["topic"] != event.topic or bytes(row["state"]) != event.state:
+                return None
+            recorded.append(int(row["notification_id"]))
+        return recorded

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
+from decimal import Decimal
 from functools import partial
+from typing import Any
 
 import asyncpg
 import psycopg
 import pytest
+from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
 
+from backend import recorder as recorder_module
 from backend.application import Caller
 from backend.bootstrap import Services
 from backend.database import DatabaseTarget
@@ -110,3 +115,84 @@ def test_a_command_records_once_after_the_server_dropped_its_connection(
         assert [row[0] for row in rows] == [1, 2] and recorded.position == 2
     finally:
         app.close()
+
+
+def test_a_command_whose_commit_went_unanswered_is_recorded_once(
+    database: DatabaseTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connection dies after PostgreSQL committed: the retry finds its own events there
+    and reports them, rather than a conflict that would run the command a second time."""
+    monkeypatch.setattr(recorder_module, "RETRY_SECONDS", 0.0)
+    app = open_event_store(database, pool_size=2, create_tables=False)
+    try:
+        caller = Caller(workspace_id=uuid.uuid4(), actor="a")
+        roadmap = app.create_roadmap(caller, name="Platform")
+        deliverable_id = uuid.uuid4()
+        initiative = app.propose_initiative(
+            caller,
+            roadmap_id=roadmap.id,
+            title="CI",
+            goal="green builds",
+            deliverables=[NewDeliverable(title="runners", id=deliverable_id)],
+        )
+        recorder = app.recorder
+        assert isinstance(recorder, OrderedInsertRecorder)
+        insert_once = recorder._insert_once
+        unanswered: list[Sequence[int] | None] = []
+
+        def commit_then_lose_the_answer(
+            stored_events: Sequence[StoredEvent], **kwargs: Any
+        ) -> Sequence[int] | None:
+            ids = insert_once(stored_events, **kwargs)
+            if not unanswered:
+                unanswered.append(ids)
+                raise OperationalError("server closed the connection unexpectedly")
+            return ids
+
+        monkeypatch.setattr(recorder, "_insert_once", commit_then_lose_the_answer)
+        recorded = app.estimate_deliverable(
+            caller, initiative_id=initiative.id, deliverable_id=deliverable_id, weeks=Decimal(3)
+        )
+        with psycopg.connect(database.url) as reader:
+            rows = reader.execute(
+                "SELECT notification_id FROM public.roadlog_events WHERE notification_id > %s",
+                (initiative.position,),
+            ).fetchall()
+    finally:
+        app.close()
+    assert len(unanswered) == 1 and unanswered[0] is not None
+    [committed] = unanswered[0]
+    assert [row[0] for row in rows] == [committed]
+    assert recorded.position == committed
+
+
+def test_a_retry_that_finds_another_writers_events_is_still_a_conflict(
+    database: DatabaseTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recorder_module, "RETRY_SECONDS", 0.0)
+    app = open_event_store(database, pool_size=2, create_tables=False)
+    try:
+        recorder = app.recorder
+        assert isinstance(recorder, OrderedInsertRecorder)
+        originator_id = uuid.uuid4()
+        theirs = StoredEvent(originator_id, 1, "tests:Theirs", b"{}")
+        recorder.insert_events([theirs])
+        insert_once = recorder._insert_once
+        failed: list[bool] = []
+
+        def fail_once_before_recording(
+            stored_events: Sequence[StoredEvent], **kwargs: Any
+        ) -> Sequence[int] | None:
+            if not failed:
+                failed.append(True)
+                raise OperationalError("could not receive data from server")
+            return insert_once(stored_events, **kwargs)
+
+        monkeypatch.setattr(recorder, "_insert_once", fail_once_before_recording)
+        with pytest.raises(IntegrityError):
+            recorder.insert_events([StoredEvent(originator_id, 1, "tests:Ours", b"{}")])
+        with psycopg.connect(database.url) as reader:
+            topics = reader.execute("SELECT topic FROM public.roadlog_events").fetchall()
+    finally:
+        app.close()
+    assert failed and topics == [("tests:Theirs",)]
