@@ -166,8 +166,13 @@ def test_a_command_whose_commit_went_unanswered_is_recorded_once(
     assert recorded.position == committed
 
 
+@pytest.mark.parametrize(
+    ("ours_topic", "ours_state"),
+    [("tests:Estimated", b'{"weeks":3}'), ("tests:Retargeted", b'{"weeks":2}')],
+    ids=["same topic, other state", "other topic, same state"],
+)
 def test_a_retry_that_finds_another_writers_events_is_still_a_conflict(
-    database: DatabaseTarget, monkeypatch: pytest.MonkeyPatch
+    database: DatabaseTarget, monkeypatch: pytest.MonkeyPatch, ours_topic: str, ours_state: bytes
 ) -> None:
     monkeypatch.setattr(recorder_module, "RETRY_SECONDS", 0.0)
     app = open_event_store(database, pool_size=2, create_tables=False)
@@ -175,7 +180,7 @@ def test_a_retry_that_finds_another_writers_events_is_still_a_conflict(
         recorder = app.recorder
         assert isinstance(recorder, OrderedInsertRecorder)
         originator_id = uuid.uuid4()
-        theirs = StoredEvent(originator_id, 1, "tests:Theirs", b"{}")
+        theirs = StoredEvent(originator_id, 1, "tests:Estimated", b'{"weeks":2}')
         recorder.insert_events([theirs])
         insert_once = recorder._insert_once
         failed: list[bool] = []
@@ -190,9 +195,9 @@ def test_a_retry_that_finds_another_writers_events_is_still_a_conflict(
 
         monkeypatch.setattr(recorder, "_insert_once", fail_once_before_recording)
         with pytest.raises(IntegrityError):
-            recorder.insert_events([StoredEvent(originator_id, 1, "tests:Ours", b"{}")])
+            recorder.insert_events([StoredEvent(originator_id, 1, ours_topic, ours_state)])
         with psycopg.connect(database.url) as reader:
-            topics = reader.execute("SELECT topic FROM public.roadlog_events").fetchall()
+            rows = reader.execute("SELECT topic, state FROM public.roadlog_events").fetchall()
     finally:
         app.close()
-    assert failed and topics == [("tests:Theirs",)]
+    assert failed and rows == [("tests:Estimated", b'{"weeks":2}')]
