@@ -27,7 +27,6 @@ first attempt is the one that counted.
 from __future__ import annotations
 
 import inspect
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,6 +37,7 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 INSERT_FUNCTION = "roadlog_insert_events"
@@ -47,7 +47,8 @@ RETRY_SECONDS = 0.2
 """The library's own retry policy for its recorder's methods."""
 
 _library_insert = inspect.unwrap(PostgresApplicationRecorder.insert_events)
-"""The library's insert without its retry decorator: one attempt."""
+"""The library's insert without its retry decorator: one attempt (tests replace it to lose
+an answer)."""
 
 
 class OrderedInsertRecorder(PostgresApplicationRecorder):
@@ -99,27 +100,23 @@ class OrderedInsertRecorder(PostgresApplicationRecorder):
         """
         if not stored_events:
             return []
-        maybe_committed = False
-        for attempt in range(1, INSERT_ATTEMPTS + 1):
-            try:
-                return self._insert_once(stored_events, **kwargs)
-            except (InterfaceError, OperationalError):
-                if attempt == INSERT_ATTEMPTS:
-                    raise
-                maybe_committed = True
-                time.sleep(RETRY_SECONDS)
-            except IntegrityError:
-                if maybe_committed and (ids := self._already_recorded(stored_events)):
-                    return ids
-                raise
-        raise AssertionError("unreachable: the last attempt returns or raises")
+        attempts = 0
 
-    def _insert_once(
-        self, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        """One attempt at the library's insert (tests replace it to lose an answer)."""
-        ids: Sequence[int] | None = _library_insert(self, stored_events, **kwargs)
-        return ids
+        @retry((InterfaceError, OperationalError), INSERT_ATTEMPTS, RETRY_SECONDS)
+        def attempt() -> Sequence[int] | None:
+            nonlocal attempts
+            attempts += 1
+            ids: Sequence[int] | None = _library_insert(self, stored_events, **kwargs)
+            return ids
+
+        try:
+            inserted: Sequence[int] | None = attempt()
+        except IntegrityError:
+            # After a failed attempt, the conflict may be with that attempt's own commit.
+            if attempts > 1 and (recorded := self._already_recorded(stored_events)):
+                return recorded
+            raise
+        return inserted
 
     def _already_recorded(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
         """The notification ids of ``stored_events`` if the log holds exactly these events

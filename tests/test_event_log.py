@@ -137,19 +137,19 @@ def test_a_command_whose_commit_went_unanswered_is_recorded_once(
         )
         recorder = app.recorder
         assert isinstance(recorder, OrderedInsertRecorder)
-        insert_once = recorder._insert_once
+        insert_once = recorder_module._library_insert
         unanswered: list[Sequence[int] | None] = []
 
         def commit_then_lose_the_answer(
-            stored_events: Sequence[StoredEvent], **kwargs: Any
+            owner: OrderedInsertRecorder, stored_events: Sequence[StoredEvent], **kwargs: Any
         ) -> Sequence[int] | None:
-            ids = insert_once(stored_events, **kwargs)
+            ids: Sequence[int] | None = insert_once(owner, stored_events, **kwargs)
             if not unanswered:
                 unanswered.append(ids)
                 raise OperationalError("server closed the connection unexpectedly")
             return ids
 
-        monkeypatch.setattr(recorder, "_insert_once", commit_then_lose_the_answer)
+        monkeypatch.setattr(recorder_module, "_library_insert", commit_then_lose_the_answer)
         recorded = app.estimate_deliverable(
             caller, initiative_id=initiative.id, deliverable_id=deliverable_id, weeks=Decimal(3)
         )
@@ -182,18 +182,19 @@ def test_a_retry_that_finds_another_writers_events_is_still_a_conflict(
         originator_id = uuid.uuid4()
         theirs = StoredEvent(originator_id, 1, "tests:Estimated", b'{"weeks":2}')
         recorder.insert_events([theirs])
-        insert_once = recorder._insert_once
+        insert_once = recorder_module._library_insert
         failed: list[bool] = []
 
         def fail_once_before_recording(
-            stored_events: Sequence[StoredEvent], **kwargs: Any
+            owner: OrderedInsertRecorder, stored_events: Sequence[StoredEvent], **kwargs: Any
         ) -> Sequence[int] | None:
             if not failed:
                 failed.append(True)
                 raise OperationalError("could not receive data from server")
-            return insert_once(stored_events, **kwargs)
+            ids: Sequence[int] | None = insert_once(owner, stored_events, **kwargs)
+            return ids
 
-        monkeypatch.setattr(recorder, "_insert_once", fail_once_before_recording)
+        monkeypatch.setattr(recorder_module, "_library_insert", fail_once_before_recording)
         with pytest.raises(IntegrityError):
             recorder.insert_events([StoredEvent(originator_id, 1, ours_topic, ours_state)])
         with psycopg.connect(database.url) as reader:
