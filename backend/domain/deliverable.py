@@ -7,7 +7,7 @@ This module holds the entity, the input of a new deliverable and the pure rules 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -22,7 +22,7 @@ FINISHED = ("DONE", "WONT_DO")
 """Statuses that end a deliverable; leaving one is a reopen and needs a reason."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Estimate:
     """One estimate generation: re-estimating appends a generation, never overwrites."""
 
@@ -33,13 +33,19 @@ class Estimate:
 
 @dataclass
 class Deliverable:
-    """A concrete outcome of an initiative, as its events left it."""
+    """A concrete outcome of an initiative, as its events left it.
+
+    Of its estimate generations it keeps only the first and the latest: that is all a
+    command decides on, and state that grew with every re-estimate would make every
+    command on the initiative slower (the log and the read models keep them all).
+    """
 
     deliverable_id: UUID
     title: str
     stretch: bool
     status: str = "PLANNED"
-    estimates: list[Estimate] = field(default_factory=list)
+    first_estimate: Estimate | None = None
+    latest_estimate: Estimate | None = None
     target_cycle_id: UUID | None = None
     target_date: date | None = None
     target_due_on: date | None = None
@@ -54,12 +60,23 @@ class Deliverable:
     @property
     def first_estimate_weeks(self) -> Decimal | None:
         """The first estimate generation's weeks, if it was ever estimated."""
-        return self.estimates[0].weeks if self.estimates else None
+        return self.first_estimate.weeks if self.first_estimate else None
 
     @property
     def estimate_weeks(self) -> Decimal | None:
         """The latest estimate generation's weeks, if it was ever estimated."""
-        return self.estimates[-1].weeks if self.estimates else None
+        return self.latest_estimate.weeks if self.latest_estimate else None
+
+    @property
+    def generations(self) -> int:
+        """How many estimate generations it has had."""
+        return self.latest_estimate.generation if self.latest_estimate else 0
+
+    def estimated(self, estimate: Estimate) -> None:
+        """Take ``estimate`` as the latest generation (and the first, if it is)."""
+        if self.first_estimate is None:
+            self.first_estimate = estimate
+        self.latest_estimate = estimate
 
     def has_target(self, cycle_id: UUID | None, target_date: date | None) -> bool:
         """Whether the current target is exactly this cycle or date."""

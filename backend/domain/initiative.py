@@ -142,7 +142,7 @@ class Initiative(RoadlogAggregate):
         generation: int
 
         def apply(self, aggregate: Initiative) -> None:
-            aggregate.deliverable(self.deliverable_id).estimates.append(
+            aggregate.deliverable(self.deliverable_id).estimated(
                 Estimate(self.weeks, self.confidence, self.generation)
             )
 
@@ -342,7 +342,7 @@ class Initiative(RoadlogAggregate):
             deliverable_id=deliverable_id,
             weeks=require_positive_weeks(weeks),
             confidence=require_confidence(confidence),
-            generation=len(deliverable.estimates) + 1,
+            generation=deliverable.generations + 1,
             **meta.event_fields(at),
         )
 

@@ -31,7 +31,7 @@ def key_result_progress(start: float, target: float, current: float) -> float:
     return min(1.0, max(0.0, (current - start) / (target - start)))
 
 
-@dataclass
+@dataclass(frozen=True)
 class CheckIn:
     """A key result's value at a moment, with the confidence of reaching the target."""
 
@@ -41,19 +41,24 @@ class CheckIn:
 
 @dataclass
 class KeyResult:
-    """A measurable result: from a start value to a target value, with check-ins."""
+    """A measurable result: from a start value to a target value, with check-ins.
+
+    Of its check-ins it keeps only the latest, all its progress depends on: state that
+    grew with every check-in would make every command on the objective slower (the log
+    and the read models keep them all).
+    """
 
     key_result_id: UUID
     title: str
     unit: str
     start_value: float
     target_value: float
-    check_ins: list[CheckIn] = field(default_factory=list)
+    latest_check_in: CheckIn | None = None
 
     @property
     def current_value(self) -> float:
         """The latest check-in's value, or the start value before any check-in."""
-        return self.check_ins[-1].value if self.check_ins else self.start_value
+        return self.latest_check_in.value if self.latest_check_in else self.start_value
 
     @property
     def progress(self) -> float:
@@ -120,8 +125,8 @@ class Objective(RoadlogAggregate):
         confidence: float | None
 
         def apply(self, aggregate: Objective) -> None:
-            aggregate.key_result(self.key_result_id).check_ins.append(
-                CheckIn(self.value, self.confidence)
+            aggregate.key_result(self.key_result_id).latest_check_in = CheckIn(
+                self.value, self.confidence
             )
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -10,7 +11,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from backend.application import Caller
-from backend.domain.deliverable import Deliverable, NewDeliverable
+from backend.domain.deliverable import Deliverable, Estimate, NewDeliverable
 from backend.domain.errors import AlreadyExists, Conflict, Invalid, NotFound, ReasonRequired
 from backend.domain.initiative import Initiative
 from tests.domain.helpers import (
@@ -264,9 +265,32 @@ def test_re_estimating_appends_generations(
         "reason": "auth is harder",
     }
     deliverable = deliverable_of(app, initiative_id, deliverable_id)
-    assert [e.weeks for e in deliverable.estimates] == [Decimal(2), Decimal("4.5")]
+    assert deliverable.generations == 2
+    assert deliverable.latest_estimate == Estimate(Decimal("4.5"), 0.6, 2)
     assert deliverable.first_estimate_weeks == Decimal(2)
     assert deliverable.estimate_weeks == Decimal("4.5")
+
+
+def test_re_estimating_does_not_grow_the_initiative_state(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    """Every command copies its aggregate's state: state that grew with each re-estimate
+    would make every command on a long-lived initiative slower."""
+    initiative_id, deliverable_id = with_deliverable(app, editor, roadmap_id)
+
+    def state_size_after(estimates: int) -> int:
+        for _ in range(estimates):
+            app.estimate_deliverable(
+                editor,
+                initiative_id=initiative_id,
+                deliverable_id=deliverable_id,
+                weeks=Decimal(3),
+                confidence=0.5,
+            )
+        return len(pickle.dumps(vars(current(app, Initiative, initiative_id))))
+
+    assert state_size_after(2) == state_size_after(100)
+    assert deliverable_of(app, initiative_id, deliverable_id).generations == 102
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
@@ -10,7 +11,7 @@ import pytest
 
 from backend.application import Caller
 from backend.domain.errors import AlreadyExists, DomainError, Invalid, NotFound
-from backend.domain.objective import KeyResult, Objective, key_result_progress
+from backend.domain.objective import CheckIn, KeyResult, Objective, key_result_progress
 from tests.domain.helpers import (
     ObservedRoadlog,
     attrs,
@@ -224,9 +225,29 @@ def test_check_ins_append_and_move_progress(app: ObservedRoadlog, editor: Caller
             "reason": "weekly",
         }
     kr = key_result(app, objective_id, key_result_id)
-    assert [c.value for c in kr.check_ins] == [10.0, 30.0]
+    assert kr.latest_check_in == CheckIn(30.0, None)
     assert kr.current_value == 30.0
     assert kr.progress == 0.75
+
+
+def test_check_ins_do_not_grow_the_objective_state(app: ObservedRoadlog, editor: Caller) -> None:
+    """Every command copies its aggregate's state: state that grew with each check-in
+    would make every command on a long-lived objective slower."""
+    objective_id, key_result_id = a_key_result(app, editor)
+
+    def state_size_after(check_ins: int) -> int:
+        for _ in range(check_ins):
+            app.check_in_key_result(
+                editor,
+                objective_id=objective_id,
+                key_result_id=key_result_id,
+                value=20.0,
+                confidence=0.5,
+            )
+        return len(pickle.dumps(vars(current(app, Objective, objective_id))))
+
+    assert state_size_after(2) == state_size_after(100)
+    assert key_result(app, objective_id, key_result_id).progress == 0.5
 
 
 def test_a_bad_check_in_is_refused(app: ObservedRoadlog, editor: Caller) -> None:
