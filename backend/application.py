@@ -18,8 +18,8 @@ from backend.commands.initiatives import InitiativeCommands
 from backend.commands.objectives import ObjectiveCommands
 from backend.commands.roadmaps import RoadmapCommands
 from backend.domain.deliverable import Deliverable, Estimate
-from backend.domain.initiative import Alignment
-from backend.domain.objective import CheckIn, KeyResult
+from backend.domain.initiative import Alignment, Initiative
+from backend.domain.objective import CheckIn, KeyResult, Objective
 from backend.domain.roadmap import Cycle, Roadmap
 
 __all__ = ["Caller", "DateAsISO", "Recorded", "Roadlog"]
@@ -37,8 +37,13 @@ class Roadlog(
 
     name = "Roadlog"
     env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
-    # A roadmap's priority history grows with every move; snapshots keep loading it fast.
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Roadmap: 100}
+    # The histories that grow with use (every move, re-estimate, check-in): snapshots keep
+    # loading them fast once they drop out of the cache (or a process starts).
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
+        Roadmap: 100,
+        Initiative: 100,
+        Objective: 100,
+    }
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

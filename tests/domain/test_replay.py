@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from backend.application import Caller
-from backend.domain.objective import Objective
+from backend.domain.deliverable import Estimate
+from backend.domain.initiative import Initiative
+from backend.domain.objective import CheckIn, Objective
 from backend.domain.roadmap import Roadmap
 from tests.domain.helpers import (
     ObservedRoadlog,
@@ -60,6 +63,18 @@ def test_key_result_check_ins_replay(app: ObservedRoadlog, editor: Caller) -> No
     assert objective.key_result(kr).progress == 0.725
 
 
+def snapshotted_at_100(app: ObservedRoadlog, aggregate_id: UUID) -> Any:
+    """The aggregate loaded from its one snapshot (taken at version 100) and the events
+    after it, checked to equal a replay of all its events and the state its commands
+    decided."""
+    assert app.snapshots is not None
+    [snapshot] = app.snapshots.get(aggregate_id)
+    assert snapshot.originator_version == 100
+    from_snapshot = replayed(app, aggregate_id, snapshots=True)
+    assert from_snapshot == replayed(app, aggregate_id) == app.decided[aggregate_id]
+    return from_snapshot
+
+
 def test_a_long_priority_history_is_snapshotted_and_loads_the_same_from_the_snapshot(
     app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
 ) -> None:
@@ -79,12 +94,51 @@ def test_a_long_priority_history_is_snapshotted_and_loads_the_same_from_the_snap
     version = current(app, Roadmap, roadmap_id).version
     assert version > 100
 
-    assert app.snapshots is not None
-    [snapshot] = app.snapshots.get(roadmap_id)
-    assert snapshot.originator_version == 100
+    from_snapshot = snapshotted_at_100(app, roadmap_id)
+    assert isinstance(from_snapshot, Roadmap)
+    assert from_snapshot.cycles[0].committed != []
 
-    decided = app.decided[roadmap_id]
-    assert isinstance(decided, Roadmap)
-    from_snapshot = replayed(app, roadmap_id, snapshots=True)
-    assert from_snapshot == replayed(app, roadmap_id) == decided
-    assert from_snapshot.cycles[0].committed == decided.cycles[0].committed != []
+
+def test_a_long_estimate_history_is_snapshotted_and_loads_the_same_from_the_snapshot(
+    app: ObservedRoadlog, admin: Caller, roadmap_id: UUID
+) -> None:
+    cycle_id = a_cycle(app, admin, roadmap_id, "C1", date(2026, 1, 5), date(2026, 2, 13))
+    initiative_id, deliverable_id = with_deliverable(
+        app, admin, roadmap_id, target_cycle_id=cycle_id, estimate_weeks=Decimal(1)
+    )
+    for n in range(110):
+        app.estimate_deliverable(
+            admin,
+            initiative_id=initiative_id,
+            deliverable_id=deliverable_id,
+            weeks=Decimal(n % 7 + 1),
+            confidence=0.5,
+        )
+    app.change_deliverable_status(
+        admin, initiative_id=initiative_id, deliverable_id=deliverable_id, status="DONE"
+    )
+
+    from_snapshot = snapshotted_at_100(app, initiative_id)
+    assert isinstance(from_snapshot, Initiative)
+    deliverable = from_snapshot.deliverable(deliverable_id)
+    assert deliverable.first_estimate == Estimate(Decimal(1), None, 1)
+    assert deliverable.latest_estimate == Estimate(Decimal(109 % 7 + 1), 0.5, 111)
+    assert deliverable.status == "DONE"
+
+
+def test_a_long_check_in_history_is_snapshotted_and_loads_the_same_from_the_snapshot(
+    app: ObservedRoadlog, editor: Caller
+) -> None:
+    objective_id = app.create_objective(editor, title="O", period="2026-Q1", level="COMPANY").id
+    kr = app.add_key_result(
+        editor, objective_id=objective_id, title="KR", unit="", start_value=0, target_value=200
+    ).id
+    for value in range(1, 121):
+        app.check_in_key_result(
+            editor, objective_id=objective_id, key_result_id=kr, value=value, confidence=None
+        )
+
+    from_snapshot = snapshotted_at_100(app, objective_id)
+    assert isinstance(from_snapshot, Objective)
+    assert from_snapshot.key_result(kr).latest_check_in == CheckIn(120.0, None)
+    assert from_snapshot.key_result(kr).progress == 0.6
