@@ -26,7 +26,13 @@ from rich.table import Table
 from backend.application import Caller
 from backend.database import DatabaseTarget
 from backend.embedded import start_embedded_server, stop_embedded_server
-from benchmarks import import_bench, mutations_bench, projector_bench, roadmap_bench
+from benchmarks import (
+    history_bench,
+    import_bench,
+    mutations_bench,
+    projector_bench,
+    roadmap_bench,
+)
 from benchmarks.figures import Figure, meets
 from benchmarks.story import roadmap_story, team_load
 from projections.catalog import READ_MODELS
@@ -63,6 +69,7 @@ BENCHES: dict[str, Bench] = {
     ),
     "roadmap": lambda server, quick, say: roadmap_bench.run(quick=quick, server=server, say=say),
     "import": lambda server, quick, say: import_bench.run(server=server, say=say),
+    "history": lambda server, quick, say: history_bench.run(server=server, say=say),
 }
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import tempfile
 import threading
 import time
 import uuid
@@ -33,17 +32,15 @@ from pathlib import Path
 
 import aiohttp
 import asyncpg
-import psycopg
-from psycopg import sql
 
 from backend.application import Caller, Roadlog
 from backend.bootstrap import prepare_database, prepared_pool
 from backend.database import DatabaseTarget
 from backend.domain.deliverable import NewDeliverable
-from backend.embedded import start_embedded_server
 from backend.eventstore import open_event_store
 from backend.tokens import Role, Tokens
 from benchmarks.figures import Figure, figure
+from benchmarks.scratch import scratch_database
 from projections.batch import read_positions
 from projections.catalog import READ_MODELS
 from schema.relay import to_global_id
@@ -207,20 +204,8 @@ def run(
     say: Callable[[str], None] = lambda _message: None,
 ) -> list[Figure]:
     """Both rates on a fresh database of ``server`` (default: an embedded one)."""
-    with tempfile.TemporaryDirectory(prefix="roadlog-bench-") as scratch:
-        if server is None:
-            server = start_embedded_server(Path(scratch) / "pgdata")
-        name = f"roadlog_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(server.url, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        target = server.with_dbname(name)
-        try:
-            return _measure(target, seconds, Path(scratch), say)
-        finally:
-            with psycopg.connect(server.url, autocommit=True) as conn:
-                conn.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-                )
+    with scratch_database(server) as (target, scratch):
+        return _measure(target, seconds, scratch, say)
 
 
 def _measure(

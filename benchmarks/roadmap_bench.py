@@ -26,7 +26,6 @@ import asyncio
 import json
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -37,18 +36,16 @@ from uuid import UUID
 
 import asyncpg
 import httpx
-import psycopg
-from psycopg import sql
 
 from backend.application import Caller, Roadlog
 from backend.bootstrap import prepare_database, prepared_pool
 from backend.database import DatabaseTarget
 from backend.domain.deliverable import STATUSES, NewDeliverable
-from backend.embedded import start_embedded_server
 from backend.eventstore import open_event_store
 from backend.tokens import Role, Tokens
 from benchmarks.figures import Figure, figure
 from benchmarks.roadmap_history import Board, History, Say, write_history
+from benchmarks.scratch import scratch_database
 from projections.catalog import READ_MODELS
 from schema.relay import to_global_id
 from tests.support.process import serving
@@ -249,20 +246,8 @@ def run(
     initiatives = initiatives or (50 if quick else 500)
     events = events or (20_000 if quick else 1_000_000)
     requests = requests or (15 if quick else 40)
-    with tempfile.TemporaryDirectory(prefix="roadlog-bench-") as scratch:
-        if server is None:
-            server = start_embedded_server(Path(scratch) / "pgdata")
-        name = f"roadlog_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(server.url, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        target = server.with_dbname(name)
-        try:
-            return _run(target, Path(scratch), initiatives, events, requests, say)
-        finally:
-            with psycopg.connect(server.url, autocommit=True) as conn:
-                conn.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-                )
+    with scratch_database(server) as (target, scratch):
+        return _run(target, scratch, initiatives, events, requests, say)
 
 
 def _run(
