@@ -199,7 +199,12 @@ class Roadmap(RoadlogAggregate):
         outcome: list[dict[str, Any]]
 
         def apply(self, aggregate: Roadmap) -> None:
-            aggregate.cycle(self.cycle_id).state = "CLOSED"
+            cycle = aggregate.cycle(self.cycle_id)
+            cycle.state = "CLOSED"
+            # Only closing needed the frozen scope. Its events and the cycles read model
+            # keep it; kept in state, every closed cycle would make every command on
+            # the roadmap slower (each one copies the roadmap's state).
+            cycle.committed = []
 
     @classmethod
     def create(
