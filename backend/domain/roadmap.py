@@ -8,6 +8,7 @@ retrospective never changes afterwards.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -114,6 +115,20 @@ class Roadmap(RoadlogAggregate):
     anchor_date: date | None = field(init=False)
     priority: list[UUID] = field(init=False)
     cycles: list[Cycle] = field(init=False)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Roadmap:
+        """A deep copy, except that its new priority list holds the same ids.
+
+        The repository deep-copies a cached roadmap for every command. UUIDs are
+        immutable, but ``copy.deepcopy`` rebuilds each one through its pickling methods
+        (some 10 µs apiece: 5 ms for a roadmap of 500 initiatives).
+        """
+        clone = type(self).__new__(type(self))
+        memo[id(self)] = clone
+        rest = {name: value for name, value in vars(self).items() if name != "priority"}
+        clone.__dict__.update(copy.deepcopy(rest, memo))
+        clone.priority = list(self.priority)
+        return clone
 
     class Created(RoadlogAggregate.Created):
         """A roadmap was created with its cadence."""
