@@ -1,4 +1,4 @@
-"""Long histories: commands and loads of an aggregate with thousands of events.
+"""Long histories: commands and loads of aggregates that grew with use.
 
 Side by side in one run, on a fresh database, an initiative of 5,099 events (5,000+
 estimate generations of one deliverable) against one of 99 events, the most a load ever
@@ -10,6 +10,9 @@ replays after a snapshot (every 100 events):
 - re-estimating each through the Application, with its cache, alternating: commands
   per second. Target: flat, at least 0.8 (when state grew with each generation, a
   command on the long one was some 13 times slower).
+- moving an initiative on a roadmap of 500 initiatives against one of 5, alternating:
+  moves per second. Target: flat, at least 0.8 (when every command rebuilt each id of
+  the priority order while copying the roadmap, a move there was 3.6 times slower).
 
     .venv/bin/python -m benchmarks.history_bench
 """
@@ -17,6 +20,7 @@ replays after a snapshot (every 100 events):
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import time
 import uuid
@@ -38,6 +42,8 @@ SHORT = 99
 ROUNDS = 5
 COMMANDS_PER_ROUND = 40
 LOADS_PER_ROUND = 20
+BIG_ROADMAP = 500
+SMALL_ROADMAP = 5
 
 
 def an_initiative(app: Roadlog, caller: Caller) -> tuple[uuid.UUID, uuid.UUID]:
@@ -52,6 +58,16 @@ def an_initiative(app: Roadlog, caller: Caller) -> tuple[uuid.UUID, uuid.UUID]:
         deliverables=[NewDeliverable(title="it", id=deliverable_id)],
     ).id
     return initiative_id, deliverable_id
+
+
+def a_roadmap(app: Roadlog, caller: Caller, initiatives: int) -> tuple[uuid.UUID, uuid.UUID]:
+    """A roadmap of ``initiatives`` initiatives: (roadmap id, its first initiative's id)."""
+    roadmap_id = app.create_roadmap(caller, name=f"history {uuid.uuid4().hex[:6]}").id
+    first, *_ = [
+        app.propose_initiative(caller, roadmap_id=roadmap_id, title=f"i{n}", goal="g").id
+        for n in range(initiatives)
+    ]
+    return roadmap_id, first
 
 
 def rate(action: Callable[[], object], count: int) -> float:
@@ -89,6 +105,25 @@ def _measure(target: DatabaseTarget, say: Callable[[str], None]) -> list[Figure]
         for _ in range(ROUNDS):
             long_commands.append(rate(estimate(long), COMMANDS_PER_ROUND))
             short_commands.append(rate(estimate(short), COMMANDS_PER_ROUND))
+
+        say(f"a roadmap of {BIG_ROADMAP} initiatives and one of {SMALL_ROADMAP}")
+        big, small = a_roadmap(app, caller, BIG_ROADMAP), a_roadmap(app, caller, SMALL_ROADMAP)
+
+        def move(roadmap: tuple[uuid.UUID, uuid.UUID], size: int) -> Callable[[], object]:
+            roadmap_id, initiative_id = roadmap
+            positions = itertools.cycle([size, 1])
+            return lambda: app.move_initiative(
+                caller,
+                roadmap_id=roadmap_id,
+                initiative_id=initiative_id,
+                to_position=next(positions),
+                reason="bench",
+            )
+
+        big_moves, small_moves = [], []
+        for _ in range(ROUNDS):
+            big_moves.append(rate(move(big, BIG_ROADMAP), COMMANDS_PER_ROUND))
+            small_moves.append(rate(move(small, SMALL_ROADMAP), COMMANDS_PER_ROUND))
     finally:
         app.close()
     versus = f"initiative of {LONG:,} events vs one of {SHORT}"
@@ -105,6 +140,13 @@ def _measure(target: DatabaseTarget, say: Callable[[str], None]) -> list[Figure]
             sum(long_commands) / ROUNDS,
             "commands/s",
             sum(short_commands) / ROUNDS,
+            ">= 0.8",
+        ),
+        figure(
+            f"move, roadmap of {BIG_ROADMAP} initiatives vs one of {SMALL_ROADMAP}",
+            sum(big_moves) / ROUNDS,
+            "moves/s",
+            sum(small_moves) / ROUNDS,
             ">= 0.8",
         ),
     ]
