@@ -11,8 +11,9 @@ Measured side by side in one run, each on its own fresh database:
   records nothing), against the first import; target: at least 3 times faster (an
   interrupted import resumes quickly).
 
-Both rates are source events per second (2,124 events in the shipped file). The
-commands themselves dominate: each is one transaction of the event store.
+Both rates are source events per second (2,124 events in the shipped file), each the
+median of three alternating runs. The commands themselves dominate: each is one
+transaction of the event store.
 
     .venv/bin/python -m benchmarks.import_bench
 """
@@ -29,6 +30,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from importlib.resources import as_file, files
 from pathlib import Path
+from statistics import median
 
 import asyncpg
 
@@ -42,6 +44,10 @@ from backend.importing.kep_rules import plan_history
 from backend.importing.kep_source import KepEvent, read_kep_history
 from backend.importing.workspaces import ensure_workspace
 from benchmarks.figures import Figure, figure
+
+ROUNDS = 3
+"""Alternating runs of the baseline and the importer; each figure takes the median. On
+this VM single runs of either moved by up to 2x between runs (CPU steal, disk latency)."""
 
 
 class BareImporter(KepImporter):
@@ -131,15 +137,23 @@ def run(
     with tempfile.TemporaryDirectory(prefix="roadlog-bench-") as scratch:
         if server is None:
             server = start_embedded_server(Path(scratch) / "pgdata")
-        say(f"baseline: the bare commands of {count} events")
-        bare, _ = _timed(
-            server, lambda app, ws: BareImporter(app, ws).run_bare(history), repeat_on_same=False
-        )
-        say(f"importer: {count} events, then the same again")
-        imported, again = _timed(
-            server, lambda app, ws: KepImporter(app, ws).run(history), repeat_on_same=True
-        )
-    assert again is not None
+        bares, imports, agains = [], [], []
+        for number in range(1, ROUNDS + 1):
+            say(f"round {number}/{ROUNDS}, baseline: the bare commands of {count} events")
+            bare, _ = _timed(
+                server,
+                lambda app, ws: BareImporter(app, ws).run_bare(history),
+                repeat_on_same=False,
+            )
+            say(f"round {number}/{ROUNDS}, importer: {count} events, then the same again")
+            imported, again = _timed(
+                server, lambda app, ws: KepImporter(app, ws).run(history), repeat_on_same=True
+            )
+            assert again is not None
+            bares.append(bare)
+            imports.append(imported)
+            agains.append(again)
+    bare, imported, again = median(bares), median(imports), median(agains)
     rate, bare_rate, rerun_rate = count / imported, count / bare, count / again
     say(f"import {imported:.1f} s, bare {bare:.1f} s, re-run {again:.1f} s")
     return [
