@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from backend.domain.base import require_positive_weeks, require_text
+from backend.domain.base import Entity, Value, require_positive_weeks, require_text
 from backend.domain.errors import Invalid
 
 STATUSES = ("PLANNED", "IN_PROGRESS", "POSSIBLE_DELAY", "AT_RISK", "DONE", "WONT_DO")
@@ -23,7 +23,7 @@ FINISHED = ("DONE", "WONT_DO")
 
 
 @dataclass(frozen=True)
-class Estimate:
+class Estimate(Value):
     """One estimate generation: re-estimating appends a generation, never overwrites."""
 
     weeks: Decimal
@@ -32,7 +32,7 @@ class Estimate:
 
 
 @dataclass
-class Deliverable:
+class Deliverable(Entity):
     """A concrete outcome of an initiative, as its events left it.
 
     Of its estimate generations it keeps only the first and the latest: that is all a

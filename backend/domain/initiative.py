@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from backend.domain.base import (
+    Entity,
     Meta,
     RoadlogAggregate,
     require_choice,
@@ -39,7 +40,7 @@ ALIGNMENT_KINDS = ("CONTRIBUTES", "SUPPORTS")
 
 
 @dataclass
-class Alignment:
+class Alignment(Entity):
     """A link from the initiative to a key result (of an objective)."""
 
     objective_id: UUID

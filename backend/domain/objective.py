@@ -12,8 +12,10 @@ from datetime import datetime
 from uuid import UUID
 
 from backend.domain.base import (
+    Entity,
     Meta,
     RoadlogAggregate,
+    Value,
     require_choice,
     require_confidence,
     require_finite,
@@ -32,7 +34,7 @@ def key_result_progress(start: float, target: float, current: float) -> float:
 
 
 @dataclass(frozen=True)
-class CheckIn:
+class CheckIn(Value):
     """A key result's value at a moment, with the confidence of reaching the target."""
 
     value: float
@@ -40,7 +42,7 @@ class CheckIn:
 
 
 @dataclass
-class KeyResult:
+class KeyResult(Entity):
     """A measurable result: from a start value to a target value, with check-ins.
 
     Of its check-ins it keeps only the latest, all its progress depends on: state that

@@ -274,3 +274,12 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
             c, decision_id=decision_id, superseded_by_id=later_decision.id, effective_at=at
         ),
     }
+
+
+def a_key_result(app: Roadlog, caller: Caller) -> tuple[UUID, UUID]:
+    """A company objective with one key result from 0 to 40: (objective id, its id)."""
+    objective_id = app.create_objective(caller, title="O", period="2026-Q3", level="COMPANY").id
+    key_result_id = app.add_key_result(
+        caller, objective_id=objective_id, title="KR", unit="", start_value=0, target_value=40
+    ).id
+    return objective_id, key_result_id

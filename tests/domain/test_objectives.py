@@ -14,6 +14,7 @@ from backend.domain.errors import AlreadyExists, DomainError, Invalid, NotFound
 from backend.domain.objective import CheckIn, KeyResult, Objective, key_result_progress
 from tests.domain.helpers import (
     ObservedRoadlog,
+    a_key_result,
     attrs,
     current,
     kinds,
@@ -187,14 +188,6 @@ def test_a_key_result_id_is_unique_in_its_objective(app: ObservedRoadlog, editor
             id=kr,
         ),
     )
-
-
-def a_key_result(app: ObservedRoadlog, caller: Caller) -> tuple[UUID, UUID]:
-    objective_id = app.create_objective(caller, title="O", period="2026-Q3", level="COMPANY").id
-    key_result_id = app.add_key_result(
-        caller, objective_id=objective_id, title="KR", unit="", start_value=0, target_value=40
-    ).id
-    return objective_id, key_result_id
 
 
 def key_result(app: ObservedRoadlog, objective_id: UUID, key_result_id: UUID) -> KeyResult:
