@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import pickle
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -98,6 +99,12 @@ def current(app: Roadlog, cls: type[A], id: UUID) -> A:
     aggregate: Any = app.repository.get(id)
     assert isinstance(aggregate, cls), f"{aggregate!r} is not a {cls.__name__}"
     return aggregate
+
+
+def state_size(app: Roadlog, cls: type[RoadlogAggregate], id: UUID) -> int:
+    """Bytes of an aggregate's current state, pickled: every command copies that state,
+    so it must not grow with use."""
+    return len(pickle.dumps(vars(current(app, cls, id))))
 
 
 def a_roadmap(app: Roadlog, caller: Caller, name: str = "Platform") -> UUID:

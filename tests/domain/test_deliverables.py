@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -24,6 +23,7 @@ from tests.domain.helpers import (
     kinds,
     recorded,
     rejected,
+    state_size,
     with_deliverable,
 )
 
@@ -287,7 +287,7 @@ def test_re_estimating_does_not_grow_the_initiative_state(
                 weeks=Decimal(3),
                 confidence=0.5,
             )
-        return len(pickle.dumps(vars(current(app, Initiative, initiative_id))))
+        return state_size(app, Initiative, initiative_id)
 
     assert state_size_after(2) == state_size_after(100)
     assert deliverable_of(app, initiative_id, deliverable_id).generations == 102

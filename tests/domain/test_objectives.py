@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
@@ -20,6 +19,7 @@ from tests.domain.helpers import (
     kinds,
     recorded,
     rejected,
+    state_size,
 )
 
 
@@ -237,7 +237,7 @@ def test_check_ins_do_not_grow_the_objective_state(app: ObservedRoadlog, editor:
                 value=20.0,
                 confidence=0.5,
             )
-        return len(pickle.dumps(vars(current(app, Objective, objective_id))))
+        return state_size(app, Objective, objective_id)
 
     assert state_size_after(2) == state_size_after(100)
     assert key_result(app, objective_id, key_result_id).progress == 0.5
