@@ -116,6 +116,14 @@ def listen(host: str, port: int) -> socket.socket:
 
 WORKER_APP = "schema.app:worker_app"
 
+WORKER_HEALTHCHECK_SECONDS = 30
+"""How long uvicorn's supervisor waits for a worker to answer before killing it as hung.
+
+uvicorn's default, 5 s, is shorter than a new worker can take to import roadlog on a
+busy machine: the supervisor then kills each replacement before it starts, and a dead
+worker is never replaced.
+"""
+
 
 def server_config(app: ASGIApp | str, workers: int = 1) -> uvicorn.Config:
     """How uvicorn serves roadlog: our logging, the sans-I/O WebSocket implementation.
@@ -132,4 +140,5 @@ def server_config(app: ASGIApp | str, workers: int = 1) -> uvicorn.Config:
         lifespan="on",
         ws="websockets-sansio",
         timeout_graceful_shutdown=10,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
