@@ -77,6 +77,18 @@ def rate(action: Callable[[], object], count: int) -> float:
     return count / (time.perf_counter() - started)
 
 
+def alternating(
+    first: Callable[[], object], second: Callable[[], object], count: int
+) -> tuple[float, float]:
+    """The mean rates of ``first`` and ``second`` over ROUNDS rounds of ``count`` calls
+    of each, alternating, so that a drift of the machine weighs on both alike."""
+    firsts, seconds = [], []
+    for _ in range(ROUNDS):
+        firsts.append(rate(first, count))
+        seconds.append(rate(second, count))
+    return sum(firsts) / ROUNDS, sum(seconds) / ROUNDS
+
+
 def _measure(target: DatabaseTarget, say: Callable[[str], None]) -> list[Figure]:
     caller = Caller(workspace_id=uuid.uuid4(), actor="bench")
     app = open_event_store(target, pool_size=2, create_tables=True)
@@ -97,21 +109,15 @@ def _measure(target: DatabaseTarget, say: Callable[[str], None]) -> list[Figure]
         for initiative, events in ((long, LONG), (short, SHORT)):
             say(f"re-estimating one deliverable until its initiative has {events:,} events")
             rate(estimate(initiative), events - app.repository.get(initiative[0]).version)
-        long_loads, short_loads = [], []
-        for _ in range(ROUNDS):
-            long_loads.append(rate(load(long), LOADS_PER_ROUND))
-            short_loads.append(rate(load(short), LOADS_PER_ROUND))
-        long_commands, short_commands = [], []
-        for _ in range(ROUNDS):
-            long_commands.append(rate(estimate(long), COMMANDS_PER_ROUND))
-            short_commands.append(rate(estimate(short), COMMANDS_PER_ROUND))
+        loads = alternating(load(long), load(short), LOADS_PER_ROUND)
+        commands = alternating(estimate(long), estimate(short), COMMANDS_PER_ROUND)
 
         say(f"a roadmap of {BIG_ROADMAP} initiatives and one of {SMALL_ROADMAP}")
         big, small = a_roadmap(app, caller, BIG_ROADMAP), a_roadmap(app, caller, SMALL_ROADMAP)
 
         def move(roadmap: tuple[uuid.UUID, uuid.UUID], size: int) -> Callable[[], object]:
             roadmap_id, initiative_id = roadmap
-            positions = itertools.cycle([size, 1])
+            positions = itertools.cycle([size, 1])  # to the bottom and back
             return lambda: app.move_initiative(
                 caller,
                 roadmap_id=roadmap_id,
@@ -120,33 +126,18 @@ def _measure(target: DatabaseTarget, say: Callable[[str], None]) -> list[Figure]
                 reason="bench",
             )
 
-        big_moves, small_moves = [], []
-        for _ in range(ROUNDS):
-            big_moves.append(rate(move(big, BIG_ROADMAP), COMMANDS_PER_ROUND))
-            small_moves.append(rate(move(small, SMALL_ROADMAP), COMMANDS_PER_ROUND))
+        moves = alternating(move(big, BIG_ROADMAP), move(small, SMALL_ROADMAP), COMMANDS_PER_ROUND)
     finally:
         app.close()
     versus = f"initiative of {LONG:,} events vs one of {SHORT}"
     return [
-        figure(
-            f"cold load, {versus}",
-            sum(long_loads) / ROUNDS,
-            "loads/s",
-            sum(short_loads) / ROUNDS,
-            ">= 0.8",
-        ),
-        figure(
-            f"re-estimate, {versus}",
-            sum(long_commands) / ROUNDS,
-            "commands/s",
-            sum(short_commands) / ROUNDS,
-            ">= 0.8",
-        ),
+        figure(f"cold load, {versus}", loads[0], "loads/s", loads[1], ">= 0.8"),
+        figure(f"re-estimate, {versus}", commands[0], "commands/s", commands[1], ">= 0.8"),
         figure(
             f"move, roadmap of {BIG_ROADMAP} initiatives vs one of {SMALL_ROADMAP}",
-            sum(big_moves) / ROUNDS,
+            moves[0],
             "moves/s",
-            sum(small_moves) / ROUNDS,
+            moves[1],
             ">= 0.8",
         ),
     ]
@@ -155,7 +146,7 @@ def _measure(target: DatabaseTarget, say: Callable[[str], None]) -> list[Figure]
 def run(
     *, server: DatabaseTarget | None = None, say: Callable[[str], None] = lambda _message: None
 ) -> list[Figure]:
-    """Both figures on a fresh database of ``server`` (default: an embedded one)."""
+    """The three figures on a fresh database of ``server`` (default: an embedded one)."""
     with scratch_database(server) as (target, _scratch):
         return _measure(target, say)
 
