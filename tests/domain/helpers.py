@@ -107,6 +107,15 @@ def state_size(app: Roadlog, cls: type[RoadlogAggregate], id: UUID) -> int:
     return len(pickle.dumps(vars(current(app, cls, id))))
 
 
+def state_size_after(
+    app: Roadlog, cls: type[RoadlogAggregate], id: UUID, command: Callable[[], object], times: int
+) -> int:
+    """``state_size`` of the aggregate after ``command`` has run ``times`` more times."""
+    for _ in range(times):
+        command()
+    return state_size(app, cls, id)
+
+
 def a_roadmap(app: Roadlog, caller: Caller, name: str = "Platform") -> UUID:
     """A roadmap with quarters."""
     return app.create_roadmap(caller, name=name).id

@@ -23,7 +23,7 @@ from tests.domain.helpers import (
     kinds,
     recorded,
     rejected,
-    state_size,
+    state_size_after,
     with_deliverable,
 )
 
@@ -277,19 +277,17 @@ def test_re_estimating_does_not_grow_the_initiative_state(
     """Every command copies its aggregate's state: state that grew with each re-estimate
     would make every command on a long-lived initiative slower."""
     initiative_id, deliverable_id = with_deliverable(app, editor, roadmap_id)
+    estimate = partial(
+        app.estimate_deliverable,
+        editor,
+        initiative_id=initiative_id,
+        deliverable_id=deliverable_id,
+        weeks=Decimal(3),
+        confidence=0.5,
+    )
 
-    def state_size_after(estimates: int) -> int:
-        for _ in range(estimates):
-            app.estimate_deliverable(
-                editor,
-                initiative_id=initiative_id,
-                deliverable_id=deliverable_id,
-                weeks=Decimal(3),
-                confidence=0.5,
-            )
-        return state_size(app, Initiative, initiative_id)
-
-    assert state_size_after(2) == state_size_after(100)
+    after_2 = state_size_after(app, Initiative, initiative_id, estimate, 2)
+    assert after_2 == state_size_after(app, Initiative, initiative_id, estimate, 100)
     assert deliverable_of(app, initiative_id, deliverable_id).generations == 102
 
 

@@ -19,7 +19,7 @@ from tests.domain.helpers import (
     kinds,
     recorded,
     rejected,
-    state_size,
+    state_size_after,
 )
 
 
@@ -227,19 +227,17 @@ def test_check_ins_do_not_grow_the_objective_state(app: ObservedRoadlog, editor:
     """Every command copies its aggregate's state: state that grew with each check-in
     would make every command on a long-lived objective slower."""
     objective_id, key_result_id = a_key_result(app, editor)
+    check_in = partial(
+        app.check_in_key_result,
+        editor,
+        objective_id=objective_id,
+        key_result_id=key_result_id,
+        value=20.0,
+        confidence=0.5,
+    )
 
-    def state_size_after(check_ins: int) -> int:
-        for _ in range(check_ins):
-            app.check_in_key_result(
-                editor,
-                objective_id=objective_id,
-                key_result_id=key_result_id,
-                value=20.0,
-                confidence=0.5,
-            )
-        return state_size(app, Objective, objective_id)
-
-    assert state_size_after(2) == state_size_after(100)
+    after_2 = state_size_after(app, Objective, objective_id, check_in, 2)
+    assert after_2 == state_size_after(app, Objective, objective_id, check_in, 100)
     assert key_result(app, objective_id, key_result_id).progress == 0.5
 
 
