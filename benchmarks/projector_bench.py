@@ -14,7 +14,13 @@ Measured side by side in one run, on a fresh database:
 - write-to-visible lag under a steady load (default 100 events/s): from ``app.save``
   returning to the watcher of the process seeing the position; target: p99 < 50 ms;
 - peak memory (RSS of the process, sampled during the rebuild) at N/10 (its last round)
-  and N events; target: flat (the growth over the rebuild is printed too).
+  and N events; target: flat (the growth over the rebuild is printed too);
+- CPU time per event of the baseline and of the N/10 rebuild, in this process and in the
+  PostgreSQL server (when it runs on this machine): no target, but it says what the
+  throughput ratio is made of. The baseline works one event at a time: its client, then
+  the server, then the commit's flush, in turn. A rebuild keeps both busy side by side
+  and barely waits for the disk. So the ratio depends on the machine's cores and disk;
+  CPU per event does not, and says what each way costs where CPU is what runs out.
 
 The read models and the history are parameters, so the real read models can be measured
 once they exist: ``run(read_models=..., history=...)`` where ``history()`` returns the
@@ -36,8 +42,9 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from statistics import median
 from typing import Any, ClassVar
@@ -238,6 +245,109 @@ def append_copies(
     return app.recorder.max_notification_id() or 0
 
 
+# --- CPU time ------------------------------------------------------------------------
+
+LOCAL_SERVER = """
+    SELECT pg_backend_pid(),
+           inet_server_addr() IS NULL OR host(inet_server_addr()) IN ('127.0.0.1', '::1')
+"""
+
+
+READ_ATTEMPTS = 200
+"""Tries (10 ms apart) to read the server's CPU time while no backend is being reaped."""
+
+
+@dataclass(frozen=True)
+class CpuClock:
+    """CPU seconds spent by this process and by the PostgreSQL server, if it is local.
+
+    The server's time is its postmaster's, its live children's, and that of the children
+    it has reaped (backends that closed), so connections opened and closed in between are
+    counted too.
+    """
+
+    postmaster: psutil.Process | None
+
+    @classmethod
+    async def of(cls, target: DatabaseTarget) -> CpuClock:
+        conn = await asyncpg.connect(**target.asyncpg_kwargs())
+        try:
+            backend_pid, local = await conn.fetchrow(LOCAL_SERVER) or (0, False)
+        finally:
+            await conn.close()
+        try:
+            postmaster = psutil.Process(backend_pid).parent() if local else None
+            if postmaster is not None and not postmaster.name().startswith("postgres"):
+                postmaster = None
+        except psutil.Error:
+            postmaster = None
+        return cls(postmaster)
+
+    def read(self) -> tuple[float, float | None]:
+        """(this process's CPU seconds, the server's CPU seconds or None)."""
+        mine = psutil.Process().cpu_times()
+        return mine.user + mine.system, self._server()
+
+    def _server(self) -> float | None:
+        """The server's CPU seconds, read when no backend is between its exit and its reaping
+        (a closed connection's time is then neither its own nor yet the postmaster's)."""
+        if self.postmaster is None:
+            return None
+        for _attempt in range(READ_ATTEMPTS):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                before = self._reaped()
+                live = [child.cpu_times() for child in self._settled_children()]
+                if self._reaped() == before:
+                    return before + sum(times.user + times.system for times in live)
+            time.sleep(0.01)
+        return None
+
+    def _reaped(self) -> float:
+        """The postmaster's own CPU seconds and those of the children it has reaped."""
+        assert self.postmaster is not None
+        own = self.postmaster.cpu_times()
+        return own.user + own.system + own.children_user + own.children_system
+
+    def _settled_children(self) -> list[psutil.Process]:
+        """The postmaster's children; NoSuchProcess if one is a zombie (about to be reaped)."""
+        assert self.postmaster is not None
+        children = self.postmaster.children()
+        for child in children:
+            if child.status() == psutil.STATUS_ZOMBIE:
+                raise psutil.NoSuchProcess(child.pid)
+        return children
+
+
+@dataclass(frozen=True)
+class CpuPerEvent:
+    """Microseconds of CPU per event: in this process, in the server (None if unknown)."""
+
+    client: float
+    server: float | None
+
+    @classmethod
+    def between(
+        cls, start: tuple[float, float | None], end: tuple[float, float | None], events: int
+    ) -> CpuPerEvent:
+        server = None if start[1] is None or end[1] is None else end[1] - start[1]
+        return cls(
+            (end[0] - start[0]) * 1e6 / events,
+            None if server is None else server * 1e6 / events,
+        )
+
+    def __str__(self) -> str:
+        server = "?" if self.server is None else f"{self.server:,.0f}"
+        return f"CPU {self.client:,.0f} µs/event here, {server} in PostgreSQL"
+
+
+def median_cpu(samples: Sequence[CpuPerEvent]) -> CpuPerEvent:
+    servers = [sample.server for sample in samples if sample.server is not None]
+    return CpuPerEvent(
+        median(sample.client for sample in samples),
+        median(servers) if len(servers) == len(samples) else None,
+    )
+
+
 # --- the baseline: eventsourcing's ProjectionRunner, one transaction per event --------
 
 ROUNDS = 3
@@ -245,11 +355,16 @@ ROUNDS = 3
 
 
 PARAMETER = re.compile(r"\$(\d+)")
+PARAMETER_NAMES = tuple(f"p{n}" for n in range(1, 101))
+"""psycopg's names of the parameters ``$1``..``$100``."""
 
 
-def to_psycopg(text: str) -> str:
-    """``$n`` parameters as psycopg's ``%(pn)s``."""
-    return PARAMETER.sub(lambda match: f"%(p{match.group(1)})s", text.replace("%", "%%"))
+@lru_cache(maxsize=4096)
+def baseline_query(sql: str, schema: str) -> bytes:
+    """A handler's statement for ``schema`` with its ``$n`` parameters as psycopg's
+    ``%(pn)s``; converted once per statement text, as a hand-written projection would."""
+    text = render(sql, schema).replace("%", "%%")
+    return PARAMETER.sub(lambda match: f"%(p{match.group(1)})s", text).encode()
 
 
 class BaselineView(PostgresTrackingRecorder):
@@ -262,9 +377,8 @@ class BaselineView(PostgresTrackingRecorder):
             for model in self.read_models:
                 schema = model.name + "__baseline"
                 for statement in model.statements(domain_event, tracking.notification_id):
-                    params = {f"p{i}": arg for i, arg in enumerate(statement.args, 1)}
-                    query = to_psycopg(render(statement.sql, schema))
-                    cursor.execute(query.encode(), params)
+                    params = dict(zip(PARAMETER_NAMES, statement.args, strict=False))
+                    cursor.execute(baseline_query(statement.sql, schema), params)
             self._insert_tracking(cursor, tracking)
 
 
@@ -277,8 +391,21 @@ class BaselineProjection(Projection[BaselineView]):
         self.view.apply(domain_event, tracking)
 
 
-def baseline_rate(target: DatabaseTarget, read_models: Sequence[ReadModel], events: int) -> float:
-    """Events per second of ProjectionRunner over ``events`` events, after a warm-up."""
+POLL_SECONDS = 0.01
+"""How often the baseline's position is read while it is measured."""
+
+
+def baseline_rate(
+    target: DatabaseTarget, read_models: Sequence[ReadModel], events: int, clock: CpuClock
+) -> tuple[float, CpuPerEvent]:
+    """Events per second and CPU per event of ProjectionRunner over about ``events`` events,
+    after a warm-up.
+
+    The events counted are those between the positions seen at the start and at the end,
+    both read every POLL_SECONDS: the runner's own ``wait`` backs off to 800 ms between
+    looks, which would overshoot both ends of a few seconds' window by up to that much.
+    The CPU time includes those reads (a few percent of the baseline's).
+    """
     BaselineView.read_models = read_models
     env = target.eventsourcing_env(pool_size=2)
     env["CREATE_TABLE"] = "y"
@@ -289,11 +416,26 @@ def baseline_rate(target: DatabaseTarget, read_models: Sequence[ReadModel], even
         view_class=BaselineView,
         env=env,
     ) as runner:
-        runner.wait(warmup, timeout=600)
-        started = time.perf_counter()
-        runner.wait(warmup + events, timeout=600)
-        elapsed = time.perf_counter() - started
-    return events / elapsed
+        first, started = reached(runner, warmup)
+        cpu_started = clock.read()
+        last, finished = reached(runner, warmup + events)
+        cpu = CpuPerEvent.between(cpu_started, clock.read(), last - first)
+    return (last - first) / (finished - started), cpu
+
+
+def reached(
+    runner: ProjectionRunner[Roadlog, BaselineView], position: int, timeout: float = 600
+) -> tuple[int, float]:
+    """The baseline's position once it is at or past ``position``, and when it was seen."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if runner.is_interrupted.is_set():
+            runner.wait(position)  # raises the error that stopped the runner
+        seen = runner.view.max_tracking_id(runner.app_name) or 0
+        if seen >= position:
+            return seen, time.perf_counter()
+        time.sleep(POLL_SECONDS)
+    raise TimeoutError(f"the baseline did not reach position {position} in {timeout:g}s")
 
 
 # --- the engine ----------------------------------------------------------------------
@@ -323,23 +465,37 @@ def peak_rss() -> Iterator[list[float]]:
         result += [start / 2**20, peak / 2**20]
 
 
+@dataclass(frozen=True)
+class Rebuilt:
+    """What one measured rebuild of the whole log took."""
+
+    rate: float
+    """Events per second."""
+    peak_rss: float
+    """MB."""
+    cpu: CpuPerEvent
+
+
 async def measured_rebuild(
     app: Roadlog,
     target: DatabaseTarget,
     read_models: Sequence[ReadModel],
     batch_size: int,
+    clock: CpuClock,
     say: Callable[[str], None],
-) -> tuple[float, float]:
-    """(events per second, peak RSS in MB) of a rebuild of the whole log."""
+) -> Rebuilt:
+    """Rate, peak RSS and CPU per event of a rebuild of the whole log."""
     events = await asyncio.to_thread(app.recorder.max_notification_id) or 0
     with peak_rss() as memory:
+        cpu_started = clock.read()
         started = time.perf_counter()
         await rebuild(app, target, read_models, batch_size=batch_size)
         elapsed = time.perf_counter() - started
+        cpu = CpuPerEvent.between(cpu_started, clock.read(), events)
     start, peak = memory
     rate = events / elapsed
-    say(f"rebuilt {events:,} events: {rate:,.0f}/s, RSS {start:.1f} -> peak {peak:.1f} MB")
-    return rate, peak
+    say(f"rebuilt {events:,} events: {rate:,.0f}/s, {cpu}, RSS {start:.1f} -> peak {peak:.1f} MB")
+    return Rebuilt(rate, peak, cpu)
 
 
 async def lag_under_load(
@@ -449,36 +605,28 @@ async def _measure(
 ) -> list[Figure]:
     await _prepare(target, read_models)
     app = await asyncio.to_thread(open_event_store, target, pool_size=4, create_tables=False)
+    clock = await CpuClock.of(target)
     try:
         small = max(events // 10, baseline_events + 100)
         events = max(events, small)
         warmup = min(10_000, small)
         say(f"appending {warmup} events; warm-up rebuild")
         await asyncio.to_thread(append_copies, app, target, history, warmup, interleave)
-        await measured_rebuild(app, target, read_models, batch_size, say)
+        await measured_rebuild(app, target, read_models, batch_size, clock, say)
         say(f"appending up to {small} events")
         await asyncio.to_thread(append_copies, app, target, history, small - warmup, interleave)
-        baselines: list[float] = []
-        small_rates: list[float] = []
-        for round_ in range(1, ROUNDS + 1):
-            say(f"round {round_} of {ROUNDS}: baseline over {baseline_events}, rebuild of {small}")
-            await _reset_baseline(target, read_models)
-            baselines.append(
-                await asyncio.to_thread(baseline_rate, target, read_models, baseline_events)
-            )
-            say(f"baseline: {baselines[-1]:,.0f} events/s")
-            small_rate, small_peak = await measured_rebuild(
-                app, target, read_models, batch_size, say
-            )
-            small_rates.append(small_rate)
-        baseline, small_rate = median(baselines), median(small_rates)
+        baseline, baseline_cpu, rebuilds = await _rounds(
+            app, target, read_models, baseline_events, batch_size, clock, say
+        )
+        small_rate = median(rebuilt.rate for rebuilt in rebuilds)
+        small_cpu = median_cpu([rebuilt.cpu for rebuilt in rebuilds])
         say(f"medians: baseline {baseline:,.0f}, rebuild {small_rate:,.0f} events/s")
         say(f"appending up to {events} events; rebuild of {events}")
         await asyncio.to_thread(append_copies, app, target, history, events - small, interleave)
-        engine, large_peak = await measured_rebuild(app, target, read_models, batch_size, say)
+        large = await measured_rebuild(app, target, read_models, batch_size, clock, say)
         lags: list[float] = []
         if lag_seconds > 0:
-            say(f"rebuild: {engine:,.0f} events/s; lag at {rate:g} events/s for {lag_seconds:g}s")
+            say(f"lag at {rate:g} events/s for {lag_seconds:g}s")
             lags = await lag_under_load(
                 app, target, read_models, rate=rate, seconds=lag_seconds, load=load
             )
@@ -504,19 +652,58 @@ async def _measure(
         ),
         figure(
             f"{label}rebuild throughput, {events:,} events",
-            round(engine),
+            round(large.rate),
             "events/s",
             round(baseline),
             ">= 10",
         ),
+        *cpu_figures(f"{label}rebuild CPU per event, {small:,} events", small_cpu, baseline_cpu),
         *lag_figures,
         figure(
             f"{label}rebuild peak RSS, {events:,} events (baseline: {small:,})",
-            round(large_peak, 1),
+            round(large.peak_rss, 1),
             "MB",
-            round(small_peak, 1),
+            round(rebuilds[-1].peak_rss, 1),
             "<= 1.1",
         ),
+    ]
+
+
+async def _rounds(
+    app: Roadlog,
+    target: DatabaseTarget,
+    read_models: Sequence[ReadModel],
+    baseline_events: int,
+    batch_size: int,
+    clock: CpuClock,
+    say: Callable[[str], None],
+) -> tuple[float, CpuPerEvent, list[Rebuilt]]:
+    """ROUNDS alternating baseline runs and rebuilds of the whole log: the baseline's median
+    rate and CPU per event, and the rebuilds."""
+    rates: list[float] = []
+    cpus: list[CpuPerEvent] = []
+    rebuilds: list[Rebuilt] = []
+    for round_ in range(1, ROUNDS + 1):
+        say(f"round {round_} of {ROUNDS}: baseline over {baseline_events}, then a rebuild")
+        await _reset_baseline(target, read_models)
+        rate, cpu = await asyncio.to_thread(
+            baseline_rate, target, read_models, baseline_events, clock
+        )
+        rates.append(rate)
+        cpus.append(cpu)
+        say(f"baseline: {rate:,.0f} events/s, {cpu}")
+        rebuilds.append(await measured_rebuild(app, target, read_models, batch_size, clock, say))
+    return median(rates), median_cpu(cpus), rebuilds
+
+
+def cpu_figures(name: str, rebuild: CpuPerEvent, baseline: CpuPerEvent) -> list[Figure]:
+    """The rebuild's CPU per event next to the baseline's, here and in the server."""
+    sides = [("roadlog", rebuild.client, baseline.client)]
+    if rebuild.server is not None and baseline.server is not None:
+        sides.append(("PostgreSQL", rebuild.server, baseline.server))
+    return [
+        figure(f"{name}, {where}", round(value), "µs/event", round(base), "")
+        for where, value, base in sides
     ]
 
 
