@@ -273,14 +273,14 @@ class CpuClock:
         conn = await asyncpg.connect(**target.asyncpg_kwargs())
         try:
             backend_pid, local = await conn.fetchrow(LOCAL_SERVER) or (0, False)
-        finally:
-            await conn.close()
-        try:
+            # While the connection is open: its backend exits once it is closed.
             postmaster = psutil.Process(backend_pid).parent() if local else None
             if postmaster is not None and not postmaster.name().startswith("postgres"):
                 postmaster = None
         except psutil.Error:
             postmaster = None
+        finally:
+            await conn.close()
         return cls(postmaster)
 
     def read(self) -> tuple[float, float | None]:
