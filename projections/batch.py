@@ -7,10 +7,13 @@ with the tracking positions in one asyncpg transaction. That transaction first t
 swap lock shared (a rebuild's swap takes it exclusive), then locks the tracking rows and
 checks they still say what the batch was composed against. So a batch is applied once or
 not at all, even if two writers ever raced: the second one finds the rows moved and
-re-reads them instead of applying anything twice.
+re-reads them instead of applying anything twice. A rebuild applies each batch in parts,
+its read models dealt to a few connections, one such transaction each
+(``projections.lanes``).
 
 Each event goes only to the read models whose position is below it, so models may be at
-different positions (a new read model, or one just swapped in by a rebuild). Statements
+different positions (a new read model, one just swapped in by a rebuild, or the lanes of a
+rebuild that stopped between their commits). Statements
 are applied model by model (each model owns its tables, so order between models does not
 matter) and in log order within a model, as one script of prepared statements
 (``projections.script``): a few round trips per batch, not one per statement.
@@ -176,13 +179,29 @@ class Batch:
     events: list[LoggedEvent]
     before: Positions
     after: Positions
-    script: Script
+    scripts: dict[str, Script]
+    """Tracking name -> what the batch writes into that destination."""
     limit: int
 
     @property
     def full(self) -> bool:
         """As many events as asked for: there may be more right after it."""
         return len(self.events) == self.limit
+
+    @property
+    def script(self) -> Script:
+        """All the batch writes, destination after destination."""
+        return Script.joined(self.scripts.values())
+
+    def only(self, names: Sequence[str]) -> Batch:
+        """The part of this batch that goes to the destinations tracked as ``names``."""
+        return Batch(
+            self.events,
+            {name: self.before[name] for name in names},
+            {name: self.after[name] for name in names},
+            {name: self.scripts[name] for name in names},
+            self.limit,
+        )
 
 
 def read_batch(
@@ -194,9 +213,9 @@ def read_batch(
     being applied; a handler's failure surfaces when this batch is awaited.
     """
     events = read_events(app, min(positions.values()), limit)
-    script = compose(events, destinations, positions)
+    scripts = compose_each(events, destinations, positions)
     after = advanced(positions, events)
-    return Batch(events, dict(positions), after, script, limit)
+    return Batch(events, dict(positions), after, scripts, limit)
 
 
 async def stream_batches(
@@ -251,10 +270,19 @@ def statements_of(logged: LoggedEvent, destination: Destination) -> Sequence[Sta
 def compose(
     batch: Sequence[LoggedEvent], destinations: Sequence[Destination], positions: Positions
 ) -> Script:
-    """All statements of ``batch`` for the destinations still below each event, as a script.
+    """All statements of ``batch`` for the destinations still below each event, as a script,
+    destination after destination."""
+    return Script.joined(compose_each(batch, destinations, positions).values())
+
+
+def compose_each(
+    batch: Sequence[LoggedEvent], destinations: Sequence[Destination], positions: Positions
+) -> dict[str, Script]:
+    """The statements of ``batch`` for each destination still below an event: tracking name
+    -> its script (every destination has one, maybe empty).
 
     Handlers run event by event, so a failure names the first event that cannot be
-    projected; statements are then ordered destination by destination.
+    projected; each destination's statements are in log order.
     """
     below = [positions[destination.tracking_name] for destination in destinations]
     per_destination: list[list[tuple[LoggedEvent, Statement]]] = [[] for _ in destinations]
@@ -265,10 +293,12 @@ def compose(
                     (logged, statement) for statement in statements_of(logged, destination)
                 )
     writer = ScriptWriter()
+    scripts: dict[str, Script] = {}
     for destination, statements in zip(destinations, per_destination, strict=True):
+        script = scripts[destination.tracking_name] = Script()
         for logged, statement in statements:
             try:
-                writer.add(render(statement.sql, destination.schema), statement.args)
+                writer.add(render(statement.sql, destination.schema), statement.args, script)
             except UNWRITABLE as error:
                 raise ProjectionFailed(
                     logged.position,
@@ -276,7 +306,7 @@ def compose(
                     destination.model.name,
                     f"cannot write an argument of {statement.sql.split()[0]}: {error!r}",
                 ) from error
-    return writer.script
+    return scripts
 
 
 async def execute_script(conn: asyncpg.Connection, script: Script) -> None:

@@ -5,10 +5,10 @@ For each read model ``<name>``:
 1. prepare: create schema ``<name>__rebuild`` from the model's migrations and its tracking
    row ``<name>__rebuild`` at 0, in one transaction; if both are there already, an
    earlier rebuild was interrupted and this one carries on from its position;
-2. build: apply the log in batches (the projector's batch applier, so exactly once),
-   while the live projector keeps ``<name>`` current and the API keeps reading it, without
-   the model's ``query_indexes``, which are built once the log is applied
-   (``projections.query_indexes``);
+2. build: apply the log in batches (the projector's batch applier, so exactly once), each
+   split by read model over ``LANES`` connections (``projections.lanes``), while the live
+   projector keeps ``<name>`` current and the API keeps reading it, without the model's
+   ``query_indexes``, which are built once the log is applied (``projections.query_indexes``);
 3. swap, in one transaction holding ``locks.READ_MODEL_SWAP`` exclusively (it waits for a
    projector batch in flight and holds new ones off): apply the events recorded since,
    rename ``<name>`` to ``<name>__old`` and ``<name>__rebuild`` to ``<name>``, move the
@@ -46,7 +46,6 @@ from projections.batch import (
     StepHook,
     TrackingMoved,
     announcement,
-    commit_batch,
     execute_script,
     locate_failure,
     lock_positions,
@@ -56,8 +55,8 @@ from projections.batch import (
     stream_batches,
 )
 from projections.connections import close_quietly, connect
+from projections.lanes import LANES, commit_lanes
 from projections.read_model import ReadModel
-from projections.script import Script
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +124,12 @@ async def rebuild(
         for model in read_models:
             await prepare(conn, model)
         step("prepared")
-        positions = await build(conn, app, destinations, batch_size, progress, step)
+        lanes = [conn] + [await connect(target) for _ in range(LANES - 1)]
+        try:
+            positions = await build(lanes, app, destinations, batch_size, progress, step)
+        finally:
+            for lane in lanes[1:]:
+                await close_quietly(lane)
         step("built")
         for destination in destinations:
             if built := await query_indexes.build(conn, destination.schema):
@@ -156,16 +160,17 @@ async def prepare(conn: asyncpg.Connection, model: ReadModel) -> None:
 
 
 async def build(
-    conn: asyncpg.Connection,
+    lanes: Sequence[asyncpg.Connection],
     app: Roadlog,
     destinations: Sequence[Destination],
     batch_size: int,
     progress: RebuildProgress | None,
     step: StepHook,
 ) -> Positions:
-    """Apply the log to the rebuild schemas until a batch comes back short."""
+    """Apply the log to the rebuild schemas until a batch comes back short, each batch over
+    the connections ``lanes``."""
     names = [destination.tracking_name for destination in destinations]
-    positions = await read_positions(conn, names)
+    positions = await read_positions(lanes[0], names)
     total = await _head(app)
     if progress is not None:
         progress(min(positions.values()), max(total, min(positions.values())))
@@ -175,14 +180,7 @@ async def build(
         async for batch in batches:
             if batch.events:
                 try:
-                    positions = await commit_batch(
-                        conn,
-                        batch,
-                        destinations,
-                        announce=False,
-                        durable=False,
-                        on_step=step,
-                    )
+                    positions = await commit_lanes(lanes, batch, destinations, on_step=step)
                 except TrackingMoved as moved:
                     raise RebuildConflict(f"another rebuild is writing: {moved}") from None
             if progress is not None and (
@@ -206,7 +204,7 @@ async def swap(
 ) -> Positions:
     """Catch up and swap every rebuilt model in, in one transaction."""
     live_names = [destination.model.name for destination in destinations]
-    batch = Batch([], positions, positions, Script(), batch_size)
+    batch = Batch([], positions, positions, {}, batch_size)
     try:
         async with conn.transaction():
             await conn.execute(EXCLUSIVE_SWAP_LOCK, locks.READ_MODEL_SWAP)

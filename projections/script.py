@@ -19,7 +19,7 @@ here, before anything is sent, so the caller can name the event it came from.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -100,6 +100,15 @@ class Script:
     statements: dict[str, str] = field(default_factory=dict)
     """Prepared statement name -> its SQL."""
 
+    @classmethod
+    def joined(cls, scripts: Iterable[Script]) -> Script:
+        """One script running ``scripts`` one after the other."""
+        whole = cls()
+        for script in scripts:
+            whole.lines += script.lines
+            whole.statements.update(script.statements)
+        return whole
+
 
 class ScriptWriter:
     """Writes statements into a Script; one writer per thread (adapters are not shared)."""
@@ -120,9 +129,11 @@ class ScriptWriter:
             return f"'{arg}'::timestamptz"
         return self._adapt.as_literal(arg).decode()
 
-    def add(self, sql: str, args: Sequence[Any]) -> None:
-        """Append ``sql`` with ``args``; raises one of UNWRITABLE (appending nothing) if an
-        argument cannot be written."""
+    def add(self, sql: str, args: Sequence[Any], into: Script | None = None) -> None:
+        """Append ``sql`` with ``args`` to ``into`` (default: ``self.script``); raises one of
+        UNWRITABLE (appending nothing) if an argument cannot be written.
+
+        Writing several scripts with one writer shares its literals between them."""
         name = statement_name(sql)
         if args:
             known_literals = self._literals
@@ -139,8 +150,9 @@ class ScriptWriter:
             line = f"EXECUTE {name}({','.join(literals)})"
         else:
             line = f"EXECUTE {name}"
-        self.script.statements.setdefault(name, sql)
-        self.script.lines.append(line)
+        script = self.script if into is None else into
+        script.statements.setdefault(name, sql)
+        script.lines.append(line)
 
 
 async def run_script(conn: asyncpg.Connection, script: Script) -> None:

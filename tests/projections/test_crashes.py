@@ -13,11 +13,11 @@ import pytest
 from backend.application import Roadlog
 from backend.database import DatabaseTarget
 from projections.projector import Projector
-from projections.rebuild import rebuild
 from tests.projections.toys import (
     TOY_MODELS,
     assert_exactly_once,
     caught_up,
+    rebuild_progress,
     record,
     running,
     snapshot,
@@ -138,14 +138,7 @@ async def test_a_rebuild_killed_at_any_step_resumes_to_the_same_rows(
     for model in TOY_MODELS:
         assert await snapshot(conn, model.name) == incremental[model.name]
     await assert_exactly_once(conn, app, position)
-    resumed_from: list[int] = []
-    await rebuild(
-        app,
-        toy_database,
-        TOY_MODELS,
-        batch_size=5,
-        progress=lambda done, _total: resumed_from.append(done),
-    )
+    resumed_from = await rebuild_progress(app, toy_database, batch_size=5)
 
     for model in TOY_MODELS:
         assert await snapshot(conn, model.name) == incremental[model.name]

@@ -17,7 +17,7 @@ from backend.application import Roadlog
 from backend.database import DatabaseTarget
 from projections.batch import ProjectionFailed
 from projections.projector import Projector
-from projections.read_model import ReadModel, Statement
+from projections.read_model import Handler, ReadModel, Statement
 from projections.rebuild import rebuild
 from projections.watcher import ProjectedBatch, ProjectionWatcher
 from tests.projections.toys import (
@@ -28,6 +28,7 @@ from tests.projections.toys import (
     assert_exactly_once,
     caught_up,
     head,
+    rebuild_progress,
     record,
     running,
     snapshot,
@@ -203,15 +204,16 @@ def refuse_everything(_event: Counter.Ticked, _position: int) -> list[Statement]
     raise RuntimeError("cannot")
 
 
+def positions_ticked_by(handler: Handler) -> ReadModel:
+    """The toy positions model with ``handler`` for Ticked events."""
+    return dataclasses.replace(POSITIONS, handlers={**POSITIONS.handlers, Counter.Ticked: handler})
+
+
 async def test_a_failing_rebuild_leaves_the_live_read_model_in_place(
     app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
 ) -> None:
     position = await projected(app, toy_database, 2, 2)
-    broken = ReadModel(
-        POSITIONS.name,
-        {**POSITIONS.handlers, Counter.Ticked: refuse_everything},
-        migrations_dir=POSITIONS.migrations_dir,
-    )
+    broken = positions_ticked_by(refuse_everything)
 
     with pytest.raises(ProjectionFailed) as failed:
         await rebuild(app, toy_database, [COUNTS, broken], batch_size=2)
@@ -225,6 +227,38 @@ async def test_a_failing_rebuild_leaves_the_live_read_model_in_place(
         "toy_counts__rebuild": 2,
         "toy_positions__rebuild": 2,
     }
+
+
+def divide_by_zero(_event: Counter.Ticked, position: int) -> list[Statement]:
+    return [Statement("SELECT 1 / ($1::bigint - $1::bigint)", (position,))]
+
+
+async def test_a_rebuild_resumes_read_models_its_lanes_left_at_different_positions(
+    app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
+) -> None:
+    """Each read model's part of a batch commits in its own lane: when PostgreSQL refuses
+    one model's statement, the other model's part is committed, and the next rebuild
+    carries each model on from where it is."""
+    position = await projected(app, toy_database, 2, 2)
+    incremental = {model.name: await snapshot(conn, model.name) for model in TOY_MODELS}
+    refused = positions_ticked_by(divide_by_zero)
+
+    with pytest.raises(ProjectionFailed) as failed:
+        await rebuild(app, toy_database, [COUNTS, refused], batch_size=2)
+
+    assert (failed.value.read_model, failed.value.position) == ("toy_positions", 3)
+    assert "division by zero" in failed.value.reason
+    assert await tracking(conn) == {
+        "toy_counts": position,
+        "toy_positions": position,
+        "toy_counts__rebuild": 4,
+        "toy_positions__rebuild": 2,
+    }
+    assert (await rebuild_progress(app, toy_database, batch_size=2))[0] == 2
+    for model in TOY_MODELS:
+        assert await snapshot(conn, model.name) == incremental[model.name]
+    await assert_exactly_once(conn, app, position)
+    assert await tracking(conn) == {"toy_counts": position, "toy_positions": position}
 
 
 async def test_a_read_model_listing_an_index_its_migrations_lack_is_not_rebuilt(

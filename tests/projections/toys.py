@@ -22,10 +22,12 @@ import asyncpg
 from eventsourcing.domain import Aggregate, event
 
 from backend.application import Roadlog
+from backend.database import DatabaseTarget
 from backend.migrations import migrate
 from projections.batch import quote_ident
 from projections.projector import Projector
 from projections.read_model import ReadModel, Statement
+from projections.rebuild import rebuild
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -165,6 +167,20 @@ async def assert_exactly_once(
         f"SELECT position FROM toy_positions{schema_suffix}.seen ORDER BY position"
     )
     assert [row["position"] for row in seen_positions] == expected_positions
+
+
+async def rebuild_progress(app: Roadlog, target: DatabaseTarget, batch_size: int) -> list[int]:
+    """Rebuild the toy models (resuming whatever rebuild was interrupted); the positions its
+    progress reported, the first being where it started."""
+    done: list[int] = []
+    await rebuild(
+        app,
+        target,
+        TOY_MODELS,
+        batch_size=batch_size,
+        progress=lambda position, _total: done.append(position),
+    )
+    return done
 
 
 async def tracking(conn: asyncpg.Connection) -> dict[str, int]:
