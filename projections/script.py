@@ -121,12 +121,17 @@ class ScriptWriter:
     def _literal(self, arg: Any) -> str:
         """``arg`` as an SQL literal, as psycopg writes it.
 
-        Aware datetimes are written here, to the very same text: every event brings several,
-        each one different (so never cached), and psycopg takes some 5 µs to write one.
+        Aware datetimes and lists of uuids are written here, to the very same text: every
+        event brings several, mostly different (so seldom cached), and psycopg takes some
+        5 µs to write one.
         """
-        if arg.__class__ is datetime and arg.tzinfo is not None:
+        cls = arg.__class__
+        if cls is datetime and arg.tzinfo is not None:
             # psycopg's DatetimeDumper: str() of the value, quoted, cast to timestamptz.
             return f"'{arg}'::timestamptz"
+        if cls is list and arg and all(item.__class__ is UUID for item in arg):
+            # psycopg's ListDumper of uuids: their hex digits, cast to uuid[].
+            return "'{" + ",".join([item.hex for item in arg]) + "}'::uuid[]"
         return self._adapt.as_literal(arg).decode()
 
     def add(self, sql: str, args: Sequence[Any], into: Script | None = None) -> None:
