@@ -124,7 +124,8 @@ async def rebuild(
         for model in read_models:
             await prepare(conn, model)
         step("prepared")
-        lanes = [conn] + [await connect(target) for _ in range(LANES - 1)]
+        extra_lanes = min(LANES, len(destinations)) - 1
+        lanes = [conn] + [await connect(target) for _ in range(extra_lanes)]
         try:
             positions = await build(lanes, app, destinations, batch_size, progress, step)
         finally:
