@@ -34,15 +34,13 @@ def dealt(batch: Batch, destinations: Sequence[Destination], lanes: int) -> list
     The destination with the most statements goes first, to the lane with the fewest so
     far: no lane is left empty while another has two destinations.
     """
+    sizes = {d.tracking_name: len(batch.scripts[d.tracking_name].lines) for d in destinations}
     loads = [0] * min(lanes, len(destinations))
     dealt_to: list[list[Destination]] = [[] for _ in loads]
-    by_size = sorted(
-        destinations, key=lambda d: len(batch.scripts[d.tracking_name].lines), reverse=True
-    )
-    for destination in by_size:
+    for destination in sorted(destinations, key=lambda d: sizes[d.tracking_name], reverse=True):
         lane = min(range(len(loads)), key=lambda index: (loads[index], len(dealt_to[index])))
         dealt_to[lane].append(destination)
-        loads[lane] += len(batch.scripts[destination.tracking_name].lines)
+        loads[lane] += sizes[destination.tracking_name]
     return dealt_to
 
 
@@ -51,7 +49,7 @@ async def commit_lanes(
     batch: Batch,
     destinations: Sequence[Destination],
     *,
-    on_step: StepHook | None = None,
+    on_step: StepHook,
 ) -> Positions:
     """Apply ``batch`` over ``conns``, a lane each, without waiting for the WAL flush (as a
     rebuild's batches are); return the new positions once every lane has committed.
@@ -61,11 +59,10 @@ async def commit_lanes(
     ``on_step`` hears "batch-applied" from each lane, inside its transaction, and
     "batch-committed" once, when all lanes have committed.
     """
-    step = on_step or _no_step
 
     def in_lane(name: str) -> None:
         if name != "batch-committed":
-            step(name)
+            on_step(name)
 
     lanes = dealt(batch, destinations, len(conns))
     outcomes = await asyncio.gather(
@@ -85,9 +82,5 @@ async def commit_lanes(
     for outcome in outcomes:
         if isinstance(outcome, BaseException):
             raise outcome
-    step("batch-committed")
+    on_step("batch-committed")
     return batch.after
-
-
-def _no_step(_step: str) -> None:
-    pass
