@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
 
 class Settings(BaseSettings):
@@ -16,7 +19,11 @@ class Settings(BaseSettings):
     manifests in ``deploy/``.
     """
 
-    model_config = SettingsConfigDict(env_prefix="ROADLOG_", extra="ignore", frozen=True)
+    # An empty variable (``ROADLOG_PORT=``, what a template leaves behind) means the
+    # default, as if it were unset.
+    model_config = SettingsConfigDict(
+        env_prefix="ROADLOG_", extra="ignore", frozen=True, env_ignore_empty=True
+    )
 
     database_url: str | None = Field(
         default=None,
@@ -27,8 +34,13 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     dev: bool = Field(default=False, description="Development mode: GraphiQL is served.")
-    cors_origins: list[str] = Field(default_factory=list)
-    log_level: str = "info"
+    # NoDecode: the value reaches the validator as written, so "a,b" is not taken for
+    # broken JSON.
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Browser origins allowed to call the API: comma-separated, or a JSON list.",
+    )
+    log_level: str = Field(default="info", description=f"One of {', '.join(LOG_LEVELS)}.")
     workers: int = Field(
         default=1,
         ge=1,
@@ -55,10 +67,17 @@ class Settings(BaseSettings):
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
-        # "a,b" in the environment as well as a JSON list.
-        if isinstance(value, str) and not value.lstrip().startswith("["):
-            return [origin.strip() for origin in value.split(",") if origin.strip()]
-        return value
+        return text_list(value) if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _known_log_level(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        level = value.strip().lower()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not one of {', '.join(LOG_LEVELS)}")
+        return level
 
     def environment(self) -> dict[str, str]:
         """These settings as the environment variables that set them (for worker processes)."""
@@ -82,3 +101,14 @@ class Settings(BaseSettings):
     def admin_token_file(self) -> Path:
         """Where the first start leaves the admin token, readable by its owner only."""
         return self.data_dir / "admin-token"
+
+
+def text_list(text: str) -> list[str]:
+    """A list setting as written: a JSON list, or comma-separated (blank items dropped)."""
+    if text.lstrip().startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{text!r} is not a JSON list: {error.msg}") from None
+        return items  # type: ignore[no-any-return]  # the field's type checks the items
+    return [item.strip() for item in text.split(",") if item.strip()]

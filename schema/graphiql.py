@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+
+from backend.bootstrap import Services
 
 STATIC = Path(__file__).with_name("static")
 
@@ -30,7 +33,7 @@ PAGE = """<!doctype html>
       React.createElement(GraphiQL, {
         fetcher,
         defaultEditorToolsVisibility: true,
-        headers: JSON.stringify({ Authorization: "Bearer <your token>" }, null, 2),
+        defaultHeaders: JSON.stringify(__HEADERS__, null, 2),
       })
     );
   </script>
@@ -39,9 +42,27 @@ PAGE = """<!doctype html>
 """
 
 
+def starting_headers(admin_token_file: Path) -> dict[str, str]:
+    """The Headers tab as GraphiQL opens: where to find a token, in the place it goes.
+
+    The page never holds a token itself: anyone who can load it would have it.
+    """
+    where = f"the token from {admin_token_file}, or one from `roadlog token create`"
+    return {"Authorization": f"Bearer <paste {where} here>"}
+
+
 async def graphiql_page(request: Request) -> HTMLResponse:
-    """The GraphiQL IDE; put a token in its Headers tab."""
-    return HTMLResponse(PAGE)
+    """The GraphiQL IDE, its Headers tab saying where the token comes from."""
+    services: Services = request.state.services
+    headers = starting_headers(services.settings.admin_token_file)
+    return HTMLResponse(PAGE.replace("__HEADERS__", script_literal(headers)))
+
+
+def script_literal(value: dict[str, str]) -> str:
+    """``value`` as a JavaScript literal inside <script>: JSON with <, > and & escaped,
+    so no text in it can end the script or open a comment."""
+    text = json.dumps(value)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def graphiql_routes() -> list[Route | Mount]:

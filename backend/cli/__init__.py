@@ -16,6 +16,7 @@ from backend.startup import StartupError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
+@click.version_option(package_name="roadlog", prog_name="roadlog", message="%(prog)s %(version)s")
 def cli() -> None:
     """roadlog: a roadmap service with a memory."""
 

@@ -1,4 +1,4 @@
-"""``roadlog demo``: the Kubernetes KEP history in its own workspace, and a viewer token."""
+"""``roadlog demo``: the Kubernetes KEP history in the KEP workspace, and a viewer token."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import click
 from backend.bootstrap import prepared_pool
 from backend.cli.imports import event_store, import_kep_history, reported
 from backend.cli.options import data_dir_option, database_target, load_settings
+from backend.importing.kep import KEP_WORKSPACE
 from backend.importing.kep_source import KepEvent, read_kep_history
 from backend.tokens import Role, Tokens
 
-DEMO_WORKSPACE = "kubernetes-demo"
 DEMO_VIEWER = "demo-viewer"
 
 
@@ -28,24 +28,25 @@ def shipped_kep_history() -> list[KepEvent]:
 async def _viewer_token(data_dir: Path | None) -> str:
     target = database_target(load_settings(data_dir=data_dir))
     async with prepared_pool(target) as pool:
-        _, secret = await Tokens(pool).create(Role.VIEWER, DEMO_VIEWER, DEMO_WORKSPACE)
+        _, secret = await Tokens(pool).create(Role.VIEWER, DEMO_VIEWER, KEP_WORKSPACE)
     return secret
 
 
-@click.command()
+@click.command(
+    help="Load the Kubernetes KEP history and print a viewer token for it.\n\n"
+    f"The history goes into the workspace {KEP_WORKSPACE!r} (where `roadlog import kep` puts "
+    "it too), once: running the demo again, or importing the same history, adds nothing "
+    "to it. Each run prints a new viewer token on stdout."
+)
 @data_dir_option
 def demo(data_dir: Path | None) -> None:
-    """Load the Kubernetes KEP history and print a viewer token for it.
-
-    The history goes into the workspace "kubernetes-demo", once: running the demo again
-    adds nothing to it. Each run prints a new viewer token on stdout.
-    """
+    """The KEP history in ``KEP_WORKSPACE``, and a viewer token for it (help above)."""
     with reported():
         events = shipped_kep_history()
-        with event_store(data_dir, DEMO_WORKSPACE) as (app, workspace):
+        with event_store(data_dir, KEP_WORKSPACE) as (app, workspace):
             summary = import_kep_history(app, workspace, events)
     for line in summary.lines():
         click.echo(line, err=True)
     secret = asyncio.run(_viewer_token(data_dir))
-    click.echo(f"viewer token for workspace {DEMO_WORKSPACE!r} (shown once):", err=True)
+    click.echo(f"viewer token for workspace {KEP_WORKSPACE!r} (shown once):", err=True)
     click.echo(secret)

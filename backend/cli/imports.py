@@ -24,7 +24,7 @@ from backend.eventstore import open_event_store
 from backend.importing.csv_import import SheetImporter
 from backend.importing.csv_sheet import read_sheet
 from backend.importing.errors import ImportFailed, ImportRefused
-from backend.importing.kep import ROADMAP_NAME, WORKSPACE, KepImporter, KepSummary
+from backend.importing.kep import KEP_WORKSPACE, ROADMAP_NAME, KepImporter, KepSummary
 from backend.importing.kep_source import KepEvent, read_kep_history
 from backend.importing.progress import progress_bar
 from backend.importing.workspaces import Workspace, ensure_workspace
@@ -158,7 +158,7 @@ def import_csv(
 
 @import_.command(name="kep")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--workspace", default=WORKSPACE, help="Workspace name (created if new).")
+@click.option("--workspace", default=KEP_WORKSPACE, help="Workspace name (created if new).")
 @data_dir_option
 def import_kep(file: Path, workspace: str, data_dir: Path | None) -> None:
     """Import the Kubernetes KEP history (kep-history.jsonl[.gz]).

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import click
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from backend.database import DatabaseTarget
 from backend.embedded import start_embedded
@@ -36,6 +37,9 @@ def load_settings(**overrides: Any) -> Settings:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "settings"
         raise StartupError(f"invalid setting {where}: {first['msg']}") from None
+    except SettingsError as error:
+        # A value pydantic-settings could not even read (it names the field).
+        raise StartupError(f"invalid settings: {error}") from None
 
 
 def database_target(settings: Settings) -> DatabaseTarget:

@@ -95,12 +95,19 @@ class RateColumn(ProgressColumn):
         return Text(f"{speed:,.0f} events/s" if speed else "- events/s")
 
 
-@click.command(name="rebuild")
-@click.argument("name", required=False)
+READ_MODEL_NAMES = [model.name for model in READ_MODELS]
+
+
+@click.command(
+    name="rebuild",
+    help="Rebuild one read model (NAME) or all of them from the start of the log, into new "
+    "tables swapped in when caught up; the API keeps serving the old ones meanwhile.\n\n"
+    f"NAME is one of: {', '.join(READ_MODEL_NAMES)}.",
+)
+@click.argument("name", required=False, metavar="[NAME]", type=click.Choice(READ_MODEL_NAMES))
 @data_dir_option
 def rebuild_command(name: str | None, data_dir: Path | None) -> None:
-    """Rebuild one read model (NAME) or all of them from the start of the log, into new
-    tables swapped in when caught up; the API keeps serving the old ones meanwhile."""
+    """Rebuild the read model ``name``, or all of them (help above, naming each)."""
     settings = load_settings(data_dir=data_dir)
     configure_logging("warning")
     models = chosen(name)

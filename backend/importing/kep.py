@@ -54,7 +54,9 @@ from backend.importing.lookup import roadmaps_named, teams_by_name
 from backend.importing.progress import Silent, Tracker
 from backend.importing.releases import release_cycle, release_name
 
-WORKSPACE = "kubernetes"
+KEP_WORKSPACE = "kubernetes"
+"""Where ``import kep`` and ``demo`` put the KEP history unless told otherwise: one name,
+so the demo and a later import share one history instead of holding two copies."""
 ROADMAP_NAME = "Kubernetes enhancements"
 IMPORTER_ACTOR = "roadlog import kep"
 CHANGE_NAMES = {

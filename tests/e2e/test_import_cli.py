@@ -153,7 +153,7 @@ def test_exports_print_the_roadmap_and_the_reports(
 
 
 @pytest.mark.timeout(600)
-def test_demo_loads_the_kep_history_once_and_prints_a_viewer_token(
+def test_demo_loads_the_kep_history_once_into_the_kep_workspace_with_a_viewer_token(
     database: DatabaseTarget,
 ) -> None:
     env = {"DATABASE_URL": database.url}
@@ -162,7 +162,14 @@ def test_demo_loads_the_kep_history_once_and_prints_a_viewer_token(
     token = first.stdout.strip()
     assert token.startswith("rl_") and "\n" not in token
     assert "read 2124 events of 659 KEPs" in first.stderr
+    assert "viewer token for workspace 'kubernetes'" in first.stderr
     size = log_size(database)
+    # `import kep` defaults to the demo's workspace: the same history is not loaded twice.
+    imported = roadlog("import", "kep", str(KEP_FILE), env=env, timeout=500)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.startswith("'Kubernetes enhancements' in workspace 'kubernetes':")
+    assert "recorded 0 events as 0 changes" in imported.stdout
+    assert log_size(database) == size
     second = roadlog("demo", env=env, timeout=500)
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip().startswith("rl_") and second.stdout.strip() != token
