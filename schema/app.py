@@ -26,6 +26,7 @@ from schema.graphiql import graphiql_routes
 from schema.health import healthz, readyz
 from schema.metrics import Metrics
 from schema.middleware import BodySizeLimit, RequestLog
+from schema.refusals import method_not_allowed
 from schema.root import build_schema
 from schema.view import RoadlogGraphQL
 
@@ -69,7 +70,8 @@ def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics.endpoint, methods=["GET"]),
-            Route("/graphql", RequireBearerToken(graphql), methods=["GET", "POST", "OPTIONS"]),
+            # GET is refused (405): see schema.refusals.ALLOWED_METHODS.
+            Route("/graphql", RequireBearerToken(graphql), methods=["POST", "OPTIONS"]),
             WebSocketRoute("/graphql", graphql),
             *(graphiql_routes() if settings.dev else []),
         ],
@@ -85,6 +87,7 @@ def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
             ),
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
         ],
+        exception_handlers={405: method_not_allowed},
         lifespan=lifespan,
     )
 
