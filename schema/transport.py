@@ -119,6 +119,37 @@ def graphql_request(data: object) -> GraphQLRequestData:
     )
 
 
+OPERATION_MESSAGES = ("subscribe", "complete")
+"""``graphql-transport-ws`` messages about one operation, which need its id."""
+
+
+def frame_problem(frame: object) -> str | None:
+    """What is wrong with a ``graphql-transport-ws`` message, or None if nothing is.
+
+    Checks the shape only (a JSON object with a string ``type``, a non-empty string
+    ``id`` where the protocol needs one, a GraphQL request as a ``subscribe`` payload,
+    an object or null as any other payload); the protocol handler checks the order.
+    """
+    if not isinstance(frame, dict):
+        return f"a message must be a JSON object, not {_json_kind(frame)}"
+    kind = frame.get("type")
+    if not isinstance(kind, str):
+        return f"a message needs a string type, not {_json_kind(kind)}"
+    if kind in OPERATION_MESSAGES:
+        operation_id = frame.get("id")
+        if not isinstance(operation_id, str) or not operation_id:
+            return f"a {kind} message needs a non-empty string id"
+    payload = frame.get("payload")
+    if kind == "subscribe":
+        try:
+            graphql_request(payload)
+        except MalformedRequest as malformed:
+            return f"subscribe payload: {malformed.message}"
+    elif payload is not None and not isinstance(payload, dict):
+        return f"a {kind} payload must be an object or null, not {_json_kind(payload)}"
+    return None
+
+
 def _json_kind(value: object) -> str:
     """How a JSON value is called in a message: "null", "a number", "an array", ..."""
     if value is None:

@@ -34,6 +34,7 @@ from schema.transport import (
     request_error_status,
     wants_graphql_response,
 )
+from schema.websocket import RoadlogTransportWSHandler
 
 REFUSAL_CODES = {405: METHOD_NOT_ALLOWED, 415: UNSUPPORTED_MEDIA_TYPE}
 """Codes of the HTTP refusals before GraphQL runs; any other status is BAD_REQUEST."""
@@ -56,7 +57,10 @@ class RoadlogGraphQL(GraphQL[Context, None]):
     Over HTTP, a request that is not a GraphQL request gets a coded JSON refusal (400,
     405 or 415) instead of strawberry's plain text; a client that accepts
     ``application/graphql-response+json`` gets it, with the specification's statuses.
+    Over WebSocket, ``schema.websocket`` checks every message and the token.
     """
+
+    graphql_transport_ws_handler_class = RoadlogTransportWSHandler
 
     def encode_json(self, data: object) -> str:
         # A 500-initiative roadmap is ~1 MB of JSON: orjson encodes it an order of
