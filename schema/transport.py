@@ -99,6 +99,8 @@ def graphql_request(data: object) -> GraphQLRequestData:
     if not isinstance(query, str):
         found = "missing" if query is None else _json_kind(query)
         raise MalformedRequest(f"the request's query must be a string; it is {found}")
+    if not query.strip():
+        raise MalformedRequest("the request's query is empty")
     for member in ("variables", "extensions"):
         value = data.get(member)
         if value is not None and not isinstance(value, dict):

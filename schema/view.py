@@ -14,7 +14,9 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UnsetType
 
 from backend.bootstrap import Services
@@ -35,6 +37,9 @@ from schema.transport import (
     wants_graphql_response,
 )
 from schema.websocket import RoadlogTransportWSHandler
+
+HTTP_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
+"""What runs over HTTP; subscriptions run over WebSocket only."""
 
 REFUSAL_CODES = {405: METHOD_NOT_ALLOWED, 415: UNSUPPORTED_MEDIA_TYPE}
 """Codes of the HTTP refusals before GraphQL runs; any other status is BAD_REQUEST."""
@@ -112,9 +117,25 @@ class RoadlogGraphQL(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        result = await super().execute_single(
-            request, request_adapter, sub_response, context, root_value, request_data
-        )
+        # strawberry's own allows subscriptions over POST for its streaming transports,
+        # which roadlog does not serve: one would fail as an internal error.
+        try:
+            result = await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=HTTP_OPERATIONS,
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as error:
+            raise MalformedRequest(error.as_http_error_reason()) from None
+        except InvalidOperationTypeError as error:
+            raise MalformedRequest(
+                f"{error.as_http_error_reason(request_adapter.method)};"
+                " subscribe over a WebSocket (graphql-transport-ws)"
+            ) from None
         if (
             sub_response.media_type == GRAPHQL_RESPONSE
             and result.errors

@@ -53,6 +53,7 @@ MALFORMED_BODIES = {
     "no-query": b'{"variables": {}}',
     "null-query": b'{"query": null}',
     "number-query": b'{"query": 5}',
+    "empty-query": b'{"query": " "}',
     "variables-array": b'{"query": "{ viewer { actor } }", "variables": [1]}',
     "variables-string": b'{"query": "{ viewer { actor } }", "variables": "{}"}',
     "operation-name-number": b'{"query": "{ viewer { actor } }", "operationName": 1}',
@@ -198,4 +199,11 @@ async def test_a_malformed_body_is_refused_in_graphql_response_json_when_asked(
     response = await post_raw(client, b"null", accept=GRAPHQL_RESPONSE)
     assert response.status_code == 400
     assert response.headers["content-type"] == GRAPHQL_RESPONSE
+    assert refusal(response)["extensions"] == {"code": "BAD_REQUEST"}
+
+
+async def test_a_subscription_over_http_is_a_coded_400(client: GraphQLClient) -> None:
+    body = graphql_body("subscription { timelineEntries { summary } }", None)
+    response = await post_raw(client, body)
+    assert response.status_code == 400, response.text
     assert refusal(response)["extensions"] == {"code": "BAD_REQUEST"}

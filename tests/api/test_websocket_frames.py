@@ -29,6 +29,7 @@ MALFORMED = {
     "subscribe-with-string-payload": '{"type": "subscribe", "id": "1", "payload": "x"}',
     "subscribe-without-query": '{"type": "subscribe", "id": "1", "payload": {}}',
     "subscribe-with-number-query": '{"type": "subscribe", "id": "1", "payload": {"query": 1}}',
+    "subscribe-with-empty-query": '{"type": "subscribe", "id": "1", "payload": {"query": ""}}',
     "subscribe-with-array-variables": json.dumps(
         {"type": "subscribe", "id": "1", "payload": {**VIEWER, "variables": [1]}}
     ),
