@@ -73,9 +73,15 @@ class OpenSockets:
             while True:
                 recheck = await self._next_round()
                 notified, self._notified = self._notified, set()
-                await self._close(notified)
-                if recheck:
-                    await self._recheck()
+                try:
+                    await self._close(notified)
+                    if recheck:
+                        await self._recheck()
+                except Exception:
+                    # Anything else must not end the loop: revoked tokens would keep
+                    # their sockets for good. Every open token is checked next round.
+                    log.exception("closing the sockets of revoked tokens failed")
+                    self._recheck_now = True
         finally:
             listening.cancel()
             with contextlib.suppress(asyncio.CancelledError):
