@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     projector_batch_size: int = Field(default=500, ge=1)
     projector_poll_seconds: float = Field(default=2.0, gt=0)
     consistency_timeout_seconds: float = Field(default=5.0, gt=0)
+    token_recheck_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often the tokens of open WebSockets are checked again, in case a "
+        "revocation's notification was missed (a revoked token's sockets close with 4403).",
+    )
 
     max_depth: int = Field(default=12, ge=1)
     max_aliases: int = Field(default=30, ge=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -19,6 +20,9 @@ from backend import locks
 
 SECRET_PREFIX = "rl_"
 DEFAULT_WORKSPACE = "default"
+TOKEN_REVOKED_CHANNEL = "roadlog_token_revoked"
+"""NOTIFY channel of revocations (payload: the token id), so that every API process
+closes the WebSockets the token opened at once."""
 
 
 class Role(StrEnum):
@@ -83,6 +87,10 @@ REVOKE_TOKEN = """
     WHERE t.id = $1 AND w.id = t.workspace_id
     RETURNING t.id, t.name, t.role, w.name AS workspace, t.created_at, t.revoked_at
 """
+NOTIFY_REVOKED = "SELECT pg_notify($1, $2)"
+SELECT_LIVE_TOKENS = """
+    SELECT id FROM roadlog.api_tokens WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL
+"""
 AUTHENTICATE = """
     SELECT t.id, t.name, t.role, w.id AS workspace_id, w.name AS workspace_name
     FROM roadlog.api_tokens t JOIN roadlog.workspaces w ON w.id = t.workspace_id
@@ -141,16 +149,30 @@ class Tokens:
             return [_token_info(row) for row in await conn.fetch(SELECT_TOKENS)]
 
     async def revoke(self, token_id: str) -> TokenInfo:
-        """Revoke a token by id; revoking twice keeps the first revocation time."""
+        """Revoke a token by id; revoking twice keeps the first revocation time.
+
+        Every API process hears of it on ``TOKEN_REVOKED_CHANNEL`` once it commits (the
+        notification is part of the same transaction), and closes the token's sockets.
+        """
         try:
             parsed = uuid.UUID(token_id)
         except ValueError:
             raise TokenNotFoundError(token_id) from None
-        async with self._pool.acquire() as conn:
+        async with self._pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(REVOKE_TOKEN, parsed)
+            if row is not None:
+                await conn.execute(NOTIFY_REVOKED, TOKEN_REVOKED_CHANNEL, str(parsed))
         if row is None:
             raise TokenNotFoundError(token_id)
         return _token_info(row)
+
+    async def live(self, token_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+        """Those of ``token_ids`` that exist and are not revoked."""
+        if not token_ids:
+            return set()
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(SELECT_LIVE_TOKENS, list(token_ids))
+        return {uuid.UUID(bytes=row["id"].bytes) for row in rows}
 
     async def authenticate(self, secret: str) -> Principal | None:
         """The principal of a live token, or None for anything else."""

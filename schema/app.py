@@ -17,7 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from backend.bootstrap import Services, bootstrap
+from backend.bootstrap import Services, background, bootstrap
 from backend.database import DatabaseTarget
 from backend.logs import configure_logging
 from backend.settings import Settings
@@ -26,6 +26,8 @@ from schema.graphiql import graphiql_routes
 from schema.health import healthz, readyz
 from schema.metrics import Metrics
 from schema.middleware import BodySizeLimit, RequestLog
+from schema.open_sockets import OpenSockets
+from schema.refusals import method_not_allowed
 from schema.root import build_schema
 from schema.view import RoadlogGraphQL
 
@@ -40,6 +42,7 @@ CORS_HEADERS = [
 
 class State(TypedDict):
     services: Services
+    open_sockets: OpenSockets
 
 
 def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
@@ -48,10 +51,14 @@ def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         async with bootstrap(settings, target) as services:
-            # What exists after start-up lives as long as the process: keep it out of
-            # every garbage collection from now on (big responses trigger many).
-            gc.freeze()
-            yield {"services": services}
+            open_sockets = OpenSockets(
+                target, services.tokens, recheck_seconds=settings.token_recheck_seconds
+            )
+            async with background(open_sockets.run()):
+                # What exists after start-up lives as long as the process: keep it out of
+                # every garbage collection from now on (big responses trigger many).
+                gc.freeze()
+                yield {"services": services, "open_sockets": open_sockets}
 
     graphql = RoadlogGraphQL(
         build_schema(settings),
@@ -69,7 +76,8 @@ def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics.endpoint, methods=["GET"]),
-            Route("/graphql", RequireBearerToken(graphql), methods=["GET", "POST", "OPTIONS"]),
+            # GET is refused (405): see schema.refusals.ALLOWED_METHODS.
+            Route("/graphql", RequireBearerToken(graphql), methods=["POST", "OPTIONS"]),
             WebSocketRoute("/graphql", graphql),
             *(graphiql_routes() if settings.dev else []),
         ],
@@ -85,6 +93,7 @@ def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
             ),
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
         ],
+        exception_handlers={405: method_not_allowed},
         lifespan=lifespan,
     )
 

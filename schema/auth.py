@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from backend.bootstrap import Services
 from backend.tokens import Principal
 from schema.errors import UNAUTHENTICATED
+from schema.refusals import Refusal
 
 PRINCIPAL_KEY = "roadlog.principal"
 WORKSPACE_HEADER = "roadlog-workspace"
@@ -60,9 +60,10 @@ class RequireBearerToken:
                 services, bearer_secret(headers.get("authorization")), headers.get(WORKSPACE_HEADER)
             )
         except AuthenticationFailed as failure:
-            response = JSONResponse(
-                {"errors": [{"message": str(failure), "extensions": {"code": UNAUTHENTICATED}}]},
-                status_code=401,
+            response = Refusal(
+                401,
+                UNAUTHENTICATED,
+                str(failure),
                 headers={"WWW-Authenticate": 'Bearer realm="roadlog"'},
             )
             await response(scope, receive, send)
