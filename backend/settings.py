@@ -57,6 +57,12 @@ class Settings(BaseSettings):
         description="Most fields an operation may ask to resolve, estimated before it runs "
         "from page sizes and assumed list sizes (see schema/cost.py).",
     )
+    request_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Longest a query may run; past it the query is cut off (mutations and "
+        "subscriptions are not).",
+    )
     introspection: bool = Field(
         default=True, description="Answer introspection queries (__schema, __type)."
     )

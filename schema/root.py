@@ -15,6 +15,7 @@ from strawberry.types import ExecutionContext
 
 from backend.settings import Settings
 from schema.consistency import ReadYourWrites
+from schema.deadline import QueryDeadline
 from schema.errors import CodedErrors
 from schema.middleware import OPERATION_KEY
 from schema.mutations.root import Mutation
@@ -46,12 +47,15 @@ class RecordOperation(SchemaExtension):
     """Put the operation's name where the request log finds it."""
 
     def on_operation(self) -> Iterator[None]:
-        yield
-        # The name is known once the document is parsed.
-        context: Any = self.execution_context.context
-        request = getattr(context, "request", None)
-        if request is not None:
-            request.scope[OPERATION_KEY] = self.execution_context.operation_name
+        try:
+            yield
+        finally:
+            # The name is known once the document is parsed; a query cut off by its
+            # time limit ends here with an exception, and is logged by name too.
+            context: Any = self.execution_context.context
+            request = getattr(context, "request", None)
+            if request is not None:
+                request.scope[OPERATION_KEY] = self.execution_context.operation_name
 
 
 class CachedParsing(ParserCache):
@@ -95,5 +99,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             RecordOperation,
             ReadYourWrites,
             CodedErrors,
+            # Last: its execution hook must be the innermost (see QueryDeadline).
+            partial(QueryDeadline, settings.request_timeout_seconds),
         ],
     )

@@ -1,8 +1,9 @@
 """What a hostile or careless document gets: a coded refusal at once, never a stalled server.
 
 Depth, aliases and cost are measured with each fragment once, so a document whose
-fragments fan out is refused in milliseconds; suggestions are off everywhere; a document
-with several operations needs ``operationName``; introspection can be turned off.
+fragments fan out is refused in milliseconds; a query still running at its time limit is
+cut off; suggestions are off everywhere; a document with several operations needs
+``operationName``; introspection can be turned off.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from schema.app import create_app
 from schema.relay import to_global_id
 from tests.support.graphql import GraphQLClient
 from tests.support.live import running
+from tests.support.mutations import event_count
 from tests.support.process import serving
 from tests.support.settings import settings_for
 
@@ -167,6 +169,50 @@ async def test_the_cost_limit_is_a_setting_and_page_sizes_count(
         assert "errors" not in await answer(client, query, {"n": 7})
         # No first: the default page of 50.
         assert "query cost 200 exceeds the limit of 30" in messages(await answer(client, query))
+
+
+async def test_a_query_running_past_the_time_limit_is_cut_off_and_the_server_stays_free(
+    database: DatabaseTarget, admin_token: str, tmp_path: Path
+) -> None:
+    settings = settings_for(
+        database, tmp_path, request_timeout_seconds=0.5, consistency_timeout_seconds=60
+    )
+    # A position the read models will not reach: the query waits for it.
+    waiting = '{ timeline(consistentWith: "999999999") { edges { cursor } } }'
+    async with served_with(settings, database, admin_token) as client:
+        started = time.monotonic()
+        asked = asyncio.create_task(answer(client, waiting))
+        await asyncio.sleep(0.1)
+        health = await client.http.get("/healthz")
+        body = await asked
+        elapsed = time.monotonic() - started
+        assert "errors" not in await answer(client, "{ viewer { actor } }")
+    assert health.status_code == 200
+    assert codes(body) == {"LIMIT_EXCEEDED"}, body
+    assert "the query ran longer than the limit of 0.5 s" in messages(body)
+    assert body.get("data") is None
+    assert elapsed < 10, f"cut off after {elapsed:.2f} s"
+
+
+async def test_a_mutation_is_not_cut_off_by_the_query_time_limit(
+    database: DatabaseTarget, admin_token: str, tmp_path: Path
+) -> None:
+    # No projector: the payload waits for a read model that never catches up, for the
+    # consistency timeout (2 s), four times the query time limit.
+    settings = settings_for(
+        database,
+        tmp_path,
+        projector=False,
+        request_timeout_seconds=0.5,
+        consistency_timeout_seconds=2,
+    )
+    mutation = 'mutation { createTeam(input: {name: "SRE"}) { team { name } position } }'
+    before = await event_count(database)
+    async with served_with(settings, database, admin_token) as client:
+        body = await answer(client, mutation)
+    assert "errors" not in body, body
+    assert body["data"]["createTeam"]["position"] is not None
+    assert await event_count(database) == before + 1
 
 
 @pytest.mark.parametrize(
