@@ -94,14 +94,19 @@ class OperationChecks:
         ]
         if operation_name is None and len(operations) > 1:
             return [coded_error(VALIDATION_FAILED, OPERATION_NAME_REQUIRED)]
-        chosen = [
-            operation
-            for operation in operations
-            if operation_name is None or (operation.name and operation.name.value == operation_name)
-        ]
-        estimate = CostEstimate(schema, document, variables, self.sizes)
+        chosen = next(
+            (
+                operation
+                for operation in operations
+                if operation_name is None
+                or (operation.name is not None and operation.name.value == operation_name)
+            ),
+            None,
+        )
+        if chosen is None:
+            return []  # an unknown operationName: strawberry refuses it before validation
         try:
-            cost = sum(estimate.operation(operation) for operation in chosen[:1])
+            cost = CostEstimate(schema, document, variables, self.sizes).operation(chosen)
         except RecursionError:
             return [coded_error(LIMIT_EXCEEDED, NESTED_TOO_DEEPLY)]
         if cost > self.max_cost:
