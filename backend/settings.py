@@ -69,6 +69,21 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=5000, ge=1)
     max_body_bytes: int = Field(default=1_000_000, ge=1)
     max_page_size: int = Field(default=100, ge=1)
+    max_cost: int = Field(
+        default=100_000,
+        ge=1,
+        description="Most fields an operation may ask to resolve, estimated before it runs "
+        "from page sizes and assumed list sizes (see schema/cost.py).",
+    )
+    request_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Longest a query may run; past it the query is cut off (mutations and "
+        "subscriptions are not).",
+    )
+    introspection: bool = Field(
+        default=True, description="Answer introspection queries (__schema, __type)."
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -8,28 +8,21 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from backend.settings import Settings
 from schema.consistency import ReadYourWrites
+from schema.deadline import QueryDeadline
 from schema.errors import CodedErrors
 from schema.middleware import OPERATION_KEY
 from schema.mutations.root import Mutation
 from schema.reports.queries import ReportQueries
 from schema.roadmap.queries import RoadmapQuery
-from schema.roadmap.shaped import ShapingExecutionContext
 from schema.subscriptions import Subscription
+from schema.validation import CheckedOperations, OperationChecks, QuietExecutor
 from schema.viewer import ViewerQuery
 
 CACHED_DOCUMENTS = 256
@@ -54,12 +47,15 @@ class RecordOperation(SchemaExtension):
     """Put the operation's name where the request log finds it."""
 
     def on_operation(self) -> Iterator[None]:
-        yield
-        # The name is known once the document is parsed.
-        context: Any = self.execution_context.context
-        request = getattr(context, "request", None)
-        if request is not None:
-            request.scope[OPERATION_KEY] = self.execution_context.operation_name
+        try:
+            yield
+        finally:
+            # The name is known once the document is parsed; a query cut off by its
+            # time limit ends here with an exception, and is logged by name too.
+            context: Any = self.execution_context.context
+            request = getattr(context, "request", None)
+            if request is not None:
+                request.scope[OPERATION_KEY] = self.execution_context.operation_name
 
 
 class CachedParsing(ParserCache):
@@ -83,35 +79,27 @@ class CachedParsing(ParserCache):
         yield
 
 
-def limits(settings: Settings) -> AddValidationRules:
-    """The depth and alias limits as validation rules.
-
-    The rules are made once per schema, not once per request, so the validation cache
-    can recognise a document it has validated before under the same rules.
-    """
-    rules = [
-        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
-    ]
-    return AddValidationRules(rules)
-
-
 def build_schema(settings: Settings) -> strawberry.Schema:
-    """The executable schema with this process's limits."""
-    limit_rules = limits(settings).validation_rules
+    """The executable schema with this process's limits.
+
+    The checks are made once per schema, not once per request, so their cache recognises
+    a document it has validated before under the same rules.
+    """
+    checks = OperationChecks.from_settings(settings, CACHED_DOCUMENTS)
     return RoadlogSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(disable_field_suggestions=True),
-        execution_context_class=ShapingExecutionContext,
+        execution_context_class=QuietExecutor,
         extensions=[
             partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
             partial(CachedParsing, maxsize=CACHED_DOCUMENTS),
-            partial(AddValidationRules, limit_rules),
-            partial(ValidationCache, maxsize=CACHED_DOCUMENTS),
+            partial(CheckedOperations, checks),
             RecordOperation,
             ReadYourWrites,
             CodedErrors,
+            # Last: its execution hook must be the innermost (see QueryDeadline).
+            partial(QueryDeadline, settings.request_timeout_seconds),
         ],
     )

@@ -13,8 +13,10 @@ import itertools
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from graphql import (
     GraphQLArgument,
     GraphQLEnumType,
@@ -32,14 +34,22 @@ from graphql import (
     is_non_null_type,
 )
 
+from backend.database import DatabaseTarget
 from backend.settings import Settings
 from backend.tokens import Role, Tokens
 from schema.root import build_schema
 from tests.support.graphql import GraphQLClient
 from tests.support.mutations import mutate
+from tests.support.settings import settings_for
 
 SECRET = "SECRET-OF-ACME"
 DEPTH = 4
+
+
+@pytest.fixture
+def settings(database: DatabaseTarget, tmp_path: Path) -> Settings:
+    """No cost limit: every field to depth 4 is far over it, and each must run here."""
+    return settings_for(database, tmp_path, max_cost=10**12)
 
 
 async def seed(client: GraphQLClient, token: str, marker: str) -> list[str]:
@@ -266,6 +276,7 @@ async def test_no_query_shows_another_workspaces_data(
                 assert foreign not in data, (query, data)
             codes = {e.get("extensions", {}).get("code") for e in body.get("errors") or []}
             assert "INTERNAL_SERVER_ERROR" not in codes, (query, body)
+            assert "LIMIT_EXCEEDED" not in codes, (query, body)
     assert asked > 50
     own = await client.execute("{ roadmaps { edges { node { name } } } }", token=globex)
     assert own["roadmaps"]["edges"] == [{"node": {"name": "globex roadmap"}}], "control"
