@@ -25,6 +25,17 @@ from eventsourcing.domain import Aggregate
 
 from backend.domain.errors import Forbidden, Invalid, ReasonRequired
 
+MAX_WEEKS = Decimal(5000)
+"""The most resource-weeks one estimate or one effort entry holds (some 100 people for a
+year): any more is a typo, and reports must add up every value ever accepted."""
+
+WEEKS_STEP = Decimal("0.01")
+"""Resource-weeks come in hundredths at most."""
+
+MAX_MEASURE = 1e15
+"""The largest magnitude of a key result's value: doubles still count whole units exactly
+there, and progress, (current - start) / (target - start), stays finite."""
+
 
 @dataclass(frozen=True)
 class Meta:
@@ -155,10 +166,14 @@ def require_reason(meta: Meta, what: str) -> None:
         raise ReasonRequired(f"{what} needs a reason: say why")
 
 
-def require_finite(value: float, field: str) -> float:
-    """A real number; NaN and infinities are Invalid."""
+def require_measure(value: float, field: str) -> float:
+    """A key result's value: a finite number within ±MAX_MEASURE; else Invalid saying which."""
     if not math.isfinite(value):
-        raise Invalid(f"{value!r} is not a finite number", field)
+        raise Invalid(f"{field} must be a finite number, got {value!r}", field)
+    if abs(value) > MAX_MEASURE:
+        raise Invalid(
+            f"{field} must be between -{MAX_MEASURE:g} and {MAX_MEASURE:g}, got {value!r}", field
+        )
     return float(value)
 
 
@@ -172,9 +187,14 @@ def require_confidence(value: float | None, field: str = "confidence") -> float 
 
 
 def require_positive_weeks(value: Decimal, field: str = "weeks") -> Decimal:
-    """Resource-weeks: a positive, finite decimal."""
+    """Resource-weeks of an estimate or of logged effort: positive, at most MAX_WEEKS, in
+    hundredths at most; else Invalid saying which bound."""
     if not value.is_finite() or value <= 0:
         raise Invalid(f"weeks must be a positive number, got {str(value)!r}", field)
+    if value > MAX_WEEKS:
+        raise Invalid(f"weeks must be at most {MAX_WEEKS}, got {str(value)!r}", field)
+    if value != value.quantize(WEEKS_STEP):
+        raise Invalid(f"weeks must have at most 2 decimals, got {str(value)!r}", field)
     return value
 
 

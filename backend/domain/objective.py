@@ -18,7 +18,7 @@ from backend.domain.base import (
     Value,
     require_choice,
     require_confidence,
-    require_finite,
+    require_measure,
     require_text,
 )
 from backend.domain.errors import AlreadyExists, Invalid, NotFound
@@ -195,8 +195,8 @@ class Objective(RoadlogAggregate):
         if any(kr.key_result_id == key_result_id for kr in self.key_results):
             raise AlreadyExists("KeyResult", key_result_id)
         title = require_text(title, "title", "a key result's title")
-        start_value = require_finite(start_value, "start_value")
-        target_value = require_finite(target_value, "target_value")
+        start_value = require_measure(start_value, "start_value")
+        target_value = require_measure(target_value, "target_value")
         if target_value == start_value:
             raise Invalid(
                 f"target_value {target_value!r} equals start_value: progress would be undefined",
@@ -225,7 +225,7 @@ class Objective(RoadlogAggregate):
         self.trigger_event(
             self.KeyResultCheckedIn,
             key_result_id=key_result_id,
-            value=require_finite(value, "value"),
+            value=require_measure(value, "value"),
             confidence=require_confidence(confidence),
             **meta.event_fields(at),
         )
