@@ -140,12 +140,16 @@ def require_backfill_allowed(meta: Meta, may_backfill: bool) -> None:
         raise Forbidden("only admins may set effectiveAt to backfill history", "effective_at")
 
 
+def is_blank(text: str) -> bool:
+    """Empty or only whitespace: what no required text may be (titles, names, reasons)."""
+    return not text.strip()
+
+
 def require_text(value: str, field: str, what: str) -> str:
     """The value trimmed; blank is Invalid."""
-    text = value.strip()
-    if not text:
+    if is_blank(value):
         raise Invalid(f"{what} must not be blank, got {value!r}", field)
-    return text
+    return value.strip()
 
 
 def require_texts(values: Iterable[str], field: str, what: str) -> list[str]:
@@ -162,7 +166,7 @@ def require_choice(value: str, choices: tuple[str, ...], field: str) -> str:
 
 def require_reason(meta: Meta, what: str) -> None:
     """Some changes must say why (priority moves, retargets, reopening)."""
-    if not meta.reason.strip():
+    if is_blank(meta.reason):
         raise ReasonRequired(f"{what} needs a reason: say why")
 
 

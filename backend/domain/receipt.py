@@ -12,7 +12,7 @@ from dataclasses import field
 from datetime import datetime
 from uuid import UUID, uuid5
 
-from backend.domain.base import Meta, RoadlogAggregate
+from backend.domain.base import Meta, RoadlogAggregate, is_blank
 from backend.domain.errors import Invalid
 
 RECEIPT_NAMESPACE = UUID("6f0c1d7e-3b8a-5c2e-9a41-52d3b7e0f4a1")
@@ -26,7 +26,7 @@ def receipt_id(workspace_id: UUID, command: str, key: str) -> UUID:
 
 def check_idempotency_key(key: str) -> str:
     """A key is a non-blank string of at most 200 characters, used as given."""
-    if not key.strip() or len(key) > MAX_KEY_LENGTH:
+    if is_blank(key) or len(key) > MAX_KEY_LENGTH:
         raise Invalid(
             f"idempotency_key must be 1..{MAX_KEY_LENGTH} characters, not blank",
             "idempotency_key",
