@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
-from backend.commands.core import Caller, Recorded, RoadlogCore, retried
+from backend.commands.core import Caller, Decided, Recorded, RoadlogCore, idempotent, retried
 from backend.domain.base import business_time
 from backend.domain.deliverable import NewDeliverable
 from backend.domain.errors import AlreadyExists, Invalid
@@ -20,6 +20,7 @@ class InitiativeCommands(RoadlogCore):
     """Propose and update initiatives; align them to key results."""
 
     @retried
+    @idempotent
     def propose_initiative(
         self,
         caller: Caller,
@@ -38,7 +39,7 @@ class InitiativeCommands(RoadlogCore):
         id: UUID | None = None,
         idempotency_key: str | None = None,
         effective_at: datetime | None = None,
-    ) -> Recorded:
+    ) -> Decided:
         """Propose an initiative and place it on its roadmap (default: last), in one save.
 
         Records Initiative.Proposed, per deliverable DeliverableAdded (plus
@@ -46,8 +47,6 @@ class InitiativeCommands(RoadlogCore):
         target), then Roadmap.InitiativePlaced. Returns the initiative id.
         """
         meta = self._meta(caller, reason=reason, effective_at=effective_at, decision_id=decision_id)
-        if first := self._first_result(caller, "propose_initiative", idempotency_key):
-            return first
         now = datetime.now(UTC)
         roadmap = self._load(caller, Roadmap, roadmap_id, "roadmap_id")
         if team_id is not None:
@@ -97,9 +96,7 @@ class InitiativeCommands(RoadlogCore):
                 field_prefix=f"deliverables.{i}",
             )
         roadmap.place(initiative.id, placement, meta, at)
-        return self._record_once(
-            "propose_initiative", idempotency_key, meta, at, initiative.id, initiative, roadmap
-        )
+        return Decided(initiative.id, meta, at, (initiative, roadmap))
 
     @retried
     def update_initiative(

@@ -78,6 +78,21 @@ class AlreadyExists(DomainError):
         self.id = id
 
 
+class KeyReused(DomainError):
+    """An idempotency key already used for another input of the same command."""
+
+    code = "CONFLICT"
+
+    def __init__(self, command: str, key: str) -> None:
+        super().__init__(
+            f"idempotency_key {key!r} was first used for {command} with another input;"
+            " nothing was recorded: a new request needs a new key",
+            "idempotency_key",
+        )
+        self.command = command
+        self.key = key
+
+
 class Contention(DomainError):
     """Too many concurrent writers on the same thing: the command gave up retrying."""
 
