@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from backend.commands.core import Caller, Decided, Recorded, RoadlogCore, idempotent, retried
 from backend.domain.base import business_time
 from backend.domain.deliverable import NewDeliverable
-from backend.domain.errors import AlreadyExists, Invalid
+from backend.domain.errors import AlreadyExists, Invalid, Ref
 from backend.domain.initiative import Initiative
 from backend.domain.objective import Objective
 from backend.domain.roadmap import Roadmap
@@ -58,20 +58,24 @@ class InitiativeCommands(RoadlogCore):
                     f"the parent initiative is on roadmap {str(parent.roadmap_id)!r},"
                     f" not {str(roadmap.id)!r}",
                     "parent_id",
+                    [Ref("Roadmap", (parent.roadmap_id,)), Ref("Roadmap", (roadmap.id,))],
                 )
         inputs = [d.checked(f"deliverables.{i}") for i, d in enumerate(deliverables)]
         targets = [
             roadmap.target(d.target_cycle_id, d.target_date, f"deliverables.{i}.")
             for i, d in enumerate(inputs)
         ]
+        initiative_id = self._new_id(Initiative, id)
         deliverable_ids = [uuid4() if d.id is None else d.id for d in inputs]
         for i, deliverable_id in enumerate(deliverable_ids):
             if deliverable_id in deliverable_ids[:i]:
-                raise AlreadyExists("Deliverable", deliverable_id, f"deliverables.{i}.id")
+                raise AlreadyExists(
+                    "Deliverable", deliverable_id, f"deliverables.{i}.id", within=initiative_id
+                )
         placement = roadmap.placement(position)
         at = business_time(meta, now, roadmap)
         initiative = Initiative.propose(
-            id=self._new_id(Initiative, id),
+            id=initiative_id,
             roadmap_id=roadmap.id,
             title=title,
             goal=goal,

@@ -178,7 +178,7 @@ class Objective(RoadlogAggregate):
         for key_result in self.key_results:
             if key_result.key_result_id == key_result_id:
                 return key_result
-        raise NotFound("KeyResult", key_result_id, "key_result_id")
+        raise NotFound("KeyResult", key_result_id, "key_result_id", within=self.id)
 
     def add_key_result(
         self,
@@ -193,7 +193,7 @@ class Objective(RoadlogAggregate):
     ) -> None:
         """Add a key result; its target must differ from its start (progress divides)."""
         if any(kr.key_result_id == key_result_id for kr in self.key_results):
-            raise AlreadyExists("KeyResult", key_result_id)
+            raise AlreadyExists("KeyResult", key_result_id, within=self.id)
         title = require_text(title, "title", "a key result's title")
         start_value = require_measure(start_value, "start_value")
         target_value = require_measure(target_value, "target_value")

@@ -3,13 +3,17 @@ and messages in the API's own words and ids."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
 from backend.database import DatabaseTarget
+from schema.relay import to_global_id
 from tests.support.graphql import GraphQLClient
 from tests.support.mutations import event_count, mutate, user_errors
+from tests.support.roadmap import uuid_of
 
 DECISION = {"title": "Freeze", "context": "Audit", "outcome": "No deploys", "rationale": "Risk"}
 
@@ -47,3 +51,60 @@ async def test_unknown_timeline_types_are_refused_with_the_accepted_ones(
     assert "InitiativeMoved" in error["message"]
     data = await client.execute('query { timeline(types: ["TeamCreated"]) { edges { cursor } } }')
     assert len(data["timeline"]["edges"]) == 1
+
+
+async def test_messages_name_fields_as_the_api_does(client: GraphQLClient) -> None:
+    refused = await mutate(
+        client, "createRoadmap", {"name": "R", "cadence": {"fiscalYearStartMonth": 13}}
+    )
+    [error] = refused["userErrors"]
+    assert error["field"] == ["input", "cadence", "fiscalYearStartMonth"]
+    assert error["message"] == "fiscalYearStartMonth 13 is not a month (1..12)"
+    future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    refused = await mutate(client, "createTeam", {"name": "SRE", "effectiveAt": future})
+    [error] = refused["userErrors"]
+    assert error["message"].startswith(f"effectiveAt {future!r} is in the future")
+
+
+async def test_messages_quote_the_global_ids_the_api_hands_out(
+    client: GraphQLClient, database: DatabaseTarget
+) -> None:
+    roadmap = await mutate(client, "createRoadmap", {"name": "R", "cadence": {}}, "roadmap { id }")
+    roadmap_id = roadmap["roadmap"]["id"]
+    ids = []
+    for title in ("A", "B"):
+        proposed = await mutate(
+            client,
+            "proposeInitiative",
+            {"roadmapId": roadmap_id, "title": title, "goal": "g"},
+            "initiative { id }",
+        )
+        ids.append(proposed["initiative"]["id"])
+    before = await event_count(database)
+    stale = await mutate(
+        client,
+        "moveInitiative",
+        {
+            "roadmapId": roadmap_id,
+            "initiativeId": ids[1],
+            "toPosition": 1,
+            "reason": "r",
+            "expectedVersion": 1,
+        },
+    )
+    [error] = stale["userErrors"]
+    assert error["code"] == "CONFLICT"
+    assert error["message"].startswith(f"Roadmap {roadmap_id!r} is at version 3")
+    assert str(uuid_of(roadmap_id)) not in error["message"]
+    missing = str(to_global_id("Deliverable", uuid_of(ids[0]), uuid4()))
+    refused = await mutate(
+        client, "changeDeliverableStatus", {"deliverableId": missing, "status": "DONE"}
+    )
+    assert refused["userErrors"] == [
+        {
+            "field": ["input", "deliverableId"],
+            "code": "NOT_FOUND",
+            "message": f"Deliverable {missing!r} not found",
+        }
+    ]
+    assert await event_count(database) == before
