@@ -29,6 +29,7 @@ from schema.mutations.root import Mutation
 from schema.reports.queries import ReportQueries
 from schema.roadmap.queries import RoadmapQuery
 from schema.roadmap.shaped import ShapingExecutionContext
+from schema.scalars import SCALARS
 from schema.subscriptions import Subscription
 from schema.viewer import ViewerQuery
 
@@ -104,6 +105,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(disable_field_suggestions=True),
+        scalar_overrides=SCALARS,
         execution_context_class=ShapingExecutionContext,
         extensions=[
             partial(MaxTokensLimiter, max_token_count=settings.max_tokens),

@@ -108,3 +108,69 @@ async def test_messages_quote_the_global_ids_the_api_hands_out(
         }
     ]
     assert await event_count(database) == before
+
+
+NAIVE = "2026-03-01T09:00:00"
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        pytest.param(
+            "query($id: ID!, $t: DateTime) { roadmap(id: $id, asOf: $t) { name } }",
+            {"t": NAIVE},
+            id="asOf",
+        ),
+        pytest.param(
+            "query($id: ID!, $t: DateTime!) { roadmapDiff(id: $id, from: $t, to: $t) {"
+            " __typename } }",
+            {"t": NAIVE},
+            id="roadmapDiff",
+        ),
+        pytest.param(
+            f'query($id: ID!) {{ roadmapDiff(id: $id, from: "{NAIVE}Z", to: "{NAIVE}") {{'
+            " __typename } }",
+            {},
+            id="roadmapDiff literal",
+        ),
+        pytest.param(
+            "query($t: DateTime) { timeline(since: $t) { edges { cursor } } }",
+            {"t": NAIVE},
+            id="timeline since",
+        ),
+        pytest.param(
+            "query($f: EstimateFilter) { estimateReport(groupBy: TEAM, filter: $f) { group } }",
+            {"f": {"until": NAIVE}},
+            id="estimateReport filter",
+        ),
+        pytest.param(
+            "mutation($input: CreateTeamInput!) { createTeam(input: $input) { position } }",
+            {"input": {"name": "SRE", "effectiveAt": NAIVE}},
+            id="effectiveAt",
+        ),
+        pytest.param(
+            f'mutation {{ createTeam(input: {{name: "SRE", effectiveAt: "{NAIVE}"}}) {{'
+            " position } }",
+            {},
+            id="effectiveAt literal",
+        ),
+    ],
+)
+async def test_a_date_time_without_offset_is_bad_user_input_in_every_field(
+    client: GraphQLClient, database: DatabaseTarget, query: str, variables: dict[str, Any]
+) -> None:
+    roadmap = await mutate(client, "createRoadmap", {"name": "R", "cadence": {}}, "roadmap { id }")
+    before = await event_count(database)
+    errors = await top_level_errors(client, query, {"id": roadmap["roadmap"]["id"], **variables})
+    assert [error["extensions"]["code"] for error in errors] == ["BAD_USER_INPUT"]
+    assert f"{NAIVE!r} has no UTC offset" in errors[0]["message"]
+    assert await event_count(database) == before
+
+
+async def test_a_date_time_with_offset_is_an_instant(client: GraphQLClient) -> None:
+    roadmap = await mutate(client, "createRoadmap", {"name": "R", "cadence": {}}, "roadmap { id }")
+    data = await client.execute(
+        "query($id: ID!, $t: DateTime) { roadmap(id: $id, asOf: $t) { name asOf } }",
+        {"id": roadmap["roadmap"]["id"], "t": "2099-01-01T00:00:00+02:00"},
+    )
+    assert data["roadmap"] == {"name": "R", "asOf": "2099-01-01T00:00:00+02:00"}
