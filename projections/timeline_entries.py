@@ -28,6 +28,34 @@ class Ref:
     ids: tuple[UUID, ...]
 
 
+ENTRY_TYPES = (
+    "CycleClosed",
+    "CycleCreated",
+    "CycleStarted",
+    "DecisionRecorded",
+    "DecisionSuperseded",
+    "DeliverableAdded",
+    "DeliverableEstimated",
+    "DeliverableRetargeted",
+    "DeliverableStatusChanged",
+    "EffortLogged",
+    "InitiativeAligned",
+    "InitiativeMoved",
+    "InitiativePlaced",
+    "InitiativeProposed",
+    "InitiativeRemoved",
+    "InitiativeRemovedFromRoadmap",
+    "InitiativeUnaligned",
+    "InitiativeUpdated",
+    "KeyResultAdded",
+    "KeyResultCheckedIn",
+    "ObjectiveCreated",
+    "RoadmapCreated",
+    "TeamCreated",
+)
+"""Every type a timeline entry has: what ``timeline(types:)`` accepts."""
+
+
 @dataclass(frozen=True)
 class Entry:
     """One timeline entry, before names are looked up and values encoded."""
@@ -47,6 +75,9 @@ class Entry:
     """Changes that need the read model's own rows (see projections.timeline), with
     their arguments in ``extra``."""
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        assert self.type in ENTRY_TYPES, f"timeline entry type {self.type!r} is not in ENTRY_TYPES"
 
 
 def literal(text: str) -> str:

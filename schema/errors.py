@@ -60,7 +60,12 @@ def is_unexpected(error: GraphQLError) -> bool:
 
 
 def code_for(error: GraphQLError) -> str:
-    """The code of an error that was raised without one."""
+    """The code of an error that was raised without one (or the code of the error it
+    wraps: graphql-core wraps a scalar's refusal of a variable's value)."""
+    original = error.original_error
+    wrapped = original.extensions if isinstance(original, GraphQLError) else None
+    if wrapped and "code" in wrapped:
+        return str(wrapped["code"])
     if any(fragment in error.message for fragment in LIMIT_MESSAGES):
         return LIMIT_EXCEEDED
     if isinstance(error, GraphQLSyntaxError):

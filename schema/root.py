@@ -21,6 +21,7 @@ from schema.middleware import OPERATION_KEY
 from schema.mutations.root import Mutation
 from schema.reports.queries import ReportQueries
 from schema.roadmap.queries import RoadmapQuery
+from schema.scalars import SCALARS
 from schema.subscriptions import Subscription
 from schema.validation import CheckedOperations, OperationChecks, QuietExecutor
 from schema.viewer import ViewerQuery
@@ -91,6 +92,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(disable_field_suggestions=True),
+        scalar_overrides=SCALARS,
         execution_context_class=QuietExecutor,
         extensions=[
             partial(MaxTokensLimiter, max_token_count=settings.max_tokens),

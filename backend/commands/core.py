@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -31,8 +31,13 @@ from backend.domain.base import (
     require_storable,
 )
 from backend.domain.decision import Decision
-from backend.domain.errors import AlreadyExists, Conflict, Contention, NotFound
-from backend.domain.receipt import CommandReceipt, check_idempotency_key, receipt_id
+from backend.domain.errors import AlreadyExists, Conflict, Contention, DomainError, NotFound
+from backend.domain.receipt import (
+    CommandReceipt,
+    check_idempotency_key,
+    receipt_id,
+    request_digest,
+)
 
 MAX_ATTEMPTS = 25
 """How often a command runs before giving up on a contended aggregate (Contention)."""
@@ -40,6 +45,7 @@ MAX_ATTEMPTS = 25
 P = ParamSpec("P")
 R = TypeVar("R")
 A = TypeVar("A", bound=RoadlogAggregate)
+C = TypeVar("C", bound="RoadlogCore")
 
 
 class DateAsISO(Transcoding):
@@ -119,6 +125,67 @@ def retried(command: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
+@dataclass(frozen=True)
+class Decided:
+    """What a command that takes an idempotency key decided, before it is recorded: the id
+    it returns, the who/why/when of its events, and the aggregates holding them."""
+
+    id: UUID
+    meta: Meta
+    at: datetime
+    aggregates: tuple[RoadlogAggregate, ...]
+
+
+def idempotent(
+    command: Callable[Concatenate[C, Caller, P], Decided],
+) -> Callable[Concatenate[C, Caller, P], Recorded]:
+    """Record a command's decision once per idempotency key (its ``idempotency_key``
+    argument), and answer every repeat with the first result.
+
+    A receipt, saved last in the same save as the command's events, keeps the first
+    result and a digest of the input: a repeat with the same input gets that result, one
+    with another input is KeyReused. Repeats that run at the same time all get the first
+    result too: the one that loses the race to save finds the receipt when it runs again
+    (``retried``); one that decides after the first was saved, on state the first already
+    changed, looks for the receipt before answering on its own.
+    """
+    name = command.__name__
+
+    @functools.wraps(command)
+    def run(app: C, caller: Caller, /, *args: P.args, **kwargs: P.kwargs) -> Recorded:
+        key = kwargs.get("idempotency_key")
+        if key is None:
+            decided = command(app, caller, *args, **kwargs)
+            return app._save_all(decided.id, *decided.aggregates)
+        assert isinstance(key, str), f"an idempotency key is text, not {key!r}"
+        check_idempotency_key(key)
+        request = request_digest(kwargs)
+        if first := app._first_result(caller, name, key, request):
+            return first
+        try:
+            decided = command(app, caller, *args, **kwargs)
+        except DomainError:
+            if first := app._first_result(caller, name, key, request):
+                return first
+            raise
+        if not any(aggregate.pending_events for aggregate in decided.aggregates):
+            # Nothing to record, maybe because a first run already did it: then its
+            # answer is the answer. A command that records nothing leaves no receipt.
+            first = app._first_result(caller, name, key, request)
+            return first or Recorded(decided.id, None)
+        receipt = CommandReceipt.issue(
+            command=name,
+            key=key,
+            request=request,
+            result_id=decided.id,
+            meta=decided.meta,
+            at=decided.at,
+        )
+        return app._save_all(decided.id, *decided.aggregates, receipt)
+
+    return run
+
+
 class RoadlogCore(Application[UUID]):
     """The helpers every command uses; the commands themselves are in the mixins."""
 
@@ -175,11 +242,11 @@ class RoadlogCore(Application[UUID]):
         recordings = self.save(*aggregates)
         return Recorded(id, max((r.notification.id for r in recordings), default=None))
 
-    def _first_result(self, caller: Caller, command: str, key: str | None) -> Recorded | None:
-        """The first result of a command already run with this idempotency key, if any."""
-        if key is None:
-            return None
-        check_idempotency_key(key)
+    def _first_result(
+        self, caller: Caller, command: str, key: str, request: str
+    ) -> Recorded | None:
+        """The first result of a command already run with this key, if any; the key
+        reused for another input is KeyReused."""
         try:
             receipt: BaseAggregate[UUID] = self.repository.get(
                 receipt_id(caller.workspace_id, command, key)
@@ -187,25 +254,8 @@ class RoadlogCore(Application[UUID]):
         except AggregateNotFoundError:
             return None
         assert isinstance(receipt, CommandReceipt), f"{receipt!r} is not a receipt"
+        receipt.check_request(request)
         return Recorded(receipt.result_id, self._receipt_position(receipt.id))
-
-    def _record_once(
-        self,
-        command: str,
-        key: str | None,
-        meta: Meta,
-        at: datetime,
-        id: UUID,
-        *aggregates: RoadlogAggregate,
-    ) -> Recorded:
-        """Record, plus (last, in the same save) a receipt when an idempotency key was given.
-
-        A command that records nothing leaves no receipt either.
-        """
-        if key is not None and any(aggregate.pending_events for aggregate in aggregates):
-            receipt = CommandReceipt.issue(command=command, key=key, result_id=id, meta=meta, at=at)
-            return self._save_all(id, *aggregates, receipt)
-        return self._save_all(id, *aggregates)
 
     def _receipt_position(self, id: UUID) -> int:
         """The notification id (global position) of a receipt's one event."""

@@ -96,4 +96,4 @@ class DecisionCommands(RoadlogCore):
             else:
                 self._load(caller, LINKED[link.kind], link.id, at_field)
         except NotFound as error:
-            raise NotFound(link.kind, link.id, at_field) from error
+            raise NotFound(link.kind, link.id, at_field, within=link.parent_id) from error

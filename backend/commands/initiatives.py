@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
-from backend.commands.core import Caller, Recorded, RoadlogCore, retried
+from backend.commands.core import Caller, Decided, Recorded, RoadlogCore, idempotent, retried
 from backend.domain.base import business_time
 from backend.domain.deliverable import NewDeliverable
-from backend.domain.errors import AlreadyExists, Invalid
+from backend.domain.errors import AlreadyExists, Invalid, Ref
 from backend.domain.initiative import Initiative
 from backend.domain.objective import Objective
 from backend.domain.roadmap import Roadmap
@@ -20,6 +20,7 @@ class InitiativeCommands(RoadlogCore):
     """Propose and update initiatives; align them to key results."""
 
     @retried
+    @idempotent
     def propose_initiative(
         self,
         caller: Caller,
@@ -38,7 +39,7 @@ class InitiativeCommands(RoadlogCore):
         id: UUID | None = None,
         idempotency_key: str | None = None,
         effective_at: datetime | None = None,
-    ) -> Recorded:
+    ) -> Decided:
         """Propose an initiative and place it on its roadmap (default: last), in one save.
 
         Records Initiative.Proposed, per deliverable DeliverableAdded (plus
@@ -46,8 +47,6 @@ class InitiativeCommands(RoadlogCore):
         target), then Roadmap.InitiativePlaced. Returns the initiative id.
         """
         meta = self._meta(caller, reason=reason, effective_at=effective_at, decision_id=decision_id)
-        if first := self._first_result(caller, "propose_initiative", idempotency_key):
-            return first
         now = datetime.now(UTC)
         roadmap = self._load(caller, Roadmap, roadmap_id, "roadmap_id")
         if team_id is not None:
@@ -59,20 +58,24 @@ class InitiativeCommands(RoadlogCore):
                     f"the parent initiative is on roadmap {str(parent.roadmap_id)!r},"
                     f" not {str(roadmap.id)!r}",
                     "parent_id",
+                    [Ref("Roadmap", (parent.roadmap_id,)), Ref("Roadmap", (roadmap.id,))],
                 )
         inputs = [d.checked(f"deliverables.{i}") for i, d in enumerate(deliverables)]
         targets = [
             roadmap.target(d.target_cycle_id, d.target_date, f"deliverables.{i}.")
             for i, d in enumerate(inputs)
         ]
+        initiative_id = self._new_id(Initiative, id)
         deliverable_ids = [uuid4() if d.id is None else d.id for d in inputs]
         for i, deliverable_id in enumerate(deliverable_ids):
             if deliverable_id in deliverable_ids[:i]:
-                raise AlreadyExists("Deliverable", deliverable_id, f"deliverables.{i}.id")
+                raise AlreadyExists(
+                    "Deliverable", deliverable_id, f"deliverables.{i}.id", within=initiative_id
+                )
         placement = roadmap.placement(position)
         at = business_time(meta, now, roadmap)
         initiative = Initiative.propose(
-            id=self._new_id(Initiative, id),
+            id=initiative_id,
             roadmap_id=roadmap.id,
             title=title,
             goal=goal,
@@ -97,9 +100,7 @@ class InitiativeCommands(RoadlogCore):
                 field_prefix=f"deliverables.{i}",
             )
         roadmap.place(initiative.id, placement, meta, at)
-        return self._record_once(
-            "propose_initiative", idempotency_key, meta, at, initiative.id, initiative, roadmap
-        )
+        return Decided(initiative.id, meta, at, (initiative, roadmap))
 
     @retried
     def update_initiative(

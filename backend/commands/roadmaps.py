@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from backend.commands.core import Caller, Recorded, RoadlogCore, retried
+from backend.commands.core import Caller, Decided, Recorded, RoadlogCore, idempotent, retried
 from backend.domain.base import business_time, require_reason
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
@@ -63,6 +63,7 @@ class RoadmapCommands(RoadlogCore):
         return self._save_all(roadmap.id, roadmap)
 
     @retried
+    @idempotent
     def move_initiative(
         self,
         caller: Caller,
@@ -75,14 +76,12 @@ class RoadmapCommands(RoadlogCore):
         expected_version: int | None = None,
         idempotency_key: str | None = None,
         effective_at: datetime | None = None,
-    ) -> Recorded:
+    ) -> Decided:
         """Change an initiative's priority (Roadmap.InitiativeMoved); needs a reason.
 
         To the current position records nothing (position None). Returns the roadmap id.
         """
         meta = self._meta(caller, reason=reason, effective_at=effective_at, decision_id=decision_id)
-        if first := self._first_result(caller, "move_initiative", idempotency_key):
-            return first
         now = datetime.now(UTC)
         require_reason(meta, "moving an initiative")
         roadmap = self._load(caller, Roadmap, roadmap_id, "roadmap_id")
@@ -92,7 +91,7 @@ class RoadmapCommands(RoadlogCore):
             self._load(caller, Initiative, initiative_id, "initiative_id")
         at = business_time(meta, now, roadmap)
         roadmap.move(initiative_id, to_position, meta, at)
-        return self._record_once("move_initiative", idempotency_key, meta, at, roadmap.id, roadmap)
+        return Decided(roadmap.id, meta, at, (roadmap,))
 
     @retried
     def remove_initiative(

@@ -25,6 +25,17 @@ from eventsourcing.domain import Aggregate
 
 from backend.domain.errors import Forbidden, Invalid, ReasonRequired
 
+MAX_WEEKS = Decimal(5000)
+"""The most resource-weeks one estimate or one effort entry holds (some 100 people for a
+year): any more is a typo, and reports must add up every value ever accepted."""
+
+WEEKS_STEP = Decimal("0.01")
+"""Resource-weeks come in hundredths at most."""
+
+MAX_MEASURE = 1e15
+"""The largest magnitude of a key result's value: doubles still count whole units exactly
+there, and progress, (current - start) / (target - start), stays finite."""
+
 
 @dataclass(frozen=True)
 class Meta:
@@ -129,12 +140,16 @@ def require_backfill_allowed(meta: Meta, may_backfill: bool) -> None:
         raise Forbidden("only admins may set effectiveAt to backfill history", "effective_at")
 
 
+def is_blank(text: str) -> bool:
+    """Empty or only whitespace: what no required text may be (titles, names, reasons)."""
+    return not text.strip()
+
+
 def require_text(value: str, field: str, what: str) -> str:
     """The value trimmed; blank is Invalid."""
-    text = value.strip()
-    if not text:
+    if is_blank(value):
         raise Invalid(f"{what} must not be blank, got {value!r}", field)
-    return text
+    return value.strip()
 
 
 def require_texts(values: Iterable[str], field: str, what: str) -> list[str]:
@@ -151,14 +166,18 @@ def require_choice(value: str, choices: tuple[str, ...], field: str) -> str:
 
 def require_reason(meta: Meta, what: str) -> None:
     """Some changes must say why (priority moves, retargets, reopening)."""
-    if not meta.reason.strip():
+    if is_blank(meta.reason):
         raise ReasonRequired(f"{what} needs a reason: say why")
 
 
-def require_finite(value: float, field: str) -> float:
-    """A real number; NaN and infinities are Invalid."""
+def require_measure(value: float, field: str) -> float:
+    """A key result's value: a finite number within ±MAX_MEASURE; else Invalid saying which."""
     if not math.isfinite(value):
-        raise Invalid(f"{value!r} is not a finite number", field)
+        raise Invalid(f"{field} must be a finite number, got {value!r}", field)
+    if abs(value) > MAX_MEASURE:
+        raise Invalid(
+            f"{field} must be between -{MAX_MEASURE:g} and {MAX_MEASURE:g}, got {value!r}", field
+        )
     return float(value)
 
 
@@ -172,9 +191,14 @@ def require_confidence(value: float | None, field: str = "confidence") -> float 
 
 
 def require_positive_weeks(value: Decimal, field: str = "weeks") -> Decimal:
-    """Resource-weeks: a positive, finite decimal."""
+    """Resource-weeks of an estimate or of logged effort: positive, at most MAX_WEEKS, in
+    hundredths at most; else Invalid saying which bound."""
     if not value.is_finite() or value <= 0:
         raise Invalid(f"weeks must be a positive number, got {str(value)!r}", field)
+    if value > MAX_WEEKS:
+        raise Invalid(f"weeks must be at most {MAX_WEEKS}, got {str(value)!r}", field)
+    if value != value.quantize(WEEKS_STEP):
+        raise Invalid(f"weeks must have at most 2 decimals, got {str(value)!r}", field)
     return value
 
 

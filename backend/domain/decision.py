@@ -15,7 +15,7 @@ from backend.domain.base import (
     require_text,
     require_texts,
 )
-from backend.domain.errors import Invalid
+from backend.domain.errors import Invalid, Ref
 
 DECISION_STATUSES = ("PROPOSED", "ACCEPTED", "SUPERSEDED", "REVERSED")
 LINK_KINDS = ("Initiative", "Roadmap", "Objective", "KeyResult")
@@ -114,10 +114,10 @@ class Decision(RoadlogAggregate):
             cls.Recorded,
             id=id,
             title=require_text(title, "title", "a decision's title"),
-            context=context.strip(),
+            context=require_text(context, "context", "a decision's context"),
             options=require_texts(options, "options", "an option"),
             outcome=require_text(outcome, "outcome", "a decision's outcome"),
-            rationale=rationale.strip(),
+            rationale=require_text(rationale, "rationale", "a decision's rationale"),
             decided_by=require_texts(decided_by, "decided_by", "a decider"),
             status=status,
             links=[link.checked(f"links.{i}").as_payload() for i, link in enumerate(links)],
@@ -139,12 +139,14 @@ class Decision(RoadlogAggregate):
                 f"decision {str(superseded_by_id)!r} is itself superseded, through a chain,"
                 f" by {str(self.id)!r}: superseding would be circular",
                 "superseded_by_id",
+                [Ref("Decision", (superseded_by_id,)), Ref("Decision", (self.id,))],
             )
         if self.superseded_by_id is not None:
             raise Invalid(
                 f"decision {str(self.id)!r} is already superseded by"
                 f" {str(self.superseded_by_id)!r}",
                 "decision_id",
+                [Ref("Decision", (self.id,)), Ref("Decision", (self.superseded_by_id,))],
             )
         self.trigger_event(
             self.Superseded, superseded_by_id=superseded_by_id, **meta.event_fields(at)

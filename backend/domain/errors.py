@@ -1,12 +1,30 @@
 """Domain errors: expected failures of a command, raised before any event exists.
 
 ``field`` names the command argument at fault in the domain's words (``to_position``);
-the API maps it to the input path its clients know. Messages quote the offending value.
+the API maps it to the input path its clients know. Messages quote the offending value,
+ids as ``'<uuid>'``; ``refs`` says what each quoted id names, so that the API can show
+the ids its clients know instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from uuid import UUID
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What an id quoted in a message names: its kind and its uuids, owner first (a
+    deliverable is named with its initiative, a cycle with its roadmap, a key result
+    with its objective)."""
+
+    kind: str
+    ids: tuple[UUID, ...]
+
+    @classmethod
+    def of(cls, kind: str, id: UUID, within: UUID | None = None) -> Ref:
+        return cls(kind, (id,) if within is None else (within, id))
 
 
 class DomainError(Exception):
@@ -14,10 +32,11 @@ class DomainError(Exception):
 
     code = "INVALID"
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, refs: Sequence[Ref] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.refs = tuple(refs)
 
 
 class Invalid(DomainError):
@@ -31,8 +50,10 @@ class NotFound(DomainError):
 
     code = "NOT_FOUND"
 
-    def __init__(self, kind: str, id: UUID | str, field: str | None = None) -> None:
-        super().__init__(f"{kind} {str(id)!r} not found", field)
+    def __init__(
+        self, kind: str, id: UUID, field: str | None = None, within: UUID | None = None
+    ) -> None:
+        super().__init__(f"{kind} {str(id)!r} not found", field, [Ref.of(kind, id, within)])
         self.kind = kind
         self.id = id
 
@@ -44,9 +65,10 @@ class Conflict(DomainError):
 
     def __init__(self, kind: str, id: UUID, expected: int, current: int) -> None:
         super().__init__(
-            f"{kind} {id} is at version {current}, not the expected version {expected};"
+            f"{kind} {str(id)!r} is at version {current}, not the expected version {expected};"
             " reload and try again",
             "expected_version",
+            [Ref(kind, (id,))],
         )
         self.expected = expected
         self.current = current
@@ -72,10 +94,29 @@ class AlreadyExists(DomainError):
 
     code = "CONFLICT"
 
-    def __init__(self, kind: str, id: UUID, field: str = "id") -> None:
-        super().__init__(f"{kind} {str(id)!r} already exists; nothing was recorded", field)
+    def __init__(self, kind: str, id: UUID, field: str = "id", within: UUID | None = None) -> None:
+        super().__init__(
+            f"{kind} {str(id)!r} already exists; nothing was recorded",
+            field,
+            [Ref.of(kind, id, within)],
+        )
         self.kind = kind
         self.id = id
+
+
+class KeyReused(DomainError):
+    """An idempotency key already used for another input of the same command."""
+
+    code = "CONFLICT"
+
+    def __init__(self, command: str, key: str) -> None:
+        super().__init__(
+            f"idempotency_key {key!r} was first used for {command} with another input;"
+            " nothing was recorded: a new request needs a new key",
+            "idempotency_key",
+        )
+        self.command = command
+        self.key = key
 
 
 class Contention(DomainError):

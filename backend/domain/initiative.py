@@ -33,7 +33,7 @@ from backend.domain.deliverable import (
     Target,
     is_slip,
 )
-from backend.domain.errors import AlreadyExists, Invalid, NotFound
+from backend.domain.errors import AlreadyExists, Invalid, NotFound, Ref
 
 KINDS = ("FEATURE", "TECH_DEBT", "OPERATIONS", "RESEARCH", "OTHER")
 ALIGNMENT_KINDS = ("CONTRIBUTES", "SUPPORTS")
@@ -266,7 +266,11 @@ class Initiative(RoadlogAggregate):
     def remove_from_roadmap(self, meta: Meta, at: datetime) -> None:
         """Record that the initiative left its roadmap."""
         if not self.on_roadmap:
-            raise Invalid(f"initiative {str(self.id)!r} is not on its roadmap", "initiative_id")
+            raise Invalid(
+                f"initiative {str(self.id)!r} is not on its roadmap",
+                "initiative_id",
+                [Ref("Initiative", (self.id,))],
+            )
         self.trigger_event(
             self.RemovedFromRoadmap, roadmap_id=self.roadmap_id, **meta.event_fields(at)
         )
@@ -276,7 +280,7 @@ class Initiative(RoadlogAggregate):
         for deliverable in self.deliverables:
             if deliverable.deliverable_id == deliverable_id:
                 return deliverable
-        raise NotFound("Deliverable", deliverable_id, "deliverable_id")
+        raise NotFound("Deliverable", deliverable_id, "deliverable_id", within=self.id)
 
     def add_deliverable(
         self,
@@ -295,7 +299,7 @@ class Initiative(RoadlogAggregate):
         A first target needs no reason of its own: it comes with the deliverable.
         """
         if any(d.deliverable_id == deliverable_id for d in self.deliverables):
-            raise AlreadyExists("Deliverable", deliverable_id, f"{field_prefix}.id")
+            raise AlreadyExists("Deliverable", deliverable_id, f"{field_prefix}.id", within=self.id)
         title = require_text(title, f"{field_prefix}.title", "a deliverable's title")
         if estimate_weeks is not None:
             require_positive_weeks(estimate_weeks, f"{field_prefix}.estimate_weeks")
@@ -406,6 +410,7 @@ class Initiative(RoadlogAggregate):
             raise Invalid(
                 f"initiative {str(self.id)!r} is not aligned to key result {str(key_result_id)!r}",
                 "key_result_id",
+                [Ref("Initiative", (self.id,)), Ref("KeyResult", (objective_id, key_result_id))],
             )
         self.trigger_event(
             self.Unaligned,

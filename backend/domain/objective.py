@@ -18,7 +18,7 @@ from backend.domain.base import (
     Value,
     require_choice,
     require_confidence,
-    require_finite,
+    require_measure,
     require_text,
 )
 from backend.domain.errors import AlreadyExists, Invalid, NotFound
@@ -178,7 +178,7 @@ class Objective(RoadlogAggregate):
         for key_result in self.key_results:
             if key_result.key_result_id == key_result_id:
                 return key_result
-        raise NotFound("KeyResult", key_result_id, "key_result_id")
+        raise NotFound("KeyResult", key_result_id, "key_result_id", within=self.id)
 
     def add_key_result(
         self,
@@ -193,10 +193,10 @@ class Objective(RoadlogAggregate):
     ) -> None:
         """Add a key result; its target must differ from its start (progress divides)."""
         if any(kr.key_result_id == key_result_id for kr in self.key_results):
-            raise AlreadyExists("KeyResult", key_result_id)
+            raise AlreadyExists("KeyResult", key_result_id, within=self.id)
         title = require_text(title, "title", "a key result's title")
-        start_value = require_finite(start_value, "start_value")
-        target_value = require_finite(target_value, "target_value")
+        start_value = require_measure(start_value, "start_value")
+        target_value = require_measure(target_value, "target_value")
         if target_value == start_value:
             raise Invalid(
                 f"target_value {target_value!r} equals start_value: progress would be undefined",
@@ -225,7 +225,7 @@ class Objective(RoadlogAggregate):
         self.trigger_event(
             self.KeyResultCheckedIn,
             key_result_id=key_result_id,
-            value=require_finite(value, "value"),
+            value=require_measure(value, "value"),
             confidence=require_confidence(confidence),
             **meta.event_fields(at),
         )

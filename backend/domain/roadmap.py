@@ -16,7 +16,7 @@ from uuid import UUID
 
 from backend.domain.base import Meta, RoadlogAggregate, require_text
 from backend.domain.deliverable import Deliverable, Target
-from backend.domain.errors import AlreadyExists, Invalid, NotFound
+from backend.domain.errors import AlreadyExists, Invalid, NotFound, Ref
 
 CYCLE_STATES = ("PLANNED", "ACTIVE", "CLOSED")
 DEFAULT_FISCAL_YEAR_START_MONTH = 1
@@ -266,6 +266,7 @@ class Roadmap(RoadlogAggregate):
             raise Invalid(
                 f"initiative {str(initiative_id)!r} is not on roadmap {str(self.id)!r}",
                 "initiative_id",
+                [Ref("Initiative", (initiative_id,)), Ref("Roadmap", (self.id,))],
             )
         return position
 
@@ -281,7 +282,9 @@ class Roadmap(RoadlogAggregate):
         """Put an initiative at a position (default: last); those below move down."""
         if initiative_id in self.priority:
             raise Invalid(
-                f"initiative {str(initiative_id)!r} is already on the roadmap", "initiative_id"
+                f"initiative {str(initiative_id)!r} is already on the roadmap",
+                "initiative_id",
+                [Ref("Initiative", (initiative_id,))],
             )
         self.trigger_event(
             self.InitiativePlaced,
@@ -323,7 +326,7 @@ class Roadmap(RoadlogAggregate):
         for cycle in self.cycles:
             if cycle.cycle_id == cycle_id:
                 return cycle
-        raise NotFound("Cycle", cycle_id, at_field)
+        raise NotFound("Cycle", cycle_id, at_field, within=self.id)
 
     def create_cycle(
         self,
@@ -345,7 +348,7 @@ class Roadmap(RoadlogAggregate):
             )
         for other in self.cycles:
             if other.cycle_id == cycle_id:
-                raise AlreadyExists("Cycle", cycle_id)
+                raise AlreadyExists("Cycle", cycle_id, within=self.id)
             if other.name.casefold() == name.casefold():
                 raise Invalid(f"this roadmap already has a cycle named {other.name!r}", "name")
             if other.overlaps(starts_on, ends_on):

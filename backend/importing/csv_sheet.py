@@ -30,6 +30,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from backend.domain.base import require_positive_weeks
+from backend.domain.errors import Invalid
 from backend.importing.errors import BadLine, ImportRefused
 from backend.importing.ids import match_key
 
@@ -130,16 +132,21 @@ def parse_status(text: str) -> str:
 
 
 def parse_estimate(text: str) -> Decimal | None:
-    """Resource-weeks: blank is none, otherwise a positive number."""
+    """Resource-weeks: blank is none, otherwise within the bounds of an estimate.
+
+    The command checks them again; checking here reports every bad row, with its line,
+    before anything is recorded.
+    """
     if not text.strip():
         return None
     try:
         weeks = Decimal(text.strip())
     except InvalidOperation:
         raise ValueError(f"Estimate weeks {text.strip()!r} is not a number") from None
-    if not weeks.is_finite() or weeks <= 0:
-        raise ValueError(f"Estimate weeks {text.strip()!r} must be a positive number")
-    return weeks
+    try:
+        return require_positive_weeks(weeks)
+    except Invalid as error:
+        raise ValueError(f"Estimate weeks {text.strip()!r}: {error.message}") from None
 
 
 def parse_target(text: str) -> Target:

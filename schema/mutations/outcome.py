@@ -25,6 +25,7 @@ from backend.domain.errors import DomainError
 from backend.tokens import Role
 from projections.watcher import ConsistencyTimeout
 from schema.context import Info
+from schema.mutations.wording import api_message, input_path
 from schema.permissions import require
 from schema.relay import GlobalRef, InvalidGlobalId, from_global_id
 
@@ -90,24 +91,6 @@ async def first(loaded: Awaitable[Sequence[E | None]]) -> E | None:
     return entity
 
 
-def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def input_path(domain_field: str | None, renames: Mapping[str, str]) -> list[str] | None:
-    """``deliverables.0.target_cycle_id`` -> ``["input", "deliverables", "0", "targetCycleId"]``.
-
-    ``renames`` maps the domain's argument names to the input's where they differ (a
-    deliverable command's ``initiative_id`` is inside the input's ``deliverableId``).
-    """
-    if domain_field is None:
-        return None
-    head, *rest = domain_field.split(".")
-    parts = [*renames.get(head, head).split("."), *rest]
-    return ["input", *(part if part.isdigit() else camel(part) for part in parts)]
-
-
 def parse_id(value: str, kind: str, input_field: str) -> GlobalRef:
     """Decode an input id: malformed is INVALID, another kind is as good as missing."""
     try:
@@ -155,7 +138,7 @@ async def execute(
                 UserError(
                     field=input_path(error.field, renames or {}),
                     code=UserErrorCode(error.code),
-                    message=error.message,
+                    message=api_message(error),
                 )
             ]
         )

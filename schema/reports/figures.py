@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from backend.domain.roadmap import DEFAULT_FISCAL_YEAR_START_MONTH
 
@@ -86,7 +86,11 @@ def estimate_figures(completed: Iterable[CompletedWork]) -> EstimateFigures:
 def normalized(weeks: Decimal) -> Decimal:
     """Weeks without trailing zeros or exponent: 3.50 -> 3.5, 10.0 -> 10."""
     if weeks == weeks.to_integral_value():
-        return weeks.quantize(Decimal(1))
+        # Exact however many digits: history from before weeks were bounded holds some
+        # with more than the context's 28 (quantize would fail on them).
+        with localcontext() as exact:
+            exact.prec = max(exact.prec, weeks.adjusted() + 1)
+            return weeks.quantize(Decimal(1))
     return weeks.normalize()
 
 

@@ -10,7 +10,6 @@ missing cycle and for another workspace's, as ``roadmapDiff`` does for a roadmap
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -47,13 +46,6 @@ def optional_id(value: str | None, kind: str, argument: str) -> UUID | None:
     return None if value is None else parse_id(value, kind, argument).id
 
 
-def instant(value: datetime | None, argument: str) -> datetime | None:
-    """An instant with its UTC offset; one without is BAD_USER_INPUT."""
-    if value is not None and value.tzinfo is None:
-        raise coded_error(BAD_USER_INPUT, f"{argument}: {value.isoformat()!r} has no UTC offset")
-    return value
-
-
 @strawberry.type
 class ReportQueries:
     @strawberry.field(
@@ -77,8 +69,8 @@ class ReportQueries:
             workspace_id=principal.workspace_id,
             roadmap_id=optional_id(wanted.roadmap_id, "Roadmap", "filter.roadmapId"),
             team_id=optional_id(wanted.team_id, "Team", "filter.teamId"),
-            since=instant(wanted.since, "filter.since"),
-            until=instant(wanted.until, "filter.until"),
+            since=wanted.since,
+            until=wanted.until,
         )
         groups = await estimates.estimate_report(
             info.context.services.pool, query, estimates.Grouping(group_by.value)

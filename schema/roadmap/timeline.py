@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
+from projections.timeline_entries import ENTRY_TYPES
 from schema.context import Info
+from schema.errors import BAD_USER_INPUT, coded_error
 from schema.pagination import Page, decode_cursor, encode_cursor, page_size
 from schema.permissions import require
 from schema.relay import GlobalRef
@@ -83,6 +85,21 @@ def entry_of(row: Row) -> TimelineEntry:
     )
 
 
+def known_types(types: Sequence[str] | None) -> list[str] | None:
+    """The ``types`` filter as given; a type no entry has is BAD_USER_INPUT naming them all
+    (a typo would otherwise answer an empty page without a word)."""
+    if types is None:
+        return None
+    unknown = [name for name in types if name not in ENTRY_TYPES]
+    if unknown:
+        raise coded_error(
+            BAD_USER_INPUT,
+            f"types: {', '.join(map(repr, unknown))} is not a timeline entry type;"
+            f" the types are {', '.join(ENTRY_TYPES)}",
+        )
+    return list(types)
+
+
 def cursor_of(row: Row) -> str:
     return encode_cursor(CONNECTION, row["at"], row["position"])
 
@@ -105,10 +122,11 @@ async def timeline_page(
     includes its deliverables and its moves; a decision's what it drove).
     """
     workspace_id = require(info).workspace_id
+    wanted = known_types(types)
     size = page_size(info, first)
     key = decode_cursor(after, CONNECTION, (datetime, int))
     at, position = key if key is not None else (None, None)
-    args = (workspace_id, list(types) if types is not None else None, actor, since, until)
+    args = (workspace_id, wanted, actor, since, until)
     pool = info.context.services.pool
     if subject_id is None:
         rows = await pool.fetch(TIMELINE, *args, at, position, size + 1)

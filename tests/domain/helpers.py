@@ -185,8 +185,8 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
     key_result_id = app.add_key_result(
         caller, objective_id=objective_id, title="KR", unit="", start_value=0, target_value=1
     ).id
-    decision_id = app.record_decision(caller, title="D", context="", outcome="o", rationale="").id
-    later_decision = app.record_decision(caller, title="E", context="", outcome="o", rationale="")
+    decision_id = app.record_decision(caller, title="D", context="c", outcome="o", rationale="r").id
+    later_decision = app.record_decision(caller, title="E", context="c", outcome="o", rationale="r")
     return {
         "create_team": lambda c, at: app.create_team(c, name="T", effective_at=at),
         "create_roadmap": lambda c, at: app.create_roadmap(c, name="R2", effective_at=at),
@@ -284,7 +284,7 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
             effective_at=at,
         ),
         "record_decision": lambda c, at: app.record_decision(
-            c, title="D", context="", outcome="o", rationale="", effective_at=at
+            c, title="D", context="c", outcome="o", rationale="r", effective_at=at
         ),
         "supersede_decision": lambda c, at: app.supersede_decision(
             c, decision_id=decision_id, superseded_by_id=later_decision.id, effective_at=at

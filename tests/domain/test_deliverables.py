@@ -397,7 +397,7 @@ def test_retargeting_carries_the_decision_behind_it(
 ) -> None:
     ids = with_deliverable(app, editor, roadmap_id)
     decision_id = app.record_decision(
-        editor, title="Delay launch", context="", outcome="May", rationale=""
+        editor, title="Delay launch", context="c", outcome="May", rationale="r"
     ).id
     [event] = recorded(
         app, lambda: retarget(app, editor, ids, on=date(2026, 5, 1), decision_id=decision_id)

@@ -85,7 +85,7 @@ def test_moving_an_initiative_records_from_and_to_with_reason_and_decision(
 ) -> None:
     first, second, third = initiatives_on(app, editor, roadmap_id, 3)
     decision_id = app.record_decision(
-        editor, title="Focus on reliability", context="", outcome="SLOs first", rationale=""
+        editor, title="Focus on reliability", context="c", outcome="SLOs first", rationale="r"
     ).id
     before = event_count(app)
 

@@ -77,18 +77,20 @@ def test_every_bad_row_is_reported_with_its_line_number() -> None:
             "A,,Goal,W,Blocked,,",
             'A,,Goal,"multi',
             'line",Done,-1,',
+            "A,,Goal,V,Done,1e28,",
             "A,,Other goal,Y,Done,,2026-02-30",
             "A,,,X,Done,,",
             "B,,,Z,Done,,",
         )
     )
-    assert sorted(problems) == [2, 4, 5, 7, 8, 9]
+    assert sorted(problems) == [2, 4, 5, 7, 8, 9, 10]
     assert "no project above" in problems[2]
     assert "'Blocked' is not one of" in problems[4]
-    assert "Estimate weeks '-1' must be a positive number" in problems[5]
-    assert "not a real date" in problems[7]
-    assert "deliverable 'X' of project 'A' is already on line 3" in problems[8]
-    assert "project 'B' has no User-centric goal" in problems[9]
+    assert "Estimate weeks '-1': weeks must be a positive number" in problems[5]
+    assert "Estimate weeks '1e28': weeks must be at most 5000" in problems[7]
+    assert "not a real date" in problems[8]
+    assert "deliverable 'X' of project 'A' is already on line 3" in problems[9]
+    assert "project 'B' has no User-centric goal" in problems[10]
 
 
 def test_conflicting_project_fields_are_bad_rows() -> None:

@@ -51,6 +51,12 @@ def test_weeks_are_shown_without_trailing_zeros_or_exponents() -> None:
     ]
 
 
+def test_weeks_recorded_before_they_were_bounded_are_still_shown() -> None:
+    # Estimates of 1e28 and 1e309 weeks were once accepted; reports must not fail on them.
+    assert str(normalized(Decimal("1e28"))) == "1" + "0" * 28
+    assert str(normalized(Decimal("1e309"))) == "1" + "0" * 309
+
+
 @pytest.mark.parametrize(
     ("at", "start_month", "name"),
     [
