@@ -79,7 +79,8 @@ def test_rebuild_swaps_in_fresh_read_models_while_the_api_serves(
 
 def test_rebuilding_an_unknown_read_model_ends_in_one_line() -> None:
     result = roadlog("rebuild", "nonsense", env={"DATABASE_URL": "postgresql://u@h/x"})
-    assert result.returncode == 1
+    # A usage mistake, like any other choice given wrongly: exit 2, before any database.
+    assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
-    assert "no read model 'nonsense'" in result.stderr
+    assert "'nonsense' is not one of" in result.stderr
     assert "roadmap" in result.stderr
