@@ -6,12 +6,41 @@ from dataclasses import dataclass
 from typing import TypedDict
 from urllib.parse import quote
 
+import asyncpg
 import psycopg
+from eventsourcing import persistence
 from psycopg.conninfo import conninfo_to_dict
 
 from backend.startup import StartupError
 
 URL_SCHEMES = ("postgresql://", "postgres://")
+
+UNREACHABLE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,  # refused, reset, no socket file: the server is not there
+    asyncpg.InterfaceError,  # "connection is closed" under a query
+    asyncpg.PostgresConnectionError,  # class 08
+    asyncpg.exceptions.AdminShutdownError,  # 57P01: the server is shutting down
+    asyncpg.exceptions.CrashShutdownError,  # 57P02: another backend crashed
+    asyncpg.exceptions.CannotConnectNowError,  # 57P03: starting up or in recovery
+    asyncpg.exceptions.TooManyConnectionsError,  # 53300
+    # A pooled connection whose server died in the middle of an operation can refuse the
+    # next query with "cannot switch to state ...; another operation is in progress".
+    asyncpg.exceptions._base.InternalClientError,
+    persistence.InterfaceError,  # the event store (psycopg), after the library's retries
+    persistence.OperationalError,
+)
+"""What a driver raises when the database cannot be reached (or refuses to serve) right
+now, as opposed to a query that is wrong: a request that meets one of these is answered
+503 and may be retried as it is."""
+
+
+def is_unreachable(error: BaseException | None) -> bool:
+    """Whether ``error`` (or an error it was raised from) says the database is unreachable."""
+    while error is not None:
+        if isinstance(error, UNREACHABLE_ERRORS):
+            return True
+        error = error.__cause__
+    return False
 
 
 class AsyncpgParams(TypedDict):

@@ -7,8 +7,9 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from backend.bootstrap import Services
+from backend.database import UNREACHABLE_ERRORS
 from backend.tokens import Principal
-from schema.errors import UNAUTHENTICATED
+from schema.errors import UNAUTHENTICATED, database_unavailable
 
 PRINCIPAL_KEY = "roadlog.principal"
 WORKSPACE_HEADER = "roadlog-workspace"
@@ -66,6 +67,9 @@ class RequireBearerToken:
                 headers={"WWW-Authenticate": 'Bearer realm="roadlog"'},
             )
             await response(scope, receive, send)
+            return
+        except UNREACHABLE_ERRORS:
+            await database_unavailable()(scope, receive, send)
             return
         scope[PRINCIPAL_KEY] = principal
         await self.app(scope, receive, send)

@@ -13,7 +13,10 @@ from collections.abc import Iterator
 
 import asyncpg
 from graphql import GraphQLError, GraphQLSyntaxError
+from starlette.responses import JSONResponse, Response
 from strawberry.extensions import SchemaExtension
+
+from backend.database import is_unreachable
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
@@ -23,6 +26,15 @@ CONSISTENCY_TIMEOUT = "CONSISTENCY_TIMEOUT"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+
+RETRY_AFTER_SECONDS = 2
+"""What a 503 asks a client to wait: about what the embedded server takes to restart."""
+
+DATABASE_UNAVAILABLE_MESSAGE = (
+    f"The database is unavailable right now; retry in {RETRY_AFTER_SECONDS} seconds. A mutation"
+    " retried with the same idempotency key or client id is recorded at most once."
+)
 
 # What the library's limiters say (strawberry's depth and alias limiters, graphql-core's
 # token limit); their errors carry no code of their own.
@@ -51,6 +63,22 @@ def is_unstorable_text(error: GraphQLError) -> bool:
     return isinstance(cause, UnicodeEncodeError) and cause.reason == "surrogates not allowed"
 
 
+def database_unavailable() -> JSONResponse:
+    """The HTTP answer to a request that needs the database while it cannot be reached."""
+    return JSONResponse(
+        {
+            "errors": [
+                {
+                    "message": DATABASE_UNAVAILABLE_MESSAGE,
+                    "extensions": {"code": DATABASE_UNAVAILABLE},
+                }
+            ]
+        },
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def is_unexpected(error: GraphQLError) -> bool:
     """An exception that escaped a resolver, as opposed to an error raised on purpose."""
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
@@ -73,8 +101,18 @@ class CodedErrors(SchemaExtension):
         result = self.execution_context.result
         if result is None or not result.errors:
             return
-        request_id = getattr(self.execution_context.context, "request_id", None)
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", None)
         result.errors = [self._coded(error, request_id) for error in result.errors]
+        unavailable = any(
+            (error.extensions or {}).get("code") == DATABASE_UNAVAILABLE for error in result.errors
+        )
+        response = getattr(context, "response", None)
+        if unavailable and isinstance(response, Response):
+            # Over HTTP the whole answer says so, for clients and load balancers that look
+            # only at the status; on a WebSocket the code in each error is all there is.
+            response.status_code = 503
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
 
     @staticmethod
     def _coded(error: GraphQLError, request_id: str | None) -> GraphQLError:
@@ -84,6 +122,19 @@ class CodedErrors(SchemaExtension):
                 nodes=error.nodes,
                 path=error.path,
                 extensions={"code": BAD_USER_INPUT},
+            )
+        if is_unreachable(error.original_error):
+            log.warning(
+                "database unavailable in %s: %s",
+                ".".join(str(part) for part in error.path or ()) or "operation",
+                error.original_error,
+                extra={"request_id": request_id},
+            )
+            return GraphQLError(
+                DATABASE_UNAVAILABLE_MESSAGE,
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": DATABASE_UNAVAILABLE},
             )
         if is_unexpected(error):
             log.error(
