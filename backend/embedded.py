@@ -22,6 +22,7 @@ import psycopg
 from psycopg import sql
 
 from backend.database import DatabaseTarget
+from backend.roles import RUNTIME_ROLE, create_runtime_role_statement
 from backend.startup import StartupError
 
 DATABASE_NAME = "roadlog"
@@ -45,10 +46,28 @@ def ensure_data_dir(data_dir: Path) -> Path:
 
 
 def start_embedded(data_dir: Path) -> DatabaseTarget:
-    """Start (or join) the server of ``data_dir`` and return its ``roadlog`` database."""
+    """Start (or join) the server of ``data_dir``; its ``roadlog`` database, reached as the
+    runtime role, with the server's superuser as the owner who prepares it."""
     server = start_embedded_server(ensure_data_dir(data_dir) / "pgdata")
     ensure_database(server, DATABASE_NAME)
-    return server.with_dbname(DATABASE_NAME)
+    ensure_runtime_role(server, RUNTIME_ROLE)
+    return runtime_target(server, RUNTIME_ROLE).with_dbname(DATABASE_NAME)
+
+
+def runtime_target(server: DatabaseTarget, role: str) -> DatabaseTarget:
+    """``server`` reached as ``role``, prepared by ``server``'s own user.
+
+    The embedded server trusts local connections (pgserver's ``initdb --auth=trust`` on a
+    socket in the data directory, which only its owner can enter): no password.
+    """
+    return DatabaseTarget(server.host, server.port, role, "", server.dbname).owned_by(server)
+
+
+def ensure_runtime_role(server: DatabaseTarget, role: str) -> None:
+    """Create the runtime role ``role`` on the server unless it exists (roles are
+    cluster-wide; each database grants it its rights when it is prepared)."""
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        conn.execute(create_runtime_role_statement(role).encode())
 
 
 def start_embedded_server(pgdata: Path) -> DatabaseTarget:

@@ -101,7 +101,8 @@ def serve_workers(settings: Settings, target: DatabaseTarget, listener: socket.s
     """
     from schema.app import WORKER_APP, server_config
 
-    os.environ.update(settings.model_copy(update={"database_url": target.url}).environment())
+    connection = {"database_url": target.url, "owner_database_url": target.migrator.url}
+    os.environ.update(settings.model_copy(update=connection).environment())
     with tempfile.TemporaryDirectory(prefix="roadlog-metrics-") as metrics:
         # Workers import prometheus_client after this is set: their request counts go to
         # files there, and /metrics of any worker sums them.
