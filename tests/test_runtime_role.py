@@ -171,3 +171,48 @@ async def test_a_database_prepared_before_the_runtime_role_is_handed_over_to_it(
             server.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+async def test_the_readme_setup_of_two_roles_on_ones_own_server_works(
+    pg_server: DatabaseTarget,
+) -> None:
+    """An owner that is not a superuser, set up as the README says for DATABASE_URL, can
+    prepare the database for the runtime role, which then records and rebuilds."""
+    suffix = uuid.uuid4().hex[:12]
+    owner_role, name = f"roadlog_owner_{suffix}", f"roadlog_test_{suffix}"
+    with psycopg.connect(pg_server.url, autocommit=True) as server:
+        server.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(owner_role)))
+        server.execute(
+            sql.SQL("GRANT {} TO {}").format(
+                sql.Identifier(RUNTIME_ROLE), sql.Identifier(owner_role)
+            )
+        )
+        server.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                sql.Identifier(name), sql.Identifier(owner_role)
+            )
+        )
+    owner = DatabaseTarget(pg_server.host, pg_server.port, owner_role, "", name)
+    runtime = DatabaseTarget.configured(runtime_database(pg_server, name).url, owner.url)
+    try:
+        assert runtime.migrator == owner
+        await prepare_database(runtime, READ_MODELS)
+        app = open_event_store(runtime, pool_size=1, create_tables=False)
+        try:
+            recorded = app.create_team(Caller(workspace_id=uuid.uuid4(), actor="a"), name="SRE")
+            positions = await rebuild(app, runtime, READ_MODELS)
+        finally:
+            app.close()
+        assert set(positions.values()) == {recorded.position}
+        conn = await asyncpg.connect(**runtime.asyncpg_kwargs())
+        try:
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await conn.execute("ALTER TABLE public.roadlog_events DISABLE TRIGGER ALL")
+        finally:
+            await conn.close()
+    finally:
+        with psycopg.connect(pg_server.url, autocommit=True) as server:
+            server.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+            server.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(owner_role)))
