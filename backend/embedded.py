@@ -160,7 +160,6 @@ class EmbeddedSupervisor:
     def __init__(self, pgdata: Path, *, check_seconds: float = SUPERVISE_SECONDS) -> None:
         self.pgdata = pgdata.expanduser().resolve()
         self.check_seconds = check_seconds
-        self.restarts = 0
         self._stopping = threading.Event()
         self._thread = threading.Thread(
             target=self._watch, name="embedded-postgres-supervisor", daemon=True
@@ -192,9 +191,13 @@ class EmbeddedSupervisor:
                     log.warning("embedded PostgreSQL did not restart yet (%s); retrying", error)
                     self._stopping.wait(RESTART_RETRY_SECONDS)
                     continue
-                self.restarts += 1
-                log.warning("embedded PostgreSQL in %s is running again", self.pgdata)
-                break
+                if postmaster_alive(self.pgdata):
+                    log.warning("embedded PostgreSQL in %s is running again", self.pgdata)
+                    break
+                # pgserver takes a killed postmaster that nobody reaped yet for a running
+                # one and starts nothing; its pid file must stay (it guards the old
+                # server's shared memory), so wait for the zombie to go.
+                self._stopping.wait(self.check_seconds)
 
     def _restart(self) -> None:
         with warnings.catch_warnings():
