@@ -37,6 +37,10 @@ CREATE_RUNTIME_ROLE = """
         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
             CREATE ROLE {quoted} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION;
         END IF;
+        -- The owner creates the read models as this role (a superuser always may).
+        IF NOT pg_has_role(current_user, '{role}', 'SET') THEN
+            GRANT {quoted} TO CURRENT_USER;
+        END IF;
     EXCEPTION WHEN duplicate_object THEN
         NULL;  -- another process created it at the same moment
     END
