@@ -191,6 +191,12 @@ class EmbeddedSupervisor:
                     log.warning("embedded PostgreSQL did not restart yet (%s); retrying", error)
                     self._stopping.wait(RESTART_RETRY_SECONDS)
                     continue
+                except Exception:
+                    # Anything else from pgserver must not end the supervision: nobody
+                    # would start the server again.
+                    log.exception("embedded PostgreSQL: unexpected error restarting; retrying")
+                    self._stopping.wait(RESTART_RETRY_SECONDS)
+                    continue
                 if postmaster_alive(self.pgdata):
                     log.warning("embedded PostgreSQL in %s is running again", self.pgdata)
                     break
