@@ -21,12 +21,15 @@ from backend.application import Roadlog
 from backend.database import DatabaseTarget
 from backend.eventstore import open_event_store
 from backend.migrations import CORE, migrate
+from backend.roles import grant_runtime_role
 from backend.settings import Settings
 from backend.startup import StartupError
 from backend.tokens import Tokens
+from projections.batch import REBUILD_SUFFIX
 from projections.catalog import READ_MODELS
 from projections.projector import Projector
 from projections.read_model import ReadModel
+from projections.rebuild import OLD_SUFFIX
 from projections.watcher import ProjectionWatcher
 
 log = logging.getLogger(__name__)
@@ -63,14 +66,34 @@ async def connect(target: DatabaseTarget) -> asyncpg.Connection:
 
 
 async def prepare_database(target: DatabaseTarget, read_models: Sequence[ReadModel]) -> list[str]:
-    """Create the event store tables and apply pending migrations, one process at a time."""
-    conn = await connect(target)
+    """Create the event store tables and apply pending migrations, one process at a time.
+
+    All of it as the target's owner; with a separate runtime role, the read models are
+    created as (and belong to) that role, which is then granted what it needs at runtime
+    (``backend.roles``).
+    """
+    owner = target.migrator
+    conn = await connect(owner)
     try:
         await conn.execute("SELECT pg_advisory_lock($1)", locks.MIGRATIONS)
         try:
-            app = await asyncio.to_thread(open_event_store, target, pool_size=1, create_tables=True)
+            app = await asyncio.to_thread(open_event_store, owner, pool_size=1, create_tables=True)
             app.close()
-            return await migrate(conn, [CORE, *(model.migrations for model in read_models)])
+            runtime_role = target.runtime_role
+            applied = await migrate(conn, [CORE])
+            if runtime_role is not None:
+                # Before the read models' migrations, which create their schemas as it;
+                # a rebuild's leftovers are its to resume or drop.
+                schemas = [
+                    model.migrations.schema + suffix
+                    for model in read_models
+                    for suffix in ("", REBUILD_SUFFIX, OLD_SUFFIX)
+                ]
+                await grant_runtime_role(conn, runtime_role, schemas)
+            applied += await migrate(
+                conn, [model.migrations for model in read_models], as_role=runtime_role
+            )
+            return applied
         finally:
             await conn.execute("SELECT pg_advisory_unlock($1)", locks.MIGRATIONS)
     finally:

@@ -2,16 +2,48 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 from typing import TypedDict
 from urllib.parse import quote
 
+import asyncpg
 import psycopg
+from eventsourcing import persistence
 from psycopg.conninfo import conninfo_to_dict
 
 from backend.startup import StartupError
 
 URL_SCHEMES = ("postgresql://", "postgres://")
+
+log = logging.getLogger(__name__)
+
+UNREACHABLE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,  # refused, reset, no socket file: the server is not there
+    asyncpg.InterfaceError,  # "connection is closed" under a query
+    asyncpg.PostgresConnectionError,  # class 08
+    asyncpg.exceptions.AdminShutdownError,  # 57P01: the server is shutting down
+    asyncpg.exceptions.CrashShutdownError,  # 57P02: another backend crashed
+    asyncpg.exceptions.CannotConnectNowError,  # 57P03: starting up or in recovery
+    asyncpg.exceptions.TooManyConnectionsError,  # 53300
+    # A pooled connection whose server died in the middle of an operation can refuse the
+    # next query with "cannot switch to state ...; another operation is in progress".
+    asyncpg.exceptions._base.InternalClientError,
+    persistence.InterfaceError,  # the event store (psycopg), after the library's retries
+    persistence.OperationalError,
+)
+"""What a driver raises when the database cannot be reached (or refuses to serve) right
+now, as opposed to a query that is wrong: a request that meets one of these is answered
+503 and may be retried as it is."""
+
+
+def is_unreachable(error: BaseException | None) -> bool:
+    """Whether ``error`` (or an error it was raised from) says the database is unreachable."""
+    while error is not None:
+        if isinstance(error, UNREACHABLE_ERRORS):
+            return True
+        error = error.__cause__
+    return False
 
 
 class AsyncpgParams(TypedDict):
@@ -24,13 +56,19 @@ class AsyncpgParams(TypedDict):
 
 @dataclass(frozen=True)
 class DatabaseTarget:
-    """Connection parameters of one PostgreSQL database, whatever the URL looked like."""
+    """Connection parameters of one PostgreSQL database, whatever the URL looked like.
+
+    ``user`` is the role roadlog runs as. ``owner``, when given, is the same database
+    reached as the role that owns the event store and runs the migrations
+    (``backend.roles``); without it, ``user`` does both.
+    """
 
     host: str
     port: int
     user: str
     password: str
     dbname: str
+    owner: DatabaseTarget | None = None
 
     @classmethod
     def from_url(cls, url: str) -> DatabaseTarget:
@@ -55,8 +93,25 @@ class DatabaseTarget:
         )
 
     def with_dbname(self, dbname: str) -> DatabaseTarget:
-        """The same server, another database."""
-        return DatabaseTarget(self.host, self.port, self.user, self.password, dbname)
+        """The same server (and owner), another database."""
+        owner = self.owner.with_dbname(dbname) if self.owner else None
+        return replace(self, dbname=dbname, owner=owner)
+
+    def owned_by(self, owner: DatabaseTarget | None) -> DatabaseTarget:
+        """This target, prepared by ``owner`` (a role of its own), or by its own user."""
+        if owner is not None and owner.user == self.user:
+            owner = None
+        return replace(self, owner=owner)
+
+    @property
+    def migrator(self) -> DatabaseTarget:
+        """Where the database is prepared from: the owner, else this very target."""
+        return self.owner or self
+
+    @property
+    def runtime_role(self) -> str | None:
+        """The role to grant runtime rights to, when it is not the owner itself."""
+        return self.user if self.owner is not None else None
 
     @property
     def url(self) -> str:
@@ -67,6 +122,26 @@ class DatabaseTarget:
         if self.host.startswith("/"):
             return f"postgresql://{auth}@/{self.dbname}?host={quote(self.host)}&port={self.port}"
         return f"postgresql://{auth}@{self.host}:{self.port}/{self.dbname}"
+
+    @classmethod
+    def configured(cls, database_url: str, owner_database_url: str | None) -> DatabaseTarget:
+        """``DATABASE_URL``'s database, prepared by ``ROADLOG_OWNER_DATABASE_URL``'s role."""
+        target = cls.from_url(database_url)
+        if owner_database_url is None:
+            log.warning(
+                "roadlog runs as the role that owns its event store (%s): anything that"
+                " role can do, it can do to history. Set ROADLOG_OWNER_DATABASE_URL to the"
+                " owner's URL and DATABASE_URL to a runtime role (see the README).",
+                target.user,
+            )
+            return target
+        owner = cls.from_url(owner_database_url)
+        if owner.dbname != target.dbname:
+            raise StartupError(
+                "ROADLOG_OWNER_DATABASE_URL must name the same database as DATABASE_URL,"
+                f" got {owner.dbname!r} for {target.dbname!r}"
+            )
+        return target.owned_by(owner)
 
     def asyncpg_kwargs(self) -> AsyncpgParams:
         """Keyword arguments for ``asyncpg.connect`` and ``asyncpg.create_pool``."""

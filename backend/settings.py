@@ -30,6 +30,12 @@ class Settings(BaseSettings):
         validation_alias="DATABASE_URL",
         description="PostgreSQL server to use; unset means an embedded server in data_dir.",
     )
+    owner_database_url: str | None = Field(
+        default=None,
+        description="The same database as DATABASE_URL, reached as the role that owns the "
+        "event store and runs migrations; DATABASE_URL's role then only runs roadlog and "
+        "cannot rewrite history. Unset: DATABASE_URL's role does both (with a warning).",
+    )
     data_dir: Path = Field(default=Path(".roadlog"), description="Embedded server and secrets.")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)

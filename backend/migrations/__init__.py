@@ -5,6 +5,10 @@ Each component (``core`` here, one per read model in ``projections``) owns a dir
 transaction, with ``search_path`` set to the schema it is applied into, so the same files
 can also build a fresh copy of a read model in another schema (``roadlog rebuild``). A file
 that was edited after it was applied stops the start: its checksum no longer matches.
+
+The read models' migrations may be applied as another role (``as_role``, the runtime
+role, see ``backend.roles``), which then owns their schemas and can rebuild them; the
+ledger is always written by the role that migrates.
 """
 
 from __future__ import annotations
@@ -81,20 +85,28 @@ class MigrationSet:
 CORE = MigrationSet("roadlog", files("backend.migrations"))
 
 
-async def migrate(conn: asyncpg.Connection, sets: list[MigrationSet]) -> list[str]:
-    """Apply every pending migration of ``sets`` in order; return the names applied."""
+async def migrate(
+    conn: asyncpg.Connection, sets: list[MigrationSet], *, as_role: str | None = None
+) -> list[str]:
+    """Apply every pending migration of ``sets`` in order; return the names applied.
+
+    With ``as_role``, each migration runs as that role (the connection's user must be
+    able to SET ROLE to it), so that what it creates belongs to that role.
+    """
     await conn.execute("SELECT pg_advisory_lock($1)", locks.MIGRATIONS)
     try:
         await conn.execute(CREATE_LEDGER)
         applied: list[str] = []
         for migration_set in sets:
-            applied += await _migrate_one(conn, migration_set)
+            applied += await _migrate_one(conn, migration_set, as_role)
         return applied
     finally:
         await conn.execute("SELECT pg_advisory_unlock($1)", locks.MIGRATIONS)
 
 
-async def _migrate_one(conn: asyncpg.Connection, migration_set: MigrationSet) -> list[str]:
+async def _migrate_one(
+    conn: asyncpg.Connection, migration_set: MigrationSet, as_role: str | None
+) -> list[str]:
     done = {
         row["version"]: row for row in await conn.fetch(SELECT_APPLIED, migration_set.component)
     }
@@ -109,7 +121,11 @@ async def _migrate_one(conn: asyncpg.Connection, migration_set: MigrationSet) ->
                 )
             continue
         async with conn.transaction():
+            if as_role is not None:
+                await conn.execute(f"SET LOCAL ROLE {quote_ident(as_role)}")
             await apply_into(conn, migration_set.schema, migration)
+            if as_role is not None:
+                await conn.execute("RESET ROLE")
             await conn.execute(
                 RECORD_APPLIED,
                 migration_set.component,
@@ -121,9 +137,14 @@ async def _migrate_one(conn: asyncpg.Connection, migration_set: MigrationSet) ->
     return applied
 
 
+def quote_ident(name: str) -> str:
+    """``name`` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 async def apply_into(conn: asyncpg.Connection, schema: str, migration: Migration) -> None:
     """Run one migration with ``schema`` first on the search path (inside a transaction)."""
-    quoted = '"' + schema.replace('"', '""') + '"'
+    quoted = quote_ident(schema)
     await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quoted}")
     await conn.execute(f"SET LOCAL search_path TO {quoted}, public")
     await conn.execute(migration.sql)

@@ -22,7 +22,9 @@ from hypothesis import strategies as st
 from hypothesis_graphql import mutations, nodes, queries
 
 from backend.database import DatabaseTarget
+from tests.support.databases import create_from_template
 from tests.support.process import roadlog, serving
+from tests.support.settings import database_environment
 
 pytestmark = pytest.mark.slow
 
@@ -115,9 +117,8 @@ def target(
     name = "roadlog_fuzz"
     with psycopg.connect(pg_server.url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name} TEMPLATE {template_database}")
-    database = pg_server.with_dbname(name)
-    env = {"DATABASE_URL": database.url}
+    database = create_from_template(pg_server, name, template_database)
+    env = database_environment(database)
     created = roadlog("token", "create", "--role", "admin", "--name", "fuzzer", env=env)
     assert created.returncode == 0, created.stderr
     data_dir = tmp_path_factory.mktemp("fuzz")

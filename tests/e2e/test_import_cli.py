@@ -11,6 +11,7 @@ from backend.database import DatabaseTarget
 from backend.eventstore import open_event_store
 from tests.importing.conftest import KEP_FILE
 from tests.support.process import roadlog
+from tests.support.settings import database_environment
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +45,7 @@ def log_size(database: DatabaseTarget) -> int:
 def test_importing_a_sheet_then_a_newer_export_prints_the_changes(
     database: DatabaseTarget, tmp_path: Path
 ) -> None:
-    env = {"DATABASE_URL": database.url}
+    env = database_environment(database)
     first = write_sheet(tmp_path / "week1.csv", *WEEK_1)
     common = ["--roadmap", "Platform", "--actor", "pm@acme.example", "--workspace", "acme"]
     done = roadlog("import", "csv", first, *common, "--at", "2026-01-05T09:00:00Z", env=env)
@@ -75,7 +76,7 @@ def test_importing_a_sheet_then_a_newer_export_prints_the_changes(
 def test_a_bad_sheet_or_time_is_one_line_exit_1_and_records_nothing(
     database: DatabaseTarget, tmp_path: Path
 ) -> None:
-    env = {"DATABASE_URL": database.url}
+    env = database_environment(database)
     good = write_sheet(tmp_path / "good.csv", *WEEK_1)
     assert roadlog("import", "csv", good, "--roadmap", "Platform", env=env).returncode == 0
     before = log_size(database)
@@ -96,7 +97,7 @@ def test_a_bad_sheet_or_time_is_one_line_exit_1_and_records_nothing(
 def test_importing_kep_history_prints_a_summary_and_resumes(
     database: DatabaseTarget, tmp_path: Path
 ) -> None:
-    env = {"DATABASE_URL": database.url}
+    env = database_environment(database)
     with gzip.open(KEP_FILE, "rt", encoding="utf-8") as lines:
         head = [next(lines) for _ in range(150)]
     part = tmp_path / "kep-part.jsonl"
@@ -120,7 +121,7 @@ def test_importing_kep_history_prints_a_summary_and_resumes(
 def test_exports_print_the_roadmap_and_the_reports(
     database: DatabaseTarget, tmp_path: Path
 ) -> None:
-    env = {"DATABASE_URL": database.url}
+    env = database_environment(database)
     sheet = write_sheet(tmp_path / "week1.csv", *WEEK_1)
     args = ["--roadmap", "Platform", "--at", "2026-01-05"]
     assert roadlog("import", "csv", sheet, *args, env=env).returncode == 0
@@ -156,7 +157,7 @@ def test_exports_print_the_roadmap_and_the_reports(
 def test_demo_loads_the_kep_history_once_into_the_kep_workspace_with_a_viewer_token(
     database: DatabaseTarget,
 ) -> None:
-    env = {"DATABASE_URL": database.url}
+    env = database_environment(database)
     first = roadlog("demo", env=env, timeout=500)
     assert first.returncode == 0, first.stderr
     token = first.stdout.strip()

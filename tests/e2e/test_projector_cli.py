@@ -12,6 +12,7 @@ import pytest
 
 from backend.database import DatabaseTarget
 from tests.support.process import ROADLOG, environment, roadlog, serving
+from tests.support.settings import database_environment
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +35,7 @@ def post(url: str, token: str, query: str, **variables: object) -> dict[str, Any
 def test_an_api_without_projector_is_served_by_a_separate_projector_process(
     database: DatabaseTarget, tmp_path: Path
 ) -> None:
-    env = {"DATABASE_URL": database.url, "ROADLOG_CONSISTENCY_TIMEOUT_SECONDS": "1"}
+    env = {**database_environment(database), "ROADLOG_CONSISTENCY_TIMEOUT_SECONDS": "1"}
     token = roadlog("token", "create", "--role", "admin", env=env).stdout.strip()
     with serving("--no-projector", "--data-dir", str(tmp_path / "api"), env=env) as served:
         created = post(served.url, token, CREATE)
@@ -62,7 +63,7 @@ def test_an_api_without_projector_is_served_by_a_separate_projector_process(
 def test_rebuild_swaps_in_fresh_read_models_while_the_api_serves(
     database: DatabaseTarget, tmp_path: Path
 ) -> None:
-    env = {"DATABASE_URL": database.url}
+    env = database_environment(database)
     token = roadlog("token", "create", "--role", "admin", env=env).stdout.strip()
     with serving("--data-dir", str(tmp_path / "api"), env=env) as served:
         for _ in range(3):

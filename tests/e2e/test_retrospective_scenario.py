@@ -22,6 +22,7 @@ import pytest
 
 from backend.database import DatabaseTarget
 from tests.support.process import roadlog, serving
+from tests.support.settings import database_environment
 
 pytestmark = pytest.mark.slow
 
@@ -263,7 +264,7 @@ def set_objectives(api: Api, ids: dict[str, str]) -> None:
 
 
 def test_the_sre_cycle_retrospective_and_alignment(database: DatabaseTarget) -> None:
-    env = {"DATABASE_URL": database.url}
+    env = database_environment(database)
     created = roadlog("token", "create", "--role", "admin", "--name", "lead", env=env)
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip()

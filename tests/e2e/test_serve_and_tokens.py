@@ -10,6 +10,7 @@ import pytest
 
 from backend.database import DatabaseTarget
 from tests.support.process import free_port, roadlog, serving
+from tests.support.settings import database_environment
 
 pytestmark = pytest.mark.slow
 
@@ -84,7 +85,7 @@ def test_database_url_mode_uses_that_server_and_starts_nothing(
     tmp_path: Path, database: DatabaseTarget
 ) -> None:
     data_dir = tmp_path / "data"
-    env = {"DATABASE_URL": database.url}
+    env = database_environment(database)
     with serving("--data-dir", str(data_dir), env=env) as served:
         token = (data_dir / "admin-token").read_text().strip()
         assert ask_viewer(served.url, token).status_code == 200

@@ -18,6 +18,7 @@ import pytest
 
 from backend.database import DatabaseTarget
 from tests.support.process import roadlog, serving
+from tests.support.settings import database_environment
 
 pytestmark = pytest.mark.slow
 
@@ -139,7 +140,7 @@ def test_the_sre_roadmap_shows_why_the_final_phase_moved_to_the_top(
     database: DatabaseTarget, tmp_path: Path
 ) -> None:
     data_dir = str(tmp_path / "data")
-    env = {"DATABASE_URL": database.url, "ROADLOG_LOG_LEVEL": "warning"}
+    env = {**database_environment(database), "ROADLOG_LOG_LEVEL": "warning"}
     created = roadlog(
         "token",
         "create",

@@ -33,6 +33,7 @@ from projections.catalog import READ_MODELS
 from projections.rebuild import rebuild
 from schema.app import create_app
 from schema.relay import to_global_id
+from tests.support.databases import create_from_template
 from tests.support.graphql import GraphQLClient
 from tests.support.live import running
 from tests.support.settings import settings_for
@@ -56,14 +57,7 @@ def workspace_id(target: DatabaseTarget, name: str) -> uuid.UUID:
 
 def copy_database(server: DatabaseTarget, template: str) -> DatabaseTarget:
     """A new database copied from ``template`` (which nobody may be connected to)."""
-    name = f"roadlog_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server.url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
-                sql.Identifier(name), sql.Identifier(template)
-            )
-        )
-    return server.with_dbname(name)
+    return create_from_template(server, f"roadlog_test_{uuid.uuid4().hex[:12]}", template)
 
 
 def drop_database(server: DatabaseTarget, name: str) -> None:
@@ -100,13 +94,7 @@ def kep_imported(
     Read it only: tests that write use ``kep_copy``.
     """
     drop_database(pg_server, KEP_DATABASE)
-    with psycopg.connect(pg_server.url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(KEP_DATABASE), sql.Identifier(template_database)
-            )
-        )
-    target = pg_server.with_dbname(KEP_DATABASE)
+    target = create_from_template(pg_server, KEP_DATABASE, template_database)
     workspace = workspace_id(target, "kubernetes")
     app = open_event_store(target, pool_size=2, create_tables=False)
     try:

@@ -15,9 +15,9 @@ from tests.projections.toys import TOY_MODELS, migrate_models
 
 
 async def _migrate_toys(target: DatabaseTarget) -> None:
-    conn = await asyncpg.connect(**target.asyncpg_kwargs())
+    conn = await asyncpg.connect(**target.migrator.asyncpg_kwargs())
     try:
-        await migrate_models(conn, TOY_MODELS)
+        await migrate_models(conn, TOY_MODELS, as_role=target.runtime_role)
     finally:
         await conn.close()
 

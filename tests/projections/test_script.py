@@ -20,7 +20,7 @@ from backend.database import DatabaseTarget
 from projections.script import UNWRITABLE, ScriptWriter, run_script
 
 COLUMNS = """
-    CREATE TABLE written (
+    CREATE TEMPORARY TABLE written (
         n integer PRIMARY KEY, title text, amount bigint, weeks numeric, share float8,
         done boolean, at timestamptz, due date, id uuid, ids uuid[], tags text[], details jsonb
     )

@@ -92,8 +92,12 @@ POSITIONS = ReadModel(
 TOY_MODELS = [COUNTS, POSITIONS]
 
 
-async def migrate_models(conn: asyncpg.Connection, models: Sequence[ReadModel]) -> None:
-    await migrate(conn, [model.migrations for model in models])
+async def migrate_models(
+    conn: asyncpg.Connection, models: Sequence[ReadModel], *, as_role: str | None = None
+) -> None:
+    """Migrate ``models`` on the owner's ``conn``, their tables created as ``as_role`` (the
+    runtime role, as the product's read models are)."""
+    await migrate(conn, [model.migrations for model in models], as_role=as_role)
 
 
 def record(app: Roadlog, counters: int, ticks: int) -> int:

@@ -39,3 +39,27 @@ def test_a_malformed_url_is_refused_with_the_offending_value(url: str, message: 
     with pytest.raises(StartupError, match=message) as raised:
         DatabaseTarget.from_url(url)
     assert "\n" not in str(raised.value)
+
+
+def test_an_owner_url_prepares_the_database_the_runtime_url_runs_on() -> None:
+    target = DatabaseTarget.configured(
+        "postgresql://roadlog_app:a@db/roadlog", "postgresql://roadlog_owner:o@db/roadlog"
+    )
+    assert (target.user, target.runtime_role) == ("roadlog_app", "roadlog_app")
+    assert target.migrator == DatabaseTarget("db", 5432, "roadlog_owner", "o", "roadlog")
+    assert target.with_dbname("other").migrator.dbname == "other"
+
+
+def test_without_an_owner_url_one_role_does_both_and_is_warned_about(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    target = DatabaseTarget.configured("postgresql://roadlog@db/roadlog", None)
+    assert target.migrator == target and target.runtime_role is None
+    assert "ROADLOG_OWNER_DATABASE_URL" in caplog.text
+    same = DatabaseTarget.configured(target.url, target.url)
+    assert same.runtime_role is None
+
+
+def test_an_owner_url_of_another_database_is_refused() -> None:
+    with pytest.raises(StartupError, match="same database"):
+        DatabaseTarget.configured("postgresql://a@db/roadlog", "postgresql://o@db/elsewhere")

@@ -1,0 +1,17 @@
+-- Commands decide against snapshots as much as against events: they are history too, and
+-- no statement may rewrite or remove one (a new snapshot is inserted instead).
+CREATE FUNCTION roadlog.refuse_history_rewrite() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'roadlog history is append-only: % on % refused', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+
+CREATE TRIGGER roadlog_snapshots_append_only
+    BEFORE UPDATE OR DELETE ON public.roadlog_snapshots
+    FOR EACH ROW EXECUTE FUNCTION roadlog.refuse_history_rewrite();
+
+CREATE TRIGGER roadlog_snapshots_no_truncate
+    BEFORE TRUNCATE ON public.roadlog_snapshots
+    FOR EACH STATEMENT EXECUTE FUNCTION roadlog.refuse_history_rewrite();
