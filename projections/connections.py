@@ -16,25 +16,21 @@ import random
 from collections.abc import Callable
 
 import asyncpg
-from eventsourcing import persistence
 
-from backend.database import DatabaseTarget
+from backend.database import UNREACHABLE_ERRORS, DatabaseTarget
 
 log = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
+    *UNREACHABLE_ERRORS,
     TimeoutError,
-    asyncpg.InterfaceError,  # "connection is closed" and friends
-    asyncpg.PostgresConnectionError,  # class 08
     asyncpg.exceptions.OperatorInterventionError,  # 57: shutdown, terminate, cancel
     asyncpg.exceptions.InsufficientResourcesError,  # 53: too many connections, disk full
     asyncpg.exceptions.TransactionRollbackError,  # 40: serialization failure, deadlock
     asyncpg.exceptions.LockNotAvailableError,
-    persistence.InterfaceError,  # the event store (psycopg), after the library's retries
-    persistence.OperationalError,
 )
-"""Errors that say "the database is unavailable right now", worth retrying."""
+"""Errors worth retrying on a dedicated connection: the database is unreachable right now
+(``backend.database.UNREACHABLE_ERRORS``), or a statement lost a race or was cancelled."""
 
 CONNECT_TIMEOUT = 10.0
 ALIVE = "SELECT 1"

@@ -8,8 +8,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from backend.bootstrap import Services
 from backend.database import UNREACHABLE_ERRORS
 from backend.tokens import Principal
-from schema.errors import UNAUTHENTICATED, database_unavailable
-from schema.refusals import Refusal
+from schema.errors import UNAUTHENTICATED
+from schema.refusals import Refusal, database_unavailable
 
 PRINCIPAL_KEY = "roadlog.principal"
 WORKSPACE_HEADER = "roadlog-workspace"

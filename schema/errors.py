@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import asyncpg
 from graphql import GraphQLError, GraphQLSyntaxError
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
 from backend.database import is_unreachable
@@ -64,22 +64,6 @@ def is_unstorable_text(error: GraphQLError) -> bool:
     # asyncpg reports an argument it cannot encode as a DataError caused by the codec's.
     cause = original.__cause__ if isinstance(original, asyncpg.DataError) else original
     return isinstance(cause, UnicodeEncodeError) and cause.reason == "surrogates not allowed"
-
-
-def database_unavailable() -> JSONResponse:
-    """The HTTP answer to a request that needs the database while it cannot be reached."""
-    return JSONResponse(
-        {
-            "errors": [
-                {
-                    "message": DATABASE_UNAVAILABLE_MESSAGE,
-                    "extensions": {"code": DATABASE_UNAVAILABLE},
-                }
-            ]
-        },
-        status_code=503,
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-    )
 
 
 def is_unexpected(error: GraphQLError) -> bool:

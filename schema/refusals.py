@@ -13,7 +13,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from schema.errors import METHOD_NOT_ALLOWED
+from schema.errors import (
+    DATABASE_UNAVAILABLE,
+    DATABASE_UNAVAILABLE_MESSAGE,
+    METHOD_NOT_ALLOWED,
+    RETRY_AFTER_SECONDS,
+)
 from schema.transport import JSON
 
 ALLOWED_METHODS = "OPTIONS, POST"
@@ -50,4 +55,14 @@ async def method_not_allowed(request: Request, error: Exception) -> Response:
         METHOD_NOT_ALLOWED,
         f"{request.method} is not allowed on {request.url.path}; use {allowed}",
         headers={"Allow": allowed},
+    )
+
+
+def database_unavailable() -> Refusal:
+    """The answer to a request that needs the database while it cannot be reached."""
+    return Refusal(
+        503,
+        DATABASE_UNAVAILABLE,
+        DATABASE_UNAVAILABLE_MESSAGE,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )

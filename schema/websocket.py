@@ -65,7 +65,12 @@ class RoadlogTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         await super().handle_message(message)
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
-        await super().handle_connection_init(message)
+        try:
+            await super().handle_connection_init(message)
+        except TRANSIENT_ERRORS:
+            # The token could not be checked: not a refusal, the client may try again.
+            await self.close(TRY_AGAIN_LATER, "the database is unavailable; try again")
+            return
         principal = self.context.principal
         if self.connection_acknowledged and principal is not None:
             self.open_sockets.add(principal.token_id, self)

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from backend.tokens import Tokens
 from tests.support.sockets import acknowledged, closed, opened, receive, send, subscribe
 
 CLOSE_SECONDS = 10
@@ -101,3 +102,16 @@ async def test_well_formed_messages_keep_working(live_server: str, admin_token: 
             },
         )
         assert (await receive(socket))["type"] == "next"
+
+
+async def test_a_connection_while_the_database_is_unreachable_closes_with_try_again_later(
+    live_server: str, admin_token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def unreachable(self: Tokens, secret: str) -> None:
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(Tokens, "authenticate", unreachable)
+    async with opened(live_server) as socket:
+        await send(socket, {"type": "connection_init", "payload": {"authorization": admin_token}})
+        code, _ = await closed(socket, 10)
+    assert code == 1013
