@@ -28,7 +28,7 @@ from tests.support.graphql import GraphQLClient
 from tests.support.live import running
 from tests.support.mutations import event_count
 from tests.support.process import serving
-from tests.support.settings import settings_for
+from tests.support.settings import database_environment, settings_for
 
 
 def fan_out(levels: int) -> str:
@@ -81,7 +81,7 @@ async def test_a_fragment_fan_out_is_refused_at_once_while_healthz_answers(
 ) -> None:
     # A real server process: were validation to expand the fragments, its event loop
     # would block, and this test would time out instead of hanging with it.
-    env = {"DATABASE_URL": database.url}
+    env = database_environment(database)
     with serving("--no-projector", "--data-dir", str(tmp_path / "data"), env=env) as served:
         async with httpx.AsyncClient(base_url=served.url, timeout=10) as http:
             started = time.monotonic()

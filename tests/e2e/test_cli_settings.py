@@ -7,6 +7,7 @@ import pytest
 
 from backend.database import DatabaseTarget
 from tests.support.process import roadlog
+from tests.support.settings import database_environment
 
 
 @pytest.mark.parametrize(
@@ -17,14 +18,14 @@ from tests.support.process import roadlog
 def test_commands_run_with_cors_origins_as_the_readme_writes_them(
     database: DatabaseTarget, origins: str
 ) -> None:
-    env = {"DATABASE_URL": database.url, "ROADLOG_CORS_ORIGINS": origins}
+    env = {**database_environment(database), "ROADLOG_CORS_ORIGINS": origins}
     result = roadlog("token", "list", env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_a_broken_setting_ends_in_one_line(database: DatabaseTarget) -> None:
-    env = {"DATABASE_URL": database.url, "ROADLOG_CORS_ORIGINS": "[http://localhost:3000"}
+    env = {**database_environment(database), "ROADLOG_CORS_ORIGINS": "[http://localhost:3000"}
     result = roadlog("token", "list", env=env, timeout=60)
     assert result.returncode == 1
     assert result.stderr.startswith("roadlog: invalid setting cors_origins:"), result.stderr

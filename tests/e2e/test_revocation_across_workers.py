@@ -11,6 +11,7 @@ import pytest
 from backend.database import DatabaseTarget
 from backend.tokens import Role, Tokens
 from tests.support.process import roadlog, serving
+from tests.support.settings import database_environment
 from tests.support.sockets import acknowledged, closed, receive, subscribe
 
 pytestmark = pytest.mark.slow
@@ -26,7 +27,7 @@ async def test_token_revoke_closes_the_tokens_sockets_in_every_worker(
 ) -> None:
     info, secret = await tokens.create(Role.VIEWER, "departing", "acme")
     _, other = await tokens.create(Role.VIEWER, "remaining", "acme")
-    env = {"DATABASE_URL": database.url, "ROADLOG_TOKEN_RECHECK_SECONDS": "3600"}
+    env = {**database_environment(database), "ROADLOG_TOKEN_RECHECK_SECONDS": "3600"}
     with serving("--workers", "2", "--no-projector", env=env) as served:
         async with AsyncExitStack() as stack:
             revoked = [
