@@ -36,35 +36,18 @@ TOO_MANY_WEEKS = [
 ]
 
 
+@pytest.mark.parametrize("command", ["estimate_deliverable", "log_effort"])
 @pytest.mark.parametrize(("weeks", "bound"), TOO_MANY_WEEKS)
-def test_an_estimate_beyond_the_bounds_is_refused_naming_the_bound(
-    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID, weeks: str, bound: str
+def test_weeks_beyond_the_bounds_are_refused_naming_the_bound(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID, command: str, weeks: str, bound: str
 ) -> None:
+    """Estimates and logged effort are resource-weeks under the same bounds."""
     initiative_id, deliverable_id = with_deliverable(app, editor, roadmap_id)
     error = rejected(
         app,
         Invalid,
         "weeks",
-        lambda: app.estimate_deliverable(
-            editor,
-            initiative_id=initiative_id,
-            deliverable_id=deliverable_id,
-            weeks=Decimal(weeks),
-        ),
-    )
-    assert bound in error.message
-
-
-@pytest.mark.parametrize(("weeks", "bound"), TOO_MANY_WEEKS)
-def test_logged_effort_beyond_the_bounds_is_refused_naming_the_bound(
-    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID, weeks: str, bound: str
-) -> None:
-    initiative_id, deliverable_id = with_deliverable(app, editor, roadmap_id)
-    error = rejected(
-        app,
-        Invalid,
-        "weeks",
-        lambda: app.log_effort(
+        lambda: getattr(app, command)(
             editor,
             initiative_id=initiative_id,
             deliverable_id=deliverable_id,
