@@ -19,6 +19,7 @@ import yaml
 
 from backend.cli import cli
 from backend.cli.options import load_settings
+from backend.database import DatabaseTarget
 from backend.settings import Settings
 
 DEPLOY = Path(__file__).parents[2] / "deploy"
@@ -212,6 +213,30 @@ def test_each_manifest_loads_its_settings(
     if process.where != "Dockerfile":
         # Without DATABASE_URL each container would start a PostgreSQL of its own.
         assert settings.database_url
+        # It serves as a role that cannot rewrite history; another role owns the log.
+        assert settings.owner_database_url
+        runtime = DatabaseTarget.from_url(settings.database_url)
+        owner = DatabaseTarget.from_url(settings.owner_database_url)
+        assert runtime.user != owner.user
+        assert (runtime.host, runtime.dbname) == (owner.host, owner.dbname)
+
+
+def test_the_compose_database_creates_the_roles_its_urls_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    postgres = compose["services"]["postgres"]
+    roadlog = next(process for process in PROCESSES if process.where.startswith("compose.yaml"))
+    _, settings = settings_of(roadlog, monkeypatch)
+    assert settings.database_url and settings.owner_database_url
+    runtime = DatabaseTarget.from_url(settings.database_url).user
+    owner = DatabaseTarget.from_url(settings.owner_database_url).user
+    assert postgres["environment"]["POSTGRES_USER"] == owner
+    init = next(v for v in postgres["volumes"] if v.endswith(":/docker-entrypoint-initdb.d:ro"))
+    scripts = (DEPLOY / init.split(":")[0]).glob("*.sql")
+    text = "\n".join(script.read_text() for script in scripts)
+    assert f"CREATE ROLE {runtime} LOGIN" in text
+    assert f"GRANT {runtime} TO {owner}" in text
 
 
 def test_the_image_listens_and_checks_itself_on_its_port(monkeypatch: pytest.MonkeyPatch) -> None:
