@@ -15,9 +15,9 @@ import asyncpg
 
 from backend.exporting.roadmap import RoadmapDeliverable, RoadmapInitiative
 from backend.importing.ids import match_key
-from schema.reports.cycles import CycleReportData, cycle_report
-from schema.reports.estimates import EstimateGroup, EstimateQuery, Grouping, estimate_report
-from schema.roadmap.store import CYCLES_OF_ROADMAP, initiative_rows, roadmap_rows
+from projections.cycles_queries import CycleReportData, cycle_report
+from projections.estimates_queries import EstimateGroup, EstimateQuery, Grouping, estimate_report
+from projections.roadmap_queries import CYCLES_OF_ROADMAP, initiative_rows, roadmap_rows
 
 Connection = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 

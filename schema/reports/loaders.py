@@ -22,12 +22,12 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from projections import okr_queries
+from projections.okr_queries import AlignmentRow, CheckInRow, KeyResultRow, ObjectiveRow, Period
 from schema.context import Info
 from schema.nodes import register_node_kind
 from schema.permissions import require
 from schema.relay import GlobalRef
-from schema.reports import okr
-from schema.reports.okr import AlignmentRow, CheckInRow, KeyResultRow, ObjectiveRow, Period
 
 if TYPE_CHECKING:
     from schema.reports.types import Alignment, KeyResult, Objective
@@ -61,7 +61,7 @@ def period_loader(info: Info) -> DataLoader[str, Period]:
     pool = info.context.services.pool
 
     async def batch(workspace_id: UUID, names: list[str]) -> list[Period]:
-        found = await okr.periods(pool, workspace_id, names)
+        found = await okr_queries.periods(pool, workspace_id, names)
         return [found[name] for name in names]
 
     return _loader(info, "periods", batch)
@@ -73,7 +73,7 @@ def objective_row_loader(info: Info) -> DataLoader[UUID, ObjectiveRow | None]:
     periods = period_loader(info)
 
     async def batch(workspace_id: UUID, ids: list[UUID]) -> list[ObjectiveRow | None]:
-        names = await okr.periods_of(pool, workspace_id, ids)
+        names = await okr_queries.periods_of(pool, workspace_id, ids)
         rows: dict[UUID, ObjectiveRow] = {}
         for period in await periods.load_many(names):
             rows.update(period.by_id())
@@ -103,10 +103,10 @@ def _grouped(
 
 
 check_in_loader: Callable[[Info], DataLoader[KeyResultRef, list[CheckInRow]]] = _grouped(
-    "check-ins", okr.check_ins
+    "check-ins", okr_queries.check_ins
 )
 key_result_alignment_loader: Callable[[Info], DataLoader[KeyResultRef, list[AlignmentRow]]] = (
-    _grouped("key-result-alignments", okr.alignments_of_key_results)
+    _grouped("key-result-alignments", okr_queries.alignments_of_key_results)
 )
 
 
@@ -122,7 +122,7 @@ def initiative_alignment_loader(
         grouped: dict[tuple[UUID, datetime | None], list[AlignmentRow]] = {k: [] for k in keys}
         for as_of in dict.fromkeys(when for _, when in keys):
             ids = [initiative_id for initiative_id, when in keys if when == as_of]
-            for row in await okr.alignments_of_initiatives(pool, workspace_id, ids, as_of):
+            for row in await okr_queries.alignments_of_initiatives(pool, workspace_id, ids, as_of):
                 grouped[(row.initiative_id, as_of)].append(row)
         return [grouped[key] for key in keys]
 

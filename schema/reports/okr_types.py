@@ -1,6 +1,6 @@
 """GraphQL types of OKRs: objectives, key results, check-ins, alignments, the alignment view.
 
-Built from the okr read model's rows (``schema.reports.okr``); what they link to is
+Built from the okr read model's rows (``projections.okr_queries``); what they link to is
 resolved through the per-request loaders, scoped to the caller's workspace. The roadmap's
 types (Team, Initiative) are referred to lazily.
 """
@@ -15,10 +15,7 @@ from uuid import UUID
 
 import strawberry
 
-from schema.context import Info
-from schema.permissions import require
-from schema.relay import Node, to_global_id
-from schema.reports.okr import (
+from projections.okr_queries import (
     AlignmentData,
     AlignmentRow,
     CheckInRow,
@@ -26,6 +23,9 @@ from schema.reports.okr import (
     ObjectiveEffortData,
     ObjectiveRow,
 )
+from schema.context import Info
+from schema.permissions import require
+from schema.relay import Node, to_global_id
 
 if TYPE_CHECKING:
     from schema.roadmap.entities import Initiative, Team

@@ -1,7 +1,7 @@
 """GraphQL types of retrospectives: the estimate report's rows and the cycle report.
 
-Built from the estimates and cycles read models (``schema.reports.estimates``,
-``schema.reports.cycles``); the cycle report's deliverables, cycle and status changes are
+Built from the estimates and cycles read models (``projections.estimates_queries``,
+``projections.cycles_queries``); the cycle report's deliverables, cycle and status changes are
 the roadmap's own types, referred to lazily.
 """
 
@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from projections.cycles_queries import CycleDeliverable, CycleReportData
+from projections.estimate_figures import EstimateFigures
+from projections.estimates_queries import EstimateGroup
 from schema.context import Info
 from schema.permissions import require
 from schema.relay import to_global_id
-from schema.reports.cycles import CycleDeliverable, CycleReportData
-from schema.reports.estimates import EstimateGroup
-from schema.reports.figures import EstimateFigures
 
 if TYPE_CHECKING:
     from schema.roadmap.entities import Cycle, Deliverable

@@ -18,14 +18,21 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from projections.roadmap_queries import (
+    ROADMAPS_BY_IDS,
+    RoadmapRows,
+    Row,
+    decimal,
+    roadmap_rows,
+    rolled_up,
+)
 from projections.timeline import encoded
 from schema.context import Info
 from schema.errors import BAD_USER_INPUT, coded_error
 from schema.permissions import require
 from schema.relay import to_global_id
-from schema.roadmap.entities import Initiative, decimal, rolled_up
+from schema.roadmap.entities import Initiative
 from schema.roadmap.history import FieldChange, InitiativeChanges, InitiativeMove, RoadmapDiff
-from schema.roadmap.store import ROADMAPS_BY_IDS, RoadmapRows, Row, roadmap_rows
 
 DELIVERABLE_FIELDS = (
     ("title", "title"),

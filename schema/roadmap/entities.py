@@ -8,7 +8,7 @@ workspace-scoped loaders of ``schema.roadmap.loaders``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -17,11 +17,10 @@ from uuid import UUID
 
 import strawberry
 
-from backend.domain.deliverable import FINISHED
+from projections.roadmap_queries import RoadmapRows, Row, cycle_state, decimal, rolled_up
 from schema.context import Info
 from schema.permissions import require
 from schema.relay import Node, to_global_id
-from schema.roadmap.store import RoadmapRows, Row
 
 if TYPE_CHECKING:
     from graphql import GraphQLObjectType
@@ -57,38 +56,6 @@ class CycleState(Enum):
     PLANNED = "PLANNED"
     ACTIVE = "ACTIVE"
     CLOSED = "CLOSED"
-
-
-SEVERITY = ("AT_RISK", "POSSIBLE_DELAY", "IN_PROGRESS", "PLANNED")
-"""Open statuses, most severe first."""
-
-
-def rolled_up(statuses: Iterable[str]) -> str:
-    """An initiative's status from its deliverables' statuses.
-
-    DONE when there is at least one deliverable and every one is DONE or WONT_DO; else
-    the most severe open status (AT_RISK > POSSIBLE_DELAY > IN_PROGRESS > PLANNED). An
-    initiative without deliverables is PLANNED: nothing is done yet.
-    """
-    seen = set(statuses)
-    if seen and seen <= set(FINISHED):
-        return "DONE"
-    return next((status for status in SEVERITY if status in seen), "PLANNED")
-
-
-def decimal(text: str | None) -> Decimal | None:
-    """A decimal read as text (see schema.roadmap.store), or None."""
-    return None if text is None else Decimal(text)
-
-
-def cycle_state(row: Row, at: datetime | None) -> str:
-    """A cycle's state at an instant (None: now)."""
-    closed, started = row["closed_at"], row["started_at"]
-    if closed is not None and (at is None or closed <= at):
-        return "CLOSED"
-    if started is not None and (at is None or started <= at):
-        return "ACTIVE"
-    return "PLANNED"
 
 
 @strawberry.type(description='Who owns work ("SRE", "sig-node").')

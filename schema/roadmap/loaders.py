@@ -29,11 +29,11 @@ from uuid import UUID
 import asyncpg
 from strawberry.dataloader import DataLoader
 
+from projections import roadmap_queries
 from schema.context import Info
 from schema.nodes import register_node_kind
 from schema.permissions import require
 from schema.relay import GlobalRef, to_global_id
-from schema.roadmap import store
 from schema.roadmap.decisions import decisions_by_ids
 from schema.roadmap.entities import (
     Cycle,
@@ -95,7 +95,7 @@ async def teams_by_ids(info: Info, ids: Sequence[UUID]) -> list[Team | None]:
     pool = info.context.services.pool
 
     async def batch(keys: list[UUID]) -> list[Team | None]:
-        rows = await pool.fetch(store.TEAMS_BY_IDS, workspace_id, keys)
+        rows = await pool.fetch(roadmap_queries.TEAMS_BY_IDS, workspace_id, keys)
         found = {row["id"]: Team.of(row) for row in rows}
         return [found.get(key) for key in keys]
 
@@ -115,7 +115,7 @@ async def roadmaps_by_ids(
     now = view_time(info)
 
     async def batch(keys: list[UUID]) -> list[Roadmap | None]:
-        rows = await pool.fetch(store.ROADMAPS_BY_IDS, workspace_id, keys)
+        rows = await pool.fetch(roadmap_queries.ROADMAPS_BY_IDS, workspace_id, keys)
         found = {
             row["id"]: Roadmap.of(row, as_of, now)
             for row in rows
@@ -133,13 +133,15 @@ async def roadmap_view(info: Info, roadmap_id: UUID, as_of: datetime | None) -> 
     """
     workspace_id = require(info).workspace_id
     async with info.context.services.pool.acquire() as conn:
-        rows = await store.roadmap_rows(conn, workspace_id, roadmap_id, as_of)
+        rows = await roadmap_queries.roadmap_rows(conn, workspace_id, roadmap_id, as_of)
     if rows is None:
         return None
     return Roadmap.of(rows.roadmap, as_of, view_time(info), rows=rows)
 
 
-def initiatives_of_rows(rows: store.RoadmapRows, as_of: datetime | None) -> list[Initiative]:
+def initiatives_of_rows(
+    rows: roadmap_queries.RoadmapRows, as_of: datetime | None
+) -> list[Initiative]:
     """The initiatives of a loaded roadmap, highest priority first."""
     return [
         Initiative.of(row, rows.deliverables.get(row["initiative_id"], ()), position, as_of)
@@ -169,10 +171,12 @@ async def initiatives_by_ids(
 
     async def batch(keys: list[UUID]) -> list[Initiative | None]:
         async with pool.acquire() as conn:
-            rows, deliverables = await store.initiative_rows(conn, workspace_id, keys, as_of)
+            rows, deliverables = await roadmap_queries.initiative_rows(
+                conn, workspace_id, keys, as_of
+            )
             positions: dict[UUID, int] = {}
             for roadmap_id in {row["roadmap_id"] for row in rows}:
-                order = await store.order_of(conn, workspace_id, roadmap_id, as_of)
+                order = await roadmap_queries.order_of(conn, workspace_id, roadmap_id, as_of)
                 positions.update((id, n) for n, id in enumerate(order, start=1))
         found = {
             row["initiative_id"]: Initiative.of(
@@ -212,7 +216,7 @@ async def cycles_at(info: Info, refs: Sequence[Ref], as_of: datetime | None) -> 
 
     async def batch(keys: list[Ref]) -> list[Cycle | None]:
         rows = await pool.fetch(
-            store.CYCLES_BY_REFS, [k[0] for k in keys], [k[1] for k in keys], workspace_id
+            roadmap_queries.CYCLES_BY_REFS, [k[0] for k in keys], [k[1] for k in keys], workspace_id
         )
         found = {
             (row["roadmap_id"], row["cycle_id"]): Cycle.of(row, as_of)
@@ -238,7 +242,11 @@ async def estimates_of(
 
     async def batch(keys: list[Ref]) -> list[list[EstimateGeneration]]:
         rows = await pool.fetch(
-            store.ESTIMATES, [k[0] for k in keys], [k[1] for k in keys], workspace_id, as_of
+            roadmap_queries.ESTIMATES,
+            [k[0] for k in keys],
+            [k[1] for k in keys],
+            workspace_id,
+            as_of,
         )
         grouped: dict[Ref, list[EstimateGeneration]] = defaultdict(list)
         for row in rows:
@@ -258,7 +266,7 @@ async def roadmaps_changed_between(
     Read from the log itself: an event changes the roadmap it happened to, or the roadmap
     of the initiative it happened to (deliverables and alignments included).
     """
-    rows = await pool.fetch(store.ROADMAPS_CHANGED, workspace_id, after, up_to)
+    rows = await pool.fetch(roadmap_queries.ROADMAPS_CHANGED, workspace_id, after, up_to)
     return {row["id"] for row in rows}
 
 

@@ -31,7 +31,7 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
 
-from schema.roadmap import store
+from projections import roadmap_queries
 from schema.roadmap.entities import Cycle, Deliverable, Initiative
 from schema.roadmap.shape_getters import (
     CADENCE_GETTERS,
@@ -298,19 +298,25 @@ class Shaper:
 
 
 async def load_extras(
-    conn: store.Connection, workspace_id: UUID, roadmap: Roadmap, view: View, needs: set[str]
+    conn: roadmap_queries.Connection,
+    workspace_id: UUID,
+    roadmap: Roadmap,
+    view: View,
+    needs: set[str],
 ) -> None:
     """Teams, target cycles and estimates of the whole view, as far as selected."""
     if "teams" in needs:
         ids = {row["team_id"] for row in view.initiatives.values()} | {roadmap.team_id}
-        found = await conn.fetch(store.TEAMS_BY_IDS, workspace_id, [i for i in ids if i])
+        found = await conn.fetch(roadmap_queries.TEAMS_BY_IDS, workspace_id, [i for i in ids if i])
         view.teams = {row["id"]: row for row in found}
     if "cycles" in needs:
-        found = await conn.fetch(store.CYCLES_OF_ROADMAP, roadmap.roadmap_id, workspace_id)
+        found = await conn.fetch(
+            roadmap_queries.CYCLES_OF_ROADMAP, roadmap.roadmap_id, workspace_id
+        )
         view.cycles = {row["cycle_id"]: row for row in found}
     if "estimates" in needs:
         found = await conn.fetch(
-            store.ESTIMATES_OF_ROADMAP, roadmap.roadmap_id, workspace_id, roadmap.at
+            roadmap_queries.ESTIMATES_OF_ROADMAP, roadmap.roadmap_id, workspace_id, roadmap.at
         )
         grouped: dict[tuple[UUID, UUID], list[Row]] = defaultdict(list)
         for row in found:

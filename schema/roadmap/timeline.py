@@ -11,62 +11,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
+from projections.roadmap_queries import Row
 from projections.timeline_entries import ENTRY_TYPES
+from projections.timeline_queries import entries_between, timeline_rows
 from schema.context import Info
 from schema.errors import BAD_USER_INPUT, coded_error
 from schema.pagination import Page, decode_cursor, encode_cursor, page_size
 from schema.permissions import require
 from schema.relay import GlobalRef
 from schema.roadmap.history import FieldChange, TimelineConnection, TimelineEdge, TimelineEntry
-from schema.roadmap.store import Row
 
 CONNECTION = "timeline"
-
-ENTRY_FIELDS = """
-    e.position, e.type, e.subject_kind, e.subject_ids, e.at, e.recorded_at, e.actor,
-    e.reason, e.decision_id, e.changes, e.summary
-"""
-
-FILTERS = """
-      AND ($2::text[] IS NULL OR e.type = ANY($2::text[]))
-      AND ($3::text IS NULL OR e.actor = $3)
-      AND ($4::timestamptz IS NULL OR e.at >= $4)
-      AND ($5::timestamptz IS NULL OR e.at < $5)
-"""
-
-TIMELINE = f"""
-    SELECT {ENTRY_FIELDS}
-    FROM timeline.entries e
-    WHERE e.workspace_id = $1 {FILTERS}
-      AND ($6::timestamptz IS NULL OR (e.at, e.position) < ($6, $7::bigint))
-    ORDER BY e.at DESC, e.position DESC
-    LIMIT $8
-"""
-
-TIMELINE_OF_SUBJECT = f"""
-    SELECT {ENTRY_FIELDS}
-    FROM timeline.entry_subjects s
-    JOIN timeline.entries e ON e.position = s.position
-    WHERE s.subject_id = $9 AND s.workspace_id = $1 AND e.workspace_id = $1 {FILTERS}
-      AND ($6::timestamptz IS NULL OR (s.at, s.position) < ($6, $7::bigint))
-    ORDER BY s.at DESC, s.position DESC
-    LIMIT $8
-"""
-
-ENTRIES_BETWEEN = f"""
-    SELECT {ENTRY_FIELDS}
-    FROM timeline.entries e
-    WHERE e.workspace_id = $1 AND e.position > $2 AND e.position <= $3
-    ORDER BY e.position
-"""
-
-ENTRIES_OF_SUBJECT_BETWEEN = f"""
-    SELECT {ENTRY_FIELDS}
-    FROM timeline.entry_subjects s
-    JOIN timeline.entries e ON e.position = s.position
-    WHERE s.subject_id = $4 AND s.workspace_id = $1 AND s.position > $2 AND s.position <= $3
-    ORDER BY e.position
-"""
 
 
 def entry_of(row: Row) -> TimelineEntry:
@@ -125,13 +80,17 @@ async def timeline_page(
     wanted = known_types(types)
     size = page_size(info, first)
     key = decode_cursor(after, CONNECTION, (datetime, int))
-    at, position = key if key is not None else (None, None)
-    args = (workspace_id, wanted, actor, since, until)
-    pool = info.context.services.pool
-    if subject_id is None:
-        rows = await pool.fetch(TIMELINE, *args, at, position, size + 1)
-    else:
-        rows = await pool.fetch(TIMELINE_OF_SUBJECT, *args, at, position, size + 1, subject_id)
+    rows = await timeline_rows(
+        info.context.services.pool,
+        workspace_id,
+        subject_id=subject_id,
+        types=wanted,
+        actor=actor,
+        since=since,
+        until=until,
+        before=key,
+        limit=size + 1,
+    )
     page = Page.of(rows, size, key)
     return TimelineConnection(
         edges=[TimelineEdge(cursor=cursor_of(row), node=entry_of(row)) for row in page.rows],
@@ -154,9 +113,6 @@ async def timeline_entries_between(
     With a subject: only the entries in its history.
     """
     workspace_id = require(info).workspace_id
-    pool = info.context.services.pool
-    if subject is None:
-        rows = await pool.fetch(ENTRIES_BETWEEN, workspace_id, after, up_to)
-    else:
-        rows = await pool.fetch(ENTRIES_OF_SUBJECT_BETWEEN, workspace_id, after, up_to, subject.id)
+    subject_id = None if subject is None else subject.id
+    rows = await entries_between(info.context.services.pool, workspace_id, after, up_to, subject_id)
     return [entry_of(row) for row in rows]

@@ -12,12 +12,15 @@ Rows are asyncpg records; their columns are those the SQL constants select.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from uuid import UUID
 
 import asyncpg
+
+from backend.domain.deliverable import FINISHED
 
 Row = asyncpg.Record
 Connection = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
@@ -276,3 +279,35 @@ async def initiative_rows(
         initiatives = await conn.fetch(INITIATIVES_AT, list(ids), workspace_id, at)
         deliverables = await conn.fetch(DELIVERABLES_OF_INITIATIVES_AT, list(ids), workspace_id, at)
     return list(initiatives), by_initiative(deliverables)
+
+
+SEVERITY = ("AT_RISK", "POSSIBLE_DELAY", "IN_PROGRESS", "PLANNED")
+"""Open statuses, most severe first."""
+
+
+def rolled_up(statuses: Iterable[str]) -> str:
+    """An initiative's status from its deliverables' statuses.
+
+    DONE when there is at least one deliverable and every one is DONE or WONT_DO; else
+    the most severe open status (AT_RISK > POSSIBLE_DELAY > IN_PROGRESS > PLANNED). An
+    initiative without deliverables is PLANNED: nothing is done yet.
+    """
+    seen = set(statuses)
+    if seen and seen <= set(FINISHED):
+        return "DONE"
+    return next((status for status in SEVERITY if status in seen), "PLANNED")
+
+
+def decimal(text: str | None) -> Decimal | None:
+    """A decimal read as text (see DELIVERABLE_FIELDS), or None."""
+    return None if text is None else Decimal(text)
+
+
+def cycle_state(row: Row, at: datetime | None) -> str:
+    """A cycle's state at an instant (None: now)."""
+    closed, started = row["closed_at"], row["started_at"]
+    if closed is not None and (at is None or closed <= at):
+        return "CLOSED"
+    if started is not None and (at is None or started <= at):
+        return "ACTIVE"
+    return "PLANNED"
