@@ -162,12 +162,12 @@ class ObjectiveMutations:
 
 
 async def objective_of(info: Info, recorded: Recorded) -> Objective | None:
-    from schema.reports.loaders import objectives_by_ids
+    from schema.initiatives import objectives_by_ids
 
     return await first(objectives_by_ids(info, [recorded.id]))
 
 
 async def key_result_of(info: Info, objective_id: UUID, recorded: Recorded) -> KeyResult | None:
-    from schema.reports.loaders import key_results_by_refs
+    from schema.initiatives import key_results_by_refs
 
     return await first(key_results_by_refs(info, [(objective_id, recorded.id)]))

@@ -19,8 +19,7 @@ from schema.context import Info
 from schema.permissions import require
 from schema.relay import to_global_id
 from schema.roadmap.entities import Deliverable, DeliverableStatus
-from schema.roadmap.history import TimelineEntry
-from schema.roadmap.timeline import entry_of
+from schema.roadmap.timeline import TimelineEntry, entry_of
 
 
 def report_deliverables(

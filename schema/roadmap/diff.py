@@ -29,10 +29,11 @@ from projections.roadmap_queries import (
 from projections.timeline import encoded
 from schema.context import Info
 from schema.errors import BAD_USER_INPUT, coded_error
+from schema.initiatives import Initiative
 from schema.permissions import require
 from schema.relay import to_global_id
-from schema.roadmap.entities import Initiative
-from schema.roadmap.history import FieldChange, InitiativeChanges, InitiativeMove, RoadmapDiff
+from schema.roadmap.history import InitiativeChanges, InitiativeMove, RoadmapDiff
+from schema.roadmap.timeline import FieldChange
 
 DELIVERABLE_FIELDS = (
     ("title", "title"),

@@ -15,11 +15,13 @@ from schema.pagination import Page, PageInfo, decode_cursor, encode_cursor, page
 from schema.permissions import require
 from schema.roadmap.decisions import DecisionConnection, decisions_page
 from schema.roadmap.diff import roadmap_diff
-from schema.roadmap.entities import Roadmap, Team
-from schema.roadmap.history import PriorityChangeConnection, RoadmapDiff, TimelineConnection
-from schema.roadmap.loaders import roadmap_view, view_time
+from schema.roadmap.entities import Team
+from schema.roadmap.history import PriorityChangeConnection, RoadmapDiff
+from schema.roadmap.loaders import roadmap_view
 from schema.roadmap.priorities import priority_changes_page
-from schema.roadmap.timeline import timeline_page
+from schema.roadmap.roadmaps import Roadmap
+from schema.roadmap.rows import view_time
+from schema.roadmap.timeline import TimelineConnection, timeline_page
 
 ROADMAPS = "roadmaps"
 

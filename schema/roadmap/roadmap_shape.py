@@ -18,7 +18,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any, Protocol
 from uuid import UUID
 
 from graphql import (
@@ -32,7 +33,9 @@ from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
 
 from projections import roadmap_queries
-from schema.roadmap.entities import Cycle, Deliverable, Initiative
+from projections.roadmap_queries import RoadmapRows
+from schema.initiatives import Initiative
+from schema.roadmap.entities import Cycle, Deliverable
 from schema.roadmap.shape_getters import (
     CADENCE_GETTERS,
     ESTIMATE_GETTERS,
@@ -58,8 +61,18 @@ from schema.roadmap.shaped import (
     serializer,
 )
 
-if TYPE_CHECKING:
-    from schema.roadmap.entities import Roadmap
+
+class Roadmap(Protocol):
+    """What shaping needs of a ``schema.roadmap.roadmaps.Roadmap`` loaded whole."""
+
+    @property
+    def roadmap_id(self) -> UUID: ...
+    @property
+    def team_id(self) -> UUID | None: ...
+    @property
+    def at(self) -> datetime | None: ...
+    @property
+    def rows(self) -> RoadmapRows | None: ...
 
 
 LEAF, CHILD, HANDED_BACK = range(3)

@@ -6,6 +6,7 @@ strawberry.lazy("schema.roadmap.types")]``.
 
 from __future__ import annotations
 
+from schema.initiatives import Initiative
 from schema.roadmap.decisions import (
     Decision,
     DecisionConnection,
@@ -19,24 +20,20 @@ from schema.roadmap.entities import (
     Deliverable,
     DeliverableStatus,
     EstimateGeneration,
-    Initiative,
     InitiativeKind,
-    Roadmap,
     Team,
 )
 from schema.roadmap.history import (
-    FieldChange,
     InitiativeChanges,
     InitiativeMove,
     PriorityChange,
     PriorityChangeConnection,
     PriorityChangeEdge,
     RoadmapDiff,
-    TimelineConnection,
-    TimelineEdge,
-    TimelineEntry,
 )
 from schema.roadmap.queries import RoadmapConnection, RoadmapEdge
+from schema.roadmap.roadmaps import Roadmap
+from schema.roadmap.timeline import FieldChange, TimelineConnection, TimelineEdge, TimelineEntry
 
 __all__ = [
     "Cadence",
