@@ -19,11 +19,11 @@ from typing import Any
 from uuid import UUID
 
 from projections.roadmap_queries import (
-    ROADMAPS_BY_IDS,
     RoadmapRows,
     Row,
     decimal,
     roadmap_rows,
+    roadmaps_by_ids,
     rolled_up,
 )
 from projections.timeline import encoded
@@ -152,7 +152,7 @@ async def roadmap_diff(info: Info, roadmap_id: UUID, from_: datetime, to: dateti
             BAD_USER_INPUT, f"from ({from_.isoformat()}) is after to ({to.isoformat()})"
         )
     async with info.context.services.pool.acquire() as conn:
-        if not await conn.fetch(ROADMAPS_BY_IDS, workspace_id, [roadmap_id]):
+        if not await roadmaps_by_ids(conn, workspace_id, [roadmap_id]):
             missing = to_global_id("Roadmap", roadmap_id)
             raise coded_error(BAD_USER_INPUT, f"id: no roadmap {missing!r}")
         before = await roadmap_rows(conn, workspace_id, roadmap_id, from_)

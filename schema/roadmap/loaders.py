@@ -72,7 +72,7 @@ async def roadmaps_by_ids(
     now = view_time(info)
 
     async def batch(keys: list[UUID]) -> list[Roadmap | None]:
-        rows = await pool.fetch(roadmap_queries.ROADMAPS_BY_IDS, workspace_id, keys)
+        rows = await roadmap_queries.roadmaps_by_ids(pool, workspace_id, keys)
         found = {
             row["id"]: Roadmap.of(row, as_of, now)
             for row in rows
@@ -132,8 +132,7 @@ async def roadmaps_changed_between(
     Read from the log itself: an event changes the roadmap it happened to, or the roadmap
     of the initiative it happened to (deliverables and alignments included).
     """
-    rows = await pool.fetch(roadmap_queries.ROADMAPS_CHANGED, workspace_id, after, up_to)
-    return {row["id"] for row in rows}
+    return await roadmap_queries.roadmaps_changed(pool, workspace_id, after, up_to)
 
 
 def _by_id(

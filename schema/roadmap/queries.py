@@ -47,7 +47,7 @@ class RoadmapQuery(NodeQuery):
     @strawberry.field(description="The teams of the workspace, by name.")
     async def teams(self, info: Info) -> list[Team]:
         workspace_id = require(info).workspace_id
-        rows = await info.context.services.pool.fetch(roadmap_queries.TEAMS, workspace_id)
+        rows = await roadmap_queries.teams(info.context.services.pool, workspace_id)
         return [Team.of(row) for row in rows]
 
     @strawberry.field(description="The roadmaps of the workspace, by name.")
@@ -60,9 +60,8 @@ class RoadmapQuery(NodeQuery):
         workspace_id = require(info).workspace_id
         size = page_size(info, first)
         key = decode_cursor(after, ROADMAPS, (str, str))
-        name, id = key if key is not None else (None, None)
-        rows = await info.context.services.pool.fetch(
-            roadmap_queries.ROADMAPS_PAGE, workspace_id, name, id, size + 1
+        rows = await roadmap_queries.roadmaps_by_name(
+            info.context.services.pool, workspace_id, key, size + 1
         )
         page = Page.of(rows, size, key)
         now = view_time(info)

@@ -33,6 +33,7 @@ from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
 
 from projections import roadmap_queries
+from projections.readers import Connection
 from projections.roadmap_queries import RoadmapRows
 from schema.initiatives import Initiative
 from schema.roadmap.entities import Cycle, Deliverable
@@ -311,7 +312,7 @@ class Shaper:
 
 
 async def load_extras(
-    conn: roadmap_queries.Connection,
+    conn: Connection,
     workspace_id: UUID,
     roadmap: Roadmap,
     view: View,
@@ -320,16 +321,14 @@ async def load_extras(
     """Teams, target cycles and estimates of the whole view, as far as selected."""
     if "teams" in needs:
         ids = {row["team_id"] for row in view.initiatives.values()} | {roadmap.team_id}
-        found = await conn.fetch(roadmap_queries.TEAMS_BY_IDS, workspace_id, [i for i in ids if i])
+        found = await roadmap_queries.teams_by_ids(conn, workspace_id, [i for i in ids if i])
         view.teams = {row["id"]: row for row in found}
     if "cycles" in needs:
-        found = await conn.fetch(
-            roadmap_queries.CYCLES_OF_ROADMAP, roadmap.roadmap_id, workspace_id
-        )
+        found = await roadmap_queries.cycles_of_roadmap(conn, workspace_id, roadmap.roadmap_id)
         view.cycles = {row["cycle_id"]: row for row in found}
     if "estimates" in needs:
-        found = await conn.fetch(
-            roadmap_queries.ESTIMATES_OF_ROADMAP, roadmap.roadmap_id, workspace_id, roadmap.at
+        found = await roadmap_queries.estimates_of_roadmap(
+            conn, workspace_id, roadmap.roadmap_id, roadmap.at
         )
         grouped: dict[tuple[UUID, UUID], list[Row]] = defaultdict(list)
         for row in found:

@@ -60,7 +60,7 @@ async def team_rows(info: Info, ids: Sequence[UUID]) -> list[Row | None]:
     pool = info.context.services.pool
 
     async def batch(keys: list[UUID]) -> list[Row | None]:
-        rows = await pool.fetch(roadmap_queries.TEAMS_BY_IDS, workspace_id, keys)
+        rows = await roadmap_queries.teams_by_ids(pool, workspace_id, keys)
         found = {row["id"]: row for row in rows}
         return [found.get(key) for key in keys]
 
@@ -115,9 +115,7 @@ async def cycle_rows(info: Info, refs: Sequence[Ref], as_of: datetime | None) ->
     pool = info.context.services.pool
 
     async def batch(keys: list[Ref]) -> list[Row | None]:
-        rows = await pool.fetch(
-            roadmap_queries.CYCLES_BY_REFS, [k[0] for k in keys], [k[1] for k in keys], workspace_id
-        )
+        rows = await roadmap_queries.cycles_by_refs(pool, workspace_id, keys)
         found = {
             (row["roadmap_id"], row["cycle_id"]): row
             for row in rows
@@ -134,13 +132,7 @@ async def estimate_rows(info: Info, refs: Sequence[Ref], as_of: datetime | None)
     pool = info.context.services.pool
 
     async def batch(keys: list[Ref]) -> list[list[Row]]:
-        rows = await pool.fetch(
-            roadmap_queries.ESTIMATES,
-            [k[0] for k in keys],
-            [k[1] for k in keys],
-            workspace_id,
-            as_of,
-        )
+        rows = await roadmap_queries.estimates_of(pool, workspace_id, keys, as_of)
         grouped: dict[Ref, list[Row]] = defaultdict(list)
         for row in rows:
             grouped[(row["initiative_id"], row["deliverable_id"])].append(row)
