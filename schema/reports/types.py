@@ -1,7 +1,7 @@
 """Every GraphQL type of retrospectives and OKRs, in one place for other features to name.
 
-Other features refer to these lazily: ``Annotated["Alignment",
-strawberry.lazy("schema.reports.types")]``. They are defined in ``schema.initiatives``
+Other features (mutation payloads) import them from here. They are defined in
+``schema.initiatives``
 (objectives, key results, alignments: a home shared with the roadmap's initiatives),
 ``okr_types`` (the alignment view) and ``report_types`` (the estimate report's
 rows, the cycle report).

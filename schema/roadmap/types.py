@@ -1,7 +1,6 @@
 """Every GraphQL type of the roadmap feature, in one place for other features to name.
 
-Other features refer to these lazily: ``Annotated["Roadmap",
-strawberry.lazy("schema.roadmap.types")]``.
+Other features (mutation payloads, subscriptions) import them from here.
 """
 
 from __future__ import annotations
