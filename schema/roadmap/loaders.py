@@ -41,7 +41,6 @@ from schema.roadmap.timeline import timeline_entries_between
 from schema.viewer import Workspace
 
 __all__ = [
-    "cycles_at",
     "cycles_by_refs",
     "decisions_by_ids",
     "deliverables_by_refs",
@@ -110,18 +109,11 @@ async def deliverables_by_refs(
     return found
 
 
-async def cycles_at(info: Info, refs: Sequence[Ref], as_of: datetime | None) -> list[Cycle | None]:
-    """Cycles by (roadmap_id, cycle_id), their state at ``as_of`` (None: now).
-
-    A cycle not yet planned at ``as_of`` is None.
-    """
-    rows = await cycle_rows(info, refs, as_of)
-    return [None if row is None else Cycle.of(row, as_of) for row in rows]
-
-
 async def cycles_by_refs(info: Info, refs: Sequence[Ref]) -> list[Cycle | None]:
     """Cycles by (roadmap_id, cycle_id), in their current state."""
-    return await cycles_at(info, refs, None)
+    return [
+        None if row is None else Cycle.of(row, None) for row in await cycle_rows(info, refs, None)
+    ]
 
 
 async def roadmaps_changed_between(
