@@ -4,7 +4,7 @@ Tables (schema ``estimates``): ``initiatives`` and ``deliverables`` (see
 ``projections.work``: first and latest estimate, generations, actual effort, slips,
 completion and the cycle targeted at completion), plus what the report groups by:
 ``teams`` (names), ``roadmaps`` (fiscal-year start month) and ``cycles`` (names, start
-dates). The figures themselves are computed when asked (``schema.reports.figures``), so
+dates). The figures themselves are computed when asked (``projections.estimate_figures``), so
 that one definition serves the estimate report and the cycle report alike.
 """
 

@@ -19,10 +19,10 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from projections.global_ids import global_id
 from projections.read_model import ReadModel, Statement
 from projections.timeline_entries import ROADMAP_DESCRIBERS, Entry, Ref
 from projections.timeline_goals import GOAL_DESCRIBERS
-from schema.relay import to_global_id
 
 DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {**ROADMAP_DESCRIBERS, **GOAL_DESCRIBERS}
 """What each event type says on the timeline (command receipts say nothing)."""
@@ -123,7 +123,7 @@ REMEMBER_EFFORT = """
 def plain(value: Any) -> Any:
     """A value as the API shows it: references as global ids, decimals as strings."""
     if isinstance(value, Ref):
-        return str(to_global_id(value.kind, *value.ids))
+        return global_id(value.kind, *value.ids)
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime | date):
@@ -202,9 +202,9 @@ def statements_of(entry: Entry, event: Any, position: int) -> list[Statement]:
     else:
         statements.append(Statement(PLAIN_ENTRY, (*common, belongs_to)))
     for ref, name in entry.names:
-        global_id = str(to_global_id(ref.kind, *ref.ids))
+        encoded_id = global_id(ref.kind, *ref.ids)
         statements.append(
-            Statement(REMEMBER_NAME, (ref.ids[-1], event.workspace_id, ref.kind, name, global_id))
+            Statement(REMEMBER_NAME, (ref.ids[-1], event.workspace_id, ref.kind, name, encoded_id))
         )
     return statements
 

@@ -15,6 +15,8 @@ from uuid import UUID
 
 import strawberry
 
+from projections.global_ids import global_id
+
 
 @strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
 class Node:
@@ -50,8 +52,7 @@ class InvalidGlobalId(ValueError):
 
 def to_global_id(kind: str, *ids: UUID) -> strawberry.ID:
     """Encode ``kind`` and one or two uuids as an opaque id."""
-    raw = ":".join([kind, *(str(part) for part in ids)])
-    return strawberry.ID(base64.urlsafe_b64encode(raw.encode()).decode().rstrip("="))
+    return strawberry.ID(global_id(kind, *ids))
 
 
 def from_global_id(value: str, expected: str | None = None) -> GlobalRef:

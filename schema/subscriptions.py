@@ -9,7 +9,6 @@ only the one running the projector) can serve subscriptions.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -17,12 +16,12 @@ from schema.context import Info
 from schema.errors import BAD_USER_INPUT, coded_error
 from schema.permissions import require
 from schema.relay import GlobalRef, InvalidGlobalId, from_global_id
-
-if TYPE_CHECKING:
-    from schema.roadmap.types import Roadmap, TimelineEntry
-
-RoadmapType = Annotated["Roadmap", strawberry.lazy("schema.roadmap.types")]
-TimelineEntryType = Annotated["TimelineEntry", strawberry.lazy("schema.roadmap.types")]
+from schema.roadmap.loaders import (
+    roadmaps_by_ids,
+    roadmaps_changed_between,
+    timeline_entries_between,
+)
+from schema.roadmap.types import Roadmap, TimelineEntry
 
 
 def argument_id(value: str, argument: str, kind: str | None = None) -> GlobalRef:
@@ -40,9 +39,7 @@ class Subscription:
     )
     async def roadmap_changed(
         self, info: Info, roadmap_id: strawberry.ID
-    ) -> AsyncGenerator[RoadmapType, None]:
-        from schema.roadmap.loaders import roadmaps_by_ids, roadmaps_changed_between
-
+    ) -> AsyncGenerator[Roadmap, None]:
         principal = require(info)
         ref = argument_id(roadmap_id, "roadmapId", "Roadmap")
         services = info.context.services
@@ -68,9 +65,7 @@ class Subscription:
     )
     async def timeline_entries(
         self, info: Info, subject_id: strawberry.ID | None = None
-    ) -> AsyncGenerator[TimelineEntryType, None]:
-        from schema.roadmap.loaders import timeline_entries_between
-
+    ) -> AsyncGenerator[TimelineEntry, None]:
         require(info)
         subject = None if subject_id is None else argument_id(subject_id, "subjectId")
         services = info.context.services

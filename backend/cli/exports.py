@@ -19,7 +19,6 @@ from backend.bootstrap import bootstrap
 from backend.cli.imports import parse_time
 from backend.cli.options import data_dir_option, database_target, load_settings
 from backend.exporting.read import (
-    Connection,
     NotInReadModels,
     cycle_named,
     cycle_names,
@@ -33,6 +32,7 @@ from backend.exporting.roadmap import roadmap_sheet, roadmap_table
 from backend.exporting.tables import FORMATS, render
 from backend.startup import StartupError
 from backend.tokens import SELECT_FIRST_WORKSPACE, SELECT_WORKSPACE
+from projections.readers import Connection
 from projections.watcher import ConsistencyTimeout
 
 T = TypeVar("T")

@@ -11,21 +11,17 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-import asyncpg
-
 from backend.exporting.roadmap import RoadmapDeliverable, RoadmapInitiative
 from backend.importing.ids import match_key
-from schema.reports.cycles import CycleReportData, cycle_report
-from schema.reports.estimates import EstimateGroup, EstimateQuery, Grouping, estimate_report
-from schema.roadmap.store import CYCLES_OF_ROADMAP, initiative_rows, roadmap_rows
-
-Connection = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
-
-ROADMAPS_OF_WORKSPACE = """
-    SELECT id, name, created_at FROM roadmap.roadmaps
-    WHERE workspace_id = $1
-    ORDER BY created_at, id
-"""
+from projections.cycles_queries import CycleReportData, cycle_report
+from projections.estimates_queries import EstimateGroup, EstimateQuery, Grouping, estimate_report
+from projections.readers import Connection
+from projections.roadmap_queries import (
+    cycles_of_roadmap,
+    initiative_rows,
+    roadmap_rows,
+    roadmaps_of_workspace,
+)
 
 
 class NotInReadModels(Exception):
@@ -43,14 +39,14 @@ def _one(kind: str, name: str, found: Sequence[tuple[UUID, str]], known: Sequenc
 
 async def roadmap_named(conn: Connection, workspace_id: UUID, name: str) -> UUID:
     """The id of the workspace's roadmap with this name."""
-    rows = await conn.fetch(ROADMAPS_OF_WORKSPACE, workspace_id)
+    rows = await roadmaps_of_workspace(conn, workspace_id)
     found = [(row["id"], row["name"]) for row in rows if match_key(row["name"]) == match_key(name)]
     return _one("roadmap", name, found, [row["name"] for row in rows])
 
 
 async def cycle_names(conn: Connection, workspace_id: UUID, roadmap_id: UUID) -> dict[UUID, str]:
     """The roadmap's cycles: name by id."""
-    rows = await conn.fetch(CYCLES_OF_ROADMAP, roadmap_id, workspace_id)
+    rows = await cycles_of_roadmap(conn, workspace_id, roadmap_id)
     return {row["cycle_id"]: row["name"] for row in sorted(rows, key=lambda r: r["starts_on"])}
 
 

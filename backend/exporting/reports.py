@@ -1,6 +1,6 @@
 """The estimate and cycle reports as tables, as pure functions over the report data.
 
-The figures themselves are defined once, in ``schema.reports.figures`` (what the
+The figures themselves are defined once, in ``projections.estimate_figures`` (what the
 GraphQL reports serve); this module only lays them out.
 """
 
@@ -11,9 +11,9 @@ from uuid import UUID
 
 from backend.exporting.roadmap import status_words
 from backend.exporting.tables import Table, ratio_text, weeks_text
-from schema.reports.cycles import CycleDeliverable, CycleReportData
-from schema.reports.estimates import EstimateGroup
-from schema.reports.figures import EstimateFigures
+from projections.cycles_queries import CycleDeliverable, CycleReportData
+from projections.estimate_figures import EstimateFigures
+from projections.estimates_queries import EstimateGroup
 
 ESTIMATE_COLUMNS = (
     "Deliverables",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from backend.exporting.tables import Table, joined, weeks_text
-from schema.roadmap.entities import rolled_up
+from projections.roadmap_queries import rolled_up
 
 STATUS_WORDS = {
     "PLANNED": "Planned",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import strawberry
 
@@ -23,13 +22,10 @@ from schema.mutations.payloads import (
     EFFECTIVE_AT,
     POSITION,
     USER_ERRORS,
-    DecisionStatusType,
-    DecisionType,
 )
 from schema.relay import InvalidGlobalId, from_global_id
-
-if TYPE_CHECKING:
-    from schema.roadmap.types import Decision
+from schema.roadmap.loaders import decisions_by_ids
+from schema.roadmap.types import Decision, DecisionStatus
 
 LINKABLE = ("Initiative", "Roadmap", "Objective", "KeyResult")
 
@@ -42,9 +38,7 @@ class RecordDecisionInput:
     outcome: str = strawberry.field(description="The option chosen.")
     rationale: str = strawberry.field(description="Why.")
     decided_by: list[str] | None = strawberry.field(default=None, description="Who decided.")
-    status: DecisionStatusType | None = strawberry.field(
-        default=None, description="Default ACCEPTED."
-    )
+    status: DecisionStatus | None = strawberry.field(default=None, description="Default ACCEPTED.")
     link_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Initiatives, roadmaps, objectives and key results it affects."
     )
@@ -53,7 +47,7 @@ class RecordDecisionInput:
 
 @strawberry.type(description="The decision, or why nothing was recorded.")
 class RecordDecisionPayload:
-    decision: DecisionType | None = strawberry.field(description="The decision.")
+    decision: Decision | None = strawberry.field(description="The decision.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -68,7 +62,7 @@ class SupersedeDecisionInput:
 
 @strawberry.type(description="The superseded decision, or why nothing was recorded.")
 class SupersedeDecisionPayload:
-    decision: DecisionType | None = strawberry.field(description="The superseded decision.")
+    decision: Decision | None = strawberry.field(description="The superseded decision.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -148,6 +142,4 @@ class DecisionMutations:
 
 
 async def decision_of(info: Info, recorded: Recorded) -> Decision | None:
-    from schema.roadmap.loaders import decisions_by_ids
-
     return await first(decisions_by_ids(info, [recorded.id]))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 import strawberry
@@ -24,13 +23,10 @@ from schema.mutations.payloads import (
     EFFECTIVE_AT,
     POSITION,
     USER_ERRORS,
-    DeliverableStatusType,
-    DeliverableType,
 )
 from schema.relay import GlobalRef
-
-if TYPE_CHECKING:
-    from schema.roadmap.types import Deliverable
+from schema.roadmap.loaders import deliverables_by_refs
+from schema.roadmap.types import Deliverable, DeliverableStatus
 
 # A deliverable lives inside its initiative: the initiative is the first id of its id.
 DELIVERABLE_IN_INITIATIVE = {"initiative_id": "deliverable_id"}
@@ -46,7 +42,7 @@ class AddDeliverableInput:
 
 @strawberry.type(description="The new deliverable, or why nothing was recorded.")
 class AddDeliverablePayload:
-    deliverable: DeliverableType | None = strawberry.field(description="The deliverable.")
+    deliverable: Deliverable | None = strawberry.field(description="The deliverable.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -54,7 +50,7 @@ class AddDeliverablePayload:
 @strawberry.input(description="Change a deliverable's status; reopening needs a reason.")
 class ChangeDeliverableStatusInput:
     deliverable_id: strawberry.ID = strawberry.field(description="The deliverable.")
-    status: DeliverableStatusType = strawberry.field(description="The new status.")
+    status: DeliverableStatus = strawberry.field(description="The new status.")
     reason: str | None = strawberry.field(default=None, description="Why (required to reopen).")
     expected_version: int | None = strawberry.field(
         default=None, description="The initiative version the client saw; stale is CONFLICT."
@@ -64,7 +60,7 @@ class ChangeDeliverableStatusInput:
 
 @strawberry.type(description="The deliverable, or why nothing was recorded.")
 class ChangeDeliverableStatusPayload:
-    deliverable: DeliverableType | None = strawberry.field(description="The deliverable.")
+    deliverable: Deliverable | None = strawberry.field(description="The deliverable.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -80,7 +76,7 @@ class EstimateDeliverableInput:
 
 @strawberry.type(description="The deliverable, or why nothing was recorded.")
 class EstimateDeliverablePayload:
-    deliverable: DeliverableType | None = strawberry.field(description="The deliverable.")
+    deliverable: Deliverable | None = strawberry.field(description="The deliverable.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -101,7 +97,7 @@ class RetargetDeliverableInput:
 
 @strawberry.type(description="The deliverable, or why nothing was recorded.")
 class RetargetDeliverablePayload:
-    deliverable: DeliverableType | None = strawberry.field(description="The deliverable.")
+    deliverable: Deliverable | None = strawberry.field(description="The deliverable.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -116,7 +112,7 @@ class LogEffortInput:
 
 @strawberry.type(description="The deliverable, or why nothing was recorded.")
 class LogEffortPayload:
-    deliverable: DeliverableType | None = strawberry.field(description="The deliverable.")
+    deliverable: Deliverable | None = strawberry.field(description="The deliverable.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -253,6 +249,4 @@ class DeliverableMutations:
 
 
 async def deliverable_of(info: Info, initiative_id: UUID, recorded: Recorded) -> Deliverable | None:
-    from schema.roadmap.loaders import deliverables_by_refs
-
     return await first(deliverables_by_refs(info, [(initiative_id, recorded.id)]))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 import strawberry
 
@@ -23,14 +22,11 @@ from schema.mutations.payloads import (
     EFFECTIVE_AT,
     POSITION,
     USER_ERRORS,
-    AlignmentKindType,
-    InitiativeKindType,
-    InitiativeType,
 )
 from schema.relay import GlobalRef
-
-if TYPE_CHECKING:
-    from schema.roadmap.types import Initiative
+from schema.reports.types import AlignmentKind
+from schema.roadmap.loaders import initiatives_by_ids
+from schema.roadmap.types import Initiative, InitiativeKind
 
 # A key result lives inside its objective: the objective is the first id of a key result id.
 KEY_RESULT_IN_OBJECTIVE = {"objective_id": "key_result_id"}
@@ -67,7 +63,7 @@ class ProposeInitiativeInput:
     goal: str = strawberry.field(description="User-centric goal: what and why.")
     stakeholders: list[str] | None = strawberry.field(default=None, description="Who cares.")
     team_id: strawberry.ID | None = strawberry.field(default=None, description="Owning team.")
-    kind: InitiativeKindType | None = strawberry.field(default=None, description="Default FEATURE.")
+    kind: InitiativeKind | None = strawberry.field(default=None, description="Default FEATURE.")
     parent_id: strawberry.ID | None = strawberry.field(
         default=None, description="Parent initiative (phases: pilot, GA, final)."
     )
@@ -86,7 +82,7 @@ class ProposeInitiativeInput:
 
 @strawberry.type(description="The proposed initiative, or why nothing was recorded.")
 class ProposeInitiativePayload:
-    initiative: InitiativeType | None = strawberry.field(description="The new initiative.")
+    initiative: Initiative | None = strawberry.field(description="The new initiative.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -98,7 +94,7 @@ class UpdateInitiativeInput:
     goal: str | None = strawberry.field(default=None, description="New goal.")
     stakeholders: list[str] | None = strawberry.field(default=None, description="New list.")
     team_id: strawberry.ID | None = strawberry.field(default=None, description="New team.")
-    kind: InitiativeKindType | None = strawberry.field(default=None, description="New kind.")
+    kind: InitiativeKind | None = strawberry.field(default=None, description="New kind.")
     reason: str | None = strawberry.field(default=None, description="Why.")
     expected_version: int | None = strawberry.field(
         default=None, description="The version the client saw; stale is CONFLICT."
@@ -108,7 +104,7 @@ class UpdateInitiativeInput:
 
 @strawberry.type(description="The updated initiative, or why nothing was recorded.")
 class UpdateInitiativePayload:
-    initiative: InitiativeType | None = strawberry.field(description="The initiative.")
+    initiative: Initiative | None = strawberry.field(description="The initiative.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -117,14 +113,14 @@ class UpdateInitiativePayload:
 class AlignInitiativeInput:
     initiative_id: strawberry.ID = strawberry.field(description="The initiative.")
     key_result_id: strawberry.ID = strawberry.field(description="The key result.")
-    kind: AlignmentKindType = strawberry.field(description="CONTRIBUTES counts; SUPPORTS not.")
+    kind: AlignmentKind = strawberry.field(description="CONTRIBUTES counts; SUPPORTS not.")
     reason: str | None = strawberry.field(default=None, description="Why.")
     effective_at: datetime | None = strawberry.field(default=None, description=EFFECTIVE_AT)
 
 
 @strawberry.type(description="The aligned initiative, or why nothing was recorded.")
 class AlignInitiativePayload:
-    initiative: InitiativeType | None = strawberry.field(description="The initiative.")
+    initiative: Initiative | None = strawberry.field(description="The initiative.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -139,7 +135,7 @@ class UnalignInitiativeInput:
 
 @strawberry.type(description="The initiative, or why nothing was recorded.")
 class UnalignInitiativePayload:
-    initiative: InitiativeType | None = strawberry.field(description="The initiative.")
+    initiative: Initiative | None = strawberry.field(description="The initiative.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -269,6 +265,4 @@ def parse_key_result(value: str) -> GlobalRef:
 
 
 async def initiative_of(info: Info, recorded: Recorded) -> Initiative | None:
-    from schema.roadmap.loaders import initiatives_by_ids
-
     return await first(initiatives_by_ids(info, [recorded.id]))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 import strawberry
 
 from backend.application import Recorded
 from schema.context import Info
+from schema.initiatives import key_results_by_refs, objectives_by_ids
 from schema.mutations.initiatives import KEY_RESULT_IN_OBJECTIVE, parse_key_result
 from schema.mutations.outcome import (
     Prepared,
@@ -23,20 +23,15 @@ from schema.mutations.payloads import (
     EFFECTIVE_AT,
     POSITION,
     USER_ERRORS,
-    KeyResultType,
-    ObjectiveLevelType,
-    ObjectiveType,
 )
-
-if TYPE_CHECKING:
-    from schema.reports.types import KeyResult, Objective
+from schema.reports.types import KeyResult, Objective, ObjectiveLevel
 
 
 @strawberry.input(description="A new objective for a period, company-wide or of a team.")
 class CreateObjectiveInput:
     title: str = strawberry.field(description="What we want to achieve.")
     period: str = strawberry.field(description='The period, e.g. "2026-Q3".')
-    level: ObjectiveLevelType = strawberry.field(description="COMPANY or TEAM.")
+    level: ObjectiveLevel = strawberry.field(description="COMPANY or TEAM.")
     team_id: strawberry.ID | None = strawberry.field(default=None, description="For TEAM level.")
     parent_id: strawberry.ID | None = strawberry.field(
         default=None, description="The objective this one ladders up to (same period)."
@@ -46,7 +41,7 @@ class CreateObjectiveInput:
 
 @strawberry.type(description="The objective, or why nothing was recorded.")
 class CreateObjectivePayload:
-    objective: ObjectiveType | None = strawberry.field(description="The objective.")
+    objective: Objective | None = strawberry.field(description="The objective.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -63,7 +58,7 @@ class AddKeyResultInput:
 
 @strawberry.type(description="The key result, or why nothing was recorded.")
 class AddKeyResultPayload:
-    key_result: KeyResultType | None = strawberry.field(description="The key result.")
+    key_result: KeyResult | None = strawberry.field(description="The key result.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -79,7 +74,7 @@ class CheckInKeyResultInput:
 
 @strawberry.type(description="The key result, or why nothing was recorded.")
 class CheckInKeyResultPayload:
-    key_result: KeyResultType | None = strawberry.field(description="The key result.")
+    key_result: KeyResult | None = strawberry.field(description="The key result.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -162,12 +157,8 @@ class ObjectiveMutations:
 
 
 async def objective_of(info: Info, recorded: Recorded) -> Objective | None:
-    from schema.reports.loaders import objectives_by_ids
-
     return await first(objectives_by_ids(info, [recorded.id]))
 
 
 async def key_result_of(info: Info, objective_id: UUID, recorded: Recorded) -> KeyResult | None:
-    from schema.reports.loaders import key_results_by_refs
-
     return await first(key_results_by_refs(info, [(objective_id, recorded.id)]))

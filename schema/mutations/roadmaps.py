@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 import strawberry
@@ -22,13 +21,9 @@ from schema.mutations.payloads import (
     EFFECTIVE_AT,
     POSITION,
     USER_ERRORS,
-    CycleType,
-    RoadmapType,
-    TeamType,
 )
-
-if TYPE_CHECKING:
-    from schema.roadmap.types import Cycle, Roadmap, Team
+from schema.roadmap.loaders import cycles_by_refs, roadmaps_by_ids, teams_by_ids
+from schema.roadmap.types import Cycle, Roadmap, Team
 
 
 @strawberry.input(description="A new team.")
@@ -39,7 +34,7 @@ class CreateTeamInput:
 
 @strawberry.type(description="The created team, or why nothing was recorded.")
 class CreateTeamPayload:
-    team: TeamType | None = strawberry.field(description="The new team.")
+    team: Team | None = strawberry.field(description="The new team.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -63,7 +58,7 @@ class CreateRoadmapInput:
 
 @strawberry.type(description="The created roadmap, or why nothing was recorded.")
 class CreateRoadmapPayload:
-    roadmap: RoadmapType | None = strawberry.field(description="The new roadmap.")
+    roadmap: Roadmap | None = strawberry.field(description="The new roadmap.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -88,7 +83,7 @@ class MoveInitiativeInput:
 
 @strawberry.type(description="The roadmap after the move, or why nothing was recorded.")
 class MoveInitiativePayload:
-    roadmap: RoadmapType | None = strawberry.field(description="The roadmap, in its new order.")
+    roadmap: Roadmap | None = strawberry.field(description="The roadmap, in its new order.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -106,7 +101,7 @@ class RemoveInitiativeInput:
 
 @strawberry.type(description="The roadmap after the removal, or why nothing was recorded.")
 class RemoveInitiativePayload:
-    roadmap: RoadmapType | None = strawberry.field(description="The roadmap.")
+    roadmap: Roadmap | None = strawberry.field(description="The roadmap.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -122,7 +117,7 @@ class CreateCycleInput:
 
 @strawberry.type(description="The cycle, or why nothing was recorded.")
 class CreateCyclePayload:
-    cycle: CycleType | None = strawberry.field(description="The cycle.")
+    cycle: Cycle | None = strawberry.field(description="The cycle.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -135,7 +130,7 @@ class StartCycleInput:
 
 @strawberry.type(description="The cycle, or why nothing was recorded.")
 class StartCyclePayload:
-    cycle: CycleType | None = strawberry.field(description="The cycle.")
+    cycle: Cycle | None = strawberry.field(description="The cycle.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -148,7 +143,7 @@ class CloseCycleInput:
 
 @strawberry.type(description="The cycle, or why nothing was recorded.")
 class CloseCyclePayload:
-    cycle: CycleType | None = strawberry.field(description="The cycle.")
+    cycle: Cycle | None = strawberry.field(description="The cycle.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -166,8 +161,6 @@ CYCLE_IN_ROADMAP = {"roadmap_id": "cycle_id"}
 class RoadmapMutations:
     @strawberry.mutation(description="Create a team.")
     async def create_team(self, info: Info, input: CreateTeamInput) -> CreateTeamPayload:
-        from schema.roadmap.loaders import teams_by_ids
-
         def prepare() -> Prepared[Team]:
             app = info.context.services.app
             return Prepared(
@@ -324,12 +317,8 @@ class RoadmapMutations:
 
 
 async def _roadmap(info: Info, recorded: Recorded) -> Roadmap | None:
-    from schema.roadmap.loaders import roadmaps_by_ids
-
     return await first(roadmaps_by_ids(info, [recorded.id]))
 
 
 async def _cycle(info: Info, roadmap_id: UUID, recorded: Recorded) -> Cycle | None:
-    from schema.roadmap.loaders import cycles_by_refs
-
     return await first(cycles_by_refs(info, [(roadmap_id, recorded.id)]))

@@ -13,20 +13,13 @@ position; an entry is written once per event and never changes.
 
 from __future__ import annotations
 
+from projections.cycles_queries import CycleDeliverable, CycleReportData
+from projections.timeline_queries import entries_at
 from schema.context import Info
 from schema.permissions import require
 from schema.relay import to_global_id
-from schema.reports.cycles import CycleDeliverable, CycleReportData
 from schema.roadmap.entities import Deliverable, DeliverableStatus
-from schema.roadmap.history import TimelineEntry
-from schema.roadmap.timeline import ENTRY_FIELDS, entry_of
-
-STATUS_CHANGE_ENTRIES = f"""
-    SELECT {ENTRY_FIELDS}
-    FROM timeline.entries e
-    WHERE e.workspace_id = $1 AND e.position = ANY($2::bigint[])
-    ORDER BY e.position
-"""
+from schema.roadmap.timeline import TimelineEntry, entry_of
 
 
 def report_deliverables(
@@ -60,5 +53,5 @@ async def report_status_changes(info: Info, report: CycleReportData) -> list[Tim
     positions = [change.position for change in report.status_changes]
     if not positions:
         return []
-    rows = await info.context.services.pool.fetch(STATUS_CHANGE_ENTRIES, workspace_id, positions)
+    rows = await entries_at(info.context.services.pool, workspace_id, positions)
     return [entry_of(row) for row in rows]

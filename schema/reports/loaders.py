@@ -1,36 +1,27 @@
-"""Batched, per-request loaders of objectives, key results and alignments.
+"""Batched, per-request loaders of the okr read model's rows: periods, objectives, key
+results, check-ins and alignments.
 
 Every loader is scoped to the caller's workspace (an id of another workspace is simply
 missing) and checks the caller's token first. Loads asked for while one resolver level
 runs are sent as one query (strawberry's DataLoader, one per request in the context's
-cache).
-
-Public, for the other schema modules:
-
-- ``objectives_by_ids(info, ids) -> list[Objective | None]``
-- ``key_results_by_refs(info, refs) -> list[KeyResult | None]``, refs being
-  ``(objective_id, key_result_id)``
-- ``alignments_of_initiatives(info, initiative_ids, as_of=None) -> list[list[Alignment]]``
+cache). The GraphQL types built from these rows, and the typed loaders other features
+call (``objectives_by_ids``, ``key_results_by_refs``, ``alignments_of_initiatives``), are
+in ``schema.initiatives``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from projections import okr_queries
+from projections.okr_queries import AlignmentRow, CheckInRow, KeyResultRow, ObjectiveRow, Period
 from schema.context import Info
-from schema.nodes import register_node_kind
 from schema.permissions import require
-from schema.relay import GlobalRef
-from schema.reports import okr
-from schema.reports.okr import AlignmentRow, CheckInRow, KeyResultRow, ObjectiveRow, Period
-
-if TYPE_CHECKING:
-    from schema.reports.types import Alignment, KeyResult, Objective
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -61,7 +52,7 @@ def period_loader(info: Info) -> DataLoader[str, Period]:
     pool = info.context.services.pool
 
     async def batch(workspace_id: UUID, names: list[str]) -> list[Period]:
-        found = await okr.periods(pool, workspace_id, names)
+        found = await okr_queries.periods(pool, workspace_id, names)
         return [found[name] for name in names]
 
     return _loader(info, "periods", batch)
@@ -73,7 +64,7 @@ def objective_row_loader(info: Info) -> DataLoader[UUID, ObjectiveRow | None]:
     periods = period_loader(info)
 
     async def batch(workspace_id: UUID, ids: list[UUID]) -> list[ObjectiveRow | None]:
-        names = await okr.periods_of(pool, workspace_id, ids)
+        names = await okr_queries.periods_of(pool, workspace_id, ids)
         rows: dict[UUID, ObjectiveRow] = {}
         for period in await periods.load_many(names):
             rows.update(period.by_id())
@@ -103,10 +94,10 @@ def _grouped(
 
 
 check_in_loader: Callable[[Info], DataLoader[KeyResultRef, list[CheckInRow]]] = _grouped(
-    "check-ins", okr.check_ins
+    "check-ins", okr_queries.check_ins
 )
 key_result_alignment_loader: Callable[[Info], DataLoader[KeyResultRef, list[AlignmentRow]]] = (
-    _grouped("key-result-alignments", okr.alignments_of_key_results)
+    _grouped("key-result-alignments", okr_queries.alignments_of_key_results)
 )
 
 
@@ -122,27 +113,11 @@ def initiative_alignment_loader(
         grouped: dict[tuple[UUID, datetime | None], list[AlignmentRow]] = {k: [] for k in keys}
         for as_of in dict.fromkeys(when for _, when in keys):
             ids = [initiative_id for initiative_id, when in keys if when == as_of]
-            for row in await okr.alignments_of_initiatives(pool, workspace_id, ids, as_of):
+            for row in await okr_queries.alignments_of_initiatives(pool, workspace_id, ids, as_of):
                 grouped[(row.initiative_id, as_of)].append(row)
         return [grouped[key] for key in keys]
 
     return _loader(info, "initiative-alignments", batch)
-
-
-async def objectives_by_ids(info: Info, ids: Sequence[UUID]) -> list[Objective | None]:
-    """The objectives of the caller's workspace, in the order asked; None when missing."""
-    from schema.reports.types import Objective
-
-    rows = await objective_row_loader(info).load_many(list(ids))
-    return [None if row is None else Objective.of(row) for row in rows]
-
-
-async def key_results_by_refs(info: Info, refs: Sequence[KeyResultRef]) -> list[KeyResult | None]:
-    """The key results ``(objective_id, key_result_id)`` of the workspace; None when missing."""
-    from schema.reports.types import KeyResult
-
-    rows = await key_result_rows(info, refs)
-    return [None if row is None else KeyResult.of(row) for row in rows]
 
 
 async def key_result_rows(info: Info, refs: Sequence[KeyResultRef]) -> list[KeyResultRow | None]:
@@ -152,28 +127,3 @@ async def key_result_rows(info: Info, refs: Sequence[KeyResultRef]) -> list[KeyR
         next((kr for kr in o.key_results if kr.key_result_id == ref[1]), None) if o else None
         for ref, o in zip(refs, objectives, strict=True)
     ]
-
-
-async def alignments_of_initiatives(
-    info: Info, initiative_ids: Sequence[UUID], as_of: datetime | None = None
-) -> list[list[Alignment]]:
-    """Each initiative's alignments to key results (now, or as of an instant in business
-    time), oldest first; an initiative of another workspace has none."""
-    from schema.reports.types import Alignment
-
-    rows = await initiative_alignment_loader(info).load_many(
-        [(initiative_id, as_of) for initiative_id in initiative_ids]
-    )
-    return [[Alignment.of(row) for row in found] for found in rows]
-
-
-async def _objective_nodes(info: Info, refs: Sequence[GlobalRef]) -> Sequence[Objective | None]:
-    return await objectives_by_ids(info, [ref.id for ref in refs])
-
-
-async def _key_result_nodes(info: Info, refs: Sequence[GlobalRef]) -> Sequence[KeyResult | None]:
-    return await key_results_by_refs(info, [(ref.parent_id, ref.id) for ref in refs])
-
-
-register_node_kind("Objective", _objective_nodes)
-register_node_kind("KeyResult", _key_result_nodes, arity=2)

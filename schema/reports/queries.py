@@ -15,11 +15,11 @@ from uuid import UUID
 
 import strawberry
 
+from projections import cycles_queries, estimates_queries, okr_queries
 from schema.context import Info
 from schema.errors import BAD_USER_INPUT, coded_error
 from schema.permissions import require
 from schema.relay import GlobalRef, InvalidGlobalId, from_global_id
-from schema.reports import cycles, estimates, okr
 from schema.reports.loaders import period_loader
 from schema.reports.types import (
     AlignmentView,
@@ -65,15 +65,15 @@ class ReportQueries:
     ) -> list[EstimateRow]:
         principal = require(info)
         wanted = filter or EstimateFilter()
-        query = estimates.EstimateQuery(
+        query = estimates_queries.EstimateQuery(
             workspace_id=principal.workspace_id,
             roadmap_id=optional_id(wanted.roadmap_id, "Roadmap", "filter.roadmapId"),
             team_id=optional_id(wanted.team_id, "Team", "filter.teamId"),
             since=wanted.since,
             until=wanted.until,
         )
-        groups = await estimates.estimate_report(
-            info.context.services.pool, query, estimates.Grouping(group_by.value)
+        groups = await estimates_queries.estimate_report(
+            info.context.services.pool, query, estimates_queries.Grouping(group_by.value)
         )
         return [EstimateRow.of_group(group) for group in groups]
 
@@ -89,7 +89,9 @@ class ReportQueries:
         principal = require(info)
         ref = parse_id(cycle_id, "Cycle", "cycleId", parts=2)
         async with info.context.services.pool.acquire() as conn:
-            data = await cycles.cycle_report(conn, principal.workspace_id, ref.parent_id, ref.id)
+            data = await cycles_queries.cycle_report(
+                conn, principal.workspace_id, ref.parent_id, ref.id
+            )
         if data is None:
             raise coded_error(BAD_USER_INPUT, f"cycleId: no cycle {cycle_id!r}")
         return CycleReport.of(data)
@@ -130,5 +132,5 @@ class ReportQueries:
         principal = require(info)
         roadmap = optional_id(roadmap_id, "Roadmap", "roadmapId")
         async with info.context.services.pool.acquire() as conn:
-            data = await okr.alignment(conn, principal.workspace_id, period, roadmap)
+            data = await okr_queries.alignment(conn, principal.workspace_id, period, roadmap)
         return AlignmentView.of(data)

@@ -1,7 +1,7 @@
 """GraphQL types of retrospectives: the estimate report's rows and the cycle report.
 
-Built from the estimates and cycles read models (``schema.reports.estimates``,
-``schema.reports.cycles``); the cycle report's deliverables, cycle and status changes are
+Built from the estimates and cycles read models (``projections.estimates_queries``,
+``projections.cycles_queries``); the cycle report's deliverables, cycle and status changes are
 the roadmap's own types, referred to lazily.
 """
 
@@ -10,24 +10,19 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from projections.cycles_queries import CycleDeliverable, CycleReportData
+from projections.estimate_figures import EstimateFigures
+from projections.estimates_queries import EstimateGroup
 from schema.context import Info
 from schema.permissions import require
 from schema.relay import to_global_id
-from schema.reports.cycles import CycleDeliverable, CycleReportData
-from schema.reports.estimates import EstimateGroup
-from schema.reports.figures import EstimateFigures
-
-if TYPE_CHECKING:
-    from schema.roadmap.entities import Cycle, Deliverable
-    from schema.roadmap.history import TimelineEntry
-
-DeliverableType = Annotated["Deliverable", strawberry.lazy("schema.roadmap.entities")]
-CycleType = Annotated["Cycle", strawberry.lazy("schema.roadmap.entities")]
-TimelineEntryType = Annotated["TimelineEntry", strawberry.lazy("schema.roadmap.history")]
+from schema.reports.adapters import report_deliverables, report_status_changes
+from schema.roadmap.entities import Cycle, Deliverable
+from schema.roadmap.loaders import cycles_by_refs
+from schema.roadmap.timeline import TimelineEntry
 
 
 @strawberry.enum(description="How the estimate report groups completed deliverables.")
@@ -150,9 +145,7 @@ class CycleReport:
         )
 
     @strawberry.field(description="The cycle.")
-    async def cycle(self, info: Info) -> CycleType:
-        from schema.roadmap.loaders import cycles_by_refs
-
+    async def cycle(self, info: Info) -> Cycle:
         require(info)
         [found] = await cycles_by_refs(
             info, [(self.data.cycle.roadmap_id, self.data.cycle.cycle_id)]
@@ -161,38 +154,34 @@ class CycleReport:
         return found
 
     def _deliverables(self, info: Info, chosen: list[CycleDeliverable]) -> list[Deliverable]:
-        from schema.reports.adapters import report_deliverables
-
         return report_deliverables(info, self.data, chosen)
 
     @strawberry.field(description="Committed when the cycle started (frozen), in priority order.")
-    def committed(self, info: Info) -> list[DeliverableType]:
+    def committed(self, info: Info) -> list[Deliverable]:
         return self._deliverables(info, self.data.committed)
 
     @strawberry.field(description="Targeted to the cycle after it started, not committed.")
-    def unplanned(self, info: Info) -> list[DeliverableType]:
+    def unplanned(self, info: Info) -> list[Deliverable]:
         return self._deliverables(info, self.data.unplanned)
 
     @strawberry.field(description="DONE at the close (now, for a cycle not closed yet).")
-    def completed(self, info: Info) -> list[DeliverableType]:
+    def completed(self, info: Info) -> list[Deliverable]:
         return self._deliverables(info, self.data.completed)
 
     @strawberry.field(
         description="Committed, neither DONE nor WONT_DO at the close (now, for a cycle not"
         " closed yet), and due after the cycle ends: retargeted later."
     )
-    def carried_over(self, info: Info) -> list[DeliverableType]:
+    def carried_over(self, info: Info) -> list[Deliverable]:
         return self._deliverables(info, self.data.carried_over)
 
     @strawberry.field(description="WONT_DO at the close (now, for a cycle not closed yet).")
-    def dropped(self, info: Info) -> list[DeliverableType]:
+    def dropped(self, info: Info) -> list[Deliverable]:
         return self._deliverables(info, self.data.dropped)
 
     @strawberry.field(
         description="Status changes of its deliverables recorded while the cycle was active,"
         " oldest first."
     )
-    async def status_changes(self, info: Info) -> list[TimelineEntryType]:
-        from schema.reports.adapters import report_status_changes
-
+    async def status_changes(self, info: Info) -> list[TimelineEntry]:
         return await report_status_changes(info, self.data)

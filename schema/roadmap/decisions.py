@@ -11,44 +11,20 @@ from uuid import UUID
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from projections.decisions_queries import (
+    decision_rows,
+    decisions_newest_first,
+    link_rows,
+    superseded_by,
+)
+from projections.roadmap_queries import Row
 from schema.context import Info
 from schema.nodes import resolve_refs
 from schema.pagination import Page, PageInfo, decode_cursor, encode_cursor, page_size
 from schema.permissions import require
 from schema.relay import GlobalRef, Node, to_global_id
-from schema.roadmap.store import Row
 
 CONNECTION = "decisions"
-
-DECISION_FIELDS = """
-    d.id, d.title, d.context, d.options, d.outcome, d.rationale, d.decided_by, d.status,
-    d.at, d.recorded_at, d.actor, d.position, d.superseded_by_id
-"""
-
-DECISIONS_BY_IDS = f"""
-    SELECT {DECISION_FIELDS} FROM decisions.decisions d
-    WHERE d.workspace_id = $1 AND d.id = ANY($2::uuid[])
-"""
-
-DECISIONS_PAGE = f"""
-    SELECT {DECISION_FIELDS} FROM decisions.decisions d
-    WHERE d.workspace_id = $1
-      AND ($2::timestamptz IS NULL OR (d.at, d.position) < ($2, $3::bigint))
-    ORDER BY d.at DESC, d.position DESC
-    LIMIT $4
-"""
-
-LINKS = """
-    SELECT decision_id, kind, target_id, parent_id FROM decisions.decision_links
-    WHERE workspace_id = $1 AND decision_id = ANY($2::uuid[])
-    ORDER BY decision_id, ordinal
-"""
-
-SUPERSEDED = """
-    SELECT id, superseded_by_id FROM decisions.decisions
-    WHERE workspace_id = $1 AND superseded_by_id = ANY($2::uuid[])
-    ORDER BY at, position
-"""
 
 
 @strawberry.enum(description="Where a decision stands.")
@@ -101,7 +77,7 @@ class Decision(Node):
     @strawberry.field(description="The earlier decisions this one replaced, oldest first.")
     async def supersedes(self, info: Info) -> list[Decision]:
         workspace_id = require(info).workspace_id
-        rows = await info.context.services.pool.fetch(SUPERSEDED, workspace_id, [self.decision_id])
+        rows = await superseded_by(info.context.services.pool, workspace_id, [self.decision_id])
         found = await decisions_by_ids(info, [row["id"] for row in rows])
         return [decision for decision in found if decision is not None]
 
@@ -135,7 +111,7 @@ def _decisions_loader(info: Info) -> DataLoader[UUID, Decision | None]:
         pool = info.context.services.pool
 
         async def batch(ids: list[UUID]) -> list[Decision | None]:
-            rows = await pool.fetch(DECISIONS_BY_IDS, workspace_id, ids)
+            rows = await decision_rows(pool, workspace_id, ids)
             decisions = {row["id"]: Decision.of(row) for row in rows}
             return [decisions.get(id) for id in ids]
 
@@ -153,7 +129,7 @@ def _links_loader(info: Info) -> DataLoader[UUID, list[GlobalRef]]:
 
         async def batch(ids: list[UUID]) -> list[list[GlobalRef]]:
             grouped: dict[UUID, list[GlobalRef]] = defaultdict(list)
-            for row in await pool.fetch(LINKS, workspace_id, ids):
+            for row in await link_rows(pool, workspace_id, ids):
                 parts = (
                     (row["parent_id"], row["target_id"])
                     if row["parent_id"]
@@ -181,10 +157,7 @@ async def decisions_page(info: Info, first: int | None, after: str | None) -> De
     workspace_id = require(info).workspace_id
     size = page_size(info, first)
     key = decode_cursor(after, CONNECTION, (datetime, int))
-    at, position = key if key is not None else (None, None)
-    rows = await info.context.services.pool.fetch(
-        DECISIONS_PAGE, workspace_id, at, position, size + 1
-    )
+    rows = await decisions_newest_first(info.context.services.pool, workspace_id, key, size + 1)
     page = Page.of(rows, size, key)
     return DecisionConnection(
         edges=[DecisionEdge(cursor=cursor_of(row), node=Decision.of(row)) for row in page.rows],

@@ -18,14 +18,22 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from projections.roadmap_queries import (
+    RoadmapRows,
+    Row,
+    decimal,
+    roadmap_rows,
+    roadmaps_by_ids,
+    rolled_up,
+)
 from projections.timeline import encoded
 from schema.context import Info
 from schema.errors import BAD_USER_INPUT, coded_error
+from schema.initiatives import Initiative
 from schema.permissions import require
 from schema.relay import to_global_id
-from schema.roadmap.entities import Initiative, decimal, rolled_up
-from schema.roadmap.history import FieldChange, InitiativeChanges, InitiativeMove, RoadmapDiff
-from schema.roadmap.store import ROADMAPS_BY_IDS, RoadmapRows, Row, roadmap_rows
+from schema.roadmap.history import InitiativeChanges, InitiativeMove, RoadmapDiff
+from schema.roadmap.timeline import FieldChange
 
 DELIVERABLE_FIELDS = (
     ("title", "title"),
@@ -144,7 +152,7 @@ async def roadmap_diff(info: Info, roadmap_id: UUID, from_: datetime, to: dateti
             BAD_USER_INPUT, f"from ({from_.isoformat()}) is after to ({to.isoformat()})"
         )
     async with info.context.services.pool.acquire() as conn:
-        if not await conn.fetch(ROADMAPS_BY_IDS, workspace_id, [roadmap_id]):
+        if not await roadmaps_by_ids(conn, workspace_id, [roadmap_id]):
             missing = to_global_id("Roadmap", roadmap_id)
             raise coded_error(BAD_USER_INPUT, f"id: no roadmap {missing!r}")
         before = await roadmap_rows(conn, workspace_id, roadmap_id, from_)

@@ -1,36 +1,27 @@
-"""The roadmap's GraphQL types: Team, Roadmap, Cadence, Cycle, Initiative, Deliverable.
+"""The roadmap's GraphQL types below initiatives: Team, Cadence, Cycle, Deliverable.
 
 Each object is built from read-model rows as they were at the view's instant (``at``;
 None: now) and carries that instant down, so that everything reachable from a
 ``roadmap(asOf:)`` describes the same moment. Relations resolve through the batched,
-workspace-scoped loaders of ``schema.roadmap.loaders``.
+workspace-scoped row loaders of ``schema.roadmap.rows``. Initiatives live in
+``schema.initiatives`` (they share a home with the key results they ladder up to), the
+Roadmap in ``schema.roadmap.roadmaps``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
 
-from backend.domain.deliverable import FINISHED
+from projections.roadmap_queries import Row, cycle_state, decimal
 from schema.context import Info
 from schema.permissions import require
 from schema.relay import Node, to_global_id
-from schema.roadmap.store import RoadmapRows, Row
-
-if TYPE_CHECKING:
-    from graphql import GraphQLObjectType
-    from graphql.execution.collect_fields import FieldDetailsList
-    from graphql.pyutils import Path
-
-    from schema.reports.types import Alignment
-    from schema.roadmap.history import TimelineConnection
-    from schema.roadmap.shaped import ShapingExecutionContext
+from schema.roadmap.rows import cycle_rows, estimate_rows
 
 
 @strawberry.enum(description="Where a deliverable stands, as teams say it in their roadmaps.")
@@ -57,38 +48,6 @@ class CycleState(Enum):
     PLANNED = "PLANNED"
     ACTIVE = "ACTIVE"
     CLOSED = "CLOSED"
-
-
-SEVERITY = ("AT_RISK", "POSSIBLE_DELAY", "IN_PROGRESS", "PLANNED")
-"""Open statuses, most severe first."""
-
-
-def rolled_up(statuses: Iterable[str]) -> str:
-    """An initiative's status from its deliverables' statuses.
-
-    DONE when there is at least one deliverable and every one is DONE or WONT_DO; else
-    the most severe open status (AT_RISK > POSSIBLE_DELAY > IN_PROGRESS > PLANNED). An
-    initiative without deliverables is PLANNED: nothing is done yet.
-    """
-    seen = set(statuses)
-    if seen and seen <= set(FINISHED):
-        return "DONE"
-    return next((status for status in SEVERITY if status in seen), "PLANNED")
-
-
-def decimal(text: str | None) -> Decimal | None:
-    """A decimal read as text (see schema.roadmap.store), or None."""
-    return None if text is None else Decimal(text)
-
-
-def cycle_state(row: Row, at: datetime | None) -> str:
-    """A cycle's state at an instant (None: now)."""
-    closed, started = row["closed_at"], row["started_at"]
-    if closed is not None and (at is None or closed <= at):
-        return "CLOSED"
-    if started is not None and (at is None or started <= at):
-        return "ACTIVE"
-    return "PLANNED"
 
 
 @strawberry.type(description='Who owns work ("SRE", "sig-node").')
@@ -190,189 +149,14 @@ class Deliverable(Node):
 
     @strawberry.field(description="Every estimate generation, oldest first.")
     async def estimates(self, info: Info) -> list[EstimateGeneration]:
-        from schema.roadmap.loaders import estimates_of
-
         require(info)
-        [found] = await estimates_of(info, [(self.initiative_id, self.deliverable_id)], self.at)
-        return found
+        [rows] = await estimate_rows(info, [(self.initiative_id, self.deliverable_id)], self.at)
+        return [EstimateGeneration.of(row) for row in rows]
 
     @strawberry.field(description="The cycle it is aimed at, when aimed at one.")
     async def target_cycle(self, info: Info) -> Cycle | None:
-        from schema.roadmap.loaders import cycles_at
-
         require(info)
         if self.target_cycle_id is None:
             return None
-        [cycle] = await cycles_at(info, [(self.roadmap_id, self.target_cycle_id)], self.at)
-        return cycle
-
-
-@strawberry.type(description="One roadmap row: a piece of work with a user-centric goal.")
-class Initiative(Node):
-    title: str = strawberry.field(description="Short name of the work.")
-    goal: str = strawberry.field(description="User-centric goal: what and why.")
-    stakeholders: list[str] = strawberry.field(description="Who cares about it.")
-    kind: InitiativeKind = strawberry.field(description="What kind of work it is.")
-    position: int | None = strawberry.field(
-        description="Position on its roadmap at the instant of the view (1 = highest"
-        " priority); null when it is not on it."
-    )
-    status: DeliverableStatus = strawberry.field(
-        description="Rolled up from the deliverables: DONE when there are some and all are"
-        " DONE or WONT_DO, else the most severe open one (AT_RISK > POSSIBLE_DELAY >"
-        " IN_PROGRESS > PLANNED); PLANNED without deliverables."
-    )
-    initiative_id: strawberry.Private[UUID]
-    roadmap_id: strawberry.Private[UUID]
-    team_id: strawberry.Private[UUID | None]
-    parent_id: strawberry.Private[UUID | None]
-    at: strawberry.Private[datetime | None]
-    preloaded: strawberry.Private[list[Deliverable]]
-
-    @classmethod
-    def of(
-        cls, row: Row, deliverables: Sequence[Row], position: int | None, at: datetime | None
-    ) -> Initiative:
-        return cls(
-            id=to_global_id("Initiative", row["initiative_id"]),
-            title=row["title"],
-            goal=row["goal"],
-            stakeholders=list(row["stakeholders"]),
-            kind=InitiativeKind(row["kind"]),
-            position=position,
-            status=DeliverableStatus(rolled_up(d["status"] for d in deliverables)),
-            initiative_id=row["initiative_id"],
-            roadmap_id=row["roadmap_id"],
-            team_id=row["team_id"],
-            parent_id=row["parent_id"],
-            at=at,
-            preloaded=[Deliverable.of(d, at) for d in deliverables],
-        )
-
-    @strawberry.field(description="The team that owns it.")
-    async def team(self, info: Info) -> Team | None:
-        from schema.roadmap.loaders import teams_by_ids
-
-        require(info)
-        if self.team_id is None:
-            return None
-        [team] = await teams_by_ids(info, [self.team_id])
-        return team
-
-    @strawberry.field(description="The initiative it is a phase of, at the same instant.")
-    async def parent(self, info: Info) -> Initiative | None:
-        from schema.roadmap.loaders import initiatives_by_ids
-
-        require(info)
-        if self.parent_id is None:
-            return None
-        [parent] = await initiatives_by_ids(info, [self.parent_id], self.at)
-        return parent
-
-    @strawberry.field(description="Its deliverables, in the order they were added.")
-    def deliverables(self, info: Info) -> list[Deliverable]:
-        require(info)
-        return self.preloaded
-
-    @strawberry.field(description="The key results it ladders up to.")
-    async def alignments(
-        self, info: Info
-    ) -> list[Annotated[Alignment, strawberry.lazy("schema.reports.types")]]:
-        from schema.reports.loaders import alignments_of_initiatives
-
-        require(info)
-        [found] = await alignments_of_initiatives(info, [self.initiative_id], self.at)
-        return found
-
-    @strawberry.field(
-        description="Every change of this initiative and its deliverables, newest first."
-    )
-    async def history(
-        self,
-        info: Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size.")] = None,
-        after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
-    ) -> Annotated[TimelineConnection, strawberry.lazy("schema.roadmap.history")]:
-        from schema.roadmap.timeline import history_of
-
-        require(info)
-        return await history_of(info, self.initiative_id, first, after)
-
-
-@strawberry.type(description="A board: a cadence and initiatives in priority order.")
-class Roadmap(Node):
-    name: str = strawberry.field(description="The roadmap's name.")
-    cadence: Cadence = strawberry.field(description="How time is cut on this roadmap.")
-    as_of: datetime = strawberry.field(
-        description="The instant this view describes (now, or the asOf that was asked for)."
-    )
-    roadmap_id: strawberry.Private[UUID]
-    team_id: strawberry.Private[UUID | None]
-    at: strawberry.Private[datetime | None]
-    preloaded: strawberry.Private[list[Initiative] | None]
-    rows: strawberry.Private[RoadmapRows | None] = None
-    """The whole roadmap's rows, when it was loaded at once (``shapeable``)."""
-
-    @property
-    def shapeable(self) -> bool:
-        """Whether the fast path can complete this roadmap (see schema.roadmap.shaped)."""
-        return self.rows is not None
-
-    def shape(
-        self,
-        executor: ShapingExecutionContext,
-        return_type: GraphQLObjectType,
-        field_details_list: FieldDetailsList,
-        path: Path,
-    ) -> Any:
-        """The completed value for the selection: see schema.roadmap.roadmap_shape."""
-        from schema.roadmap.roadmap_shape import shape_roadmap
-
-        return shape_roadmap(self, executor, return_type, field_details_list, path)
-
-    @classmethod
-    def of(
-        cls,
-        row: Row,
-        at: datetime | None,
-        now: datetime,
-        initiatives: list[Initiative] | None = None,
-        rows: RoadmapRows | None = None,
-    ) -> Roadmap:
-        return cls(
-            id=to_global_id("Roadmap", row["id"]),
-            name=row["name"],
-            cadence=Cadence(
-                fiscal_year_start_month=row["fiscal_year_start_month"],
-                cycle_weeks=row["cycle_weeks"],
-                anchor_date=row["anchor_date"],
-            ),
-            as_of=now if at is None else at,
-            roadmap_id=row["id"],
-            team_id=row["team_id"],
-            at=at,
-            preloaded=initiatives,
-            rows=rows,
-        )
-
-    @strawberry.field(description="The team whose board it is.")
-    async def team(self, info: Info) -> Team | None:
-        from schema.roadmap.loaders import teams_by_ids
-
-        require(info)
-        if self.team_id is None:
-            return None
-        [team] = await teams_by_ids(info, [self.team_id])
-        return team
-
-    @strawberry.field(description="Initiatives in priority order, highest first (position 1).")
-    async def initiatives(self, info: Info) -> list[Initiative]:
-        from schema.roadmap.loaders import initiatives_of_roadmap, initiatives_of_rows
-
-        require(info)
-        if self.preloaded is None:
-            if self.rows is not None:
-                self.preloaded = initiatives_of_rows(self.rows, self.at)
-            else:
-                self.preloaded = await initiatives_of_roadmap(info, self.roadmap_id, self.at)
-        return self.preloaded
+        [row] = await cycle_rows(info, [(self.roadmap_id, self.target_cycle_id)], self.at)
+        return None if row is None else Cycle.of(row, self.at)

@@ -20,39 +20,31 @@ into one SQL query per kind (strawberry DataLoaders kept in ``info.context.cache
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
-from strawberry.dataloader import DataLoader
 
+from projections import roadmap_queries
 from schema.context import Info
+from schema.initiatives import initiatives_by_ids
 from schema.nodes import register_node_kind
 from schema.permissions import require
 from schema.relay import GlobalRef, to_global_id
-from schema.roadmap import store
 from schema.roadmap.decisions import decisions_by_ids
-from schema.roadmap.entities import (
-    Cycle,
-    Deliverable,
-    EstimateGeneration,
-    Initiative,
-    Roadmap,
-    Team,
-)
+from schema.roadmap.entities import Cycle, Deliverable, Team
+from schema.roadmap.roadmaps import Roadmap
+from schema.roadmap.rows import Ref, cycle_rows, loader, team_rows, view_time
 from schema.roadmap.timeline import timeline_entries_between
+from schema.viewer import Workspace
 
 __all__ = [
-    "cycles_at",
     "cycles_by_refs",
     "decisions_by_ids",
     "deliverables_by_refs",
-    "estimates_of",
     "initiatives_by_ids",
-    "initiatives_of_roadmap",
     "roadmap_view",
     "roadmaps_by_ids",
     "roadmaps_changed_between",
@@ -60,46 +52,10 @@ __all__ = [
     "timeline_entries_between",
 ]
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-Ref = tuple[UUID, UUID]
-
-
-def loader(
-    info: Info, name: Hashable, batch: Callable[[list[K]], Awaitable[list[V]]]
-) -> DataLoader[K, V]:
-    """The request's DataLoader called ``name`` (one per request, made on first use)."""
-    cache = info.context.cache
-    key = ("roadmap-loader", name)
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = DataLoader(load_fn=batch)
-    assert isinstance(found, DataLoader)
-    return found
-
-
-def view_time(info: Info) -> datetime:
-    """The instant of "now" for this request (one for all of its fields)."""
-    cache = info.context.cache
-    now = cache.get("roadmap-now")
-    if now is None:
-        now = cache["roadmap-now"] = datetime.now(UTC)
-    assert isinstance(now, datetime)
-    return now
-
 
 async def teams_by_ids(info: Info, ids: Sequence[UUID]) -> list[Team | None]:
     """Teams of the caller's workspace, in the order asked; None when missing."""
-    workspace_id = require(info).workspace_id
-    pool = info.context.services.pool
-
-    async def batch(keys: list[UUID]) -> list[Team | None]:
-        rows = await pool.fetch(store.TEAMS_BY_IDS, workspace_id, keys)
-        found = {row["id"]: Team.of(row) for row in rows}
-        return [found.get(key) for key in keys]
-
-    return await loader(info, "teams", batch).load_many(list(ids))
+    return [None if row is None else Team.of(row) for row in await team_rows(info, ids)]
 
 
 async def roadmaps_by_ids(
@@ -115,7 +71,7 @@ async def roadmaps_by_ids(
     now = view_time(info)
 
     async def batch(keys: list[UUID]) -> list[Roadmap | None]:
-        rows = await pool.fetch(store.ROADMAPS_BY_IDS, workspace_id, keys)
+        rows = await roadmap_queries.roadmaps_by_ids(pool, workspace_id, keys)
         found = {
             row["id"]: Roadmap.of(row, as_of, now)
             for row in rows
@@ -133,59 +89,10 @@ async def roadmap_view(info: Info, roadmap_id: UUID, as_of: datetime | None) -> 
     """
     workspace_id = require(info).workspace_id
     async with info.context.services.pool.acquire() as conn:
-        rows = await store.roadmap_rows(conn, workspace_id, roadmap_id, as_of)
+        rows = await roadmap_queries.roadmap_rows(conn, workspace_id, roadmap_id, as_of)
     if rows is None:
         return None
     return Roadmap.of(rows.roadmap, as_of, view_time(info), rows=rows)
-
-
-def initiatives_of_rows(rows: store.RoadmapRows, as_of: datetime | None) -> list[Initiative]:
-    """The initiatives of a loaded roadmap, highest priority first."""
-    return [
-        Initiative.of(row, rows.deliverables.get(row["initiative_id"], ()), position, as_of)
-        for position, row in enumerate(rows.initiatives, start=1)
-    ]
-
-
-async def initiatives_of_roadmap(
-    info: Info, roadmap_id: UUID, as_of: datetime | None
-) -> list[Initiative]:
-    """The initiatives on a roadmap at an instant, highest priority first."""
-    roadmap = await roadmap_view(info, roadmap_id, as_of)
-    if roadmap is None or roadmap.rows is None:
-        return []
-    return initiatives_of_rows(roadmap.rows, as_of)
-
-
-async def initiatives_by_ids(
-    info: Info, ids: Sequence[UUID], as_of: datetime | None = None
-) -> list[Initiative | None]:
-    """Initiatives as they were at ``as_of`` (None: now), with their deliverables.
-
-    None for a missing id, and for an initiative not yet proposed at ``as_of``.
-    """
-    workspace_id = require(info).workspace_id
-    pool = info.context.services.pool
-
-    async def batch(keys: list[UUID]) -> list[Initiative | None]:
-        async with pool.acquire() as conn:
-            rows, deliverables = await store.initiative_rows(conn, workspace_id, keys, as_of)
-            positions: dict[UUID, int] = {}
-            for roadmap_id in {row["roadmap_id"] for row in rows}:
-                order = await store.order_of(conn, workspace_id, roadmap_id, as_of)
-                positions.update((id, n) for n, id in enumerate(order, start=1))
-        found = {
-            row["initiative_id"]: Initiative.of(
-                row,
-                deliverables.get(row["initiative_id"], ()),
-                positions.get(row["initiative_id"]),
-                as_of,
-            )
-            for row in rows
-        }
-        return [found.get(key) for key in keys]
-
-    return await loader(info, ("initiatives", as_of), batch).load_many(list(ids))
 
 
 async def deliverables_by_refs(
@@ -202,52 +109,11 @@ async def deliverables_by_refs(
     return found
 
 
-async def cycles_at(info: Info, refs: Sequence[Ref], as_of: datetime | None) -> list[Cycle | None]:
-    """Cycles by (roadmap_id, cycle_id), their state at ``as_of`` (None: now).
-
-    A cycle not yet planned at ``as_of`` is None.
-    """
-    workspace_id = require(info).workspace_id
-    pool = info.context.services.pool
-
-    async def batch(keys: list[Ref]) -> list[Cycle | None]:
-        rows = await pool.fetch(
-            store.CYCLES_BY_REFS, [k[0] for k in keys], [k[1] for k in keys], workspace_id
-        )
-        found = {
-            (row["roadmap_id"], row["cycle_id"]): Cycle.of(row, as_of)
-            for row in rows
-            if as_of is None or row["created_at"] <= as_of
-        }
-        return [found.get(key) for key in keys]
-
-    return await loader(info, ("cycles", as_of), batch).load_many(list(refs))
-
-
 async def cycles_by_refs(info: Info, refs: Sequence[Ref]) -> list[Cycle | None]:
     """Cycles by (roadmap_id, cycle_id), in their current state."""
-    return await cycles_at(info, refs, None)
-
-
-async def estimates_of(
-    info: Info, refs: Sequence[Ref], as_of: datetime | None
-) -> list[list[EstimateGeneration]]:
-    """The estimate generations of deliverables made up to ``as_of``, oldest first."""
-    workspace_id = require(info).workspace_id
-    pool = info.context.services.pool
-
-    async def batch(keys: list[Ref]) -> list[list[EstimateGeneration]]:
-        rows = await pool.fetch(
-            store.ESTIMATES, [k[0] for k in keys], [k[1] for k in keys], workspace_id, as_of
-        )
-        grouped: dict[Ref, list[EstimateGeneration]] = defaultdict(list)
-        for row in rows:
-            grouped[(row["initiative_id"], row["deliverable_id"])].append(
-                EstimateGeneration.of(row)
-            )
-        return [grouped.get(key, []) for key in keys]
-
-    return await loader(info, ("estimates", as_of), batch).load_many(list(refs))
+    return [
+        None if row is None else Cycle.of(row, None) for row in await cycle_rows(info, refs, None)
+    ]
 
 
 async def roadmaps_changed_between(
@@ -258,8 +124,7 @@ async def roadmaps_changed_between(
     Read from the log itself: an event changes the roadmap it happened to, or the roadmap
     of the initiative it happened to (deliverables and alignments included).
     """
-    rows = await pool.fetch(store.ROADMAPS_CHANGED, workspace_id, after, up_to)
-    return {row["id"] for row in rows}
+    return await roadmap_queries.roadmaps_changed(pool, workspace_id, after, up_to)
 
 
 def _by_id(
@@ -280,8 +145,6 @@ async def _cycles(info: Info, refs: Sequence[GlobalRef]) -> Sequence[Any | None]
 
 
 async def _workspaces(info: Info, refs: Sequence[GlobalRef]) -> Sequence[Any | None]:
-    from schema.viewer import Workspace
-
     principal = require(info)
     return [
         Workspace(id=to_global_id("Workspace", ref.id), name=principal.workspace_name)

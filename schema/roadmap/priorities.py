@@ -5,27 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from projections.priorities_queries import priority_change_rows
+from projections.roadmap_queries import Row
 from schema.context import Info
 from schema.pagination import Page, decode_cursor, encode_cursor, page_size
 from schema.permissions import require
 from schema.roadmap.history import PriorityChange, PriorityChangeConnection, PriorityChangeEdge
-from schema.roadmap.store import Row
 
 CONNECTION = "priorityChanges"
-
-PRIORITY_CHANGES = """
-    SELECT position, roadmap_id, initiative_id, from_position, to_position, at, recorded_at,
-           actor, reason, decision_id
-    FROM priorities.priority_changes
-    WHERE workspace_id = $1
-      AND ($2::uuid IS NULL OR roadmap_id = $2)
-      AND ($3::uuid IS NULL OR initiative_id = $3)
-      AND ($4::timestamptz IS NULL OR at >= $4)
-      AND ($5::timestamptz IS NULL OR at < $5)
-      AND ($6::timestamptz IS NULL OR (at, position) < ($6, $7::bigint))
-    ORDER BY at DESC, position DESC
-    LIMIT $8
-"""
 
 
 def change_of(row: Row) -> PriorityChange:
@@ -60,17 +47,15 @@ async def priority_changes_page(
     workspace_id = require(info).workspace_id
     size = page_size(info, first)
     key = decode_cursor(after, CONNECTION, (datetime, int))
-    at, position = key if key is not None else (None, None)
-    rows = await info.context.services.pool.fetch(
-        PRIORITY_CHANGES,
+    rows = await priority_change_rows(
+        info.context.services.pool,
         workspace_id,
-        roadmap_id,
-        initiative_id,
-        since,
-        until,
-        at,
-        position,
-        size + 1,
+        roadmap_id=roadmap_id,
+        initiative_id=initiative_id,
+        since=since,
+        until=until,
+        before=key,
+        limit=size + 1,
     )
     page = Page.of(rows, size, key)
     return PriorityChangeConnection(

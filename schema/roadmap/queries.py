@@ -7,19 +7,21 @@ from typing import Annotated
 
 import strawberry
 
+from projections import roadmap_queries
 from schema.consistency import consistent_with as wait_for_argument
 from schema.context import Info
 from schema.nodes import NodeQuery, parse_global_id
 from schema.pagination import Page, PageInfo, decode_cursor, encode_cursor, page_size
 from schema.permissions import require
-from schema.roadmap import store
 from schema.roadmap.decisions import DecisionConnection, decisions_page
 from schema.roadmap.diff import roadmap_diff
-from schema.roadmap.entities import Roadmap, Team
-from schema.roadmap.history import PriorityChangeConnection, RoadmapDiff, TimelineConnection
-from schema.roadmap.loaders import roadmap_view, view_time
+from schema.roadmap.entities import Team
+from schema.roadmap.history import PriorityChangeConnection, RoadmapDiff
+from schema.roadmap.loaders import roadmap_view
 from schema.roadmap.priorities import priority_changes_page
-from schema.roadmap.timeline import timeline_page
+from schema.roadmap.roadmaps import Roadmap
+from schema.roadmap.rows import view_time
+from schema.roadmap.timeline import TimelineConnection, timeline_page
 
 ROADMAPS = "roadmaps"
 
@@ -36,7 +38,7 @@ class RoadmapConnection:
     page_info: PageInfo = strawberry.field(description="Where this page sits.")
 
 
-def _roadmap_cursor(row: store.Row) -> str:
+def _roadmap_cursor(row: roadmap_queries.Row) -> str:
     return encode_cursor(ROADMAPS, row["name"], str(row["id"]))
 
 
@@ -45,7 +47,7 @@ class RoadmapQuery(NodeQuery):
     @strawberry.field(description="The teams of the workspace, by name.")
     async def teams(self, info: Info) -> list[Team]:
         workspace_id = require(info).workspace_id
-        rows = await info.context.services.pool.fetch(store.TEAMS, workspace_id)
+        rows = await roadmap_queries.teams(info.context.services.pool, workspace_id)
         return [Team.of(row) for row in rows]
 
     @strawberry.field(description="The roadmaps of the workspace, by name.")
@@ -58,9 +60,8 @@ class RoadmapQuery(NodeQuery):
         workspace_id = require(info).workspace_id
         size = page_size(info, first)
         key = decode_cursor(after, ROADMAPS, (str, str))
-        name, id = key if key is not None else (None, None)
-        rows = await info.context.services.pool.fetch(
-            store.ROADMAPS_PAGE, workspace_id, name, id, size + 1
+        rows = await roadmap_queries.roadmaps_by_name(
+            info.context.services.pool, workspace_id, key, size + 1
         )
         page = Page.of(rows, size, key)
         now = view_time(info)

@@ -18,7 +18,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any, Protocol
 from uuid import UUID
 
 from graphql import (
@@ -31,8 +32,11 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
 
-from schema.roadmap import store
-from schema.roadmap.entities import Cycle, Deliverable, Initiative
+from projections import roadmap_queries
+from projections.readers import Connection
+from projections.roadmap_queries import RoadmapRows
+from schema.initiatives import Initiative
+from schema.roadmap.entities import Cycle, Deliverable
 from schema.roadmap.shape_getters import (
     CADENCE_GETTERS,
     ESTIMATE_GETTERS,
@@ -58,8 +62,18 @@ from schema.roadmap.shaped import (
     serializer,
 )
 
-if TYPE_CHECKING:
-    from schema.roadmap.entities import Roadmap
+
+class Roadmap(Protocol):
+    """What shaping needs of a ``schema.roadmap.roadmaps.Roadmap`` loaded whole."""
+
+    @property
+    def roadmap_id(self) -> UUID: ...
+    @property
+    def team_id(self) -> UUID | None: ...
+    @property
+    def at(self) -> datetime | None: ...
+    @property
+    def rows(self) -> RoadmapRows | None: ...
 
 
 LEAF, CHILD, HANDED_BACK = range(3)
@@ -298,19 +312,23 @@ class Shaper:
 
 
 async def load_extras(
-    conn: store.Connection, workspace_id: UUID, roadmap: Roadmap, view: View, needs: set[str]
+    conn: Connection,
+    workspace_id: UUID,
+    roadmap: Roadmap,
+    view: View,
+    needs: set[str],
 ) -> None:
     """Teams, target cycles and estimates of the whole view, as far as selected."""
     if "teams" in needs:
         ids = {row["team_id"] for row in view.initiatives.values()} | {roadmap.team_id}
-        found = await conn.fetch(store.TEAMS_BY_IDS, workspace_id, [i for i in ids if i])
+        found = await roadmap_queries.teams_by_ids(conn, workspace_id, [i for i in ids if i])
         view.teams = {row["id"]: row for row in found}
     if "cycles" in needs:
-        found = await conn.fetch(store.CYCLES_OF_ROADMAP, roadmap.roadmap_id, workspace_id)
+        found = await roadmap_queries.cycles_of_roadmap(conn, workspace_id, roadmap.roadmap_id)
         view.cycles = {row["cycle_id"]: row for row in found}
     if "estimates" in needs:
-        found = await conn.fetch(
-            store.ESTIMATES_OF_ROADMAP, roadmap.roadmap_id, workspace_id, roadmap.at
+        found = await roadmap_queries.estimates_of_roadmap(
+            conn, workspace_id, roadmap.roadmap_id, roadmap.at
         )
         grouped: dict[tuple[UUID, UUID], list[Row]] = defaultdict(list)
         for row in found:

@@ -11,12 +11,12 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
+from projections import roadmap_queries
+from projections.roadmap_queries import cycle_state, rolled_up
 from schema.relay import to_global_id
-from schema.roadmap import store
-from schema.roadmap.entities import cycle_state, rolled_up
 
 Getter = Callable[[Any], Any]
-Row = store.Row
+Row = roadmap_queries.Row
 
 
 @dataclass(frozen=True)

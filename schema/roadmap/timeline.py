@@ -1,4 +1,5 @@
-"""The timeline: one entry per change, newest first, filterable; and ``Initiative.history``.
+"""The timeline: its entry types, one entry per change, newest first, filterable; and
+``Initiative.history``.
 
 Newest first means by business time (``at``), then by log position; a cursor holds both,
 so a page is one index range from the cursor on (``entries_newest``, or
@@ -7,66 +8,93 @@ so a page is one index range from the cursor on (``entries_newest``, or
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
+import strawberry
+
+from projections.roadmap_queries import Row
 from projections.timeline_entries import ENTRY_TYPES
+from projections.timeline_queries import entries_between, timeline_rows
 from schema.context import Info
 from schema.errors import BAD_USER_INPUT, coded_error
-from schema.pagination import Page, decode_cursor, encode_cursor, page_size
+from schema.nodes import resolve_refs
+from schema.pagination import Page, PageInfo, decode_cursor, encode_cursor, page_size
 from schema.permissions import require
-from schema.relay import GlobalRef
-from schema.roadmap.history import FieldChange, TimelineConnection, TimelineEdge, TimelineEntry
-from schema.roadmap.store import Row
+from schema.relay import GlobalRef, Node
+from schema.roadmap.decisions import Decision, decisions_by_ids
 
 CONNECTION = "timeline"
 
-ENTRY_FIELDS = """
-    e.position, e.type, e.subject_kind, e.subject_ids, e.at, e.recorded_at, e.actor,
-    e.reason, e.decision_id, e.changes, e.summary
-"""
 
-FILTERS = """
-      AND ($2::text[] IS NULL OR e.type = ANY($2::text[]))
-      AND ($3::text IS NULL OR e.actor = $3)
-      AND ($4::timestamptz IS NULL OR e.at >= $4)
-      AND ($5::timestamptz IS NULL OR e.at < $5)
-"""
+async def decision_of(info: Info, decision_id: UUID | None) -> Decision | None:
+    """The decision that drove a change, if any (and if it still resolves)."""
+    require(info)
+    if decision_id is None:
+        return None
+    [decision] = await decisions_by_ids(info, [decision_id])
+    return decision
 
-TIMELINE = f"""
-    SELECT {ENTRY_FIELDS}
-    FROM timeline.entries e
-    WHERE e.workspace_id = $1 {FILTERS}
-      AND ($6::timestamptz IS NULL OR (e.at, e.position) < ($6, $7::bigint))
-    ORDER BY e.at DESC, e.position DESC
-    LIMIT $8
-"""
 
-TIMELINE_OF_SUBJECT = f"""
-    SELECT {ENTRY_FIELDS}
-    FROM timeline.entry_subjects s
-    JOIN timeline.entries e ON e.position = s.position
-    WHERE s.subject_id = $9 AND s.workspace_id = $1 AND e.workspace_id = $1 {FILTERS}
-      AND ($6::timestamptz IS NULL OR (s.at, s.position) < ($6, $7::bigint))
-    ORDER BY s.at DESC, s.position DESC
-    LIMIT $8
-"""
+@strawberry.type(description="One field's change: its old and new value, JSON-encoded.")
+class FieldChange:
+    field: str = strawberry.field(
+        description='The field, as the API names it ("title", "position", "status", ...).'
+    )
+    from_: str | None = strawberry.field(
+        name="from", description="JSON-encoded old value; null when there was none."
+    )
+    to: str | None = strawberry.field(
+        description="JSON-encoded new value; null when there is none."
+    )
 
-ENTRIES_BETWEEN = f"""
-    SELECT {ENTRY_FIELDS}
-    FROM timeline.entries e
-    WHERE e.workspace_id = $1 AND e.position > $2 AND e.position <= $3
-    ORDER BY e.position
-"""
+    @classmethod
+    def all_of(cls, changes: Any) -> list[FieldChange]:
+        """From the stored ``[{"field", "from", "to"}]`` (JSON text or decoded)."""
+        items = json.loads(changes) if isinstance(changes, str) else changes
+        return [cls(field=c["field"], from_=c["from"], to=c["to"]) for c in items]
 
-ENTRIES_OF_SUBJECT_BETWEEN = f"""
-    SELECT {ENTRY_FIELDS}
-    FROM timeline.entry_subjects s
-    JOIN timeline.entries e ON e.position = s.position
-    WHERE s.subject_id = $4 AND s.workspace_id = $1 AND s.position > $2 AND s.position <= $3
-    ORDER BY e.position
-"""
+
+@strawberry.type(description="One change, as recorded: who, why, when, and what changed.")
+class TimelineEntry:
+    position: str = strawberry.field(description="Global position of the event in the log.")
+    type: str = strawberry.field(description='What happened, e.g. "InitiativeMoved".')
+    at: datetime = strawberry.field(description="Business time: when it happened.")
+    recorded_at: datetime = strawberry.field(description="System time: when it was recorded.")
+    actor: str = strawberry.field(description="Who made the change.")
+    reason: str = strawberry.field(description="Why, in their words (may be empty).")
+    changes: list[FieldChange] = strawberry.field(description="Field-level changes.")
+    summary: str = strawberry.field(
+        description="One line for humans, e.g. \"Moved 'New CI final phase' from 3 to 1:"
+        ' compliance audit moved up".'
+    )
+    subject_ref: strawberry.Private[GlobalRef]
+    decision_id: strawberry.Private[UUID | None]
+
+    @strawberry.field(description="The decision that drove it, if any.")
+    async def decision(self, info: Info) -> Decision | None:
+        return await decision_of(info, self.decision_id)
+
+    @strawberry.field(description="What changed (null if it no longer resolves).")
+    async def subject(self, info: Info) -> Node | None:
+        require(info)
+        [found] = await resolve_refs(info, [self.subject_ref])
+        return found
+
+
+@strawberry.type(description="A timeline entry and its cursor.")
+class TimelineEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this entry.")
+    node: TimelineEntry = strawberry.field(description="The entry.")
+
+
+@strawberry.type(description="A page of timeline entries, newest first.")
+class TimelineConnection:
+    edges: list[TimelineEdge] = strawberry.field(description="The entries of this page.")
+    page_info: PageInfo = strawberry.field(description="Where this page sits.")
 
 
 def entry_of(row: Row) -> TimelineEntry:
@@ -125,13 +153,17 @@ async def timeline_page(
     wanted = known_types(types)
     size = page_size(info, first)
     key = decode_cursor(after, CONNECTION, (datetime, int))
-    at, position = key if key is not None else (None, None)
-    args = (workspace_id, wanted, actor, since, until)
-    pool = info.context.services.pool
-    if subject_id is None:
-        rows = await pool.fetch(TIMELINE, *args, at, position, size + 1)
-    else:
-        rows = await pool.fetch(TIMELINE_OF_SUBJECT, *args, at, position, size + 1, subject_id)
+    rows = await timeline_rows(
+        info.context.services.pool,
+        workspace_id,
+        subject_id=subject_id,
+        types=wanted,
+        actor=actor,
+        since=since,
+        until=until,
+        before=key,
+        limit=size + 1,
+    )
     page = Page.of(rows, size, key)
     return TimelineConnection(
         edges=[TimelineEdge(cursor=cursor_of(row), node=entry_of(row)) for row in page.rows],
@@ -154,9 +186,6 @@ async def timeline_entries_between(
     With a subject: only the entries in its history.
     """
     workspace_id = require(info).workspace_id
-    pool = info.context.services.pool
-    if subject is None:
-        rows = await pool.fetch(ENTRIES_BETWEEN, workspace_id, after, up_to)
-    else:
-        rows = await pool.fetch(ENTRIES_OF_SUBJECT_BETWEEN, workspace_id, after, up_to, subject.id)
+    subject_id = None if subject is None else subject.id
+    rows = await entries_between(info.context.services.pool, workspace_id, after, up_to, subject_id)
     return [entry_of(row) for row in rows]

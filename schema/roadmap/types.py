@@ -1,11 +1,11 @@
 """Every GraphQL type of the roadmap feature, in one place for other features to name.
 
-Other features refer to these lazily: ``Annotated["Roadmap",
-strawberry.lazy("schema.roadmap.types")]``.
+Other features (mutation payloads, subscriptions) import them from here.
 """
 
 from __future__ import annotations
 
+from schema.initiatives import Initiative
 from schema.roadmap.decisions import (
     Decision,
     DecisionConnection,
@@ -19,24 +19,20 @@ from schema.roadmap.entities import (
     Deliverable,
     DeliverableStatus,
     EstimateGeneration,
-    Initiative,
     InitiativeKind,
-    Roadmap,
     Team,
 )
 from schema.roadmap.history import (
-    FieldChange,
     InitiativeChanges,
     InitiativeMove,
     PriorityChange,
     PriorityChangeConnection,
     PriorityChangeEdge,
     RoadmapDiff,
-    TimelineConnection,
-    TimelineEdge,
-    TimelineEntry,
 )
 from schema.roadmap.queries import RoadmapConnection, RoadmapEdge
+from schema.roadmap.roadmaps import Roadmap
+from schema.roadmap.timeline import FieldChange, TimelineConnection, TimelineEdge, TimelineEntry
 
 __all__ = [
     "Cadence",

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schema.reports.figures import CompletedWork, estimate_figures, fiscal_quarter, normalized
+from projections.estimate_figures import CompletedWork, estimate_figures, fiscal_quarter, normalized
 from tests.support.retro_model import fiscal_quarter_name
 
 

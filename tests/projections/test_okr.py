@@ -10,6 +10,7 @@ from backend.bootstrap import Services
 from backend.domain.base import Meta
 from backend.domain.initiative import Initiative
 from backend.domain.objective import Objective
+from projections import okr_queries
 from projections.okr import (
     END_ALIGNMENT,
     INSERT_ALIGNMENT,
@@ -17,7 +18,6 @@ from projections.okr import (
     OKR,
     SET_CURRENT_VALUE,
 )
-from schema.reports import okr
 from tests.support.retro import Story, a_caller
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -109,7 +109,7 @@ async def test_alignments_can_be_read_as_of_an_instant(services: Services) -> No
     await story.projected(services)
 
     async def kinds(at: datetime | None) -> list[str]:
-        rows = await okr.alignments_of_initiatives(
+        rows = await okr_queries.alignments_of_initiatives(
             services.pool, story.caller.workspace_id, [initiative_id], at
         )
         return [row.kind for row in rows]
@@ -119,5 +119,7 @@ async def test_alignments_can_be_read_as_of_an_instant(services: Services) -> No
     assert await kinds(contributed + timedelta(hours=1)) == ["CONTRIBUTES"]
     assert await kinds(ended) == []
     assert await kinds(None) == []
-    other = await okr.alignments_of_initiatives(services.pool, uuid4(), [initiative_id], supported)
+    other = await okr_queries.alignments_of_initiatives(
+        services.pool, uuid4(), [initiative_id], supported
+    )
     assert other == []

@@ -13,12 +13,12 @@ from backend.application import Caller, Roadlog
 from backend.database import DatabaseTarget
 from backend.domain.decision import DecisionLink
 from backend.domain.deliverable import NewDeliverable
+from projections import roadmap_queries
 from projections.decisions import DECISIONS
 from projections.priorities import PRIORITIES
 from projections.rebuild import rebuild
 from projections.roadmap import ROADMAP
 from projections.timeline import TIMELINE
-from schema.roadmap import store
 from schema.roadmap.loaders import roadmaps_changed_between
 from tests.projections.toys import snapshot
 from tests.support.retro import Story
@@ -62,9 +62,9 @@ async def test_a_move_closes_one_placement_and_opens_one(
     assert len(rows) == 5  # four placements, one of them closed and reopened
     closed = [(r["initiative_id"], r["valid_to"]) for r in rows if r["valid_to"].year < 9999]
     assert closed == [(ids[3], moved_at)]
-    assert await store.order_of(conn, ws, roadmap, moved_at - timedelta(seconds=1)) == ids
-    assert await store.order_of(conn, ws, roadmap, moved_at) == [ids[3], *ids[:3]]
-    assert await store.order_of(conn, ws, roadmap, None) == [ids[3], *ids[:3]]
+    assert await roadmap_queries.order_of(conn, ws, roadmap, moved_at - timedelta(seconds=1)) == ids
+    assert await roadmap_queries.order_of(conn, ws, roadmap, moved_at) == [ids[3], *ids[:3]]
+    assert await roadmap_queries.order_of(conn, ws, roadmap, None) == [ids[3], *ids[:3]]
 
 
 async def test_the_events_of_one_command_make_one_version(
@@ -127,7 +127,7 @@ async def test_long_ranks_are_renumbered_without_changing_the_order_at_any_insta
 
     assert longest <= 24
     for at, order_then in expected:
-        assert await store.order_of(conn, ws, roadmap, at) == order_then
+        assert await roadmap_queries.order_of(conn, ws, roadmap, at) == order_then
 
 
 async def test_a_rebuild_from_zero_writes_exactly_what_the_projector_wrote(

@@ -30,8 +30,8 @@ from decimal import Decimal
 from uuid import UUID
 
 from backend.domain.objective import key_result_progress
-from schema.reports.db import Connection, Reader
-from schema.reports.figures import ZERO, normalized
+from projections.estimate_figures import ZERO, normalized
+from projections.readers import Connection, Reader
 
 OBJECTIVES_OF_PERIODS = """
     SELECT objective_id, title, period, level, team_id, parent_id

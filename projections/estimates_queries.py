@@ -28,8 +28,13 @@ from uuid import UUID
 import asyncpg
 
 from backend.domain.initiative import KINDS
-from schema.reports.db import Reader
-from schema.reports.figures import CompletedWork, EstimateFigures, estimate_figures, fiscal_quarter
+from projections.estimate_figures import (
+    CompletedWork,
+    EstimateFigures,
+    estimate_figures,
+    fiscal_quarter,
+)
+from projections.readers import Reader
 
 COMPLETED_DELIVERABLES = """
     SELECT d.initiative_id, d.deliverable_id, d.completed_at, d.completed_cycle_id,

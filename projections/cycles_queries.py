@@ -29,8 +29,8 @@ from uuid import UUID
 
 import asyncpg
 
-from schema.reports.db import Connection
-from schema.reports.figures import CompletedWork, EstimateFigures, estimate_figures
+from projections.estimate_figures import CompletedWork, EstimateFigures, estimate_figures
+from projections.readers import Connection
 
 CYCLE = """
     SELECT roadmap_id, cycle_id, name, starts_on, ends_on, state, started_position,

@@ -12,16 +12,18 @@ Rows are asyncpg records; their columns are those the SQL constants select.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from uuid import UUID
 
 import asyncpg
 
+from backend.domain.deliverable import FINISHED
+from projections.readers import Connection, Reader
+
 Row = asyncpg.Record
-Connection = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
-"""A connection, or one borrowed from the pool."""
 
 INITIATIVE_FIELDS = """
     v.initiative_id, v.roadmap_id, v.title, v.goal, v.stakeholders, v.team_id, v.kind,
@@ -51,6 +53,12 @@ ROADMAP_FIELDS = """
 ROADMAPS_BY_IDS = f"""
     SELECT {ROADMAP_FIELDS} FROM roadmap.roadmaps
     WHERE workspace_id = $1 AND id = ANY($2::uuid[])
+"""
+
+ROADMAPS_OF_WORKSPACE = """
+    SELECT id, name, created_at FROM roadmap.roadmaps
+    WHERE workspace_id = $1
+    ORDER BY created_at, id
 """
 
 ROADMAPS_PAGE = f"""
@@ -219,6 +227,69 @@ CYCLES_OF_ROADMAP = f"""
 """
 
 
+async def teams(conn: Reader, workspace_id: UUID) -> list[Row]:
+    """The workspace's teams, by name."""
+    return list(await conn.fetch(TEAMS, workspace_id))
+
+
+async def teams_by_ids(conn: Reader, workspace_id: UUID, ids: Sequence[UUID]) -> list[Row]:
+    """The teams of these ids that exist in the workspace."""
+    return list(await conn.fetch(TEAMS_BY_IDS, workspace_id, list(ids)))
+
+
+async def roadmaps_by_ids(conn: Reader, workspace_id: UUID, ids: Sequence[UUID]) -> list[Row]:
+    """The roadmaps of these ids that exist in the workspace (whenever created)."""
+    return list(await conn.fetch(ROADMAPS_BY_IDS, workspace_id, list(ids)))
+
+
+async def roadmaps_of_workspace(conn: Reader, workspace_id: UUID) -> list[Row]:
+    """Every roadmap of the workspace (id, name, created_at), oldest first."""
+    return list(await conn.fetch(ROADMAPS_OF_WORKSPACE, workspace_id))
+
+
+async def roadmaps_by_name(
+    conn: Reader, workspace_id: UUID, after: tuple[str, UUID | str] | None, limit: int
+) -> list[Row]:
+    """Up to ``limit`` roadmaps by name, after the (name, id) ``after``."""
+    name, id = after if after is not None else (None, None)
+    return list(await conn.fetch(ROADMAPS_PAGE, workspace_id, name, id, limit))
+
+
+async def roadmaps_changed(conn: Reader, workspace_id: UUID, after: int, up_to: int) -> set[UUID]:
+    """Roadmaps that the events at positions (after, up_to] changed: the roadmap an event
+    happened to, or the roadmap of the initiative it happened to."""
+    return {row["id"] for row in await conn.fetch(ROADMAPS_CHANGED, workspace_id, after, up_to)}
+
+
+async def cycles_by_refs(
+    conn: Reader, workspace_id: UUID, refs: Sequence[tuple[UUID, UUID]]
+) -> list[Row]:
+    """Cycles by (roadmap_id, cycle_id), those that exist in the workspace."""
+    roadmaps, cycles = [ref[0] for ref in refs], [ref[1] for ref in refs]
+    return list(await conn.fetch(CYCLES_BY_REFS, roadmaps, cycles, workspace_id))
+
+
+async def cycles_of_roadmap(conn: Reader, workspace_id: UUID, roadmap_id: UUID) -> list[Row]:
+    """Every cycle of a roadmap, in no particular order."""
+    return list(await conn.fetch(CYCLES_OF_ROADMAP, roadmap_id, workspace_id))
+
+
+async def estimates_of(
+    conn: Reader, workspace_id: UUID, refs: Sequence[tuple[UUID, UUID]], at: datetime | None
+) -> list[Row]:
+    """Estimate generations of deliverables (initiative_id, deliverable_id) made up to
+    ``at`` (None: all), oldest first."""
+    initiatives, deliverables = [ref[0] for ref in refs], [ref[1] for ref in refs]
+    return list(await conn.fetch(ESTIMATES, initiatives, deliverables, workspace_id, at))
+
+
+async def estimates_of_roadmap(
+    conn: Reader, workspace_id: UUID, roadmap_id: UUID, at: datetime | None
+) -> list[Row]:
+    """Estimate generations of every deliverable of a roadmap made up to ``at``."""
+    return list(await conn.fetch(ESTIMATES_OF_ROADMAP, roadmap_id, workspace_id, at))
+
+
 @dataclass(frozen=True)
 class RoadmapRows:
     """A roadmap at one instant: its row, initiatives in order, their deliverables."""
@@ -276,3 +347,35 @@ async def initiative_rows(
         initiatives = await conn.fetch(INITIATIVES_AT, list(ids), workspace_id, at)
         deliverables = await conn.fetch(DELIVERABLES_OF_INITIATIVES_AT, list(ids), workspace_id, at)
     return list(initiatives), by_initiative(deliverables)
+
+
+SEVERITY = ("AT_RISK", "POSSIBLE_DELAY", "IN_PROGRESS", "PLANNED")
+"""Open statuses, most severe first."""
+
+
+def rolled_up(statuses: Iterable[str]) -> str:
+    """An initiative's status from its deliverables' statuses.
+
+    DONE when there is at least one deliverable and every one is DONE or WONT_DO; else
+    the most severe open status (AT_RISK > POSSIBLE_DELAY > IN_PROGRESS > PLANNED). An
+    initiative without deliverables is PLANNED: nothing is done yet.
+    """
+    seen = set(statuses)
+    if seen and seen <= set(FINISHED):
+        return "DONE"
+    return next((status for status in SEVERITY if status in seen), "PLANNED")
+
+
+def decimal(text: str | None) -> Decimal | None:
+    """A decimal read as text (see DELIVERABLE_FIELDS), or None."""
+    return None if text is None else Decimal(text)
+
+
+def cycle_state(row: Row, at: datetime | None) -> str:
+    """A cycle's state at an instant (None: now)."""
+    closed, started = row["closed_at"], row["started_at"]
+    if closed is not None and (at is None or closed <= at):
+        return "CLOSED"
+    if started is not None and (at is None or started <= at):
+        return "ACTIVE"
+    return "PLANNED"
