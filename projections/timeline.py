@@ -86,10 +86,10 @@ def with_subjects(entry_sql: str, subjects: int) -> str:
     array ``$subjects``, without repeats). One statement per event instead of two: half
     the work per entry for the projector and the server.
 
-    Plain inserts, no ON CONFLICT: the projector applies each event exactly once, so a
-    second entry at a position is a bug that must stop it, not a row to skip quietly (and
-    the speculative insertion ON CONFLICT needs cost a fifth of the timeline's time on the
-    server)."""
+    Plain inserts, no ON CONFLICT (the replay policy, ``projections.read_model``): a
+    second entry at a position is a bug that must stop the projector, not a row to skip
+    quietly (and the speculative insertion ON CONFLICT needs cost a fifth of the
+    timeline's time on the server)."""
     return f"""
     WITH entry AS ({entry_sql})
     INSERT INTO {{schema}}.entry_subjects (subject_id, position, workspace_id, at)
