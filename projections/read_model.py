@@ -22,7 +22,8 @@ never applies an event twice: its statements run once, in log order, or not at a
   additive update cannot tell; the tracking check is what keeps it exact);
 - never skip an event silently: a handler that cannot project one raises.
 
-``tests/projections/test_replay.py`` checks that a batch committed twice is refused.
+``tests/projections/test_replay.py`` holds both halves: a batch committed twice is
+refused, and a batch forced in twice past the tracking check fails on a unique key.
 """
 
 from __future__ import annotations

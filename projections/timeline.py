@@ -102,6 +102,9 @@ ESTIMATE = with_subjects(ESTIMATE_ENTRY, 17)
 EFFORT = with_subjects(EFFORT_ENTRY, 17)
 RETARGET = with_subjects(RETARGET_ENTRY, 17)
 
+# Upserts of the model's own facts: a name is written by the event that names a thing and
+# rewritten by each rename, and a deliverable's facts by whichever of its first estimate
+# or first effort comes first. Two different events may write these rows; no replay does.
 REMEMBER_NAME = """
     INSERT INTO {schema}.names (id, workspace_id, kind, name, global_id)
     VALUES ($1, $2, $3, $4, $5)

@@ -1,7 +1,8 @@
 """The replay policy (``projections.read_model``): a batch is applied exactly once.
 
 Handlers are not idempotent (additive updates, plain inserts), so a batch applied twice
-must never pass silently: the tracking check refuses it.
+must never pass silently: the tracking check refuses it, and were it forced in past that
+check, the read models' unique keys would stop it.
 """
 
 from __future__ import annotations
@@ -17,15 +18,19 @@ from backend.database import DatabaseTarget
 from projections.batch import (
     Batch,
     Destination,
+    StatementFailed,
     TrackingMoved,
     commit_batch,
     ensure_tracking,
+    execute_script,
     read_batch,
     read_positions,
 )
+from projections.catalog import READ_MODELS
 from projections.lanes import commit_lanes
 from projections.rebuild import prepare
 from tests.projections.toys import TOY_MODELS, assert_exactly_once, record, tracking
+from tests.support.retro import Story, a_caller
 
 
 async def whole_log(
@@ -75,3 +80,27 @@ async def test_a_rebuild_batch_committed_twice_over_lanes_is_refused_and_changes
         await other.close()
 
     await assert_exactly_once(conn, app, position, schema_suffix="__rebuild")
+
+
+async def test_a_batch_forced_in_twice_fails_on_a_unique_key_in_every_read_model(
+    app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
+) -> None:
+    story = Story(app, a_caller())
+    team = story.run("create_team", name="SRE")
+    roadmap = story.later().run("create_roadmap", name="Platform", team_id=team)
+    story.later().run("propose_initiative", roadmap_id=roadmap, title="New CI", goal="g")
+    story.later().run("record_decision", title="Use CI", context="c", outcome="o", rationale="r")
+    destinations = [Destination.live(model) for model in READ_MODELS]
+    batch = await whole_log(app, conn, destinations)
+    await commit_batch(conn, batch, destinations, announce=False)
+
+    refused: dict[str, str | None] = {}
+    for destination in destinations:
+        refused[destination.model.name] = None
+        try:
+            async with conn.transaction():
+                await execute_script(conn, batch.scripts[destination.tracking_name])
+        except StatementFailed as failure:
+            refused[destination.model.name] = type(failure.__cause__).__name__
+
+    assert refused == dict.fromkeys(refused, "UniqueViolationError")
