@@ -41,9 +41,11 @@ COMMIT_SCOPE = """
     SELECT $1, $2, pair.initiative_id, pair.deliverable_id, $3, true, pair.ordinal, $4
     FROM unnest($5::uuid[], $6::uuid[]) WITH ORDINALITY
         AS pair (initiative_id, deliverable_id, ordinal)
-    ON CONFLICT DO NOTHING
 """
 
+# A deliverable already in the active cycle's scope (committed at its start, or targeted
+# to it before, away and back again) stays as it joined: being targeted to it once more
+# is no new scope. That is why this insert, and only this one, skips a conflict.
 JOIN_ACTIVE_CYCLE = """
     INSERT INTO {schema}.scope (
         roadmap_id, cycle_id, initiative_id, deliverable_id, workspace_id, committed, ordinal,
@@ -53,7 +55,7 @@ JOIN_ACTIVE_CYCLE = """
     FROM {schema}.initiatives i
     JOIN {schema}.cycles c ON c.roadmap_id = i.roadmap_id AND c.cycle_id = $3
     WHERE i.initiative_id = $1 AND c.state = 'ACTIVE'
-    ON CONFLICT DO NOTHING
+    ON CONFLICT (roadmap_id, cycle_id, initiative_id, deliverable_id) DO NOTHING
 """
 
 CLOSE_CYCLE = """

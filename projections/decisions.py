@@ -19,7 +19,6 @@ INSERT_DECISION = """
         at, recorded_at, position, actor
     )
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-    ON CONFLICT (id) DO NOTHING
 """
 
 INSERT_LINKS = """
@@ -29,7 +28,6 @@ INSERT_LINKS = """
     SELECT $1, ordinal, $2, kind, target_id, parent_id
     FROM unnest($3::text[], $4::uuid[], $5::uuid[]) WITH ORDINALITY
         AS link(kind, target_id, parent_id, ordinal)
-    ON CONFLICT (decision_id, ordinal) DO NOTHING
 """
 
 SUPERSEDE = """

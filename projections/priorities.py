@@ -20,7 +20,6 @@ INSERT_CHANGE = """
         at, recorded_at, actor, reason, decision_id
     )
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-    ON CONFLICT (position) DO NOTHING
 """
 
 

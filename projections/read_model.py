@@ -3,6 +3,27 @@
 Handlers are pure: a domain event and its position in, SQL statements out. Statements
 name their tables as ``{schema}.table`` so that the same handler writes the live schema
 or, during ``roadlog rebuild``, a fresh copy of it.
+
+The replay policy: handlers rely on exactly-once batches; they need not be idempotent.
+Every path that writes a read model (the projector, each lane of a rebuild, the catch-up
+inside a rebuild's swap) commits a batch's statements together with its tracking positions
+in one transaction, having locked the tracking rows and checked they still hold the
+positions the batch was composed against (``projections.batch.commit_batch``,
+``projections.rebuild.swap``). A crash, a lost connection or a second writer therefore
+never applies an event twice: its statements run once, in log order, or not at all. So:
+
+- write the statement the event means: additive updates (``actual_weeks + $4``,
+  ``slips + $6``) and plain inserts, with no ``ON CONFLICT`` that only absorbs a replay;
+- use ``ON CONFLICT`` only where two different events may write the same row (a name
+  rewritten by each rename, a row created by whichever of two events comes first), and
+  say so beside the statement;
+- key inserted rows by what the event fixes (an id, a generation, its log position), so
+  that statements forced in twice fail on a unique key instead of counting twice (an
+  additive update cannot tell; the tracking check is what keeps it exact);
+- never skip an event silently: a handler that cannot project one raises.
+
+``tests/projections/test_replay.py`` holds both halves: a batch committed twice is
+refused, and a batch forced in twice past the tracking check fails on a unique key.
 """
 
 from __future__ import annotations
@@ -30,7 +51,8 @@ class Statement:
 
 
 Handler = Callable[[Any, int], Sequence[Statement]]
-"""(domain event, its position in the log) -> statements."""
+"""(domain event, its position in the log) -> statements, applied exactly once (see the
+replay policy in this module's docstring)."""
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,6 @@ INITIATIVE_COLUMNS = (
 INSERT_TEAM = """
     INSERT INTO {schema}.teams (id, workspace_id, name, created_at)
     VALUES ($1, $2, $3, $4)
-    ON CONFLICT (id) DO NOTHING
 """
 
 INSERT_ROADMAP = """
@@ -60,7 +59,6 @@ INSERT_ROADMAP = """
         created_at
     )
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-    ON CONFLICT (id) DO NOTHING
 """
 
 INSERT_CYCLE = """
@@ -68,7 +66,6 @@ INSERT_CYCLE = """
         roadmap_id, cycle_id, workspace_id, name, starts_on, ends_on, created_at
     )
     VALUES ($1, $2, $3, $4, $5, $6, $7)
-    ON CONFLICT (roadmap_id, cycle_id) DO NOTHING
 """
 
 START_CYCLE = """
@@ -82,7 +79,6 @@ CLOSE_CYCLE = """
 INSERT_INITIATIVE = """
     INSERT INTO {schema}.initiatives (id, workspace_id, roadmap_id, proposed_at)
     VALUES ($1, $2, $3, $4)
-    ON CONFLICT (id) DO NOTHING
 """
 
 INSERT_INITIATIVE_VERSION = """
@@ -91,7 +87,6 @@ INSERT_INITIATIVE_VERSION = """
         team_id, kind, parent_id, on_roadmap
     )
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true)
-    ON CONFLICT (initiative_id, valid_from) DO NOTHING
 """
 
 # $1 initiative, $2 at, then a flag and a value per field: one statement for any update.

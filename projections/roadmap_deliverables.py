@@ -29,7 +29,6 @@ INSERT_DELIVERABLE = """
         initiative_id, deliverable_id, workspace_id, roadmap_id, added_at, added_position
     )
     SELECT $1, $2, $3, roadmap_id, $4, $5 FROM {schema}.initiatives WHERE id = $1
-    ON CONFLICT (initiative_id, deliverable_id) DO NOTHING
 """
 
 INSERT_DELIVERABLE_VERSION = """
@@ -39,7 +38,6 @@ INSERT_DELIVERABLE_VERSION = """
     )
     SELECT $1, $2, $4, $3, roadmap_id, $5, $6, $7, 'PLANNED', 0
     FROM {schema}.initiatives WHERE id = $1
-    ON CONFLICT (initiative_id, deliverable_id, valid_from) DO NOTHING
 """
 
 CHANGE_STATUS = versioned_change(
@@ -65,7 +63,6 @@ INSERT_ESTIMATE = """
     )
     SELECT $1, $2, $3, $4, roadmap_id, $5, $6, $7, $8, $9
     FROM {schema}.initiatives WHERE id = $1
-    ON CONFLICT (initiative_id, deliverable_id, generation) DO NOTHING
 """
 
 RETARGET = versioned_change(

@@ -25,6 +25,8 @@ PLACEMENT_COLUMNS = ("workspace_id", "rank")
 
 # $1 roadmap, $2 initiative, $3 at, $4 position (1-based), $5 workspace. The new rank lies
 # between the ranks now at positions $4 - 1 and $4 (one more or one less at either end).
+# An initiative is placed once, when proposed; a command that places one again after a
+# removal at the same instant would meet its empty row [at, at) here and must reopen it.
 PLACE_INITIATIVE = """
     WITH neighbours AS (
         SELECT
@@ -47,7 +49,6 @@ PLACE_INITIATIVE = """
         ELSE (above + below) * 0.5
     END
     FROM neighbours
-    ON CONFLICT (roadmap_id, initiative_id, valid_from) DO NOTHING
 """
 
 # $1 roadmap, $2 initiative, $3 at, $4 to_position: the neighbours are those of the order

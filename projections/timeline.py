@@ -86,10 +86,10 @@ def with_subjects(entry_sql: str, subjects: int) -> str:
     array ``$subjects``, without repeats). One statement per event instead of two: half
     the work per entry for the projector and the server.
 
-    Plain inserts, no ON CONFLICT: the projector applies each event exactly once, so a
-    second entry at a position is a bug that must stop it, not a row to skip quietly (and
-    the speculative insertion ON CONFLICT needs cost a fifth of the timeline's time on the
-    server)."""
+    Plain inserts, no ON CONFLICT (the replay policy, ``projections.read_model``): a
+    second entry at a position is a bug that must stop the projector, not a row to skip
+    quietly (and the speculative insertion ON CONFLICT needs cost a fifth of the
+    timeline's time on the server)."""
     return f"""
     WITH entry AS ({entry_sql})
     INSERT INTO {{schema}}.entry_subjects (subject_id, position, workspace_id, at)
@@ -102,6 +102,9 @@ ESTIMATE = with_subjects(ESTIMATE_ENTRY, 17)
 EFFORT = with_subjects(EFFORT_ENTRY, 17)
 RETARGET = with_subjects(RETARGET_ENTRY, 17)
 
+# Upserts of the model's own facts: a name is written by the event that names a thing and
+# rewritten by each rename, and a deliverable's facts by whichever of its first estimate
+# or first effort comes first. Two different events may write these rows; no replay does.
 REMEMBER_NAME = """
     INSERT INTO {schema}.names (id, workspace_id, kind, name, global_id)
     VALUES ($1, $2, $3, $4, $5)
