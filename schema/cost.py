@@ -11,9 +11,9 @@ many times as the list is long, and nested lists multiply:
   key results, the lists of introspection) is assumed to hold ``ASSUMED_LIST_SIZE``
   items: they are not paged, and their real length is not known before reading them.
 
-A fragment's cost is computed once and reused at each spread, so the estimate is linear
-in the document; a spread of a fragment that is being estimated (a cycle, refused by
-validation anyway) costs zero.
+A fragment's cost is computed once and reused at each spread (``schema.fragments``), so
+the estimate is linear in the document; a spread of a fragment that is being estimated (a
+cycle, refused by validation anyway) costs zero.
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ from graphql import (
     get_nullable_type,
     is_list_type,
 )
+
+from schema.fragments import FragmentMeasures
 
 ASSUMED_LIST_SIZE = 10
 """Items assumed in a list that is not paged (e.g. a roadmap's initiatives)."""
@@ -96,13 +98,7 @@ class CostEstimate:
         self._schema = schema
         self._variables = variables or {}
         self._sizes = sizes
-        self._fragments = {
-            definition.name.value: definition
-            for definition in document.definitions
-            if isinstance(definition, FragmentDefinitionNode)
-        }
-        self._estimated: dict[str, int] = {}
-        self._estimating: set[str] = set()
+        self._fragments = FragmentMeasures(document, self._fragment, 0)
 
     def operation(self, operation: OperationDefinitionNode) -> int:
         """The estimated number of fields ``operation`` resolves."""
@@ -120,27 +116,13 @@ class CostEstimate:
                 on = self._schema.get_type(condition.name.value) if condition else parent
                 total += self.selections(selection.selection_set, on) if on else 0
             elif isinstance(selection, FragmentSpreadNode):
-                total += self.fragment(selection.name.value)
+                total += self._fragments.of(selection.name.value)
         return total
 
-    def fragment(self, name: str) -> int:
-        """The cost of a named fragment, computed at its first spread only."""
-        known = self._estimated.get(name)
-        if known is not None:
-            return known
-        definition = self._fragments.get(name)
-        if definition is None or name in self._estimating:
-            return 0
+    def _fragment(self, definition: FragmentDefinitionNode) -> int:
+        """The cost of a named fragment on one object of its type condition."""
         on = self._schema.get_type(definition.type_condition.name.value)
-        if on is None:
-            return 0
-        self._estimating.add(name)
-        try:
-            cost = self.selections(definition.selection_set, on)
-        finally:
-            self._estimating.discard(name)
-        self._estimated[name] = cost
-        return cost
+        return self.selections(definition.selection_set, on) if on else 0
 
     def field(self, node: FieldNode, parent: GraphQLNamedType) -> int:
         """The cost of one field of one ``parent`` object, its selection included."""

@@ -14,8 +14,8 @@ computed, and the messages are theirs too:
 - aliases: every aliased field of every operation, a fragment's aliases counted at each
   spread.
 
-Fragment cycles are a validation error of their own (``NoFragmentCyclesRule``); a spread
-of a fragment that is being measured counts zero, so a cycle never loops here either.
+Fragments are measured once each (``schema.fragments``); a spread of a fragment that is
+being measured (a cycle) counts zero, so a cycle never loops here either.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from graphql import (
     ASTValidationRule,
     DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
@@ -37,6 +36,7 @@ from graphql import (
 )
 
 from schema.errors import LIMIT_EXCEEDED
+from schema.fragments import FragmentMeasures
 
 NESTED_TOO_DEEPLY = "Fragments are nested too deeply to measure."
 
@@ -61,13 +61,9 @@ class DocumentMeasure:
     """Depth and aliases of the operations of one document, each fragment measured once."""
 
     def __init__(self, document: DocumentNode) -> None:
-        self._fragments = {
-            definition.name.value: definition
-            for definition in document.definitions
-            if isinstance(definition, FragmentDefinitionNode)
-        }
-        self._measured: dict[str, Measure] = {}
-        self._measuring: set[str] = set()
+        self._fragments = FragmentMeasures(
+            document, lambda definition: self.selections(definition.selection_set), NOTHING
+        )
 
     def operation(self, operation: OperationDefinitionNode) -> Measure:
         """The depth and aliases of one operation, fragments expanded."""
@@ -87,29 +83,12 @@ class DocumentMeasure:
             if isinstance(selection, InlineFragmentNode):
                 inner = self.selections(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
-                inner = self.fragment(selection.name.value)
+                inner = self._fragments.of(selection.name.value)
             else:  # pragma: no cover - the three kinds of selection are all there is
                 raise AssertionError(f"unknown selection {selection.kind}")
             depth = max(depth, inner.depth)
             aliases += inner.aliases
         return Measure(depth, aliases)
-
-    def fragment(self, name: str) -> Measure:
-        """The measure of a named fragment, computed at its first spread only."""
-        known = self._measured.get(name)
-        if known is not None:
-            return known
-        definition = self._fragments.get(name)
-        if definition is None or name in self._measuring:
-            # Unknown fragments and cycles are reported by graphql-core's own rules.
-            return NOTHING
-        self._measuring.add(name)
-        try:
-            measure = self.selections(definition.selection_set)
-        finally:
-            self._measuring.discard(name)
-        self._measured[name] = measure
-        return measure
 
 
 def operation_name(operation: OperationDefinitionNode) -> str:
