@@ -70,10 +70,15 @@ class OrderedInsertRecorder(PostgresApplicationRecorder):
         self.sql_invoke_pg_function_insert_events = SQL(
             "SELECT * FROM {schema}.{function}((%s))"
         ).format(**names)
-        # Installed (CREATE OR REPLACE) by create_table, in place of the library's.
+        # Installed (CREATE OR REPLACE) by create_table, in place of the library's, on
+        # every start. It runs with its owner's rights (the runtime role may not take the
+        # table lock or insert itself, see backend.roles), with a search path no caller
+        # can plant objects in; declared here, so that no re-creation leaves a moment in
+        # which it would run with the caller's rights and refuse every insert.
         self.sql_create_statements[self.create_insert_function_statement_index] = SQL(
             "CREATE OR REPLACE FUNCTION {schema}.{function}(events {schema}.{event}[]) "
-            "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
+            "RETURNS SETOF bigint LANGUAGE plpgsql "
+            "SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $BODY$ "
             "BEGIN "
             "SET LOCAL lock_timeout = '{lock_timeout}s'; "
             "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "

@@ -63,13 +63,11 @@ GRANT_RUNTIME = """
     GRANT SELECT ON {events} TO {role};
     GRANT SELECT, INSERT ON {snapshots} TO {role};
 
-    ALTER FUNCTION {insert} SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
     REVOKE ALL ON FUNCTION {insert} FROM PUBLIC;
     GRANT EXECUTE ON FUNCTION {insert} TO {role};
 """
-"""The event store's library re-creates the insert function (CREATE OR REPLACE) on every
-start, as SECURITY INVOKER: this makes it run with the owner's rights again, with a search
-path that no caller can plant objects in."""
+"""The insert function runs with the owner's rights (``backend.recorder`` declares it so),
+so only the runtime role may call it."""
 
 HAND_OVER_SCHEMAS = """
     SELECT format('ALTER SCHEMA %I OWNER TO %I', n.nspname, $2::text)

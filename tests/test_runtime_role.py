@@ -6,6 +6,7 @@ everything roadlog needs; these show what it cannot do.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -120,6 +121,20 @@ async def test_snapshots_are_append_only_even_for_the_owner(
         assert await history(owner) == before
     finally:
         await owner.close()
+
+
+async def test_the_runtime_role_records_right_after_the_owner_recreates_the_event_store(
+    services: Services,
+) -> None:
+    """Every start, and every CLI command, re-creates the insert function as the owner
+    while other processes record events: at no moment may it refuse them."""
+    app = await asyncio.to_thread(
+        open_event_store, services.target.migrator, pool_size=1, create_tables=True
+    )
+    app.close()
+    # No grant runs in between: the function is created with the owner's rights.
+    created = services.app.create_team(Caller(workspace_id=uuid.uuid4(), actor="a"), name="SRE")
+    assert created.position is not None
 
 
 async def history(conn: asyncpg.Connection) -> dict[str, int]:
