@@ -32,8 +32,14 @@ from schema.reports.loaders import (
     key_result_rows,
     objective_row_loader,
 )
-from schema.roadmap.entities import Deliverable, DeliverableStatus, InitiativeKind, Team
-from schema.roadmap.rows import initiative_rows, team_rows
+from schema.roadmap.entities import (
+    Deliverable,
+    DeliverableStatus,
+    InitiativeKind,
+    Team,
+    team_of,
+)
+from schema.roadmap.rows import initiative_rows
 from schema.roadmap.timeline import TimelineConnection, history_of
 
 
@@ -82,10 +88,7 @@ class Initiative(Node):
     @strawberry.field(description="The team that owns it.")
     async def team(self, info: Info) -> Team | None:
         require(info)
-        if self.team_id is None:
-            return None
-        [row] = await team_rows(info, [self.team_id])
-        return None if row is None else Team.of(row)
+        return await team_of(info, self.team_id)
 
     @strawberry.field(description="The initiative it is a phase of, at the same instant.")
     async def parent(self, info: Info) -> Initiative | None:
@@ -237,10 +240,7 @@ class Objective(Node):
 
     @strawberry.field(description="The team, for a TEAM objective.")
     async def team(self, info: Info) -> Team | None:
-        if self.row.team_id is None:
-            return None
-        [row] = await team_rows(info, [self.row.team_id])
-        return None if row is None else Team.of(row)
+        return await team_of(info, self.row.team_id)
 
     @strawberry.field(description="The objective this one ladders up to.")
     async def parent(self, info: Info) -> Objective | None:

@@ -21,7 +21,7 @@ from projections.roadmap_queries import Row, cycle_state, decimal
 from schema.context import Info
 from schema.permissions import require
 from schema.relay import Node, to_global_id
-from schema.roadmap.rows import cycle_rows, estimate_rows
+from schema.roadmap.rows import cycle_rows, estimate_rows, team_rows
 
 
 @strawberry.enum(description="Where a deliverable stands, as teams say it in their roadmaps.")
@@ -57,6 +57,14 @@ class Team(Node):
     @classmethod
     def of(cls, row: Row) -> Team:
         return cls(id=to_global_id("Team", row["id"]), name=row["name"])
+
+
+async def team_of(info: Info, team_id: UUID | None) -> Team | None:
+    """The team of an initiative, roadmap or objective (None when it names none)."""
+    if team_id is None:
+        return None
+    [row] = await team_rows(info, [team_id])
+    return None if row is None else Team.of(row)
 
 
 @strawberry.type(

@@ -21,9 +21,8 @@ from schema.context import Info
 from schema.initiatives import Initiative
 from schema.permissions import require
 from schema.relay import Node, to_global_id
-from schema.roadmap.entities import Cadence, Team
+from schema.roadmap.entities import Cadence, Team, team_of
 from schema.roadmap.roadmap_shape import shape_roadmap
-from schema.roadmap.rows import team_rows
 from schema.roadmap.shaped import ShapingExecutionContext
 
 
@@ -92,10 +91,7 @@ class Roadmap(Node):
     @strawberry.field(description="The team whose board it is.")
     async def team(self, info: Info) -> Team | None:
         require(info)
-        if self.team_id is None:
-            return None
-        [row] = await team_rows(info, [self.team_id])
-        return None if row is None else Team.of(row)
+        return await team_of(info, self.team_id)
 
     @strawberry.field(description="Initiatives in priority order, highest first (position 1).")
     async def initiatives(self, info: Info) -> list[Initiative]:
