@@ -66,7 +66,7 @@ from backend.migrations import apply_into, migrate
 from benchmarks.figures import Figure, figure
 from projections.batch import quote_ident, render
 from projections.projector import Projector
-from projections.read_model import ReadModel, Statement
+from projections.read_model import ReadModel, Statement, alone
 from projections.rebuild import rebuild
 from projections.watcher import ProjectionWatcher
 
@@ -376,7 +376,8 @@ class BaselineView(PostgresTrackingRecorder):
         with self.datastore.transaction(commit=True) as cursor:
             for model in self.read_models:
                 schema = model.name + "__baseline"
-                for statement in model.statements(domain_event, tracking.notification_id):
+                for item in model.statements(domain_event, tracking.notification_id):
+                    statement = alone(item)
                     params = dict(zip(PARAMETER_NAMES, statement.args, strict=False))
                     cursor.execute(baseline_query(statement.sql, schema), params)
             self._insert_tracking(cursor, tracking)

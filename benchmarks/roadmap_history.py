@@ -22,6 +22,7 @@ from backend.domain.deliverable import STATUSES
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from projections.batch import render
+from projections.read_model import alone
 from projections.roadmap import ROADMAP as ROADMAP_MODEL
 
 Say = Callable[[str], None]
@@ -170,7 +171,8 @@ async def write_history(
                     groups: dict[str, list[tuple[Any, ...]]] = {}
                     for event in layer:
                         position += 1
-                        for statement in ROADMAP_MODEL.statements(event, position):
+                        for item in ROADMAP_MODEL.statements(event, position):
+                            statement = alone(item)
                             if "last_position" in statement.sql:
                                 continue  # the roadmap's change marker does not matter here
                             groups.setdefault(statement.sql, []).append(statement.args)

@@ -34,7 +34,7 @@ import asyncpg
 from backend import locks
 from backend.application import Roadlog
 from projections.connections import TRANSIENT_ERRORS
-from projections.read_model import ReadModel, Statement
+from projections.read_model import Fact, FactTable, ReadModel, Statement
 from projections.script import UNWRITABLE, Script, ScriptWriter, run_script
 
 PROJECTED_CHANNEL = "roadlog_projected"
@@ -252,7 +252,7 @@ def _discard(future: asyncio.Future[Batch]) -> None:
         future.exception()
 
 
-def statements_of(logged: LoggedEvent, destination: Destination) -> Sequence[Statement]:
+def statements_of(logged: LoggedEvent, destination: Destination) -> Sequence[Statement | Fact]:
     """What one event writes into one destination (its SQL not yet rendered)."""
     try:
         statements = destination.model.statements(logged.event, logged.position)
@@ -261,10 +261,43 @@ def statements_of(logged: LoggedEvent, destination: Destination) -> Sequence[Sta
             logged.position, logged.event_type, destination.model.name, repr(error)
         ) from error
     for statement in statements:
-        assert isinstance(statement, Statement), (
+        assert isinstance(statement, Statement | Fact), (
             f"handler of {destination.model.name} returned {statement!r}, not a Statement"
         )
+        assert not isinstance(statement, Fact) or statement.table in destination.model.facts, (
+            f"{destination.model.name} does not declare the fact table {statement.table.name}"
+        )
     return statements
+
+
+Sourced = tuple[tuple[LoggedEvent, ...], Statement]
+"""A statement and the events it comes from (several for a bulk insert of facts)."""
+
+
+def in_bulk(
+    model: ReadModel, items: Sequence[tuple[LoggedEvent, Statement | Fact]]
+) -> list[Sourced]:
+    """``items`` with each run of facts written as one insert per fact table, before the
+    statement that ends the run (the order ``projections.read_model`` promises)."""
+    written: list[Sourced] = []
+    pending: dict[FactTable, list[tuple[LoggedEvent, tuple[Any, ...]]]] = {}
+
+    def flush() -> None:
+        for table in model.facts:
+            rows = pending.get(table)
+            if rows:
+                events = tuple(dict.fromkeys(logged for logged, _ in rows))
+                written.append((events, table.statement([row for _, row in rows])))
+        pending.clear()
+
+    for logged, item in items:
+        if isinstance(item, Fact):
+            pending.setdefault(item.table, []).append((logged, item.row))
+        else:
+            flush()
+            written.append(((logged,), item))
+    flush()
+    return written
 
 
 def compose(
@@ -282,10 +315,11 @@ def compose_each(
     -> its script (every destination has one, maybe empty).
 
     Handlers run event by event, so a failure names the first event that cannot be
-    projected; each destination's statements are in log order.
+    projected; each destination's statements are in log order, its facts in bulk
+    (``in_bulk``).
     """
     below = [positions[destination.tracking_name] for destination in destinations]
-    per_destination: list[list[tuple[LoggedEvent, Statement]]] = [[] for _ in destinations]
+    per_destination: list[list[tuple[LoggedEvent, Statement | Fact]]] = [[] for _ in destinations]
     for logged in batch:
         for index, destination in enumerate(destinations):
             if below[index] < logged.position:
@@ -294,19 +328,35 @@ def compose_each(
                 )
     writer = ScriptWriter()
     scripts: dict[str, Script] = {}
-    for destination, statements in zip(destinations, per_destination, strict=True):
+    for destination, items in zip(destinations, per_destination, strict=True):
         script = scripts[destination.tracking_name] = Script()
-        for logged, statement in statements:
+        for events, statement in in_bulk(destination.model, items):
             try:
                 writer.add(render(statement.sql, destination.schema), statement.args, script)
             except UNWRITABLE as error:
+                culprit = unwritable_event(events, destination, writer)
                 raise ProjectionFailed(
-                    logged.position,
-                    logged.event_type,
+                    culprit.position,
+                    culprit.event_type,
                     destination.model.name,
                     f"cannot write an argument of {statement.sql.split()[0]}: {error!r}",
                 ) from error
     return scripts
+
+
+def unwritable_event(
+    events: Sequence[LoggedEvent], destination: Destination, writer: ScriptWriter
+) -> LoggedEvent:
+    """Which of ``events`` (those of one bulk statement) has the value that cannot be
+    written: each is written alone, into a script thrown away."""
+    for logged in events:
+        items = [(logged, statement) for statement in statements_of(logged, destination)]
+        for _, statement in in_bulk(destination.model, items):
+            try:
+                writer.add(render(statement.sql, destination.schema), statement.args, Script())
+            except UNWRITABLE:
+                return logged
+    return events[0]
 
 
 async def execute_script(conn: asyncpg.Connection, script: Script) -> None:

@@ -12,21 +12,43 @@ from collections.abc import Sequence
 from typing import Any
 
 from backend.domain.roadmap import Roadmap
-from projections.read_model import ReadModel, Statement
+from projections.read_model import Fact, FactTable, ReadModel
 
-INSERT_CHANGE = """
-    INSERT INTO {schema}.priority_changes (
-        position, workspace_id, roadmap_id, initiative_id, from_position, to_position,
-        at, recorded_at, actor, reason, decision_id
-    )
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-"""
+PRIORITY_CHANGES = FactTable(
+    "priority_changes",
+    (
+        "position",
+        "workspace_id",
+        "roadmap_id",
+        "initiative_id",
+        "from_position",
+        "to_position",
+        "at",
+        "recorded_at",
+        "actor",
+        "reason",
+        "decision_id",
+    ),
+    (
+        "bigint",
+        "uuid",
+        "uuid",
+        "uuid",
+        "integer",
+        "integer",
+        "timestamptz",
+        "timestamptz",
+        "text",
+        "text",
+        "uuid",
+    ),
+)
 
 
-def _change(event: Any, position: int, from_: int | None, to: int | None) -> list[Statement]:
+def _change(event: Any, position: int, from_: int | None, to: int | None) -> list[Fact]:
     return [
-        Statement(
-            INSERT_CHANGE,
+        Fact(
+            PRIORITY_CHANGES,
             (
                 position,
                 event.workspace_id,
@@ -44,15 +66,15 @@ def _change(event: Any, position: int, from_: int | None, to: int | None) -> lis
     ]
 
 
-def initiative_placed(event: Roadmap.InitiativePlaced, position: int) -> Sequence[Statement]:
+def initiative_placed(event: Roadmap.InitiativePlaced, position: int) -> Sequence[Fact]:
     return _change(event, position, None, event.position)
 
 
-def initiative_moved(event: Roadmap.InitiativeMoved, position: int) -> Sequence[Statement]:
+def initiative_moved(event: Roadmap.InitiativeMoved, position: int) -> Sequence[Fact]:
     return _change(event, position, event.from_position, event.to_position)
 
 
-def initiative_removed(event: Roadmap.InitiativeRemoved, position: int) -> Sequence[Statement]:
+def initiative_removed(event: Roadmap.InitiativeRemoved, position: int) -> Sequence[Fact]:
     return _change(event, position, event.from_position, None)
 
 
@@ -63,6 +85,7 @@ PRIORITIES = ReadModel(
         Roadmap.InitiativeMoved: initiative_moved,
         Roadmap.InitiativeRemoved: initiative_removed,
     },
+    facts=(PRIORITY_CHANGES,),
     query_indexes=(
         "priority_changes_newest",
         "priority_changes_by_roadmap",

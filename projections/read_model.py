@@ -22,6 +22,16 @@ never applies an event twice: its statements run once, in log order, or not at a
   additive update cannot tell; the tracking check is what keeps it exact);
 - never skip an event silently: a handler that cannot project one raises.
 
+Facts: rows that are only ever inserted (timeline entries, priority changes, status
+changes, estimate generations, check-ins, retargets), keyed by log position, are
+returned as ``Fact`` rows of a ``FactTable`` the model declares, not as statements. A
+batch writes them in bulk: the facts of a run of events become one multi-row insert per
+table, written before the model's next ordinary statement runs (and at the end of the
+batch), table after table in the order of ``ReadModel.facts``. So every statement still
+sees exactly the rows of the events before it, as if each fact were inserted alone; and a
+fact table's own insert (``FactTable.insert``) may read the fact tables declared before
+it, bounded by log position, to find what it needs of earlier events of the same batch.
+
 ``tests/projections/test_replay.py`` holds both halves: a batch committed twice is
 refused, and a batch forced in twice past the tracking check fails on a unique key.
 """
@@ -50,7 +60,86 @@ class Statement:
     args: tuple[Any, ...] = ()
 
 
-Handler = Callable[[Any, int], Sequence[Statement]]
+@dataclass(frozen=True)
+class FactTable:
+    """An append-only table of a read model, written in bulk (see the module docstring).
+
+    ``columns`` and ``types`` (PostgreSQL types) name what each ``Fact`` row holds, in
+    order. The rows of a run of events go in one statement: by default
+    ``INSERT INTO {schema}.<name> (<columns>) SELECT ... FROM unnest($1::<type>[], ...)``;
+    ``insert`` replaces it with one of the model's own that takes the same arguments (one
+    array per column, in order) and may read other tables, e.g. a name to quote. An array
+    column (``uuid[]``, ``text[]``) is sent as the text of each row's array (unnest would
+    flatten an array of arrays) and cast back, by the default insert and in ``$n`` of a
+    custom one alike.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    types: tuple[str, ...]
+    insert: str | None = None
+
+    def __post_init__(self) -> None:
+        assert len(self.columns) == len(self.types), f"{self.name}: a type per column"
+
+    @property
+    def sql(self) -> str:
+        """The bulk insert: its ``$n`` is the array of column n's values."""
+        if self.insert is not None:
+            return self.insert
+        names = ", ".join(self.columns)
+        arrays = ", ".join(f"${n}::{array_type(t)}" for n, t in enumerate(self.types, start=1))
+        values = ", ".join(
+            f"{column}::{t}" if t.endswith("[]") else column
+            for column, t in zip(self.columns, self.types, strict=True)
+        )
+        return f"""
+    INSERT INTO {{schema}}.{self.name} ({names})
+    SELECT {values} FROM unnest({arrays}) AS fact ({names})
+"""
+
+    def statement(self, rows: Sequence[tuple[Any, ...]]) -> Statement:
+        """The one statement that inserts ``rows``."""
+        arrays = tuple(
+            [array_text(value) for value in column] if t.endswith("[]") else list(column)
+            for column, t in zip(zip(*rows, strict=True), self.types, strict=True)
+        )
+        return Statement(self.sql, arrays)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One row of a ``FactTable``: the values of its columns, in order."""
+
+    table: FactTable
+    row: tuple[Any, ...]
+
+
+def alone(item: Statement | Fact) -> Statement:
+    """A statement, or the statement that inserts one fact on its own (a row at a time:
+    the benchmark's baseline, and tests that look at what a handler writes)."""
+    return item if isinstance(item, Statement) else item.table.statement([item.row])
+
+
+def array_type(column_type: str) -> str:
+    """The type of the argument carrying a column's values: arrays travel as text."""
+    return "text[]" if column_type.endswith("[]") else column_type + "[]"
+
+
+def array_text(values: Sequence[Any] | None) -> str | None:
+    """A PostgreSQL array literal of ``values`` (each element quoted), None for None."""
+    if values is None:
+        return None
+    elements = (
+        "NULL"
+        if value is None
+        else '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        for value in values
+    )
+    return "{" + ",".join(elements) + "}"
+
+
+Handler = Callable[[Any, int], Sequence["Statement | Fact"]]
 """(domain event, its position in the log) -> statements, applied exactly once (see the
 replay policy in this module's docstring)."""
 
@@ -68,6 +157,8 @@ class ReadModel:
     name: str
     handlers: Mapping[type[Any], Handler] = field(default_factory=dict)
     migrations_dir: Traversable | None = None
+    facts: tuple[FactTable, ...] = ()
+    """Its append-only tables, in the order a batch writes them (see ``FactTable``)."""
     query_indexes: tuple[str, ...] = ()
     """Indexes its migrations create that serve only the API's queries, never a handler's
     statement: a rebuild builds them after filling the tables (``projections.query_indexes``)."""
@@ -77,9 +168,13 @@ class ReadModel:
         directory = self.migrations_dir or files("projections.migrations").joinpath(self.name)
         return MigrationSet(self.name, directory)
 
-    def statements(self, event: Any, position: int) -> Sequence[Statement]:
+    def statements(self, event: Any, position: int) -> Sequence[Statement | Fact]:
         """What ``event`` changes in this read model (nothing if it has no handler)."""
         handler = self.handlers.get(type(event))
         if handler is None:
             return ()
         return handler(event, position)
+
+    def written(self, event: Any, position: int) -> list[Statement]:
+        """What ``event`` changes, each fact as a statement of its own (for tests)."""
+        return [alone(item) for item in self.statements(event, position)]

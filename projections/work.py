@@ -18,7 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from backend.domain.initiative import Initiative
-from projections.read_model import Handler, Statement
+from projections.read_model import Fact, Handler, Statement
 
 INSERT_INITIATIVE = """
     INSERT INTO {schema}.initiatives (
@@ -162,7 +162,7 @@ WORK_HANDLERS: Mapping[type[Any], Handler] = {
 def chained(*handlers: Handler) -> Handler:
     """One handler running several in order (a shared one, then a model's own)."""
 
-    def handle(event: Any, position: int) -> Sequence[Statement]:
+    def handle(event: Any, position: int) -> Sequence[Statement | Fact]:
         return [statement for handler in handlers for statement in handler(event, position)]
 
     return handle
@@ -172,6 +172,6 @@ def with_work(own: Mapping[type[Any], Handler]) -> dict[type[Any], Handler]:
     """The work handlers plus a model's own; both run (work first) for shared event types."""
     merged: dict[type[Any], Handler] = dict(WORK_HANDLERS)
     for event_type, handler in own.items():
-        shared: Callable[..., Sequence[Statement]] | None = merged.get(event_type)
+        shared: Callable[..., Sequence[Statement | Fact]] | None = merged.get(event_type)
         merged[event_type] = handler if shared is None else chained(shared, handler)
     return merged

@@ -63,7 +63,7 @@ def test_a_start_freezes_the_committed_scope_in_priority_order() -> None:
     pairs = [[uuid4(), uuid4()], [uuid4(), uuid4()]]
     roadmap.start_cycle(cycle_id, pairs, META, AT)
     [started] = events_of(roadmap)
-    start, commit = CYCLES.statements(started, 40)
+    start, commit = CYCLES.written(started, 40)
     assert start.sql == START_CYCLE and start.args == (roadmap.id, cycle_id, 40, AT)
     assert commit.sql == COMMIT_SCOPE
     assert commit.args[-2:] == ([p[0] for p in pairs], [p[1] for p in pairs])
@@ -82,7 +82,7 @@ def test_a_close_freezes_each_outcome_and_its_estimates() -> None:
     ]
     roadmap.close_cycle(cycle_id, outcome, META, AT)
     _started, closed = events_of(roadmap)
-    statements = CYCLES.statements(closed, 50)
+    statements = CYCLES.written(closed, 50)
     assert [s.sql for s in statements] == [
         CLOSE_CYCLE,
         FREEZE_OUTCOME,
@@ -119,8 +119,8 @@ def test_a_retarget_to_a_cycle_may_join_it_and_one_to_a_date_does_not() -> None:
     initiative.retarget(deliverable_id, Target(cycle_id, None, date(2026, 2, 15)), META, AT)
     initiative.retarget(deliverable_id, Target(None, date(2026, 4, 1), date(2026, 4, 1)), META, AT)
     *_, to_cycle, to_date = events_of(initiative)
-    assert [s.sql for s in CYCLES.statements(to_cycle, 7)] == [work.RETARGET, JOIN_ACTIVE_CYCLE]
-    assert [s.sql for s in CYCLES.statements(to_date, 8)] == [work.RETARGET]
+    assert [s.sql for s in CYCLES.written(to_cycle, 7)] == [work.RETARGET, JOIN_ACTIVE_CYCLE]
+    assert [s.sql for s in CYCLES.written(to_date, 8)] == [work.RETARGET]
 
 
 async def test_a_closed_cycles_rows_are_never_touched_again(services: Services) -> None:

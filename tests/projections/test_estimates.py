@@ -53,7 +53,7 @@ def an_initiative() -> Initiative:
 def test_a_team_is_kept_with_its_workspace_and_name() -> None:
     team = Team.create(id=uuid4(), name="SRE", meta=META, at=AT)
     [created] = events_of(team)
-    assert ESTIMATES.statements(created, 7) == [Statement(INSERT_TEAM, (team.id, WORKSPACE, "SRE"))]
+    assert ESTIMATES.written(created, 7) == [Statement(INSERT_TEAM, (team.id, WORKSPACE, "SRE"))]
 
 
 def test_an_update_of_fields_the_reports_ignore_writes_nothing() -> None:
@@ -62,7 +62,7 @@ def test_an_update_of_fields_the_reports_ignore_writes_nothing() -> None:
         title=None, goal="Even faster", stakeholders=None, team_id=None, kind=None, meta=META, at=AT
     )
     [updated] = events_of(initiative)
-    assert ESTIMATES.statements(updated, 3) == []
+    assert ESTIMATES.written(updated, 3) == []
 
 
 def test_a_new_team_and_kind_are_written_and_the_rest_left_alone() -> None:
@@ -77,7 +77,7 @@ def test_a_new_team_and_kind_are_written_and_the_rest_left_alone() -> None:
         at=AT,
     )
     [updated] = events_of(initiative)
-    assert ESTIMATES.statements(updated, 3) == [
+    assert ESTIMATES.written(updated, 3) == [
         Statement(work.UPDATE_INITIATIVE, (initiative.id, None, team_id, "OPERATIONS"))
     ]
 
@@ -97,7 +97,7 @@ def test_a_retarget_counts_a_slip_only_when_the_target_moves_later() -> None:
     initiative.retarget(deliverable_id, Target(None, date(2026, 5, 1), date(2026, 5, 1)), meta, AT)
     initiative.retarget(deliverable_id, Target(None, date(2026, 3, 1), date(2026, 3, 1)), meta, AT)
     _added, first, later, earlier = events_of(initiative)
-    slips = [ESTIMATES.statements(event, 9)[0].args[-1] for event in (first, later, earlier)]
+    slips = [ESTIMATES.written(event, 9)[0].args[-1] for event in (first, later, earlier)]
     assert slips == [0, 1, 0]
 
 
@@ -114,7 +114,7 @@ def test_handlers_are_pure() -> None:
     )
     for event in events_of(initiative):
         for model in (ESTIMATES, CYCLES, OKR):
-            assert model.statements(event, 11) == model.statements(event, 11)
+            assert model.written(event, 11) == model.written(event, 11)
 
 
 async def deliverable_row(

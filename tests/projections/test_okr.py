@@ -52,7 +52,7 @@ def test_a_check_in_sets_the_current_value_and_is_kept_with_its_note() -> None:
     )
     objective.check_in(key_result_id, 99.5, 0.8, META, AT)
     *_, checked_in = events_of(objective)
-    current, kept = OKR.statements(checked_in, 12)
+    current, kept = OKR.written(checked_in, 12)
     assert current.sql == SET_CURRENT_VALUE
     assert current.args == (objective.id, key_result_id, 99.5)
     assert kept.sql == INSERT_CHECK_IN
@@ -76,8 +76,8 @@ def test_aligning_ends_the_previous_alignment_to_the_same_key_result() -> None:
     initiative.align(objective_id, key_result_id, "SUPPORTS", META, AT)
     initiative.unalign(objective_id, key_result_id, META, AT)
     _proposed, aligned, unaligned = events_of(initiative)
-    assert [s.sql for s in OKR.statements(aligned, 5)] == [END_ALIGNMENT, INSERT_ALIGNMENT]
-    assert [s.sql for s in OKR.statements(unaligned, 6)] == [END_ALIGNMENT]
+    assert [s.sql for s in OKR.written(aligned, 5)] == [END_ALIGNMENT, INSERT_ALIGNMENT]
+    assert [s.sql for s in OKR.written(unaligned, 6)] == [END_ALIGNMENT]
 
 
 async def test_alignments_can_be_read_as_of_an_instant(services: Services) -> None:

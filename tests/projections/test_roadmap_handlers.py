@@ -22,6 +22,7 @@ from backend.domain.team import Team
 from projections import roadmap, roadmap_order, timeline
 from projections.decisions import DECISIONS, INSERT_LINKS
 from projections.priorities import PRIORITIES
+from projections.read_model import Fact
 from projections.roadmap import ROADMAP
 from projections.timeline import DESCRIBERS, TIMELINE
 from schema.relay import to_global_id
@@ -78,7 +79,7 @@ def test_a_move_changes_one_placement_and_renumbers_if_needed(
         reason="compliance audit moved up",
     )
 
-    statements = ROADMAP.statements(moved, 42)
+    statements = ROADMAP.written(moved, 42)
 
     assert sql_of(statements) == [roadmap_order.MOVE_INITIATIVE, roadmap_order.RENUMBER_IF_LONG]
     assert statements[0].args == (roadmap_id, ids[2], AT, 1)
@@ -91,7 +92,7 @@ def test_an_update_sets_only_the_fields_that_changed(log: Log) -> None:
         "update_initiative", initiative_id=proposed.originator_id, goal="better", kind="OTHER"
     )
 
-    [statement] = ROADMAP.statements(updated, 7)
+    [statement] = ROADMAP.written(updated, 7)
 
     assert statement.sql == roadmap.UPDATE_INITIATIVE
     flags = statement.args[2::2]
@@ -115,7 +116,7 @@ def test_the_timeline_says_why_an_initiative_moved_in_one_line(log: Log) -> None
     )
 
     entry = DESCRIBERS[type(moved)](moved)
-    [insert] = TIMELINE.statements(moved, 9)
+    [insert] = TIMELINE.written(moved, 9)
 
     assert entry.type == "InitiativeMoved"
     assert entry.summary == "Moved %s from 3 to 1: compliance audit moved up"
@@ -157,7 +158,7 @@ def test_a_deliverable_entry_belongs_to_its_initiative_and_shows_api_values(log:
     estimated = next(e for e in events if isinstance(e, Initiative.DeliverableEstimated))
 
     entry = DESCRIBERS[type(added)](added)
-    [estimate_entry, remember] = TIMELINE.statements(estimated, 5)
+    [estimate_entry, remember] = TIMELINE.written(estimated, 5)
 
     assert (entry.subject_kind, entry.subject_ids) == (
         "Deliverable",
@@ -176,7 +177,7 @@ def test_references_in_changes_are_global_ids(log: Log) -> None:
     [team] = log.run("create_team", name="SRE")
     [created] = log.run("create_roadmap", name="R", team_id=team.originator_id)
 
-    [insert, *_] = TIMELINE.statements(created, 2)
+    [insert, *_] = TIMELINE.written(created, 2)
 
     changes = {c["field"]: c for c in json.loads(insert.args[10])}
     assert changes["team"]["to"] == json.dumps(to_global_id("Team", team.originator_id))
@@ -197,9 +198,10 @@ def test_priority_changes_come_from_nowhere_and_go_nowhere(log: Log) -> None:
     [placement] = PRIORITIES.statements(placed, 3)
     [removal] = PRIORITIES.statements(removed, 4)
 
-    assert placement.args[4:6] == (None, 1)
-    assert removal.args[4:6] == (1, None)
-    assert removal.args[9] == "dropped"
+    assert isinstance(placement, Fact) and isinstance(removal, Fact)
+    assert placement.row[4:6] == (None, 1)
+    assert removal.row[4:6] == (1, None)
+    assert removal.row[9] == "dropped"
 
 
 def test_decision_links_are_written_in_order(log: Log) -> None:
@@ -213,7 +215,7 @@ def test_decision_links_are_written_in_order(log: Log) -> None:
         links=[DecisionLink("Roadmap", roadmap_id)],
     )
 
-    [decision, links] = DECISIONS.statements(recorded, 11)
+    [decision, links] = DECISIONS.written(recorded, 11)
 
     assert links.sql == INSERT_LINKS
     assert links.args[2:] == (["Roadmap"], [roadmap_id], [None])
