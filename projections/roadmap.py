@@ -352,6 +352,7 @@ ROADMAP = ReadModel(
         "teams_by_name",
         "roadmaps_by_name",
         "initiatives_by_roadmap",
+        "initiatives_by_workspace",
         "deliverables_by_roadmap",
         "deliverable_versions_current_by_roadmap",
         "deliverable_versions_completed",

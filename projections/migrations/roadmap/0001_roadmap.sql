@@ -95,6 +95,8 @@ CREATE TABLE initiatives (
     proposed_position  bigint NOT NULL
 );
 CREATE INDEX initiatives_by_roadmap ON initiatives (roadmap_id, proposed_at);
+-- The alignment view: a workspace's initiatives in the order they were proposed.
+CREATE INDEX initiatives_by_workspace ON initiatives (workspace_id, proposed_position);
 
 CREATE TABLE initiative_versions (
     initiative_id  uuid NOT NULL,
