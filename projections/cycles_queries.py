@@ -32,6 +32,7 @@ from uuid import UUID
 import asyncpg
 
 from projections.estimate_figures import CompletedWork, EstimateFigures, estimate_figures
+from projections.estimates_queries import counted_from_facts
 from projections.readers import Connection
 
 CYCLE = """
@@ -39,26 +40,6 @@ CYCLE = """
         closed_position, closed_at
     FROM roadmap.cycles
     WHERE workspace_id = $1 AND roadmap_id = $2 AND cycle_id = $3
-"""
-
-
-def counted_from_facts(bound: str) -> str:
-    """The lateral joins giving a deliverable ``d`` its generations and slips, counted
-    from its facts before log position ``bound`` (an SQL expression; NULL: all of them)."""
-    return f"""
-    CROSS JOIN LATERAL (
-        SELECT COALESCE(max(e.generation), 0) AS generations,
-            min(e.weeks) FILTER (WHERE e.generation = 1) AS first_estimate_weeks
-        FROM roadmap.estimates e
-        WHERE e.initiative_id = d.initiative_id AND e.deliverable_id = d.deliverable_id
-          AND ({bound} IS NULL OR e.position < {bound})
-    ) AS e
-    CROSS JOIN LATERAL (
-        SELECT count(*) FILTER (WHERE x.slip)::integer AS slips
-        FROM roadmap.retargets x
-        WHERE x.initiative_id = d.initiative_id AND x.deliverable_id = d.deliverable_id
-          AND ({bound} IS NULL OR x.position < {bound})
-    ) AS x
 """
 
 
