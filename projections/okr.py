@@ -157,6 +157,7 @@ OKR = ReadModel(
         Initiative.Unaligned: unaligned,
     },
     facts=(CHECK_INS,),
+    facts_unread=True,
     # Handlers find rows by primary key (or its first columns) only.
     query_indexes=(
         "objectives_by_period",

@@ -346,6 +346,8 @@ ROADMAP = ReadModel(
     "roadmap",
     HANDLERS,
     facts=(ESTIMATES, STATUS_CHANGES, RETARGETS),
+    # The reports read the facts; no handler does.
+    facts_unread=True,
     # Handlers find rows by key: placements_current, cycles_by_id and the *_current unique
     # indexes stay.
     query_indexes=(

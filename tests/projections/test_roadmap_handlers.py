@@ -20,6 +20,7 @@ from backend.domain.receipt import CommandReceipt
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
 from projections import roadmap, roadmap_deliverables, roadmap_order, timeline
+from projections.batch import LoggedEvent, in_bulk
 from projections.decisions import DECISIONS, INSERT_LINKS
 from projections.priorities import PRIORITIES
 from projections.read_model import Fact, Statement
@@ -122,6 +123,26 @@ def test_an_estimate_is_one_versioned_update_and_one_fact(log: Log) -> None:
     assert update == Statement(roadmap_deliverables.ESTIMATE, (*ids.values(), AT, Decimal(3)))
     assert isinstance(fact, Fact) and fact.table == roadmap_deliverables.ESTIMATES
     assert fact.row[:4] == (9, *ids.values(), 1)
+
+
+def test_a_batch_writes_the_roadmaps_facts_after_its_statements_in_one_insert(
+    log: Log,
+) -> None:
+    ids = a_deliverable(log)
+    first = log.last("estimate_deliverable", weeks=Decimal(3), **ids)
+    second = log.last("estimate_deliverable", weeks=Decimal(5), **ids)
+    items = [
+        (logged, item)
+        for logged in (LoggedEvent(9, first), LoggedEvent(10, second))
+        for item in ROADMAP.statements(logged.event, logged.position)
+    ]
+
+    written = [statement for _, statement in in_bulk(ROADMAP, items)]
+
+    estimates = roadmap_deliverables.ESTIMATES
+    assert sql_of(written) == [roadmap_deliverables.ESTIMATE] * 2 + [estimates.sql]
+    assert written[-1].args[0] == [9, 10]
+    assert written[-1].args[estimates.columns.index("generation")] == [1, 2]
 
 
 def test_a_status_change_sets_the_completed_cycle_and_keeps_a_fact(log: Log) -> None:
