@@ -25,7 +25,7 @@ from backend.roles import grant_runtime_role
 from backend.settings import Settings
 from backend.startup import StartupError
 from backend.tokens import Tokens
-from projections.batch import REBUILD_SUFFIX
+from projections.batch import REBUILD_SUFFIX, StepHook
 from projections.catalog import READ_MODELS
 from projections.projector import Projector
 from projections.read_model import ReadModel
@@ -70,11 +70,13 @@ async def prepare_database(
     read_models: Sequence[ReadModel],
     *,
     progress: RebuildProgress | None = None,
+    on_step: StepHook | None = None,
 ) -> list[str]:
     """Create the event store tables and apply pending migrations, one process at a time;
     drop the read models that no longer exist and rebuild from the log those whose
     migrations changed (``backend.upgrade``; ``progress`` is told how far, else it is
-    logged). Return what was applied, dropped and rebuilt.
+    logged; ``on_step`` is the rebuild's, for tests). Return what was applied, dropped and
+    rebuilt.
 
     All of it as the target's owner; with a separate runtime role, the read models are
     created as (and belong to) that role, which is then granted what it needs at runtime
@@ -107,7 +109,7 @@ async def prepare_database(
                 as_role=runtime_role,
             )
             if stale:
-                await upgrade.rebuild_changed(conn, target, stale, progress)
+                await upgrade.rebuild_changed(conn, target, stale, progress, on_step)
             return (
                 applied
                 + [f"{name} (dropped)" for name in dropped]

@@ -39,7 +39,7 @@ from backend.migrations import (
     replace_ledger,
 )
 from backend.startup import StartupError
-from projections.batch import REBUILD_SUFFIX, ProjectionFailed, quote_ident
+from projections.batch import REBUILD_SUFFIX, ProjectionFailed, StepHook, quote_ident
 from projections.catalog import READ_MODELS
 from projections.read_model import ReadModel
 from projections.rebuild import OLD_SUFFIX, RebuildConflict, RebuildProgress, rebuild
@@ -114,14 +114,20 @@ async def rebuild_changed(
     target: DatabaseTarget,
     models: Sequence[ReadModel],
     progress: RebuildProgress | None = None,
+    on_step: StepHook | None = None,
 ) -> None:
     """Rebuild ``models`` from the log as ``target`` (the runtime role), then record their
-    current migrations on the owner's ``conn`` (see the module docstring for a crash)."""
+    current migrations on the owner's ``conn`` (see the module docstring for a crash).
+
+    ``on_step`` is the rebuild's (``projections.rebuild.rebuild``): tests crash it there.
+    """
     names = ", ".join(model.name for model in models)
     log.info("read models %s changed: rebuilding them from the log", names)
     app = await asyncio.to_thread(open_event_store, target, pool_size=2, create_tables=False)
     try:
-        positions = await rebuild(app, target, models, progress=progress or ProgressLog(names))
+        positions = await rebuild(
+            app, target, models, progress=progress or ProgressLog(names), on_step=on_step
+        )
     except ProjectionFailed as failure:
         raise StartupError(f"rebuild of {names} stopped, nothing swapped: {failure}") from None
     except RebuildConflict as conflict:

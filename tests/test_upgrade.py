@@ -9,6 +9,8 @@ import asyncio
 import dataclasses
 import logging
 import shutil
+import signal
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from backend.application import Roadlog
 from backend.bootstrap import prepare_database
 from backend.database import DatabaseTarget
 from backend.eventstore import open_event_store
-from backend.migrations import MigrationSet
+from backend.migrations import LedgerState, MigrationSet, ledger_state
 from projections.catalog import READ_MODELS
 from projections.projector import Projector
 from projections.read_model import ReadModel
@@ -34,6 +36,8 @@ from tests.projections.toys import (
     snapshot,
     tracking,
 )
+
+ROOT = Path(__file__).parents[1]
 
 LEDGER = """
     SELECT version, sha256 FROM roadlog.schema_migrations WHERE component = $1 ORDER BY version
@@ -162,3 +166,48 @@ async def test_a_component_without_a_tracking_row_is_never_taken_for_a_removed_r
     assert await owner.fetchval(
         "SELECT count(*) FROM roadlog.schema_migrations WHERE component = 'billing'"
     )
+
+
+START_STEPS = ["prepared", "batch-committed", "built", "swap-applied", "swapped"]
+"""Where a start's rebuild is killed: before its swap commits, the old toy_counts stays
+live; after, the new one is live under the old ledger."""
+
+
+@pytest.mark.parametrize("step", START_STEPS)
+async def test_a_start_killed_while_rebuilding_is_completed_by_the_next_start(
+    app: Roadlog, database: DatabaseTarget, owner: asyncpg.Connection, counts_dir: Path, step: str
+) -> None:
+    counts = dataclasses.replace(COUNTS, migrations_dir=counts_dir)
+    position = await started_with_toys(app, database, counts, ticks=6)
+    rows = (await snapshot(owner, "toy_counts"))["counts"]
+    changed(counts_dir)
+
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "tests.projections.crash_script", database.url, "start", step, "1"),
+        *(database.migrator.url, str(counts_dir)),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+
+    assert process.returncode == -signal.SIGKILL, output.decode()
+    # Killed: the API still reads complete rows, of the old model or (once swapped) the new
+    # one, and the ledger still asks for a rebuild.
+    killed = await snapshot(owner, "toy_counts")
+    assert killed["counts"] == rows
+    assert any("counts_by_label" in index for index in killed["(indexes)"]) == (step == "swapped")
+    assert await ledger_state(owner, counts.migrations) is LedgerState.CHANGED
+
+    done = await prepare_database(database, [*READ_MODELS, counts, POSITIONS])
+
+    assert done == ["toy_counts (rebuilt from the log)"]
+    rebuilt = await snapshot(owner, "toy_counts")
+    assert rebuilt["counts"] == rows
+    assert any("counts_by_label" in index for index in rebuilt["(indexes)"])
+    assert await ledger_state(owner, counts.migrations) is LedgerState.CURRENT
+    assert await tracking(owner) == {"toy_counts": position, "toy_positions": position}
+    assert [row["nspname"] for row in await owner.fetch(SCHEMAS)] == [
+        "toy_counts",
+        "toy_positions",
+    ]
