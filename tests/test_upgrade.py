@@ -134,6 +134,29 @@ async def test_a_changed_read_model_is_rebuilt_from_the_log_and_a_removed_one_dr
     assert await prepare_database(database, [*READ_MODELS, counts]) == []
 
 
+async def test_a_rebuild_an_older_release_left_half_done_is_started_over_not_resumed(
+    app: Roadlog, database: DatabaseTarget, owner: asyncpg.Connection, counts_dir: Path
+) -> None:
+    counts = dataclasses.replace(COUNTS, migrations_dir=counts_dir)
+    position = await started_with_toys(app, database, counts, ticks=6)
+    # A rebuild of the older release's toy_counts, killed after a batch (resuming it would
+    # keep its shape and miss the rows of the batch it lost).
+    await owner.execute(
+        "CREATE SCHEMA toy_counts__rebuild; "
+        "CREATE TABLE toy_counts__rebuild.counts (LIKE toy_counts.counts); "
+        "INSERT INTO roadlog.tracking (name, position) VALUES ('toy_counts__rebuild', 4)"
+    )
+    changed(counts_dir)
+
+    await prepare_database(database, [*READ_MODELS, counts, POSITIONS])
+
+    rebuilt = await snapshot(owner, "toy_counts")
+    assert any("counts_by_label" in index for index in rebuilt["(indexes)"])
+    expected, _ = await asyncio.to_thread(expected_from_log, app, position)
+    rows = await owner.fetch(COUNTER_ROWS)
+    assert {row["originator_id"]: (row["events"], row["ticks"]) for row in rows} == expected
+
+
 async def test_of_two_processes_starting_at_once_one_rebuilds(
     app: Roadlog, database: DatabaseTarget, owner: asyncpg.Connection, counts_dir: Path
 ) -> None:

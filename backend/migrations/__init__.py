@@ -85,6 +85,12 @@ class MigrationSet:
     def schema(self) -> str:
         return self.component
 
+    def fingerprint(self) -> str:
+        """One checksum of every file (version and content): what a copy built from them
+        is marked with (``projections.rebuild.prepare``)."""
+        listed = "\n".join(f"{m.version} {m.sha256}" for m in self.migrations())
+        return hashlib.sha256(listed.encode()).hexdigest()
+
     def migrations(self) -> list[Migration]:
         found = []
         for entry in self.directory.iterdir():
