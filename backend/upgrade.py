@@ -10,7 +10,8 @@ Changed: a read model whose ledger rows differ from its migration files
 read. Before anything serves, it is rebuilt from position zero into ``<name>__rebuild``
 and swapped in (``projections.rebuild``, progress logged with done/total positions), and
 only then are its ledger rows replaced by its current files. A crash before the swap
-leaves the old tables under the old ledger (the next start resumes the rebuild); a crash
+leaves the old tables under the old ledger (the next start resumes the rebuild, or starts
+it over if the migrations changed again meanwhile); a crash
 between the swap and the ledger leaves new tables under the old ledger, which the next
 start rebuilds once more into the same rows. No crash leaves a ledger that says current
 over tables that are not.
