@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+import json
+from pathlib import Path
+from typing import NotRequired, TypedDict
 
 
 class Figure(TypedDict):
     """A measured value next to its baseline measured in the same run.
 
     ``ratio`` is value / baseline; ``target`` says which ratio passes, e.g. ">= 0.5".
+    ``before`` is the same figure measured on an earlier release (see ``Before``), if any.
     """
 
     name: str
@@ -17,6 +20,39 @@ class Figure(TypedDict):
     baseline: float | None
     ratio: float | None
     target: str
+    before: NotRequired[Before]
+
+
+class Before(TypedDict):
+    """A figure as measured on an earlier release, with its baseline and ratio then."""
+
+    release: str
+    value: float
+    baseline: float | None
+    ratio: float | None
+
+
+BEFORE_FILES = sorted(Path(__file__).parent.glob("before-*.json"))
+"""Figures of earlier releases: ``{"commit", "date", "machine", ..., "figures": [...]}``."""
+
+
+def with_before(figures: list[Figure], files: list[Path] = BEFORE_FILES) -> list[Figure]:
+    """``figures``, each with its namesake from the first file of ``files`` that has one."""
+    earlier: dict[str, Before] = {}
+    for path in reversed(files):
+        recorded = json.loads(path.read_text())
+        release = f"{recorded['commit']} ({path.stem})"
+        for item in recorded["figures"]:
+            earlier[item["name"]] = Before(
+                release=release,
+                value=item["value"],
+                baseline=item["baseline"],
+                ratio=item["ratio"],
+            )
+    return [
+        Figure(**item, before=earlier[item["name"]]) if item["name"] in earlier else item
+        for item in figures
+    ]
 
 
 def figure(name: str, value: float, unit: str, baseline: float | None, target: str) -> Figure:

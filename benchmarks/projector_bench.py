@@ -15,6 +15,10 @@ Measured side by side in one run, on a fresh database:
   returning to the watcher of the process seeing the position; target: p99 < 50 ms;
 - peak memory (RSS of the process, sampled during the rebuild) at N/10 (its last round)
   and N events; target: flat (the growth over the rebuild is printed too);
+- statements per event: the lines of the batches a rebuild of N/10 events composes (what
+  it sends to PostgreSQL, facts in bulk), next to the statements the handlers return, which
+  the baseline sends one by one; the few statements of each batch's own (tracking, locks)
+  and the baseline's tracking row per event are not counted;
 - CPU time per event of the baseline and of the N/10 rebuild, in this process and in the
   PostgreSQL server (when it runs on this machine): no target, but it says what the
   throughput ratio is made of. The baseline works one event at a time: its client, then
@@ -64,7 +68,7 @@ from backend.embedded import start_embedded_server
 from backend.eventstore import open_event_store
 from backend.migrations import apply_into, migrate
 from benchmarks.figures import Figure, figure
-from projections.batch import quote_ident, render
+from projections.batch import Destination, quote_ident, read_batch, render
 from projections.projector import Projector
 from projections.read_model import ReadModel, Statement, alone
 from projections.rebuild import rebuild
@@ -439,6 +443,43 @@ def reached(
     raise TimeoutError(f"the baseline did not reach position {position} in {timeout:g}s")
 
 
+# --- statements per event -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementsPerEvent:
+    """What the read models write per event: in a rebuild's batches, and one by one."""
+
+    batched: float
+    """Lines of the scripts a rebuild's batches compose (one per statement sent)."""
+    handled: float
+    """Statements and facts the handlers return (the baseline sends each on its own)."""
+
+
+def statements_per_event(
+    app: Roadlog, read_models: Sequence[ReadModel], batch_size: int
+) -> StatementsPerEvent:
+    """Compose the whole log in batches, as a rebuild does, and count (blocking: run in a
+    thread). Nothing is written: the count is the same whether or not the rebuild runs it."""
+    destinations = [Destination.rebuild(model) for model in read_models]
+    positions = {destination.tracking_name: 0 for destination in destinations}
+    events = lines = handled = 0
+    while True:
+        batch = read_batch(app, destinations, positions, batch_size)
+        events += len(batch.events)
+        lines += len(batch.script.lines)
+        handled += sum(
+            len(model.statements(logged.event, logged.position))
+            for logged in batch.events
+            for model in read_models
+        )
+        if not batch.full:
+            break
+        positions = batch.after
+    assert events, "no events to count statements over"
+    return StatementsPerEvent(lines / events, handled / events)
+
+
 # --- the engine ----------------------------------------------------------------------
 
 
@@ -616,6 +657,11 @@ async def _measure(
         await measured_rebuild(app, target, read_models, batch_size, clock, say)
         say(f"appending up to {small} events")
         await asyncio.to_thread(append_copies, app, target, history, small - warmup, interleave)
+        written = await asyncio.to_thread(statements_per_event, app, read_models, batch_size)
+        say(
+            f"statements per event: {written.batched:.2f} in batches, "
+            f"{written.handled:.2f} one by one"
+        )
         baseline, baseline_cpu, rebuilds = await _rounds(
             app, target, read_models, baseline_events, batch_size, clock, say
         )
@@ -659,6 +705,13 @@ async def _measure(
             ">= 10",
         ),
         *cpu_figures(f"{label}rebuild CPU per event, {small:,} events", small_cpu, baseline_cpu),
+        figure(
+            f"{label}rebuild statements per event, {small:,} events",
+            round(written.batched, 2),
+            "statements/event",
+            round(written.handled, 2),
+            "",
+        ),
         *lag_figures,
         figure(
             f"{label}rebuild peak RSS, {events:,} events (baseline: {small:,})",
