@@ -65,46 +65,28 @@ NAMES = TimelineFacts(
 """A row per name given (a creation, a rename): the latest before a position is the name
 then. Appending instead of overwriting keeps a rename from ending a run of facts."""
 
-ENTRY_COLUMNS = (
-    "position",
-    "workspace_id",
-    "type",
-    "subject_kind",
-    "subject_ids",
-    "at",
-    "recorded_at",
-    "actor",
-    "reason",
-    "decision_id",
-    "changes",
-    "summary",
-    "quoted",
-    "quoted_too",
-    "deliverable_id",
-    "weeks",
-    "from_cycle_id",
-    "to_cycle_id",
-)
-ENTRY_COLUMN_TYPES = (
-    "bigint",
-    "uuid",
-    "text",
-    "text",
-    "uuid[]",
-    "timestamptz",
-    "timestamptz",
-    "text",
-    "text",
-    "uuid",
-    "text",
-    "text",
-    "uuid",
-    "uuid",
-    "uuid",
-    "numeric",
-    "uuid",
-    "uuid",
-)
+ENTRY_ROW = {
+    "position": "bigint",
+    "workspace_id": "uuid",
+    "type": "text",
+    "subject_kind": "text",
+    "subject_ids": "uuid[]",
+    "at": "timestamptz",
+    "recorded_at": "timestamptz",
+    "actor": "text",
+    "reason": "text",
+    "decision_id": "uuid",
+    "changes": "text",
+    "summary": "text",
+    "quoted": "uuid",
+    "quoted_too": "uuid",
+    "deliverable_id": "uuid",
+    "weeks": "numeric",
+    "from_cycle_id": "uuid",
+    "to_cycle_id": "uuid",
+}
+"""What a handler gives of an entry (column: type): what it stores, and what the insert
+looks up (the names ``quoted`` and ``quoted_too``, the cycles of a retarget)."""
 
 
 def latest_name(alias: str, id_column: str) -> str:
@@ -198,7 +180,7 @@ INSERT_ENTRIES = f"""
 ``projections.read_model``): a second entry at a position is a bug that must stop the
 projector, not a row to skip quietly."""
 
-ENTRIES = TimelineFacts("entries", ENTRY_COLUMNS, ENTRY_COLUMN_TYPES, INSERT_ENTRIES)
+ENTRIES = TimelineFacts("entries", tuple(ENTRY_ROW), tuple(ENTRY_ROW.values()), INSERT_ENTRIES)
 
 ENTRY_SUBJECTS = TimelineFacts(
     "entry_subjects",
