@@ -2,8 +2,8 @@
 
 Tables (schema ``timeline``), all append-only facts keyed by log position and written in
 bulk: ``names`` (each name a thing is given, by the event that gives it), ``entries`` (one
-per event) and ``entry_subjects`` (every id an entry belongs to the history of). A batch
-of events becomes one insert per table.
+per event) and ``entry_subjects`` (every id an entry belongs to the history of, written by
+the same statement as the entries). A batch of events becomes two statements.
 
 An entry's insert looks up what its event does not carry, in this model's own earlier
 rows only (so it rebuilds on its own): the names its summary quotes ("Moved 'New CI
@@ -84,9 +84,11 @@ ENTRY_ROW = {
     "weeks": "numeric",
     "from_cycle_id": "uuid",
     "to_cycle_id": "uuid",
+    "belongs_to": "uuid[]",
 }
 """What a handler gives of an entry (column: type): what it stores, and what the insert
-looks up (the names ``quoted`` and ``quoted_too``, the cycles of a retarget)."""
+looks up (the names ``quoted`` and ``quoted_too``, the cycles of a retarget), and the ids
+whose histories it belongs to (``entry_subjects``)."""
 
 
 def latest_name(alias: str, id_column: str) -> str:
@@ -103,45 +105,7 @@ def latest_name(alias: str, id_column: str) -> str:
 # sum logged before: from the earlier rows of the run (the window), and from the rows
 # already written (``entries_of_deliverable``) for what came before the run.
 INSERT_ENTRIES = f"""
-    INSERT INTO {{schema}}.entries (
-        position, workspace_id, type, subject_kind, subject_ids, at, recorded_at, actor,
-        reason, decision_id, changes, summary, deliverable_id, weeks
-    )
-    SELECT
-        fact.position, fact.workspace_id, fact.type, fact.subject_kind,
-        fact.subject_ids::uuid[], fact.at, fact.recorded_at, fact.actor, fact.reason,
-        fact.decision_id,
-        CASE fact.type
-            WHEN 'DeliverableEstimated' THEN fact.changes::jsonb || jsonb_build_array(
-                jsonb_build_object(
-                    'field', 'estimateWeeks',
-                    'from', to_json(fact.estimate_before::text)::text,
-                    'to', to_json(fact.weeks::text)::text
-                )
-            )
-            WHEN 'EffortLogged' THEN fact.changes::jsonb || jsonb_build_array(
-                jsonb_build_object(
-                    'field', 'actualWeeks',
-                    'from', to_json(fact.effort_before::text)::text,
-                    'to', to_json((fact.effort_before + fact.weeks)::text)::text
-                )
-            )
-            WHEN 'DeliverableRetargeted' THEN jsonb_build_array(
-                jsonb_build_object(
-                    'field', 'targetCycle',
-                    'from', to_json(from_cycle.global_id)::text,
-                    'to', to_json(to_cycle.global_id)::text
-                )
-            ) || fact.changes::jsonb
-            ELSE fact.changes::jsonb
-        END,
-        format(
-            fact.summary,
-            coalesce('''' || first.name || '''', 'something unknown'),
-            coalesce('''' || second.name || '''', 'something unknown')
-        ),
-        fact.deliverable_id, fact.weeks
-    FROM (
+    WITH fact AS (
         SELECT run.*,
             CASE WHEN run.type <> 'DeliverableEstimated' THEN NULL
                 WHEN row_number() OVER earlier > 1 THEN lag(run.weeks) OVER earlier
@@ -163,30 +127,69 @@ INSERT_ENTRIES = f"""
         FROM unnest(
             $1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
             $7::timestamptz[], $8::text[], $9::text[], $10::uuid[], $11::text[], $12::text[],
-            $13::uuid[], $14::uuid[], $15::uuid[], $16::numeric[], $17::uuid[], $18::uuid[]
+            $13::uuid[], $14::uuid[], $15::uuid[], $16::numeric[], $17::uuid[], $18::uuid[],
+            $19::text[]
         ) AS run (
             position, workspace_id, type, subject_kind, subject_ids, at, recorded_at, actor,
             reason, decision_id, changes, summary, quoted, quoted_too, deliverable_id, weeks,
-            from_cycle_id, to_cycle_id
+            from_cycle_id, to_cycle_id, belongs_to
         )
         WINDOW earlier AS (PARTITION BY run.deliverable_id, run.type ORDER BY run.position)
-    ) AS fact
-    {latest_name("first", "quoted")}
-    {latest_name("second", "quoted_too")}
-    {latest_name("from_cycle", "from_cycle_id")}
-    {latest_name("to_cycle", "to_cycle_id")}
+    ), entry AS (
+        INSERT INTO {{schema}}.entries (
+            position, workspace_id, type, subject_kind, subject_ids, at, recorded_at, actor,
+            reason, decision_id, changes, summary, deliverable_id, weeks
+        )
+        SELECT
+            fact.position, fact.workspace_id, fact.type, fact.subject_kind,
+            fact.subject_ids::uuid[], fact.at, fact.recorded_at, fact.actor, fact.reason,
+            fact.decision_id,
+            CASE fact.type
+                WHEN 'DeliverableEstimated' THEN fact.changes::jsonb || jsonb_build_array(
+                    jsonb_build_object(
+                        'field', 'estimateWeeks',
+                        'from', to_json(fact.estimate_before::text)::text,
+                        'to', to_json(fact.weeks::text)::text
+                    )
+                )
+                WHEN 'EffortLogged' THEN fact.changes::jsonb || jsonb_build_array(
+                    jsonb_build_object(
+                        'field', 'actualWeeks',
+                        'from', to_json(fact.effort_before::text)::text,
+                        'to', to_json((fact.effort_before + fact.weeks)::text)::text
+                    )
+                )
+                WHEN 'DeliverableRetargeted' THEN jsonb_build_array(
+                    jsonb_build_object(
+                        'field', 'targetCycle',
+                        'from', to_json(from_cycle.global_id)::text,
+                        'to', to_json(to_cycle.global_id)::text
+                    )
+                ) || fact.changes::jsonb
+                ELSE fact.changes::jsonb
+            END,
+            format(
+                fact.summary,
+                coalesce('''' || first.name || '''', 'something unknown'),
+                coalesce('''' || second.name || '''', 'something unknown')
+            ),
+            fact.deliverable_id, fact.weeks
+        FROM fact
+        {latest_name("first", "quoted")}
+        {latest_name("second", "quoted_too")}
+        {latest_name("from_cycle", "from_cycle_id")}
+        {latest_name("to_cycle", "to_cycle_id")}
+    )
+    INSERT INTO {{schema}}.entry_subjects (subject_id, position, workspace_id, at)
+    SELECT subject_id, fact.position, fact.workspace_id, fact.at
+    FROM fact, unnest(fact.belongs_to::uuid[]) AS subject_id
 """
-"""One insert of a run's entries: plain, no ON CONFLICT (the replay policy,
+"""One statement for a run's entries and the subjects each belongs to (one statement, not
+two, for an event alone too). Plain inserts, no ON CONFLICT (the replay policy,
 ``projections.read_model``): a second entry at a position is a bug that must stop the
 projector, not a row to skip quietly."""
 
 ENTRIES = TimelineFacts("entries", tuple(ENTRY_ROW), tuple(ENTRY_ROW.values()), INSERT_ENTRIES)
-
-ENTRY_SUBJECTS = TimelineFacts(
-    "entry_subjects",
-    ("subject_id", "position", "workspace_id", "at"),
-    ("uuid", "bigint", "uuid", "timestamptz"),
-)
 
 
 def plain(value: Any) -> Any:
@@ -223,9 +226,12 @@ def changes_json(entry: Entry) -> str:
 
 
 def facts_of(entry: Entry, event: Any, position: int) -> list[Fact]:
-    """The facts of one described event: the names it gives, its entry, its subjects."""
+    """The facts of one described event: the names it gives, and its entry."""
     assert len(entry.quoted) <= 2, f"{entry.type}: at most two quoted names"
     quoted = (*entry.quoted, None, None)[:2]
+    subjects = [*entry.subject_ids, *entry.about]
+    if event.decision_id is not None:
+        subjects.append(event.decision_id)
     names = [
         Fact(
             NAMES,
@@ -257,15 +263,9 @@ def facts_of(entry: Entry, event: Any, position: int) -> list[Fact]:
         entry.deliverable,
         entry.weeks,
         *entry.cycles,
+        list(dict.fromkeys(subjects)),
     )
-    subjects = [*entry.subject_ids, *entry.about]
-    if event.decision_id is not None:
-        subjects.append(event.decision_id)
-    belongs_to = [
-        Fact(ENTRY_SUBJECTS, (subject_id, position, event.workspace_id, event.effective_at))
-        for subject_id in dict.fromkeys(subjects)
-    ]
-    return [*names, Fact(ENTRIES, row), *belongs_to]
+    return [*names, Fact(ENTRIES, row)]
 
 
 def timeline_entry(event: Any, position: int) -> Sequence[Fact]:
@@ -276,7 +276,7 @@ def timeline_entry(event: Any, position: int) -> Sequence[Fact]:
 TIMELINE = ReadModel(
     "timeline",
     dict.fromkeys(DESCRIBERS, timeline_entry),
-    facts=(NAMES, ENTRIES, ENTRY_SUBJECTS),
+    facts=(NAMES, ENTRIES),
     query_indexes=(
         "entries_newest",
         "entries_by_actor",

@@ -23,7 +23,7 @@ from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
 from projections import timeline
 from projections.read_model import Fact
-from projections.timeline import DESCRIBERS, ENTRIES, ENTRY_ROW, ENTRY_SUBJECTS, NAMES, TIMELINE
+from projections.timeline import DESCRIBERS, ENTRIES, ENTRY_ROW, NAMES, TIMELINE
 from schema.relay import to_global_id
 from tests.support.retro import Story
 from tests.support.roadmap import project
@@ -74,7 +74,7 @@ def entry_of(facts: list[Fact]) -> dict[str, Any]:
 
 
 def subjects_of(facts: list[Fact]) -> set[UUID]:
-    return {fact.row[0] for fact in facts if fact.table is ENTRY_SUBJECTS}
+    return set(entry_of(facts)["belongs_to"])
 
 
 def test_the_timeline_says_why_an_initiative_moved_in_one_line(log: Log) -> None:
