@@ -16,7 +16,7 @@ from typing import Any
 
 import asyncpg
 
-from backend import locks
+from backend import locks, upgrade
 from backend.application import Roadlog
 from backend.database import DatabaseTarget
 from backend.eventstore import open_event_store
@@ -25,11 +25,11 @@ from backend.roles import grant_runtime_role
 from backend.settings import Settings
 from backend.startup import StartupError
 from backend.tokens import Tokens
-from projections.batch import REBUILD_SUFFIX
+from projections.batch import REBUILD_SUFFIX, StepHook
 from projections.catalog import READ_MODELS
 from projections.projector import Projector
 from projections.read_model import ReadModel
-from projections.rebuild import OLD_SUFFIX
+from projections.rebuild import OLD_SUFFIX, RebuildProgress
 from projections.watcher import ProjectionWatcher
 
 log = logging.getLogger(__name__)
@@ -65,12 +65,22 @@ async def connect(target: DatabaseTarget) -> asyncpg.Connection:
         raise StartupError(f"cannot connect to {describe(target)}: {error}") from None
 
 
-async def prepare_database(target: DatabaseTarget, read_models: Sequence[ReadModel]) -> list[str]:
-    """Create the event store tables and apply pending migrations, one process at a time.
+async def prepare_database(
+    target: DatabaseTarget,
+    read_models: Sequence[ReadModel],
+    *,
+    progress: RebuildProgress | None = None,
+    on_step: StepHook | None = None,
+) -> list[str]:
+    """Create the event store tables and apply pending migrations, one process at a time;
+    drop the read models that no longer exist and rebuild from the log those whose
+    migrations changed (``backend.upgrade``; ``progress`` is told how far, else it is
+    logged; ``on_step`` is the rebuild's, for tests). Return what was applied, dropped and
+    rebuilt.
 
     All of it as the target's owner; with a separate runtime role, the read models are
     created as (and belong to) that role, which is then granted what it needs at runtime
-    (``backend.roles``).
+    (``backend.roles``), and rebuilt as it.
     """
     owner = target.migrator
     conn = await connect(owner)
@@ -81,6 +91,7 @@ async def prepare_database(target: DatabaseTarget, read_models: Sequence[ReadMod
             app.close()
             runtime_role = target.runtime_role
             applied = await migrate(conn, [CORE])
+            dropped = await upgrade.drop_retired(conn, read_models)
             if runtime_role is not None:
                 # Before the read models' migrations, which create their schemas as it;
                 # a rebuild's leftovers are its to resume or drop.
@@ -90,10 +101,20 @@ async def prepare_database(target: DatabaseTarget, read_models: Sequence[ReadMod
                     for suffix in ("", REBUILD_SUFFIX, OLD_SUFFIX)
                 ]
                 await grant_runtime_role(conn, runtime_role, schemas)
+            stale = await upgrade.changed(conn, read_models)
+            rebuilt = {model.name for model in stale}
             applied += await migrate(
-                conn, [model.migrations for model in read_models], as_role=runtime_role
+                conn,
+                [model.migrations for model in read_models if model.name not in rebuilt],
+                as_role=runtime_role,
             )
-            return applied
+            if stale:
+                await upgrade.rebuild_changed(conn, target, stale, progress, on_step)
+            return (
+                applied
+                + [f"{name} (dropped)" for name in dropped]
+                + [f"{model.name} (rebuilt from the log)" for model in stale]
+            )
         finally:
             await conn.execute("SELECT pg_advisory_unlock($1)", locks.MIGRATIONS)
     finally:

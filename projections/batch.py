@@ -278,7 +278,8 @@ def in_bulk(
     model: ReadModel, items: Sequence[tuple[LoggedEvent, Statement | Fact]]
 ) -> list[Sourced]:
     """``items`` with each run of facts written as one insert per fact table, before the
-    statement that ends the run (the order ``projections.read_model`` promises)."""
+    statement that ends the run (the order ``projections.read_model`` promises); all at
+    the end for a model whose statements never read its facts (``facts_unread``)."""
     written: list[Sourced] = []
     pending: dict[FactTable, list[tuple[LoggedEvent, tuple[Any, ...]]]] = {}
 
@@ -295,7 +296,8 @@ def in_bulk(
         if isinstance(item, Fact):
             pending.setdefault(item.table, []).append((logged, item.row))
         else:
-            flush()
+            if not model.facts_unread:
+                flush()
             written.append(((logged,), item))
     flush()
     return written

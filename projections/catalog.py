@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from projections.cycles import CYCLES
 from projections.decisions import DECISIONS
-from projections.estimates import ESTIMATES
 from projections.okr import OKR
 from projections.priorities import PRIORITIES
 from projections.read_model import ReadModel
@@ -16,8 +14,6 @@ READ_MODELS: list[ReadModel] = [
     TIMELINE,
     PRIORITIES,
     DECISIONS,
-    ESTIMATES,
-    CYCLES,
     OKR,
 ]
 

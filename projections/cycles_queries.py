@@ -1,4 +1,4 @@
-"""The cycle report, read from the cycles read model.
+"""The cycle report, read from the roadmap read model (its cycles, scope and outcomes).
 
 The deliverables of a cycle are those committed when it started plus those of
 initiatives on the roadmap that target it (at its close, or now for a cycle not closed
@@ -14,9 +14,11 @@ yet), as in ``Roadmap.CycleClosed``. Of them:
 - status changes: those of its deliverables recorded while the cycle was active (by log
   position: after its start, before its close).
 
-A closed cycle is read only from rows written once at its close (``outcomes``,
-``outcome_estimates``) and from status changes bounded by log positions, so its report
-never changes afterwards. A cycle not closed yet is read live.
+A closed cycle is read only from rows written once at its close (``outcomes``) and from
+the facts of its deliverables bounded by log positions (estimate generations and slips
+before its close, status changes between its start and close), so its report never
+changes afterwards. A cycle not closed yet is read live, from the deliverables' current
+rows and all their facts.
 """
 
 from __future__ import annotations
@@ -30,67 +32,68 @@ from uuid import UUID
 import asyncpg
 
 from projections.estimate_figures import CompletedWork, EstimateFigures, estimate_figures
+from projections.estimates_queries import counted_from_facts
 from projections.readers import Connection
 
 CYCLE = """
     SELECT roadmap_id, cycle_id, name, starts_on, ends_on, state, started_position,
         closed_position, closed_at
-    FROM cycles.cycles
+    FROM roadmap.cycles
     WHERE workspace_id = $1 AND roadmap_id = $2 AND cycle_id = $3
 """
 
-CLOSED_DELIVERABLES = """
-    SELECT o.initiative_id, o.deliverable_id, o.committed, o.unplanned, o.title, o.stretch,
-        o.status, o.target_cycle_id, o.target_date, o.due_on, o.carried_over,
-        o.first_estimate_weeks, o.estimate_weeks, o.generations, o.actual_weeks, o.slips,
-        o.completed_at
-    FROM cycles.outcomes o
-    LEFT JOIN cycles.scope s
-        ON s.roadmap_id = o.roadmap_id AND s.cycle_id = o.cycle_id AND s.committed
-        AND s.initiative_id = o.initiative_id AND s.deliverable_id = o.deliverable_id
-    WHERE o.workspace_id = $1 AND o.roadmap_id = $2 AND o.cycle_id = $3
-    ORDER BY s.ordinal NULLS LAST, o.ordinal
+
+CLOSED_DELIVERABLES = f"""
+    SELECT d.initiative_id, d.deliverable_id, d.committed, d.unplanned, d.title, d.stretch,
+        d.status, d.target_cycle_id, d.target_date, d.due_on, d.carried_over,
+        d.first_estimate_weeks, d.estimate_weeks, e.generations, d.actual_weeks, x.slips,
+        d.completed_at
+    FROM roadmap.outcomes d
+    {counted_from_facts("$4::bigint")}
+    LEFT JOIN roadmap.scope s
+        ON s.roadmap_id = d.roadmap_id AND s.cycle_id = d.cycle_id AND s.committed
+        AND s.initiative_id = d.initiative_id AND s.deliverable_id = d.deliverable_id
+    WHERE d.workspace_id = $1 AND d.roadmap_id = $2 AND d.cycle_id = $3
+    ORDER BY s.ordinal NULLS LAST, d.ordinal
 """
 
-CLOSED_ESTIMATES = """
-    SELECT initiative_id, deliverable_id, generation, weeks, confidence, reason, at, actor
-    FROM cycles.outcome_estimates
-    WHERE roadmap_id = $1 AND cycle_id = $2
-    ORDER BY initiative_id, deliverable_id, generation
-"""
-
-LIVE_DELIVERABLES = """
+LIVE_DELIVERABLES = f"""
     SELECT d.initiative_id, d.deliverable_id,
         COALESCE(s.committed, false) AS committed,
         COALESCE(NOT s.committed, false) AS unplanned,
         d.title, d.stretch, d.status, d.target_cycle_id, d.target_date, d.due_on,
         COALESCE(s.committed, false) AND d.status NOT IN ('DONE', 'WONT_DO')
             AND d.due_on IS NOT NULL AND d.due_on > $4 AS carried_over,
-        d.first_estimate_weeks, d.estimate_weeks, d.generations, d.actual_weeks, d.slips,
+        e.first_estimate_weeks, d.estimate_weeks, e.generations, d.actual_weeks, x.slips,
         d.completed_at
-    FROM cycles.deliverables d
-    JOIN cycles.initiatives i ON i.initiative_id = d.initiative_id
-    LEFT JOIN cycles.scope s
+    FROM roadmap.deliverable_versions d
+    JOIN roadmap.initiatives r ON r.id = d.initiative_id
+    JOIN roadmap.initiative_versions i
+        ON i.initiative_id = d.initiative_id AND i.valid_to = 'infinity'
+    LEFT JOIN roadmap.scope s
         ON s.roadmap_id = $2 AND s.cycle_id = $3
         AND s.initiative_id = d.initiative_id AND s.deliverable_id = d.deliverable_id
-    WHERE d.workspace_id = $1 AND i.roadmap_id = $2
+    {counted_from_facts("NULL::bigint")}
+    WHERE d.workspace_id = $1 AND d.roadmap_id = $2 AND d.valid_to = 'infinity'
       AND (s.committed OR (i.on_roadmap AND d.target_cycle_id = $3))
-    ORDER BY s.ordinal NULLS LAST, i.proposed_position, d.added_position
+    ORDER BY s.ordinal NULLS LAST, r.proposed_position, d.added_position
 """
 
-LIVE_ESTIMATES = """
+# The generations of these deliverables before log position $3 (NULL: all of them).
+ESTIMATES = """
     SELECT e.initiative_id, e.deliverable_id, e.generation, e.weeks, e.confidence, e.reason,
         e.at, e.actor
-    FROM cycles.estimates e
+    FROM roadmap.estimates e
     JOIN unnest($1::uuid[], $2::uuid[]) AS pair (initiative_id, deliverable_id)
         ON e.initiative_id = pair.initiative_id AND e.deliverable_id = pair.deliverable_id
+    WHERE $3::bigint IS NULL OR e.position < $3
     ORDER BY e.initiative_id, e.deliverable_id, e.generation
 """
 
 STATUS_CHANGES = """
     SELECT c.position, c.initiative_id, c.deliverable_id, c.from_status, c.to_status, c.at,
         c.recorded_at, c.actor, c.reason, c.decision_id
-    FROM cycles.status_changes c
+    FROM roadmap.status_changes c
     JOIN unnest($1::uuid[], $2::uuid[]) AS pair (initiative_id, deliverable_id)
         ON c.initiative_id = pair.initiative_id AND c.deliverable_id = pair.deliverable_id
     WHERE c.position > $3 AND ($4::bigint IS NULL OR c.position < $4)
@@ -234,17 +237,19 @@ async def cycle_report(
             return None
         cycle = CycleRow(**dict(found))
         if cycle.state == "CLOSED":
-            rows = await conn.fetch(CLOSED_DELIVERABLES, workspace_id, roadmap_id, cycle_id)
-            estimates = await conn.fetch(CLOSED_ESTIMATES, roadmap_id, cycle_id)
+            rows = await conn.fetch(
+                CLOSED_DELIVERABLES, workspace_id, roadmap_id, cycle_id, cycle.closed_position
+            )
         else:
             rows = await conn.fetch(
                 LIVE_DELIVERABLES, workspace_id, roadmap_id, cycle_id, cycle.ends_on
             )
-            estimates = await conn.fetch(
-                LIVE_ESTIMATES,
-                [row["initiative_id"] for row in rows],
-                [row["deliverable_id"] for row in rows],
-            )
+        estimates = await conn.fetch(
+            ESTIMATES,
+            [row["initiative_id"] for row in rows],
+            [row["deliverable_id"] for row in rows],
+            cycle.closed_position,
+        )
         deliverables = _with_estimates(rows, estimates)
         changes: Sequence[asyncpg.Record] = []
         if cycle.started_position is not None:

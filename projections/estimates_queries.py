@@ -1,4 +1,8 @@
-"""The estimate report: completed deliverables from the estimates read model, grouped.
+"""The estimate report: completed deliverables from the roadmap read model, grouped.
+
+A deliverable's current row gives its completion, latest estimate and effort; its facts
+give the first estimate (generation 1), how many generations it had and how many times
+its target slipped.
 
 Groups (``EstimateGrouping``), each named by ``group`` and, where it is an entity, its id:
 
@@ -36,20 +40,45 @@ from projections.estimate_figures import (
 )
 from projections.readers import Reader
 
-COMPLETED_DELIVERABLES = """
+
+def counted_from_facts(bound: str) -> str:
+    """The lateral joins giving a deliverable ``d`` its ``first_estimate_weeks`` (generation
+    1), ``generations`` (e) and ``slips`` (x), counted from its facts before log position
+    ``bound`` (an SQL expression; NULL: all of them). The estimate report and the cycle
+    report both count them so."""
+    return f"""
+    CROSS JOIN LATERAL (
+        SELECT COALESCE(max(e.generation), 0) AS generations,
+            min(e.weeks) FILTER (WHERE e.generation = 1) AS first_estimate_weeks
+        FROM roadmap.estimates e
+        WHERE e.initiative_id = d.initiative_id AND e.deliverable_id = d.deliverable_id
+          AND ({bound} IS NULL OR e.position < {bound})
+    ) AS e
+    CROSS JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE x.slip)::integer AS slips
+        FROM roadmap.retargets x
+        WHERE x.initiative_id = d.initiative_id AND x.deliverable_id = d.deliverable_id
+          AND ({bound} IS NULL OR x.position < {bound})
+    ) AS x
+"""
+
+
+COMPLETED_DELIVERABLES = f"""
     SELECT d.initiative_id, d.deliverable_id, d.completed_at, d.completed_cycle_id,
-        d.first_estimate_weeks, d.estimate_weeks, d.generations, d.actual_weeks, d.slips,
-        i.roadmap_id, i.title AS initiative_title, i.team_id, i.kind,
+        e.first_estimate_weeks, d.estimate_weeks, e.generations, d.actual_weeks, x.slips,
+        d.roadmap_id, i.title AS initiative_title, i.team_id, i.kind,
         t.name AS team_name, c.name AS cycle_name, c.starts_on AS cycle_starts_on,
         r.fiscal_year_start_month
-    FROM estimates.deliverables d
-    JOIN estimates.initiatives i ON i.initiative_id = d.initiative_id
-    LEFT JOIN estimates.teams t ON t.team_id = i.team_id AND t.workspace_id = i.workspace_id
-    LEFT JOIN estimates.cycles c
-        ON c.roadmap_id = i.roadmap_id AND c.cycle_id = d.completed_cycle_id
-    LEFT JOIN estimates.roadmaps r ON r.roadmap_id = i.roadmap_id
-    WHERE d.workspace_id = $1 AND d.status = 'DONE'
-      AND ($2::uuid IS NULL OR i.roadmap_id = $2)
+    FROM roadmap.deliverable_versions d
+    JOIN roadmap.initiative_versions i
+        ON i.initiative_id = d.initiative_id AND i.valid_to = 'infinity'
+    {counted_from_facts("NULL::bigint")}
+    LEFT JOIN roadmap.teams t ON t.id = i.team_id AND t.workspace_id = i.workspace_id
+    LEFT JOIN roadmap.cycles c
+        ON c.roadmap_id = d.roadmap_id AND c.cycle_id = d.completed_cycle_id
+    LEFT JOIN roadmap.roadmaps r ON r.id = d.roadmap_id
+    WHERE d.workspace_id = $1 AND d.valid_to = 'infinity' AND d.status = 'DONE'
+      AND ($2::uuid IS NULL OR d.roadmap_id = $2)
       AND ($3::uuid IS NULL OR i.team_id = $3)
       AND ($4::timestamptz IS NULL OR d.completed_at >= $4)
       AND ($5::timestamptz IS NULL OR d.completed_at < $5)

@@ -4,16 +4,15 @@ Tables (schema ``okr``): ``objectives`` (the tree per period), ``key_results`` (
 current value: the latest check-in, the start value before any), ``check_ins``,
 ``alignments`` (one row per ``Initiative.Aligned``, ended by ``Unaligned`` or by a
 re-alignment with another kind; business times kept so that an initiative's alignments
-can be read as of an instant), and ``initiatives`` / ``deliverables``
-(``projections.work``), from which effort and activity are computed when asked.
+can be read as of an instant). Effort and activity are computed when asked, from the
+roadmap read model's current initiatives and deliverables (``projections.okr_queries``).
 """
 
 from __future__ import annotations
 
 from backend.domain.initiative import Initiative
 from backend.domain.objective import Objective
-from projections.read_model import ReadModel, Statement
-from projections.work import with_work
+from projections.read_model import Fact, FactTable, ReadModel, Statement
 
 INSERT_OBJECTIVE = """
     INSERT INTO {schema}.objectives (
@@ -33,11 +32,31 @@ SET_CURRENT_VALUE = """
     WHERE objective_id = $1 AND key_result_id = $2
 """
 
-INSERT_CHECK_IN = """
-    INSERT INTO {schema}.check_ins (
-        position, workspace_id, objective_id, key_result_id, value, confidence, note, at, actor
-    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-"""
+CHECK_INS = FactTable(
+    "check_ins",
+    (
+        "position",
+        "workspace_id",
+        "objective_id",
+        "key_result_id",
+        "value",
+        "confidence",
+        "note",
+        "at",
+        "actor",
+    ),
+    (
+        "bigint",
+        "uuid",
+        "uuid",
+        "uuid",
+        "double precision",
+        "double precision",
+        "text",
+        "timestamptz",
+        "text",
+    ),
+)
 
 END_ALIGNMENT = """
     UPDATE {schema}.alignments SET ended_position = $3, ended_at = $4
@@ -80,12 +99,14 @@ def key_result_added(event: Objective.KeyResultAdded, position: int) -> list[Sta
     return [Statement(INSERT_KEY_RESULT, args)]
 
 
-def key_result_checked_in(event: Objective.KeyResultCheckedIn, position: int) -> list[Statement]:
+def key_result_checked_in(
+    event: Objective.KeyResultCheckedIn, position: int
+) -> list[Statement | Fact]:
     value = float(event.value)
     return [
         Statement(SET_CURRENT_VALUE, (event.originator_id, event.key_result_id, value)),
-        Statement(
-            INSERT_CHECK_IN,
+        Fact(
+            CHECK_INS,
             (
                 position,
                 event.workspace_id,
@@ -128,18 +149,17 @@ def unaligned(event: Initiative.Unaligned, position: int) -> list[Statement]:
 
 OKR = ReadModel(
     "okr",
-    with_work(
-        {
-            Objective.Created: objective_created,
-            Objective.KeyResultAdded: key_result_added,
-            Objective.KeyResultCheckedIn: key_result_checked_in,
-            Initiative.Aligned: aligned,
-            Initiative.Unaligned: unaligned,
-        }
-    ),
+    {
+        Objective.Created: objective_created,
+        Objective.KeyResultAdded: key_result_added,
+        Objective.KeyResultCheckedIn: key_result_checked_in,
+        Initiative.Aligned: aligned,
+        Initiative.Unaligned: unaligned,
+    },
+    facts=(CHECK_INS,),
+    facts_unread=True,
     # Handlers find rows by primary key (or its first columns) only.
     query_indexes=(
-        "initiatives_by_roadmap",
         "objectives_by_period",
         "check_ins_by_key_result",
         "alignments_by_key_result",

@@ -1,5 +1,7 @@
 """Objectives, key results and alignment, read from the okr read model; their figures.
 
+Initiatives and their deliverables are the roadmap read model's current rows.
+
 Definitions (issue 6):
 
 - a key result's progress is ``key_result_progress(start, target, current)`` (the
@@ -91,11 +93,14 @@ INITIATIVES_AT_WORK = """
         COALESCE(sum(d.estimate_weeks) FILTER (WHERE d.status <> 'WONT_DO'), 0) AS effort,
         count(d.deliverable_id) AS deliverables,
         count(d.deliverable_id) FILTER (WHERE d.status IN ('DONE', 'WONT_DO')) AS finished
-    FROM okr.initiatives i
-    LEFT JOIN okr.deliverables d ON d.initiative_id = i.initiative_id
-    WHERE i.workspace_id = $1 AND i.on_roadmap AND ($2::uuid IS NULL OR i.roadmap_id = $2)
+    FROM roadmap.initiatives r
+    JOIN roadmap.initiative_versions i
+        ON i.initiative_id = r.id AND i.valid_to = 'infinity'
+    LEFT JOIN roadmap.deliverable_versions d
+        ON d.initiative_id = r.id AND d.valid_to = 'infinity'
+    WHERE r.workspace_id = $1 AND i.on_roadmap AND ($2::uuid IS NULL OR r.roadmap_id = $2)
     GROUP BY i.initiative_id
-    ORDER BY min(i.proposed_position)
+    ORDER BY min(r.proposed_position)
 """
 
 

@@ -31,6 +31,10 @@ batch), table after table in the order of ``ReadModel.facts``. So every statemen
 sees exactly the rows of the events before it, as if each fact were inserted alone; and a
 fact table's own insert (``FactTable.insert``) may read the fact tables declared before
 it, bounded by log position, to find what it needs of earlier events of the same batch.
+A model whose ordinary statements never read its fact tables says so
+(``ReadModel.facts_unread``): its facts then wait for the end of the batch, one insert per
+table for the whole batch, as a run of facts is cut short by each statement in between
+(the roadmap's estimate, status change and retarget each come with an update).
 
 ``tests/projections/test_replay.py`` holds both halves: a batch committed twice is
 refused, and a batch forced in twice past the tracking check fails on a unique key.
@@ -159,6 +163,9 @@ class ReadModel:
     migrations_dir: Traversable | None = None
     facts: tuple[FactTable, ...] = ()
     """Its append-only tables, in the order a batch writes them (see ``FactTable``)."""
+    facts_unread: bool = False
+    """True when none of its ordinary statements reads its fact tables: a batch then
+    writes all its facts after its statements, one insert per table."""
     query_indexes: tuple[str, ...] = ()
     """Indexes its migrations create that serve only the API's queries, never a handler's
     statement: a rebuild builds them after filling the tables (``projections.query_indexes``)."""

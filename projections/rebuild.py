@@ -2,9 +2,11 @@
 
 For each read model ``<name>``:
 
-1. prepare: create schema ``<name>__rebuild`` from the model's migrations and its tracking
-   row ``<name>__rebuild`` at 0, in one transaction; if both are there already, an
-   earlier rebuild was interrupted and this one carries on from its position;
+1. prepare: create schema ``<name>__rebuild`` from the model's migrations, marked with
+   their fingerprint, and its tracking row ``<name>__rebuild`` at 0, in one transaction;
+   if both are there already and the schema was built from the same migrations, an
+   earlier rebuild was interrupted and this one carries on from its position (one left
+   by an older release, whose tables may differ, is started over);
 2. build: apply the log in batches (the projector's batch applier, so exactly once), each
    split by read model over ``LANES`` connections (``projections.lanes``), while the live
    projector keeps ``<name>`` current and the API keeps reading it, without the model's
@@ -69,6 +71,10 @@ EXCLUSIVE_SWAP_LOCK = """
 
 SCHEMA_EXISTS = """
     SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)
+"""
+
+BUILT_FROM = """
+    SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = $1
 """
 
 LOCK_REBUILD_TRACKING = """
@@ -145,16 +151,19 @@ async def rebuild(
 
 
 async def prepare(conn: asyncpg.Connection, model: ReadModel) -> None:
-    """Create ``<name>__rebuild`` and its tracking row at 0, unless both exist (resume)."""
+    """Create ``<name>__rebuild`` and its tracking row at 0, unless both exist, built from
+    the model's current migrations (resume)."""
     schema = model.name + REBUILD_SUFFIX
+    fingerprint = model.migrations.fingerprint()
     async with conn.transaction():
         position = await conn.fetchval(LOCK_REBUILD_TRACKING, schema)
-        if position is not None and await conn.fetchval(SCHEMA_EXISTS, schema):
+        if position is not None and await conn.fetchval(BUILT_FROM, schema) == fingerprint:
             log.info("rebuild of %s: resuming after position %d", model.name, position)
             return
         await conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(schema)} CASCADE")
         for migration in model.migrations.migrations():
             await apply_into(conn, schema, migration)
+        await conn.execute(f"COMMENT ON SCHEMA {quote_ident(schema)} IS '{fingerprint}'")
         await query_indexes.defer(conn, schema, model.query_indexes)
         await conn.execute(START_TRACKING, schema)
     log.info("rebuild of %s: building %s from position 0", model.name, schema)

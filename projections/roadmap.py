@@ -1,9 +1,12 @@
 """The roadmap read model: roadmaps, their priority order and deliverables, in business time.
 
-Tables (schema ``roadmap``, see its migration): ``teams``, ``roadmaps``, ``cycles``,
-``initiatives`` and ``deliverables`` (identities), the versioned ``initiative_versions``,
-``placements`` (the order, one ranked row per initiative on a roadmap) and
-``deliverable_versions``, and ``estimates`` (one row per generation).
+Tables (schema ``roadmap``, see its migration): ``teams``, ``roadmaps``, ``initiatives``
+and ``deliverables`` (identities), the versioned ``initiative_versions``, ``placements``
+(the order, one ranked row per initiative on a roadmap) and ``deliverable_versions`` (the
+one home of a deliverable's state), the facts ``estimates``, ``status_changes`` and
+``retargets`` (``projections.roadmap_deliverables``), and the cycles with their scope and
+outcomes (``projections.roadmap_cycles``). The estimate, cycle and okr reports join these
+tables when asked.
 
 Every handler is pure: the event and its position in, statements out. Statements that need
 other rows (a new rank between two neighbours, the roadmap of an initiative) read them in
@@ -13,21 +16,24 @@ the incremental path wrote.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
-from projections.read_model import ReadModel, Statement
+from projections.read_model import Fact, Handler, ReadModel, Statement
+from projections.roadmap_cycles import cycle_closed, cycle_created, cycle_started, joined_cycle
 from projections.roadmap_deliverables import (
     CHANGE_STATUS,
     ESTIMATE,
+    ESTIMATES,
     INSERT_DELIVERABLE,
     INSERT_DELIVERABLE_VERSION,
-    INSERT_ESTIMATE,
     LOG_EFFORT,
     RETARGET,
+    RETARGETS,
+    STATUS_CHANGES,
 )
 from projections.roadmap_order import (
     MOVE_INITIATIVE,
@@ -61,24 +67,11 @@ INSERT_ROADMAP = """
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 """
 
-INSERT_CYCLE = """
-    INSERT INTO {schema}.cycles (
-        roadmap_id, cycle_id, workspace_id, name, starts_on, ends_on, created_at
-    )
-    VALUES ($1, $2, $3, $4, $5, $6, $7)
-"""
-
-START_CYCLE = """
-    UPDATE {schema}.cycles SET started_at = $3 WHERE roadmap_id = $1 AND cycle_id = $2
-"""
-
-CLOSE_CYCLE = """
-    UPDATE {schema}.cycles SET closed_at = $3 WHERE roadmap_id = $1 AND cycle_id = $2
-"""
-
 INSERT_INITIATIVE = """
-    INSERT INTO {schema}.initiatives (id, workspace_id, roadmap_id, proposed_at)
-    VALUES ($1, $2, $3, $4)
+    INSERT INTO {schema}.initiatives (
+        id, workspace_id, roadmap_id, proposed_at, proposed_position
+    )
+    VALUES ($1, $2, $3, $4, $5)
 """
 
 INSERT_INITIATIVE_VERSION = """
@@ -170,41 +163,12 @@ def initiative_removed(event: Roadmap.InitiativeRemoved, position: int) -> Seque
     ]
 
 
-def cycle_created(event: Roadmap.CycleCreated, position: int) -> Sequence[Statement]:
-    return [
-        Statement(
-            INSERT_CYCLE,
-            (
-                event.originator_id,
-                event.cycle_id,
-                event.workspace_id,
-                event.name,
-                event.starts_on,
-                event.ends_on,
-                event.effective_at,
-            ),
-        ),
-    ]
-
-
-def cycle_started(event: Roadmap.CycleStarted, position: int) -> Sequence[Statement]:
-    return [
-        Statement(START_CYCLE, (event.originator_id, event.cycle_id, event.effective_at)),
-    ]
-
-
-def cycle_closed(event: Roadmap.CycleClosed, position: int) -> Sequence[Statement]:
-    return [
-        Statement(CLOSE_CYCLE, (event.originator_id, event.cycle_id, event.effective_at)),
-    ]
-
-
 def initiative_proposed(event: Initiative.Proposed, position: int) -> Sequence[Statement]:
     initiative_id = event.originator_id
     return [
         Statement(
             INSERT_INITIATIVE,
-            (initiative_id, event.workspace_id, event.roadmap_id, event.effective_at),
+            (initiative_id, event.workspace_id, event.roadmap_id, event.effective_at, position),
         ),
         Statement(
             INSERT_INITIATIVE_VERSION,
@@ -254,7 +218,7 @@ def deliverable_added(event: Initiative.DeliverableAdded, position: int) -> Sequ
 
 def deliverable_status_changed(
     event: Initiative.DeliverableStatusChanged, position: int
-) -> Sequence[Statement]:
+) -> Sequence[Statement | Fact]:
     return [
         Statement(
             CHANGE_STATUS,
@@ -266,16 +230,37 @@ def deliverable_status_changed(
                 event.completed_at,
             ),
         ),
+        Fact(
+            STATUS_CHANGES,
+            (
+                position,
+                event.workspace_id,
+                event.originator_id,
+                event.deliverable_id,
+                event.from_status,
+                event.to_status,
+                event.effective_at,
+                event.timestamp,
+                event.actor,
+                event.reason,
+                event.decision_id,
+            ),
+        ),
     ]
 
 
 def deliverable_estimated(
     event: Initiative.DeliverableEstimated, position: int
-) -> Sequence[Statement]:
+) -> Sequence[Statement | Fact]:
     return [
         Statement(
-            INSERT_ESTIMATE,
+            ESTIMATE,
+            (event.originator_id, event.deliverable_id, event.effective_at, event.weeks),
+        ),
+        Fact(
+            ESTIMATES,
             (
+                position,
                 event.originator_id,
                 event.deliverable_id,
                 event.generation,
@@ -287,16 +272,12 @@ def deliverable_estimated(
                 event.effective_at,
             ),
         ),
-        Statement(
-            ESTIMATE,
-            (event.originator_id, event.deliverable_id, event.effective_at, event.weeks),
-        ),
     ]
 
 
 def deliverable_retargeted(
     event: Initiative.DeliverableRetargeted, position: int
-) -> Sequence[Statement]:
+) -> Sequence[Statement | Fact]:
     return [
         Statement(
             RETARGET,
@@ -309,6 +290,27 @@ def deliverable_retargeted(
                 event.to_due_on,
             ),
         ),
+        Fact(
+            RETARGETS,
+            (
+                position,
+                event.workspace_id,
+                event.originator_id,
+                event.deliverable_id,
+                event.from_cycle_id,
+                event.from_date,
+                event.from_due_on,
+                event.to_cycle_id,
+                event.to_date,
+                event.to_due_on,
+                event.slip,
+                event.effective_at,
+                event.timestamp,
+                event.actor,
+                event.reason,
+            ),
+        ),
+        *joined_cycle(event, position),
     ]
 
 
@@ -321,7 +323,7 @@ def effort_logged(event: Initiative.EffortLogged, position: int) -> Sequence[Sta
     ]
 
 
-HANDLERS: dict[type[Any], Callable[[Any, int], Sequence[Statement]]] = {
+HANDLERS: dict[type[Any], Handler] = {
     Team.Created: team_created,
     Roadmap.Created: roadmap_created,
     Roadmap.InitiativePlaced: initiative_placed,
@@ -343,13 +345,21 @@ HANDLERS: dict[type[Any], Callable[[Any, int], Sequence[Statement]]] = {
 ROADMAP = ReadModel(
     "roadmap",
     HANDLERS,
-    # Handlers find rows by key: placements_current and the *_current unique indexes stay.
+    facts=(ESTIMATES, STATUS_CHANGES, RETARGETS),
+    # The reports read the facts; no handler does.
+    facts_unread=True,
+    # Handlers find rows by key: placements_current, cycles_by_id and the *_current unique
+    # indexes stay.
     query_indexes=(
         "teams_by_name",
         "roadmaps_by_name",
         "initiatives_by_roadmap",
+        "initiatives_by_workspace",
         "deliverables_by_roadmap",
         "deliverable_versions_current_by_roadmap",
-        "estimates_by_roadmap",
+        "deliverable_versions_completed",
+        "estimates_by_deliverable",
+        "status_changes_by_deliverable",
+        "retargets_by_deliverable",
     ),
 )

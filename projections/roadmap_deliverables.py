@@ -1,12 +1,16 @@
-"""Deliverables in the roadmap read model: the statements of their versioned rows.
+"""Deliverables in the roadmap read model: their versioned rows and their facts.
 
 A deliverable's versions carry everything the roadmap shows of it at an instant: title,
-stretch, status, target, completion, latest estimate and effort so far; each estimate
-generation is also kept in ``estimates``. See ``projections.roadmap`` for the handlers.
+stretch, status, target, completion (and the cycle it completed in), latest estimate and
+effort so far. What only ever accumulates is kept as facts, one row per event keyed by
+its log position: ``estimates`` (every generation), ``status_changes`` and ``retargets``.
+Reports count first estimates, generations and slips from them when asked. See
+``projections.roadmap`` for the handlers.
 """
 
 from __future__ import annotations
 
+from projections.read_model import FactTable
 from projections.temporal import versioned_change
 
 DELIVERABLE_COLUMNS = (
@@ -20,6 +24,7 @@ DELIVERABLE_COLUMNS = (
     "target_date",
     "due_on",
     "completed_at",
+    "completed_cycle_id",
     "estimate_weeks",
     "actual_weeks",
 )
@@ -45,7 +50,11 @@ CHANGE_STATUS = versioned_change(
     ("$1", "$2"),
     "$3",
     DELIVERABLE_COLUMNS,
-    {"status": "$4::text", "completed_at": "$5::timestamptz"},
+    {
+        "status": "$4::text",
+        "completed_at": "$5::timestamptz",
+        "completed_cycle_id": "CASE WHEN $4::text = 'DONE' THEN target_cycle_id END",
+    },
 )
 
 ESTIMATE = versioned_change(
@@ -55,15 +64,6 @@ ESTIMATE = versioned_change(
     DELIVERABLE_COLUMNS,
     {"estimate_weeks": "$4::numeric"},
 )
-
-INSERT_ESTIMATE = """
-    INSERT INTO {schema}.estimates (
-        initiative_id, deliverable_id, generation, workspace_id, roadmap_id, weeks,
-        confidence, reason, actor, at
-    )
-    SELECT $1, $2, $3, $4, roadmap_id, $5, $6, $7, $8, $9
-    FROM {schema}.initiatives WHERE id = $1
-"""
 
 RETARGET = versioned_change(
     "deliverable_versions",
@@ -79,4 +79,100 @@ LOG_EFFORT = versioned_change(
     "$3",
     DELIVERABLE_COLUMNS,
     {"actual_weeks": "actual_weeks + $4::numeric"},
+)
+
+ESTIMATES = FactTable(
+    "estimates",
+    (
+        "position",
+        "initiative_id",
+        "deliverable_id",
+        "generation",
+        "workspace_id",
+        "weeks",
+        "confidence",
+        "reason",
+        "actor",
+        "at",
+    ),
+    (
+        "bigint",
+        "uuid",
+        "uuid",
+        "integer",
+        "uuid",
+        "numeric",
+        "double precision",
+        "text",
+        "text",
+        "timestamptz",
+    ),
+)
+
+STATUS_CHANGES = FactTable(
+    "status_changes",
+    (
+        "position",
+        "workspace_id",
+        "initiative_id",
+        "deliverable_id",
+        "from_status",
+        "to_status",
+        "at",
+        "recorded_at",
+        "actor",
+        "reason",
+        "decision_id",
+    ),
+    (
+        "bigint",
+        "uuid",
+        "uuid",
+        "uuid",
+        "text",
+        "text",
+        "timestamptz",
+        "timestamptz",
+        "text",
+        "text",
+        "uuid",
+    ),
+)
+
+RETARGETS = FactTable(
+    "retargets",
+    (
+        "position",
+        "workspace_id",
+        "initiative_id",
+        "deliverable_id",
+        "from_cycle_id",
+        "from_date",
+        "from_due_on",
+        "to_cycle_id",
+        "to_date",
+        "to_due_on",
+        "slip",
+        "at",
+        "recorded_at",
+        "actor",
+        "reason",
+    ),
+    (
+        "bigint",
+        "uuid",
+        "uuid",
+        "uuid",
+        "uuid",
+        "date",
+        "date",
+        "uuid",
+        "date",
+        "date",
+        "boolean",
+        "timestamptz",
+        "timestamptz",
+        "text",
+        "text",
+    ),
 )

@@ -203,8 +203,10 @@ ESTIMATES = """
 ESTIMATES_OF_ROADMAP = """
     SELECT e.initiative_id, e.deliverable_id, e.weeks::text AS weeks, e.confidence, e.reason,
            e.at, e.actor
-    FROM roadmap.estimates e
-    WHERE e.roadmap_id = $1 AND e.workspace_id = $2 AND ($3::timestamptz IS NULL OR e.at <= $3)
+    FROM roadmap.deliverables d
+    JOIN roadmap.estimates e
+        ON e.initiative_id = d.initiative_id AND e.deliverable_id = d.deliverable_id
+    WHERE d.roadmap_id = $1 AND d.workspace_id = $2 AND ($3::timestamptz IS NULL OR e.at <= $3)
     ORDER BY e.generation
 """
 

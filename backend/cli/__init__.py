@@ -9,7 +9,7 @@ import click
 from backend.cli.demo import demo
 from backend.cli.exports import export
 from backend.cli.imports import import_
-from backend.cli.projector import project, rebuild_command
+from backend.cli.projector import migrate, project, rebuild_command
 from backend.cli.serve import serve
 from backend.cli.tokens import token
 from backend.startup import StartupError
@@ -25,6 +25,7 @@ cli.add_command(serve)
 cli.add_command(token)
 cli.add_command(project)
 cli.add_command(rebuild_command)
+cli.add_command(migrate)
 cli.add_command(import_)
 cli.add_command(demo)
 cli.add_command(export)

@@ -1,11 +1,12 @@
-"""``roadlog project`` (the projector alone) and ``roadlog rebuild [NAME]``."""
+"""``roadlog project`` (the projector alone), ``roadlog rebuild [NAME]`` and
+``roadlog migrate``."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import click
@@ -33,7 +34,7 @@ from projections.batch import ProjectionFailed
 from projections.catalog import READ_MODELS, read_model
 from projections.projector import Projector
 from projections.read_model import ReadModel
-from projections.rebuild import RebuildConflict, rebuild
+from projections.rebuild import RebuildConflict, RebuildProgress, rebuild
 
 
 @asynccontextmanager
@@ -112,20 +113,7 @@ def rebuild_command(name: str | None, data_dir: Path | None) -> None:
     configure_logging("warning")
     models = chosen(name)
     target = database_target(settings)
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("rebuilding " + ", ".join(model.name for model in models)),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-    ) as bar:
-        task = bar.add_task("events", total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=max(total, done))
+    with progress_bar("rebuilding " + ", ".join(model.name for model in models)) as progress:
 
         async def run() -> dict[str, int]:
             async with event_store(target, pool_size=2) as app:
@@ -139,6 +127,44 @@ def rebuild_command(name: str | None, data_dir: Path | None) -> None:
             raise StartupError(str(conflict)) from None
     for model_name, position in sorted(positions.items()):
         click.echo(f"rebuilt {model_name} up to position {position}")
+
+
+@click.command()
+@data_dir_option
+def migrate(data_dir: Path | None) -> None:
+    """Prepare the database as every start does, with a progress bar: apply pending
+    migrations, drop read models that no longer exist and rebuild from the log those whose
+    migrations changed (an upgrade).
+    """
+    settings = load_settings(data_dir=data_dir)
+    configure_logging("warning")
+    target = database_target(settings)
+    with progress_bar("rebuilding changed read models") as progress:
+        done = asyncio.run(prepare_database(target, READ_MODELS, progress=progress))
+    for line in done:
+        click.echo(line)
+    if not done:
+        click.echo("the database is up to date")
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[RebuildProgress]:
+    """A bar on stderr, shown once a rebuild reports; yields what to tell it."""
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+    ) as bar:
+        task = bar.add_task("events", total=None, visible=False)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=max(total, done), visible=True)
+
+        yield progress
 
 
 def chosen(name: str | None) -> Sequence[ReadModel]:

@@ -221,7 +221,7 @@ class Roadmap(RoadlogAggregate):
         def apply(self, aggregate: Roadmap) -> None:
             cycle = aggregate.cycle(self.cycle_id)
             cycle.state = "CLOSED"
-            # Only closing needed the frozen scope. Its events and the cycles read model
+            # Only closing needed the frozen scope. Its events and the roadmap read model
             # keep it; kept in state, every closed cycle would make every command on
             # the roadmap slower (each one copies the roadmap's state).
             cycle.committed = []

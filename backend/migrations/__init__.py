@@ -3,8 +3,13 @@
 Each component (``core`` here, one per read model in ``projections``) owns a directory of
 ``NNNN_name.sql`` files and one PostgreSQL schema. A file is applied once, in its own
 transaction, with ``search_path`` set to the schema it is applied into, so the same files
-can also build a fresh copy of a read model in another schema (``roadlog rebuild``). A file
-that was edited after it was applied stops the start: its checksum no longer matches.
+can also build a fresh copy of a read model in another schema (``roadlog rebuild``).
+
+The core component is migrated in place: a file edited after it was applied stops the
+start (its checksum no longer matches). A read model is never migrated in place: its
+tables are built from the log, so when its ledger rows differ from its files
+(``ledger_state``) the start rebuilds it and then records its files (``replace_ledger``);
+see ``backend.upgrade``.
 
 The read models' migrations may be applied as another role (``as_role``, the runtime
 role, see ``backend.roles``), which then owns their schemas and can rebuild them; the
@@ -16,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from enum import Enum
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
@@ -48,6 +54,15 @@ RECORD_APPLIED = """
 """
 
 
+SELECT_COMPONENTS = """
+    SELECT DISTINCT component FROM roadlog.schema_migrations ORDER BY component
+"""
+
+FORGET_COMPONENT = """
+    DELETE FROM roadlog.schema_migrations WHERE component = $1
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -70,6 +85,12 @@ class MigrationSet:
     def schema(self) -> str:
         return self.component
 
+    def fingerprint(self) -> str:
+        """One checksum of every file (version and content): what a copy built from them
+        is marked with (``projections.rebuild.prepare``)."""
+        listed = "\n".join(f"{m.version} {m.sha256}" for m in self.migrations())
+        return hashlib.sha256(listed.encode()).hexdigest()
+
     def migrations(self) -> list[Migration]:
         found = []
         for entry in self.directory.iterdir():
@@ -83,6 +104,53 @@ class MigrationSet:
 
 
 CORE = MigrationSet("roadlog", files("backend.migrations"))
+
+
+class LedgerState(Enum):
+    """How a component's ledger rows compare with its migration files."""
+
+    NEW = "new"
+    """Nothing applied yet: migrate it."""
+    CURRENT = "current"
+    """Every file applied as it is now, and nothing else: nothing to do."""
+    CHANGED = "changed"
+    """A file applied with another checksum, applied but gone, or not applied next to
+    applied ones."""
+
+
+async def ledger_state(conn: asyncpg.Connection, migration_set: MigrationSet) -> LedgerState:
+    """Compare the ledger rows of ``migration_set``'s component with its files."""
+    rows = await conn.fetch(SELECT_APPLIED, migration_set.component)
+    if not rows:
+        return LedgerState.NEW
+    applied = {(row["version"], row["sha256"]) for row in rows}
+    present = {(migration.version, migration.sha256) for migration in migration_set.migrations()}
+    return LedgerState.CURRENT if applied == present else LedgerState.CHANGED
+
+
+async def replace_ledger(conn: asyncpg.Connection, migration_set: MigrationSet) -> None:
+    """Record the component's files as applied, in place of whatever its rows said."""
+    async with conn.transaction():
+        await conn.execute(FORGET_COMPONENT, migration_set.component)
+        for migration in migration_set.migrations():
+            await conn.execute(
+                RECORD_APPLIED,
+                migration_set.component,
+                migration.version,
+                migration.name,
+                migration.sha256,
+            )
+
+
+async def forget(conn: asyncpg.Connection, component: str) -> None:
+    """Delete the ledger rows of ``component`` (in the caller's transaction)."""
+    await conn.execute(FORGET_COMPONENT, component)
+
+
+async def components(conn: asyncpg.Connection) -> list[str]:
+    """Every component the ledger has rows of."""
+    await conn.execute(CREATE_LEDGER)
+    return [row["component"] for row in await conn.fetch(SELECT_COMPONENTS)]
 
 
 async def migrate(

@@ -1,7 +1,7 @@
 """The cycle report's deliverables and status changes, as the roadmap's own types.
 
 A closed cycle's report never changes, so its deliverables are built from the rows the
-cycles read model froze at the close (title, status, estimate, actual, target,
+roadmap read model froze at the close (title, status, estimate, actual, target,
 completion), never from the live roadmap. Their nested fields (``estimates``,
 ``targetCycle``) are read by the roadmap's loaders as of the close (business time). A
 cycle not closed yet shows its deliverables live, from the same read model as the rest

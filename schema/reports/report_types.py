@@ -1,8 +1,8 @@
 """GraphQL types of retrospectives: the estimate report's rows and the cycle report.
 
-Built from the estimates and cycles read models (``projections.estimates_queries``,
-``projections.cycles_queries``); the cycle report's deliverables, cycle and status changes are
-the roadmap's own types, referred to lazily.
+Built from the estimate and cycle reports over the roadmap read model
+(``projections.estimates_queries``, ``projections.cycles_queries``); the cycle report's
+deliverables, cycle and status changes are the roadmap's own types, referred to lazily.
 """
 
 from __future__ import annotations

@@ -1,26 +1,33 @@
 """A projector or a rebuild in a process of its own, killed (SIGKILL) at a named step.
 
     python -m tests.projections.crash_script URL project|rebuild STEP NTH BATCH_SIZE
+    python -m tests.projections.crash_script URL start STEP NTH OWNER_URL COUNTS_DIR
 
 It kills itself the NTH time it reaches STEP (``none``: never). ``project`` prints
 ``state <state>`` on each change, runs until cancelled when STEP is ``none`` and otherwise
 stops once caught up with the log as it was at start; ``rebuild`` rebuilds the toy read
-models. Either prints ``done`` when it finishes without being killed.
+models; ``start`` prepares the database as a start does, with the toy models (toy_counts'
+migrations in COUNTS_DIR), so that a changed toy_counts is rebuilt. Each prints ``done``
+when it finishes without being killed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import signal
 import sys
+from pathlib import Path
 
+from backend.bootstrap import prepare_database
 from backend.database import DatabaseTarget
 from backend.eventstore import open_event_store
 from projections.batch import StepHook
+from projections.catalog import READ_MODELS
 from projections.projector import Projector
 from projections.rebuild import rebuild
-from tests.projections.toys import TOY_MODELS, head
+from tests.projections.toys import COUNTS, POSITIONS, TOY_MODELS, head
 
 
 def crash_at(step: str, nth: int) -> StepHook:
@@ -63,11 +70,21 @@ async def rebuild_toys(target: DatabaseTarget, step: str, nth: int, batch_size: 
     print("done", flush=True)
 
 
+async def start(target: DatabaseTarget, step: str, nth: int, counts_dir: Path) -> None:
+    counts = dataclasses.replace(COUNTS, migrations_dir=counts_dir)
+    await prepare_database(target, [*READ_MODELS, counts, POSITIONS], on_step=crash_at(step, nth))
+    print("done", flush=True)
+
+
 def main() -> None:
-    url, mode, step, nth, batch_size = sys.argv[1:6]
-    target = DatabaseTarget.from_url(url)
+    url, mode, step, nth = sys.argv[1:5]
+    if mode == "start":
+        owner_url, counts_dir = sys.argv[5:7]
+        target = DatabaseTarget.configured(url, owner_url)
+        asyncio.run(start(target, step, int(nth), Path(counts_dir)))
+        return
     run = project if mode == "project" else rebuild_toys
-    asyncio.run(run(target, step, int(nth), int(batch_size)))
+    asyncio.run(run(DatabaseTarget.from_url(url), step, int(nth), int(sys.argv[5])))
 
 
 if __name__ == "__main__":

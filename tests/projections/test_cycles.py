@@ -1,4 +1,4 @@
-"""The cycles read model: pure handlers, and the frozen rows of a closed cycle."""
+"""Cycles in the roadmap read model: pure handlers, and the frozen rows of a closed cycle."""
 
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ from backend.domain.base import Meta
 from backend.domain.deliverable import Deliverable, NewDeliverable, Target
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap, cycle_outcome
-from projections import work
-from projections.cycles import (
+from projections.cycles_queries import cycle_report
+from projections.roadmap import ROADMAP
+from projections.roadmap_cycles import (
     CLOSE_CYCLE,
     COMMIT_SCOPE,
-    CYCLES,
-    FREEZE_ESTIMATES,
     FREEZE_OUTCOME,
     JOIN_ACTIVE_CYCLE,
     START_CYCLE,
 )
+from projections.roadmap_deliverables import RETARGET, RETARGETS
 from tests.projections.toys import snapshot
 from tests.support.retro import Story, a_caller, deliverables_of
 
@@ -63,13 +63,13 @@ def test_a_start_freezes_the_committed_scope_in_priority_order() -> None:
     pairs = [[uuid4(), uuid4()], [uuid4(), uuid4()]]
     roadmap.start_cycle(cycle_id, pairs, META, AT)
     [started] = events_of(roadmap)
-    start, commit = CYCLES.written(started, 40)
-    assert start.sql == START_CYCLE and start.args == (roadmap.id, cycle_id, 40, AT)
+    start, commit = ROADMAP.written(started, 40)
+    assert start.sql == START_CYCLE and start.args == (roadmap.id, cycle_id, AT, 40)
     assert commit.sql == COMMIT_SCOPE
     assert commit.args[-2:] == ([p[0] for p in pairs], [p[1] for p in pairs])
 
 
-def test_a_close_freezes_each_outcome_and_its_estimates() -> None:
+def test_a_close_freezes_every_outcome_in_one_statement() -> None:
     roadmap, cycle_id = a_roadmap_with_a_cycle()
     initiative_id = uuid4()
     done = Deliverable(uuid4(), "A", False, status="DONE", actual_weeks=Decimal(2))
@@ -82,15 +82,11 @@ def test_a_close_freezes_each_outcome_and_its_estimates() -> None:
     ]
     roadmap.close_cycle(cycle_id, outcome, META, AT)
     _started, closed = events_of(roadmap)
-    statements = CYCLES.written(closed, 50)
-    assert [s.sql for s in statements] == [
-        CLOSE_CYCLE,
-        FREEZE_OUTCOME,
-        FREEZE_OUTCOME,
-        FREEZE_ESTIMATES,
-    ]
-    carried_over = [s.args[13] for s in statements[1:3]]
-    assert carried_over == [False, True]
+    close, freeze = ROADMAP.written(closed, 50)
+    assert close.sql == CLOSE_CYCLE and close.args == (roadmap.id, cycle_id, AT, 50)
+    assert freeze.sql == FREEZE_OUTCOME
+    # $13: carried_over, one element per outcome item, in the outcome's order.
+    assert freeze.args[12] == [False, True]
 
 
 def test_a_retarget_to_a_cycle_may_join_it_and_one_to_a_date_does_not() -> None:
@@ -119,8 +115,9 @@ def test_a_retarget_to_a_cycle_may_join_it_and_one_to_a_date_does_not() -> None:
     initiative.retarget(deliverable_id, Target(cycle_id, None, date(2026, 2, 15)), META, AT)
     initiative.retarget(deliverable_id, Target(None, date(2026, 4, 1), date(2026, 4, 1)), META, AT)
     *_, to_cycle, to_date = events_of(initiative)
-    assert [s.sql for s in CYCLES.written(to_cycle, 7)] == [work.RETARGET, JOIN_ACTIVE_CYCLE]
-    assert [s.sql for s in CYCLES.written(to_date, 8)] == [work.RETARGET]
+    joined = [s.sql for s in ROADMAP.written(to_cycle, 7)]
+    assert joined == [RETARGET, RETARGETS.sql, JOIN_ACTIVE_CYCLE]
+    assert [s.sql for s in ROADMAP.written(to_date, 8)] == [RETARGET, RETARGETS.sql]
 
 
 async def test_a_closed_cycles_rows_are_never_touched_again(services: Services) -> None:
@@ -149,16 +146,19 @@ async def test_a_closed_cycles_rows_are_never_touched_again(services: Services) 
     story.later().run("close_cycle", roadmap_id=roadmap_id, cycle_id=cycle_id)
     await story.projected(services)
 
-    async def frozen() -> dict[str, list[str]]:
+    async def frozen() -> tuple[dict[str, list[str]], Any]:
         async with services.pool.acquire() as conn:
-            tables = await snapshot(conn, "cycles")
-        return {name: tables[name] for name in ("cycles", "scope", "outcomes", "outcome_estimates")}
+            tables = await snapshot(conn, "roadmap")
+            report = await cycle_report(conn, story.caller.workspace_id, roadmap_id, cycle_id)
+        return {name: tables[name] for name in ("cycles", "scope", "outcomes")}, report
 
-    before = await frozen()
-    assert len(before["outcomes"]) == 1 and len(before["outcome_estimates"]) == 2
+    before, report = await frozen()
+    assert len(before["outcomes"]) == 1
+    [deliverable] = report.deliverables
+    assert deliverable.generations == 2 and len(deliverable.estimates) == 2
     story.later().run("estimate_deliverable", weeks=Decimal(5), **ids)
     story.later().run("log_effort", weeks=Decimal(5), **ids)
     story.later().run("change_deliverable_status", status="DONE", **ids)
     story.later().run("retarget_deliverable", target_date=date(2026, 5, 1), reason="r", **ids)
     await story.projected(services)
-    assert await frozen() == before
+    assert await frozen() == (before, report)

@@ -1,4 +1,5 @@
-"""The estimates read model: pure handlers, then the rows PostgreSQL ends up with."""
+"""What the estimate report reads of the roadmap read model: a deliverable's current row
+and its facts, then the figures counted from them."""
 
 from __future__ import annotations
 
@@ -13,13 +14,12 @@ from backend.bootstrap import Services
 from backend.domain.base import Meta
 from backend.domain.deliverable import NewDeliverable, Target
 from backend.domain.initiative import Initiative
-from backend.domain.team import Team
-from projections import work
-from projections.cycles import CYCLES
-from projections.estimates import ESTIMATES, INSERT_TEAM
+from projections.estimates_queries import EstimateQuery, completed_deliverables
 from projections.okr import OKR
-from projections.read_model import Statement
+from projections.read_model import Fact
 from projections.rebuild import rebuild
+from projections.roadmap import ROADMAP
+from projections.roadmap_deliverables import RETARGETS
 from tests.projections.toys import snapshot
 from tests.support.retro import Story, a_caller, deliverables_of
 
@@ -50,38 +50,6 @@ def an_initiative() -> Initiative:
     return initiative
 
 
-def test_a_team_is_kept_with_its_workspace_and_name() -> None:
-    team = Team.create(id=uuid4(), name="SRE", meta=META, at=AT)
-    [created] = events_of(team)
-    assert ESTIMATES.written(created, 7) == [Statement(INSERT_TEAM, (team.id, WORKSPACE, "SRE"))]
-
-
-def test_an_update_of_fields_the_reports_ignore_writes_nothing() -> None:
-    initiative = an_initiative()
-    initiative.update(
-        title=None, goal="Even faster", stakeholders=None, team_id=None, kind=None, meta=META, at=AT
-    )
-    [updated] = events_of(initiative)
-    assert ESTIMATES.written(updated, 3) == []
-
-
-def test_a_new_team_and_kind_are_written_and_the_rest_left_alone() -> None:
-    initiative, team_id = an_initiative(), uuid4()
-    initiative.update(
-        title=None,
-        goal=None,
-        stakeholders=None,
-        team_id=team_id,
-        kind="OPERATIONS",
-        meta=META,
-        at=AT,
-    )
-    [updated] = events_of(initiative)
-    assert ESTIMATES.written(updated, 3) == [
-        Statement(work.UPDATE_INITIATIVE, (initiative.id, None, team_id, "OPERATIONS"))
-    ]
-
-
 def test_a_retarget_counts_a_slip_only_when_the_target_moves_later() -> None:
     initiative, deliverable_id = an_initiative(), uuid4()
     initiative.add_deliverable(
@@ -97,8 +65,13 @@ def test_a_retarget_counts_a_slip_only_when_the_target_moves_later() -> None:
     initiative.retarget(deliverable_id, Target(None, date(2026, 5, 1), date(2026, 5, 1)), meta, AT)
     initiative.retarget(deliverable_id, Target(None, date(2026, 3, 1), date(2026, 3, 1)), meta, AT)
     _added, first, later, earlier = events_of(initiative)
-    slips = [ESTIMATES.written(event, 9)[0].args[-1] for event in (first, later, earlier)]
-    assert slips == [0, 1, 0]
+    slips = [
+        item.row[RETARGETS.columns.index("slip")]
+        for event in (first, later, earlier)
+        for item in ROADMAP.statements(event, 9)
+        if isinstance(item, Fact) and item.table == RETARGETS
+    ]
+    assert slips == [False, True, False]
 
 
 def test_handlers_are_pure() -> None:
@@ -113,16 +86,23 @@ def test_handlers_are_pure() -> None:
         at=AT,
     )
     for event in events_of(initiative):
-        for model in (ESTIMATES, CYCLES, OKR):
+        for model in (ROADMAP, OKR):
             assert model.written(event, 11) == model.written(event, 11)
 
 
-async def deliverable_row(
+async def completed(services: Services, story: Story) -> list[asyncpg.Record]:
+    query = EstimateQuery(story.caller.workspace_id)
+    async with services.pool.acquire() as conn:
+        return list(await completed_deliverables(conn, query))
+
+
+async def current_row(
     services: Services, initiative_id: UUID, deliverable_id: UUID
 ) -> asyncpg.Record:
     async with services.pool.acquire() as conn:
         row = await conn.fetchrow(
-            "SELECT * FROM estimates.deliverables WHERE initiative_id = $1 AND deliverable_id = $2",
+            "SELECT * FROM roadmap.deliverable_versions"
+            " WHERE initiative_id = $1 AND deliverable_id = $2 AND valid_to = 'infinity'",
             initiative_id,
             deliverable_id,
         )
@@ -166,9 +146,9 @@ async def test_a_completed_deliverable_keeps_estimates_effort_slips_and_its_cycl
     story.run("change_deliverable_status", status="DONE", **ids)
     await story.projected(services)
 
-    row = await deliverable_row(services, initiative_id, deliverable_id)
-    assert (row["status"], row["completed_at"], row["completed_cycle_id"]) == (
-        "DONE",
+    [row] = await completed(services, story)
+    assert (row["deliverable_id"], row["completed_at"], row["completed_cycle_id"]) == (
+        deliverable_id,
         done_at,
         second,
     )
@@ -177,7 +157,8 @@ async def test_a_completed_deliverable_keeps_estimates_effort_slips_and_its_cycl
 
     story.later().run("change_deliverable_status", status="IN_PROGRESS", reason="bug", **ids)
     await story.projected(services)
-    row = await deliverable_row(services, initiative_id, deliverable_id)
+    assert await completed(services, story) == []
+    row = await current_row(services, initiative_id, deliverable_id)
     assert (row["status"], row["completed_at"], row["completed_cycle_id"]) == (
         "IN_PROGRESS",
         None,
@@ -237,8 +218,10 @@ async def test_a_rebuild_from_zero_yields_identical_rows(services: Services) -> 
     await story.projected(services)
 
     async with services.pool.acquire() as conn:
-        before = {name: await snapshot(conn, name) for name in ("estimates", "cycles", "okr")}
-        assert all(rows for tables in before.values() for rows in tables.values())
-        await rebuild(services.app, services.target, [ESTIMATES, CYCLES, OKR])
-        after = {name: await snapshot(conn, name) for name in ("estimates", "cycles", "okr")}
+        before = {name: await snapshot(conn, name) for name in ("roadmap", "okr")}
+        facts = ("estimates", "status_changes", "scope", "outcomes")
+        assert all(before["roadmap"][name] for name in facts)
+        assert all(before["okr"].values())
+        await rebuild(services.app, services.target, [ROADMAP, OKR])
+        after = {name: await snapshot(conn, name) for name in ("roadmap", "okr")}
     assert after == before

@@ -12,9 +12,9 @@ from backend.domain.initiative import Initiative
 from backend.domain.objective import Objective
 from projections import okr_queries
 from projections.okr import (
+    CHECK_INS,
     END_ALIGNMENT,
     INSERT_ALIGNMENT,
-    INSERT_CHECK_IN,
     OKR,
     SET_CURRENT_VALUE,
 )
@@ -55,8 +55,8 @@ def test_a_check_in_sets_the_current_value_and_is_kept_with_its_note() -> None:
     current, kept = OKR.written(checked_in, 12)
     assert current.sql == SET_CURRENT_VALUE
     assert current.args == (objective.id, key_result_id, 99.5)
-    assert kept.sql == INSERT_CHECK_IN
-    assert kept.args[4:] == (99.5, 0.8, "on track", AT, "alice")
+    assert kept.sql == CHECK_INS.sql
+    assert kept.args[4:] == ([99.5], [0.8], ["on track"], [AT], ["alice"])
 
 
 def test_aligning_ends_the_previous_alignment_to_the_same_key_result() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -10,10 +11,13 @@ import pytest
 
 from backend.application import Caller, Roadlog
 from backend.domain.decision import DecisionLink
-from projections import roadmap, roadmap_order
+from backend.domain.deliverable import NewDeliverable
+from backend.domain.initiative import Initiative
+from projections import roadmap, roadmap_deliverables, roadmap_order
+from projections.batch import LoggedEvent, in_bulk
 from projections.decisions import DECISIONS, INSERT_LINKS
 from projections.priorities import PRIORITIES
-from projections.read_model import Fact
+from projections.read_model import Fact, Statement
 from projections.roadmap import ROADMAP
 
 AT = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -88,6 +92,62 @@ def test_an_update_sets_only_the_fields_that_changed(log: Log) -> None:
     values = statement.args[3::2]
     assert flags == (False, True, False, False, True)
     assert values == (None, "better", None, None, "OTHER")
+
+
+def a_deliverable(log: Log) -> dict[str, UUID]:
+    events = log.run(
+        "propose_initiative",
+        roadmap_id=a_roadmap(log),
+        title="a",
+        goal="g",
+        deliverables=[NewDeliverable("A")],
+    )
+    [added] = [e for e in events if isinstance(e, Initiative.DeliverableAdded)]
+    return {"initiative_id": added.originator_id, "deliverable_id": added.deliverable_id}
+
+
+def test_an_estimate_is_one_versioned_update_and_one_fact(log: Log) -> None:
+    ids = a_deliverable(log)
+    estimated = log.last("estimate_deliverable", weeks=Decimal(3), **ids)
+
+    update, fact = ROADMAP.statements(estimated, 9)
+
+    assert update == Statement(roadmap_deliverables.ESTIMATE, (*ids.values(), AT, Decimal(3)))
+    assert isinstance(fact, Fact) and fact.table == roadmap_deliverables.ESTIMATES
+    assert fact.row[:4] == (9, *ids.values(), 1)
+
+
+def test_a_batch_writes_the_roadmaps_facts_after_its_statements_in_one_insert(
+    log: Log,
+) -> None:
+    ids = a_deliverable(log)
+    first = log.last("estimate_deliverable", weeks=Decimal(3), **ids)
+    second = log.last("estimate_deliverable", weeks=Decimal(5), **ids)
+    items = [
+        (logged, item)
+        for logged in (LoggedEvent(9, first), LoggedEvent(10, second))
+        for item in ROADMAP.statements(logged.event, logged.position)
+    ]
+
+    written = [statement for _, statement in in_bulk(ROADMAP, items)]
+
+    estimates = roadmap_deliverables.ESTIMATES
+    assert sql_of(written) == [roadmap_deliverables.ESTIMATE] * 2 + [estimates.sql]
+    assert written[-1].args[0] == [9, 10]
+    assert written[-1].args[estimates.columns.index("generation")] == [1, 2]
+
+
+def test_a_status_change_sets_the_completed_cycle_and_keeps_a_fact(log: Log) -> None:
+    ids = a_deliverable(log)
+    done = log.last("change_deliverable_status", status="DONE", **ids)
+
+    change, fact = ROADMAP.statements(done, 11)
+
+    assert isinstance(change, Statement)
+    assert change.sql == roadmap_deliverables.CHANGE_STATUS
+    assert "completed_cycle_id = CASE WHEN $4::text = 'DONE'" in change.sql
+    assert isinstance(fact, Fact) and fact.table == roadmap_deliverables.STATUS_CHANGES
+    assert fact.row[:6] == (11, log.caller.workspace_id, *ids.values(), "PLANNED", "DONE")
 
 
 def test_priority_changes_come_from_nowhere_and_go_nowhere(log: Log) -> None:

@@ -1,41 +1,6 @@
 -- The okr read model: objectives per period with their key results and check-ins, the
 -- alignments of initiatives to key results (kept in business time, so they can be read
--- as of an instant), and the initiatives and deliverables that effort is counted from.
-
--- Initiatives and deliverables as this read model keeps them (projections/work.py); the
--- estimates, cycles and okr read models each have their own copy of these two tables.
-CREATE TABLE initiatives (
-    initiative_id      uuid PRIMARY KEY,
-    workspace_id       uuid NOT NULL,
-    roadmap_id         uuid NOT NULL,
-    title              text NOT NULL,
-    team_id            uuid,
-    kind               text NOT NULL,
-    on_roadmap         boolean NOT NULL,
-    proposed_position  bigint NOT NULL
-);
-CREATE INDEX initiatives_by_roadmap ON initiatives (workspace_id, roadmap_id);
-
-CREATE TABLE deliverables (
-    initiative_id         uuid NOT NULL REFERENCES initiatives (initiative_id),
-    deliverable_id        uuid NOT NULL,
-    workspace_id          uuid NOT NULL,
-    title                 text NOT NULL,
-    stretch               boolean NOT NULL,
-    status                text NOT NULL,
-    target_cycle_id       uuid,
-    target_date           date,
-    due_on                date,
-    completed_at          timestamptz,
-    completed_cycle_id    uuid,
-    first_estimate_weeks  numeric,
-    estimate_weeks        numeric,
-    generations           integer NOT NULL DEFAULT 0,
-    actual_weeks          numeric NOT NULL DEFAULT 0,
-    slips                 integer NOT NULL DEFAULT 0,
-    added_position        bigint NOT NULL,
-    PRIMARY KEY (initiative_id, deliverable_id)
-);
+-- as of an instant). Effort is counted from the roadmap read model's deliverables.
 
 CREATE TABLE objectives (
     objective_id      uuid PRIMARY KEY,
@@ -50,7 +15,7 @@ CREATE TABLE objectives (
 CREATE INDEX objectives_by_period ON objectives (workspace_id, period);
 
 CREATE TABLE key_results (
-    objective_id    uuid NOT NULL REFERENCES objectives (objective_id),
+    objective_id    uuid NOT NULL,
     key_result_id   uuid NOT NULL,
     workspace_id    uuid NOT NULL,
     title           text NOT NULL,
@@ -62,6 +27,7 @@ CREATE TABLE key_results (
     PRIMARY KEY (objective_id, key_result_id)
 );
 
+-- Every check-in, by log position (never updated).
 CREATE TABLE check_ins (
     position        bigint PRIMARY KEY,
     workspace_id    uuid NOT NULL,

@@ -22,27 +22,68 @@ CREATE TABLE roadmaps (
     fiscal_year_start_month  integer,
     cycle_weeks              integer,
     anchor_date              date,
-    created_at               timestamptz NOT NULL,
-    -- Position of the last event that changed anything visible on the roadmap (its
-    -- initiatives, their deliverables, alignments, order, cycles): subscriptions ask
-    -- "which roadmaps changed after position p".
-    last_position            bigint NOT NULL
+    created_at               timestamptz NOT NULL
 );
 CREATE INDEX roadmaps_by_name ON roadmaps (workspace_id, name, id);
-CREATE INDEX roadmaps_by_change ON roadmaps (workspace_id, last_position);
 
--- Cycles change state twice; their instants are enough to know the state at any time.
+-- Cycles change state twice: PLANNED, ACTIVE once started, CLOSED once closed. The log
+-- positions of the start and the close bound what a cycle's report counts.
 CREATE TABLE cycles (
-    roadmap_id    uuid NOT NULL,
-    cycle_id      uuid NOT NULL,
-    workspace_id  uuid NOT NULL,
-    name          text NOT NULL,
-    starts_on     date NOT NULL,
-    ends_on       date NOT NULL,
-    created_at    timestamptz NOT NULL,
-    started_at    timestamptz,
-    closed_at     timestamptz,
+    roadmap_id        uuid NOT NULL,
+    cycle_id          uuid NOT NULL,
+    workspace_id      uuid NOT NULL,
+    name              text NOT NULL,
+    starts_on         date NOT NULL,
+    ends_on           date NOT NULL,
+    state             text NOT NULL,
+    created_at        timestamptz NOT NULL,
+    created_position  bigint NOT NULL,
+    started_at        timestamptz,
+    started_position  bigint,
+    closed_at         timestamptz,
+    closed_position   bigint,
     PRIMARY KEY (roadmap_id, cycle_id)
+);
+-- A retarget names only the cycle: it finds the cycle (and its roadmap) by id.
+CREATE UNIQUE INDEX cycles_by_id ON cycles (cycle_id);
+
+-- Who is in a started cycle: committed when it started (in priority order), or targeted to
+-- it while it was active (unplanned: committed = false, ordinal NULL).
+CREATE TABLE scope (
+    roadmap_id       uuid NOT NULL,
+    cycle_id         uuid NOT NULL,
+    initiative_id    uuid NOT NULL,
+    deliverable_id   uuid NOT NULL,
+    workspace_id     uuid NOT NULL,
+    committed        boolean NOT NULL,
+    ordinal          integer,
+    joined_position  bigint NOT NULL,
+    PRIMARY KEY (roadmap_id, cycle_id, initiative_id, deliverable_id)
+);
+
+-- What became of each deliverable of a closed cycle, as Roadmap.CycleClosed carries it
+-- (never updated). Its generations and slips are counted from the facts before the close.
+CREATE TABLE outcomes (
+    roadmap_id            uuid NOT NULL,
+    cycle_id              uuid NOT NULL,
+    ordinal               integer NOT NULL,
+    initiative_id         uuid NOT NULL,
+    deliverable_id        uuid NOT NULL,
+    workspace_id          uuid NOT NULL,
+    committed             boolean NOT NULL,
+    unplanned             boolean NOT NULL,
+    title                 text NOT NULL,
+    stretch               boolean NOT NULL,
+    status                text NOT NULL,
+    target_cycle_id       uuid,
+    target_date           date,
+    due_on                date,
+    carried_over          boolean NOT NULL,
+    first_estimate_weeks  numeric,
+    estimate_weeks        numeric,
+    actual_weeks          numeric NOT NULL,
+    completed_at          timestamptz,
+    PRIMARY KEY (roadmap_id, cycle_id, initiative_id, deliverable_id)
 );
 
 -- Every initiative ever proposed (an initiative belongs to one roadmap for life).
@@ -50,9 +91,12 @@ CREATE TABLE initiatives (
     id            uuid PRIMARY KEY,
     workspace_id  uuid NOT NULL,
     roadmap_id    uuid NOT NULL,
-    proposed_at   timestamptz NOT NULL
+    proposed_at        timestamptz NOT NULL,
+    proposed_position  bigint NOT NULL
 );
 CREATE INDEX initiatives_by_roadmap ON initiatives (roadmap_id, proposed_at);
+-- The alignment view: a workspace's initiatives in the order they were proposed.
+CREATE INDEX initiatives_by_workspace ON initiatives (workspace_id, proposed_position);
 
 CREATE TABLE initiative_versions (
     initiative_id  uuid NOT NULL,
@@ -116,6 +160,8 @@ CREATE TABLE deliverable_versions (
     target_date      date,
     due_on           date,
     completed_at     timestamptz,
+    -- The cycle it targeted when it became DONE (cleared when reopened).
+    completed_cycle_id  uuid,
     estimate_weeks   numeric,
     actual_weeks     numeric NOT NULL,
     PRIMARY KEY (initiative_id, deliverable_id, valid_from),
@@ -125,19 +171,61 @@ CREATE INDEX deliverable_versions_current_by_roadmap
     ON deliverable_versions (roadmap_id) WHERE valid_to = 'infinity';
 CREATE UNIQUE INDEX deliverable_versions_current
     ON deliverable_versions (initiative_id, deliverable_id) WHERE valid_to = 'infinity';
+-- The estimate report: the completed deliverables of a workspace.
+CREATE INDEX deliverable_versions_completed
+    ON deliverable_versions (workspace_id, completed_at)
+    WHERE valid_to = 'infinity' AND status = 'DONE';
 
--- Estimate generations are never overwritten: one row each.
+-- Facts, keyed by log position and never updated.
+
+-- Every estimate generation (never overwritten).
 CREATE TABLE estimates (
+    position        bigint PRIMARY KEY,
     initiative_id   uuid NOT NULL,
     deliverable_id  uuid NOT NULL,
     generation      integer NOT NULL,
     workspace_id    uuid NOT NULL,
-    roadmap_id      uuid NOT NULL,
     weeks           numeric NOT NULL,
     confidence      double precision,
     reason          text NOT NULL,
     actor           text NOT NULL,
-    at              timestamptz NOT NULL,
-    PRIMARY KEY (initiative_id, deliverable_id, generation)
+    at              timestamptz NOT NULL
 );
-CREATE INDEX estimates_by_roadmap ON estimates (roadmap_id, at);
+CREATE INDEX estimates_by_deliverable ON estimates (initiative_id, deliverable_id, position);
+
+-- Every status change.
+CREATE TABLE status_changes (
+    position        bigint PRIMARY KEY,
+    workspace_id    uuid NOT NULL,
+    initiative_id   uuid NOT NULL,
+    deliverable_id  uuid NOT NULL,
+    from_status     text NOT NULL,
+    to_status       text NOT NULL,
+    at              timestamptz NOT NULL,
+    recorded_at     timestamptz NOT NULL,
+    actor           text NOT NULL,
+    reason          text NOT NULL,
+    decision_id     uuid
+);
+CREATE INDEX status_changes_by_deliverable
+    ON status_changes (initiative_id, deliverable_id, position);
+
+-- Every change of target; slip: now due later than before.
+CREATE TABLE retargets (
+    position        bigint PRIMARY KEY,
+    workspace_id    uuid NOT NULL,
+    initiative_id   uuid NOT NULL,
+    deliverable_id  uuid NOT NULL,
+    from_cycle_id   uuid,
+    from_date       date,
+    from_due_on     date,
+    to_cycle_id     uuid,
+    to_date         date,
+    to_due_on       date NOT NULL,
+    slip            boolean NOT NULL,
+    at              timestamptz NOT NULL,
+    recorded_at     timestamptz NOT NULL,
+    actor           text NOT NULL,
+    reason          text NOT NULL
+);
+CREATE INDEX retargets_by_deliverable ON retargets (initiative_id, deliverable_id, position);
