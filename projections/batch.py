@@ -287,7 +287,8 @@ def in_bulk(
         for table in model.facts:
             rows = pending.get(table)
             if rows:
-                events = tuple(dict.fromkeys(logged for logged, _ in rows))
+                # By identity: an event's payload may hold lists, which do not hash.
+                events = tuple({id(logged): logged for logged, _ in rows}.values())
                 written.append((events, table.statement([row for _, row in rows])))
         pending.clear()
 

@@ -11,8 +11,9 @@ for references, decimals as strings) by ``projections.timeline``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from backend.domain.initiative import Initiative
@@ -71,10 +72,13 @@ class Entry:
     changes: tuple[tuple[str, Any, Any], ...] = ()
     names: tuple[tuple[Ref, str], ...] = ()
     """(what, its name) to remember, for later summaries and references."""
-    computed: Literal["estimate", "effort", "retarget"] | None = None
-    """Changes that need the read model's own rows (see projections.timeline), with
-    their arguments in ``extra``."""
-    extra: dict[str, Any] = field(default_factory=dict)
+    weeks: Decimal | None = None
+    """Weeks estimated or logged on ``deliverable``: the entry's insert adds the change, its
+    "from" taken from the deliverable's earlier entries (see projections.timeline)."""
+    deliverable: UUID | None = None
+    cycles: tuple[UUID | None, UUID | None] = (None, None)
+    """The cycles a retarget moves between: the entry's insert adds the change, quoting
+    their global ids."""
 
     def __post_init__(self) -> None:
         assert self.type in ENTRY_TYPES, f"timeline entry type {self.type!r} is not in ENTRY_TYPES"
@@ -306,8 +310,8 @@ def deliverable_estimated(e: Initiative.DeliverableEstimated) -> Entry:
         f"Estimated %s at {e.weeks} weeks (generation {e.generation}){because(e.reason)}",
         quoted=(e.deliverable_id,),
         about=(e.originator_id,),
-        computed="estimate",
-        extra={"weeks": e.weeks},
+        weeks=e.weeks,
+        deliverable=e.deliverable_id,
     )
 
 
@@ -321,13 +325,8 @@ def deliverable_retargeted(e: Initiative.DeliverableRetargeted) -> Entry:
         f"Retargeted %s from {was} to {e.to_due_on.isoformat()}{slip}{because(e.reason)}",
         quoted=(e.deliverable_id,),
         about=(e.originator_id, *cycles),
-        computed="retarget",
-        extra={
-            "from_cycle_id": e.from_cycle_id,
-            "to_cycle_id": e.to_cycle_id,
-            "from_date": e.from_date,
-            "to_date": e.to_date,
-        },
+        changes=(("targetDate", e.from_date, e.to_date),),
+        cycles=(e.from_cycle_id, e.to_cycle_id),
     )
 
 
@@ -338,8 +337,8 @@ def effort_logged(e: Initiative.EffortLogged) -> Entry:
         f"Logged {e.weeks} weeks on %s{because(e.reason)}",
         quoted=(e.deliverable_id,),
         about=(e.originator_id,),
-        computed="effort",
-        extra={"weeks": e.weeks},
+        weeks=e.weeks,
+        deliverable=e.deliverable_id,
     )
 
 

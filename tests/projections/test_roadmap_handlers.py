@@ -1,8 +1,7 @@
-"""The roadmap, timeline, priorities and decisions handlers: event in, statements out."""
+"""The roadmap, priorities and decisions handlers: event in, statements out."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -11,22 +10,15 @@ from uuid import UUID, uuid4
 import pytest
 
 from backend.application import Caller, Roadlog
-from backend.domain.base import RoadlogAggregate
-from backend.domain.decision import Decision, DecisionLink
+from backend.domain.decision import DecisionLink
 from backend.domain.deliverable import NewDeliverable
 from backend.domain.initiative import Initiative
-from backend.domain.objective import Objective
-from backend.domain.receipt import CommandReceipt
-from backend.domain.roadmap import Roadmap
-from backend.domain.team import Team
-from projections import roadmap, roadmap_deliverables, roadmap_order, timeline
+from projections import roadmap, roadmap_deliverables, roadmap_order
 from projections.batch import LoggedEvent, in_bulk
 from projections.decisions import DECISIONS, INSERT_LINKS
 from projections.priorities import PRIORITIES
 from projections.read_model import Fact, Statement
 from projections.roadmap import ROADMAP
-from projections.timeline import DESCRIBERS, TIMELINE
-from schema.relay import to_global_id
 
 AT = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -158,89 +150,6 @@ def test_a_status_change_sets_the_completed_cycle_and_keeps_a_fact(log: Log) -> 
     assert fact.row[:6] == (11, log.caller.workspace_id, *ids.values(), "PLANNED", "DONE")
 
 
-def test_the_timeline_says_why_an_initiative_moved_in_one_line(log: Log) -> None:
-    roadmap_id = a_roadmap(log)
-    ids = [
-        log.run("propose_initiative", roadmap_id=roadmap_id, title=t, goal="g")[0].originator_id
-        for t in ("New CI pilot", "New CI general availability", "New CI final phase")
-    ]
-    moved = log.last(
-        "move_initiative",
-        roadmap_id=roadmap_id,
-        initiative_id=ids[2],
-        to_position=1,
-        reason="compliance audit moved up",
-    )
-
-    entry = DESCRIBERS[type(moved)](moved)
-    [insert] = TIMELINE.written(moved, 9)
-
-    assert entry.type == "InitiativeMoved"
-    assert entry.summary == "Moved %s from 3 to 1: compliance audit moved up"
-    assert entry.quoted == (ids[2],)
-    assert insert.sql == timeline.PLAIN_ENTRY
-    assert json.loads(insert.args[10]) == [{"field": "position", "from": "3", "to": "1"}]
-    assert insert.args[3:5] == ("Initiative", [ids[2]])
-    assert set(insert.args[-1]) == {ids[2], roadmap_id}
-
-
-def test_percent_signs_in_reasons_and_titles_survive_the_summary_template(log: Log) -> None:
-    roadmap_id = a_roadmap(log)
-    proposed, *_ = log.run(
-        "propose_initiative",
-        roadmap_id=roadmap_id,
-        title="Cut p99 by 50%",
-        goal="g",
-        reason="100% of users",
-    )
-
-    entry = DESCRIBERS[type(proposed)](proposed)
-
-    assert entry.summary == "Proposed 'Cut p99 by 50%%' on %s: 100%% of users"
-
-
-def test_a_deliverable_entry_belongs_to_its_initiative_and_shows_api_values(log: Log) -> None:
-    roadmap_id = a_roadmap(log)
-    deliverable_id = uuid4()
-    events = log.run(
-        "propose_initiative",
-        roadmap_id=roadmap_id,
-        title="a",
-        goal="g",
-        deliverables=[
-            NewDeliverable("Runner fleet", estimate_weeks=Decimal("2.5"), id=deliverable_id)
-        ],
-    )
-    added = next(e for e in events if isinstance(e, Initiative.DeliverableAdded))
-    estimated = next(e for e in events if isinstance(e, Initiative.DeliverableEstimated))
-
-    entry = DESCRIBERS[type(added)](added)
-    [estimate_entry, remember] = TIMELINE.written(estimated, 5)
-
-    assert (entry.subject_kind, entry.subject_ids) == (
-        "Deliverable",
-        (added.originator_id, deliverable_id),
-    )
-    assert added.originator_id in entry.about
-    assert estimate_entry.sql == timeline.ESTIMATE
-    assert estimate_entry.args[-3:-1] == (deliverable_id, Decimal("2.5"))
-    assert added.originator_id in estimate_entry.args[-1]
-    assert remember.sql == timeline.REMEMBER_ESTIMATE
-    assert timeline.encoded(Decimal("2.50")) == '"2.50"'
-    assert timeline.encoded(None) is None
-
-
-def test_references_in_changes_are_global_ids(log: Log) -> None:
-    [team] = log.run("create_team", name="SRE")
-    [created] = log.run("create_roadmap", name="R", team_id=team.originator_id)
-
-    [insert, *_] = TIMELINE.written(created, 2)
-
-    changes = {c["field"]: c for c in json.loads(insert.args[10])}
-    assert changes["team"]["to"] == json.dumps(to_global_id("Team", team.originator_id))
-    assert changes["name"] == {"field": "name", "from": None, "to": '"R"'}
-
-
 def test_priority_changes_come_from_nowhere_and_go_nowhere(log: Log) -> None:
     roadmap_id = a_roadmap(log)
     events = log.run("propose_initiative", roadmap_id=roadmap_id, title="a", goal="g")
@@ -277,24 +186,3 @@ def test_decision_links_are_written_in_order(log: Log) -> None:
     assert links.sql == INSERT_LINKS
     assert links.args[2:] == (["Roadmap"], [roadmap_id], [None])
     assert decision.args[11] == 11
-
-
-def test_every_event_of_the_domain_has_a_timeline_entry_but_receipts() -> None:
-    aggregates = (Team, Roadmap, Initiative, Objective, Decision)
-    events = {
-        value
-        for aggregate in aggregates
-        for value in vars(aggregate).values()
-        # The library adds Event/Created classes of its own and subclasses each event once:
-        # the aggregate's own events define ``apply`` in its module.
-        if isinstance(value, type)
-        and issubclass(value, RoadlogAggregate.Event)
-        and any(
-            "apply" in vars(cls) and cls.__module__ == aggregate.__module__
-            for cls in value.__mro__[:2]
-        )
-    }
-
-    assert events == set(DESCRIBERS)
-    assert CommandReceipt.Issued not in DESCRIBERS
-    assert TIMELINE.statements is not None
