@@ -5,7 +5,7 @@ name their tables as ``{schema}.table`` so that the same handler writes the live
 or, during ``roadlog rebuild``, a fresh copy of it.
 
 The replay policy: handlers rely on exactly-once batches; they need not be idempotent.
-Every path that writes a read model (the projector, each lane of a rebuild, the catch-up
+Every path that writes a read model (the projector, a rebuild, the catch-up
 inside a rebuild's swap) commits a batch's statements together with its tracking positions
 in one transaction, having locked the tracking rows and checked they still hold the
 positions the batch was composed against (``projections.batch.commit_batch``,
