@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -13,6 +14,7 @@ import pytest
 
 from backend.database import DatabaseTarget
 from projections.batch import LoggedEvent, in_bulk, render
+from projections.catalog import READ_MODELS
 from projections.read_model import Fact, FactTable, ReadModel, Statement
 from projections.script import ScriptWriter, run_script
 
@@ -166,3 +168,28 @@ async def test_every_kind_of_fact_value_is_stored_as_asyncpg_stores_it(
     )
     assert len(pairs) == len(rows)
     assert [pair["bulk"] for pair in pairs] == [pair["one"] for pair in pairs]
+
+
+WRITES_FACTS_LAST = [model for model in READ_MODELS if model.facts_unread]
+
+
+@pytest.mark.parametrize("model", WRITES_FACTS_LAST, ids=lambda model: model.name)
+def test_no_statement_of_a_model_writing_its_facts_last_reads_them(model: ReadModel) -> None:
+    """``facts_unread`` is a promise: a statement reading a fact table would miss the rows
+    of the earlier events of its own batch. Every SQL text its handlers' modules hold is
+    checked for a fact table's name."""
+    texts = {
+        value
+        for handler in model.handlers.values()
+        for value in handler.__globals__.values()
+        if isinstance(value, str) and "{schema}." in value
+    }
+    tables = [table.name for table in model.facts]
+    assert texts and tables
+    readers = {
+        (table, text.split()[0])
+        for text in texts
+        for table in tables
+        if re.search(r"\{schema\}\." + table + r"\b", text)
+    }
+    assert readers == set()
