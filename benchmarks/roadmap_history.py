@@ -173,8 +173,6 @@ async def write_history(
                         position += 1
                         for item in ROADMAP_MODEL.statements(event, position):
                             statement = alone(item)
-                            if "last_position" in statement.sql:
-                                continue  # the roadmap's change marker does not matter here
                             groups.setdefault(statement.sql, []).append(statement.args)
                     for text, rows in groups.items():
                         await conn.executemany(render(text, "roadmap"), rows)

@@ -7,13 +7,10 @@ with the tracking positions in one asyncpg transaction. That transaction first t
 swap lock shared (a rebuild's swap takes it exclusive), then locks the tracking rows and
 checks they still say what the batch was composed against. So a batch is applied once or
 not at all, even if two writers ever raced: the second one finds the rows moved and
-re-reads them instead of applying anything twice. A rebuild applies each batch in parts,
-its read models dealt to a few connections, one such transaction each
-(``projections.lanes``).
+re-reads them instead of applying anything twice.
 
 Each event goes only to the read models whose position is below it, so models may be at
-different positions (a new read model, one just swapped in by a rebuild, or the lanes of a
-rebuild that stopped between their commits). Statements
+different positions (a new read model, or one just swapped in by a rebuild). Statements
 are applied model by model (each model owns its tables, so order between models does not
 matter) and in log order within a model, as one script of prepared statements
 (``projections.script``): a few round trips per batch, not one per statement.
@@ -192,16 +189,6 @@ class Batch:
     def script(self) -> Script:
         """All the batch writes, destination after destination."""
         return Script.joined(self.scripts.values())
-
-    def only(self, names: Sequence[str]) -> Batch:
-        """The part of this batch that goes to the destinations tracked as ``names``."""
-        return Batch(
-            self.events,
-            {name: self.before[name] for name in names},
-            {name: self.after[name] for name in names},
-            {name: self.scripts[name] for name in names},
-            self.limit,
-        )
 
 
 def read_batch(

@@ -53,7 +53,6 @@ from projections.connections import (
     watch_termination,
 )
 from projections.read_model import ReadModel
-from projections.statistics import PlannerStatistics
 
 log = logging.getLogger(__name__)
 
@@ -204,22 +203,19 @@ class Projector:
         names = [destination.tracking_name for destination in self.destinations]
         await ensure_tracking(conn, names)
         self._positions = await read_positions(conn, names)
-        async with PlannerStatistics(self.target, self.destinations) as statistics:
-            while True:
-                self._wake.clear()
-                try:
-                    await self._project_pending(conn, statistics)
-                except TrackingMoved as moved:
-                    # A rebuild swapped a read model in: carry on from where its rows say.
-                    log.info("projector: %s", moved)
-                    self._positions = await read_positions(conn, names)
-                    continue
-                backoff.reset()
-                await self._idle(conn, lost)
+        while True:
+            self._wake.clear()
+            try:
+                await self._project_pending(conn)
+            except TrackingMoved as moved:
+                # A rebuild swapped a read model in: carry on from where its rows say.
+                log.info("projector: %s", moved)
+                self._positions = await read_positions(conn, names)
+                continue
+            backoff.reset()
+            await self._idle(conn, lost)
 
-    async def _project_pending(
-        self, conn: asyncpg.Connection, statistics: PlannerStatistics
-    ) -> None:
+    async def _project_pending(self, conn: asyncpg.Connection) -> None:
         """Apply batches until the log is exhausted."""
         if not self.destinations:
             return
@@ -230,7 +226,6 @@ class Projector:
                     self._positions = await commit_batch(
                         conn, batch, self.destinations, announce=True, on_step=self._on_step
                     )
-                    statistics.applied_batch(len(batch.events))
                 if batch.full:
                     await self._refresh_head()
                 else:

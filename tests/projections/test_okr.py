@@ -18,6 +18,7 @@ from projections.okr import (
     OKR,
     SET_CURRENT_VALUE,
 )
+from projections.read_model import array_text
 from tests.support.retro import Story, a_caller
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -56,7 +57,7 @@ def test_a_check_in_sets_the_current_value_and_is_kept_with_its_note() -> None:
     assert current.sql == SET_CURRENT_VALUE
     assert current.args == (objective.id, key_result_id, 99.5)
     assert kept.sql == CHECK_INS.sql
-    assert kept.args[4:] == ([99.5], [0.8], ["on track"], [AT], ["alice"])
+    assert kept.args[4:] == tuple(array_text([v]) for v in (99.5, 0.8, "on track", AT, "alice"))
 
 
 def test_aligning_ends_the_previous_alignment_to_the_same_key_result() -> None:

@@ -196,29 +196,3 @@ async def test_an_event_that_cannot_be_projected_stops_the_projector_at_it(
     assert f"event {bad} (tests.projections.toys:Counter.Ticked)" in caplog.text
     assert await tracking(conn) == {"toy_counts": 0, "toy_fragile": 0}
     assert await conn.fetchval("SELECT count(*) FROM toy_counts.counts") == 0
-
-
-RELTUPLES = "SELECT reltuples FROM pg_class WHERE oid = 'toy_positions.seen'::regclass"
-
-
-async def test_young_tables_get_planner_statistics_as_they_grow(
-    app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
-) -> None:
-    # Without statistics the projector's prepared statements may be planned badly for good.
-    # Autovacuum may analyze the table first, and then the projector rightly leaves it
-    # alone: keep autovacuum out, so that only the projector's ANALYZE can count here.
-    await conn.execute("ALTER TABLE toy_positions.seen SET (autovacuum_enabled = false)")
-    projector = Projector(app, toy_database, TOY_MODELS, batch_size=50)
-    async with running(projector):
-        position = await asyncio.to_thread(record, app, 4, 10)
-        await caught_up(projector, position)
-        never_analyzed = await conn.fetchval(RELTUPLES)
-        position = await asyncio.to_thread(record, app, 5, 100)
-        await caught_up(projector, position)
-        deadline = asyncio.get_running_loop().time() + 10
-        while (analyzed := await conn.fetchval(RELTUPLES)) < 500:  # analyzed beside it
-            assert asyncio.get_running_loop().time() < deadline, f"reltuples {analyzed}"
-            await asyncio.sleep(0.05)
-
-    assert never_analyzed == -1
-    await assert_exactly_once(conn, app, position)

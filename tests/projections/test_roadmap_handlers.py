@@ -133,8 +133,9 @@ def test_a_batch_writes_the_roadmaps_facts_after_its_statements_in_one_insert(
 
     estimates = roadmap_deliverables.ESTIMATES
     assert sql_of(written) == [roadmap_deliverables.ESTIMATE] * 2 + [estimates.sql]
-    assert written[-1].args[0] == [9, 10]
-    assert written[-1].args[estimates.columns.index("generation")] == [1, 2]
+    # Each column as the text of one array (``FactTable``).
+    assert written[-1].args[0] == '{"9","10"}'
+    assert written[-1].args[estimates.columns.index("generation")] == '{"1","2"}'
 
 
 def test_a_status_change_sets_the_completed_cycle_and_keeps_a_fact(log: Log) -> None:

@@ -10,11 +10,9 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
-import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from psycopg.adapt import Transformer
 
 from backend.database import DatabaseTarget
 from projections.script import UNWRITABLE, ScriptWriter, run_script
@@ -121,25 +119,6 @@ async def test_a_statement_is_prepared_once_per_connection(conn: asyncpg.Connect
     )
     assert prepared == 1
     assert await conn.fetchval("SELECT count(*) FROM written") == 2
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC),
-        datetime(2026, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=5, minutes=30))),
-        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=-14))),
-        [UUID(int=0)],
-        [uuid4(), uuid4(), uuid4()],
-    ],
-)
-def test_values_the_writer_writes_itself_read_exactly_as_psycopg_writes_them(
-    value: object,
-) -> None:
-    writer = ScriptWriter()
-    writer.add("SELECT $1", (value,))
-    (line,) = writer.script.lines
-    assert line.endswith(f"({Transformer(psycopg.adapters).as_literal(value).decode()})")
 
 
 @pytest.mark.parametrize("value", ["nul \x00 inside", "lone \udc80 surrogate", object()])
