@@ -35,26 +35,9 @@ SET_CURRENT_VALUE = """
 CHECK_INS = FactTable(
     "check_ins",
     (
-        "position",
-        "workspace_id",
-        "objective_id",
-        "key_result_id",
-        "value",
-        "confidence",
-        "note",
-        "at",
-        "actor",
-    ),
-    (
-        "bigint",
-        "uuid",
-        "uuid",
-        "uuid",
-        "double precision",
-        "double precision",
-        "text",
-        "timestamptz",
-        "text",
+        "position bigint, workspace_id uuid, objective_id uuid, key_result_id uuid, "
+        "value double precision, confidence double precision, note text, at timestamptz, "
+        "actor text"
     ),
 )
 

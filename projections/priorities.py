@@ -17,30 +17,9 @@ from projections.read_model import Fact, FactTable, ReadModel
 PRIORITY_CHANGES = FactTable(
     "priority_changes",
     (
-        "position",
-        "workspace_id",
-        "roadmap_id",
-        "initiative_id",
-        "from_position",
-        "to_position",
-        "at",
-        "recorded_at",
-        "actor",
-        "reason",
-        "decision_id",
-    ),
-    (
-        "bigint",
-        "uuid",
-        "uuid",
-        "uuid",
-        "integer",
-        "integer",
-        "timestamptz",
-        "timestamptz",
-        "text",
-        "text",
-        "uuid",
+        "position bigint, workspace_id uuid, roadmap_id uuid, initiative_id uuid, "
+        "from_position integer, to_position integer, at timestamptz, recorded_at timestamptz, "
+        "actor text, reason text, decision_id uuid"
     ),
 )
 

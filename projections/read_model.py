@@ -44,6 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -68,8 +69,8 @@ class Statement:
 class FactTable:
     """An append-only table of a read model, written in bulk (see the module docstring).
 
-    ``columns`` and ``types`` (PostgreSQL types) name what each ``Fact`` row holds, in
-    order. The rows of a run of events go in one statement: by default
+    ``row`` names what each ``Fact`` row holds, in order, as a CREATE TABLE does
+    (``"position bigint, actor text"``). The rows of a run of events go in one statement: by default
     ``INSERT INTO {schema}.<name> (<columns>) SELECT ... FROM unnest($1::text::<type>[], ...)``;
     ``insert`` replaces it with one of the model's own that takes the same arguments (one
     array per column, in order) and may read other tables, e.g. a name to quote.
@@ -94,14 +95,20 @@ class FactTable:
     """
 
     name: str
-    columns: tuple[str, ...]
-    types: tuple[str, ...]
+    row: str
     insert: str | None = None
 
-    def __post_init__(self) -> None:
-        assert len(self.columns) == len(self.types), f"{self.name}: a type per column"
+    @cached_property
+    def columns(self) -> tuple[str, ...]:
+        """The names of its columns, in a row's order."""
+        return tuple(column.split(None, 1)[0] for column in self.row.split(","))
 
-    @property
+    @cached_property
+    def types(self) -> tuple[str, ...]:
+        """The PostgreSQL type of each column."""
+        return tuple(column.split(None, 1)[1].strip() for column in self.row.split(","))
+
+    @cached_property
     def sql(self) -> str:
         """The bulk insert: its ``$n`` is the array of column n's values."""
         if self.insert is not None:

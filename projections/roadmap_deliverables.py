@@ -84,95 +84,27 @@ LOG_EFFORT = versioned_change(
 ESTIMATES = FactTable(
     "estimates",
     (
-        "position",
-        "initiative_id",
-        "deliverable_id",
-        "generation",
-        "workspace_id",
-        "weeks",
-        "confidence",
-        "reason",
-        "actor",
-        "at",
-    ),
-    (
-        "bigint",
-        "uuid",
-        "uuid",
-        "integer",
-        "uuid",
-        "numeric",
-        "double precision",
-        "text",
-        "text",
-        "timestamptz",
+        "position bigint, initiative_id uuid, deliverable_id uuid, generation integer, "
+        "workspace_id uuid, weeks numeric, confidence double precision, reason text, "
+        "actor text, at timestamptz"
     ),
 )
 
 STATUS_CHANGES = FactTable(
     "status_changes",
     (
-        "position",
-        "workspace_id",
-        "initiative_id",
-        "deliverable_id",
-        "from_status",
-        "to_status",
-        "at",
-        "recorded_at",
-        "actor",
-        "reason",
-        "decision_id",
-    ),
-    (
-        "bigint",
-        "uuid",
-        "uuid",
-        "uuid",
-        "text",
-        "text",
-        "timestamptz",
-        "timestamptz",
-        "text",
-        "text",
-        "uuid",
+        "position bigint, workspace_id uuid, initiative_id uuid, deliverable_id uuid, "
+        "from_status text, to_status text, at timestamptz, recorded_at timestamptz, "
+        "actor text, reason text, decision_id uuid"
     ),
 )
 
 RETARGETS = FactTable(
     "retargets",
     (
-        "position",
-        "workspace_id",
-        "initiative_id",
-        "deliverable_id",
-        "from_cycle_id",
-        "from_date",
-        "from_due_on",
-        "to_cycle_id",
-        "to_date",
-        "to_due_on",
-        "slip",
-        "at",
-        "recorded_at",
-        "actor",
-        "reason",
-    ),
-    (
-        "bigint",
-        "uuid",
-        "uuid",
-        "uuid",
-        "uuid",
-        "date",
-        "date",
-        "uuid",
-        "date",
-        "date",
-        "boolean",
-        "timestamptz",
-        "timestamptz",
-        "text",
-        "text",
+        "position bigint, workspace_id uuid, initiative_id uuid, deliverable_id uuid, "
+        "from_cycle_id uuid, from_date date, from_due_on date, to_cycle_id uuid, "
+        "to_date date, to_due_on date, slip boolean, at timestamptz, recorded_at timestamptz, "
+        "actor text, reason text"
     ),
 )

@@ -36,34 +36,19 @@ DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {**ROADMAP_DESCRIBERS, **G
 
 NAMES = FactTable(
     "names",
-    ("id", "position", "workspace_id", "kind", "name", "global_id"),
-    ("uuid", "bigint", "uuid", "text", "text", "text"),
+    ("id uuid, position bigint, workspace_id uuid, kind text, name text, global_id text"),
 )
 """A row per name given (a creation, a rename): the latest before a position is the name
 then. Appending instead of overwriting keeps a rename from ending a run of facts."""
 
-ENTRY_ROW = {
-    "position": "bigint",
-    "workspace_id": "uuid",
-    "type": "text",
-    "subject_kind": "text",
-    "subject_ids": "uuid[]",
-    "at": "timestamptz",
-    "recorded_at": "timestamptz",
-    "actor": "text",
-    "reason": "text",
-    "decision_id": "uuid",
-    "changes": "text",
-    "summary": "text",
-    "quoted": "uuid",
-    "quoted_too": "uuid",
-    "deliverable_id": "uuid",
-    "weeks": "numeric",
-    "from_cycle_id": "uuid",
-    "to_cycle_id": "uuid",
-    "belongs_to": "uuid[]",
-}
-"""What a handler gives of an entry (column: type): what it stores, and what the insert
+ENTRY_ROW = (
+    "position bigint, workspace_id uuid, type text, subject_kind text, "
+    "subject_ids uuid[], at timestamptz, recorded_at timestamptz, actor text, "
+    "reason text, decision_id uuid, changes text, summary text, quoted uuid, "
+    "quoted_too uuid, deliverable_id uuid, weeks numeric, from_cycle_id uuid, "
+    "to_cycle_id uuid, belongs_to uuid[]"
+)
+"""What a handler gives of an entry (column type, ...): what it stores, and what the insert
 looks up (the names ``quoted`` and ``quoted_too``, the cycles of a retarget), and the ids
 whose histories it belongs to (``entry_subjects``)."""
 
@@ -166,7 +151,7 @@ two, for an event alone too). Plain inserts, no ON CONFLICT (the replay policy,
 ``projections.read_model``): a second entry at a position is a bug that must stop the
 projector, not a row to skip quietly."""
 
-ENTRIES = FactTable("entries", tuple(ENTRY_ROW), tuple(ENTRY_ROW.values()), INSERT_ENTRIES)
+ENTRIES = FactTable("entries", ENTRY_ROW, INSERT_ENTRIES)
 
 
 def plain(value: Any) -> Any:

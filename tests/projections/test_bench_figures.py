@@ -13,7 +13,7 @@ from benchmarks.projector_bench import statements_per_event
 from projections.read_model import Fact, FactTable, ReadModel
 from tests.projections.toys import COUNTS, Counter, record
 
-SEEN = FactTable("seen", ("position", "kind"), ("bigint", "text"))
+SEEN = FactTable("seen", "position bigint, kind text")
 
 
 def seen(any_event: Aggregate.Event, position: int) -> list[Fact]:

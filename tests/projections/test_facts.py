@@ -19,27 +19,13 @@ from projections.read_model import Fact, FactTable, ReadModel, Statement
 from projections.script import ScriptWriter, run_script
 
 NOTES = FactTable(
-    "notes",
-    ("position", "ids", "tags", "weeks", "at", "text"),
-    ("bigint", "uuid[]", "text[]", "numeric", "timestamptz", "text"),
+    "notes", "position bigint, ids uuid[], tags text[], weeks numeric, at timestamptz, text text"
 )
-LINKS = FactTable("links", ("position",), ("bigint",))
+LINKS = FactTable("links", "position bigint")
 KINDS = FactTable(
     "kinds",
-    ("position", "rank", "share", "done", "due", "weeks", "id", "at", "text", "ids", "tags"),
-    (
-        "bigint",
-        "integer",
-        "double precision",
-        "boolean",
-        "date",
-        "numeric",
-        "uuid",
-        "timestamptz",
-        "text",
-        "uuid[]",
-        "text[]",
-    ),
+    "position bigint, rank integer, share double precision, done boolean, due date, "
+    "weeks numeric, id uuid, at timestamptz, text text, ids uuid[], tags text[]",
 )
 """Every kind of value the read models' fact tables hold."""
 MODEL = ReadModel("toy", facts=(NOTES, LINKS))

@@ -23,7 +23,7 @@ from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
 from projections import timeline
 from projections.read_model import Fact
-from projections.timeline import DESCRIBERS, ENTRIES, ENTRY_ROW, NAMES, TIMELINE
+from projections.timeline import DESCRIBERS, ENTRIES, NAMES, TIMELINE
 from schema.relay import to_global_id
 from tests.support.retro import Story
 from tests.support.roadmap import project
@@ -70,7 +70,7 @@ def facts_of(event: Any, position: int) -> list[Fact]:
 def entry_of(facts: list[Fact]) -> dict[str, Any]:
     """The entry among ``facts``, by column."""
     [entry] = [fact.row for fact in facts if fact.table is ENTRIES]
-    return dict(zip(ENTRY_ROW, entry, strict=True))
+    return dict(zip(ENTRIES.columns, entry, strict=True))
 
 
 def subjects_of(facts: list[Fact]) -> set[UUID]:
