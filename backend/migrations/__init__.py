@@ -133,13 +133,20 @@ async def replace_ledger(conn: asyncpg.Connection, migration_set: MigrationSet) 
     async with conn.transaction():
         await conn.execute(FORGET_COMPONENT, migration_set.component)
         for migration in migration_set.migrations():
-            await conn.execute(
-                RECORD_APPLIED,
-                migration_set.component,
-                migration.version,
-                migration.name,
-                migration.sha256,
-            )
+            await record_applied(conn, migration_set, migration)
+
+
+async def record_applied(
+    conn: asyncpg.Connection, migration_set: MigrationSet, migration: Migration
+) -> None:
+    """Write the ledger row of one migration of ``migration_set``."""
+    await conn.execute(
+        RECORD_APPLIED,
+        migration_set.component,
+        migration.version,
+        migration.name,
+        migration.sha256,
+    )
 
 
 async def forget(conn: asyncpg.Connection, component: str) -> None:
@@ -194,13 +201,7 @@ async def _migrate_one(
             await apply_into(conn, migration_set.schema, migration)
             if as_role is not None:
                 await conn.execute("RESET ROLE")
-            await conn.execute(
-                RECORD_APPLIED,
-                migration_set.component,
-                migration.version,
-                migration.name,
-                migration.sha256,
-            )
+            await record_applied(conn, migration_set, migration)
         applied.append(f"{migration_set.component}/{migration.name}")
     return applied
 
