@@ -10,9 +10,9 @@ Definitions (issue 6):
   children (each counts once); an objective with neither has progress 0;
 - an initiative counts when it is on its roadmap (one taken off its roadmap no longer
   counts anywhere in the alignment view) and, with a roadmap asked for, on that roadmap;
-  it is active unless its rolled-up status is DONE, i.e. unless it has deliverables and
-  every one is DONE or WONT_DO; its effort is the sum of the latest estimates of its
-  deliverables that are not WONT_DO (an unestimated one adds nothing);
+  it is active unless its rolled-up status is DONE or WONT_DO, i.e. unless it has
+  deliverables and every one is DONE or WONT_DO; its effort is the sum of the latest
+  estimates of its deliverables that are not WONT_DO (an unestimated one adds nothing);
 - effort per objective: the effort of the active initiatives with a CONTRIBUTES
   alignment to one of that objective's own key results (each initiative once);
 - coverage: the effort of active initiatives with a CONTRIBUTES alignment to a key result

@@ -358,11 +358,14 @@ SEVERITY = ("AT_RISK", "POSSIBLE_DELAY", "IN_PROGRESS", "PLANNED")
 def rolled_up(statuses: Iterable[str]) -> str:
     """An initiative's status from its deliverables' statuses.
 
-    DONE when there is at least one deliverable and every one is DONE or WONT_DO; else
-    the most severe open status (AT_RISK > POSSIBLE_DELAY > IN_PROGRESS > PLANNED). An
-    initiative without deliverables is PLANNED: nothing is done yet.
+    WONT_DO when there is at least one deliverable and every one is WONT_DO; DONE when
+    every one is DONE or WONT_DO (and one at least is DONE); else the most severe open
+    status (AT_RISK > POSSIBLE_DELAY > IN_PROGRESS > PLANNED). An initiative without
+    deliverables is PLANNED: nothing is done yet.
     """
     seen = set(statuses)
+    if seen == {"WONT_DO"}:
+        return "WONT_DO"
     if seen and seen <= set(FINISHED):
         return "DONE"
     return next((status for status in SEVERITY if status in seen), "PLANNED")

@@ -54,9 +54,9 @@ class Initiative(Node):
         " priority); null when it is not on it."
     )
     status: DeliverableStatus = strawberry.field(
-        description="Rolled up from the deliverables: DONE when there are some and all are"
-        " DONE or WONT_DO, else the most severe open one (AT_RISK > POSSIBLE_DELAY >"
-        " IN_PROGRESS > PLANNED); PLANNED without deliverables."
+        description="Rolled up from the deliverables: all WONT_DO is WONT_DO; DONE and"
+        " WONT_DO only is DONE; otherwise the most urgent open status (AT_RISK >"
+        " POSSIBLE_DELAY > IN_PROGRESS > PLANNED); PLANNED without deliverables."
     )
     initiative_id: strawberry.Private[UUID]
     roadmap_id: strawberry.Private[UUID]
