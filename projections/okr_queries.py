@@ -36,7 +36,7 @@ from projections.estimate_figures import ZERO, normalized
 from projections.readers import Connection, Reader
 
 OBJECTIVES_OF_PERIODS = """
-    SELECT objective_id, title, period, level, team_id, parent_id
+    SELECT objective_id, title, period, level, team_id, parent_id, version
     FROM okr.objectives
     WHERE workspace_id = $1 AND period = ANY($2::text[])
     ORDER BY created_position
@@ -135,6 +135,7 @@ class ObjectiveRow:
     level: str
     team_id: UUID | None
     parent_id: UUID | None
+    version: int
     children: tuple[UUID, ...] = ()
     key_results: tuple[KeyResultRow, ...] = ()
     progress: float = 0.0
@@ -210,6 +211,7 @@ def rolled_up(
             level=o.level,
             team_id=o.team_id,
             parent_id=o.parent_id,
+            version=o.version,
             children=tuple(children.get(o.objective_id, [])),
             key_results=tuple(results.get(o.objective_id, [])),
             progress=progress[o.objective_id],

@@ -4,7 +4,9 @@ Every function takes the caller's workspace and filters on it, so an id of anoth
 workspace reads exactly like a missing one. ``at`` is a business-time instant, or None
 for the current state (the rows with ``valid_to = 'infinity'``, through the partial
 "current" indexes). At an instant, each entity's version is the last one starting at or
-before it: one backward probe of its ``(key, valid_from)`` primary key.
+before it: one backward probe of its ``(key, valid_from)`` primary key. A removed
+deliverable has no current version, and its last one ends at the removal: an instant at
+or after that (``valid_to <= at``) does not show it.
 
 Rows are asyncpg records; their columns are those the SQL constants select.
 """
@@ -47,12 +49,16 @@ TEAMS_BY_IDS = """
 """
 
 ROADMAP_FIELDS = """
-    id, name, team_id, fiscal_year_start_month, cycle_weeks, anchor_date, created_at
+    id, name, team_id, fiscal_year_start_month, cycle_weeks, anchor_date, created_at, version
 """
 
 ROADMAPS_BY_IDS = f"""
     SELECT {ROADMAP_FIELDS} FROM roadmap.roadmaps
     WHERE workspace_id = $1 AND id = ANY($2::uuid[])
+"""
+
+INITIATIVE_AGGREGATE_VERSIONS = """
+    SELECT id, version FROM roadmap.initiatives WHERE workspace_id = $1 AND id = ANY($2::uuid[])
 """
 
 ROADMAPS_OF_WORKSPACE = """
@@ -145,7 +151,7 @@ DELIVERABLES_OF_ROADMAP_AT = f"""
           AND v.valid_from <= $3
         ORDER BY v.valid_from DESC LIMIT 1
     ) AS v
-    WHERE d.roadmap_id = $1 AND d.workspace_id = $2 AND d.added_at <= $3
+    WHERE d.roadmap_id = $1 AND d.workspace_id = $2 AND d.added_at <= $3 AND v.valid_to > $3
     ORDER BY d.added_position
 """
 
@@ -187,6 +193,7 @@ DELIVERABLES_OF_INITIATIVES_AT = f"""
         ORDER BY v.valid_from DESC LIMIT 1
     ) AS v
     WHERE d.initiative_id = ANY($1::uuid[]) AND d.workspace_id = $2 AND d.added_at <= $3
+      AND v.valid_to > $3
     ORDER BY d.added_position
 """
 
@@ -242,6 +249,14 @@ async def teams_by_ids(conn: Reader, workspace_id: UUID, ids: Sequence[UUID]) ->
 async def roadmaps_by_ids(conn: Reader, workspace_id: UUID, ids: Sequence[UUID]) -> list[Row]:
     """The roadmaps of these ids that exist in the workspace (whenever created)."""
     return list(await conn.fetch(ROADMAPS_BY_IDS, workspace_id, list(ids)))
+
+
+async def initiative_aggregate_versions(
+    conn: Reader, workspace_id: UUID, ids: Sequence[UUID]
+) -> dict[UUID, int]:
+    """The current aggregate version of each of these initiatives of the workspace."""
+    rows = await conn.fetch(INITIATIVE_AGGREGATE_VERSIONS, workspace_id, list(ids))
+    return {row["id"]: row["version"] for row in rows}
 
 
 async def roadmaps_of_workspace(conn: Reader, workspace_id: UUID) -> list[Row]:

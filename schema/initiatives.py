@@ -39,7 +39,7 @@ from schema.roadmap.entities import (
     Team,
     team_of,
 )
-from schema.roadmap.rows import initiative_rows
+from schema.roadmap.rows import initiative_aggregate_version, initiative_rows
 from schema.roadmap.timeline import TimelineConnection, history_of
 
 
@@ -84,6 +84,14 @@ class Initiative(Node):
             at=at,
             preloaded=[Deliverable.of(d, at) for d in deliverables],
         )
+
+    @strawberry.field(
+        description="Aggregate version, for expectedVersion: the current one, also when the"
+        " initiative is read as of an earlier instant."
+    )
+    async def version(self, info: Info) -> int:
+        require(info)
+        return await initiative_aggregate_version(info, self.initiative_id)
 
     @strawberry.field(description="The team that owns it.")
     async def team(self, info: Info) -> Team | None:
@@ -225,6 +233,7 @@ class Objective(Node):
         description="0..1, rolled up from key results: the mean of its key results' and its"
         " children's progress (0 when it has neither)."
     )
+    version: int = strawberry.field(description="Aggregate version, for expectedVersion.")
     row: strawberry.Private[ObjectiveRow]
 
     @classmethod
@@ -235,6 +244,7 @@ class Objective(Node):
             period=row.period,
             level=ObjectiveLevel(row.level),
             progress=row.progress,
+            version=row.version,
             row=row,
         )
 

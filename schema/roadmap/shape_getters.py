@@ -59,6 +59,7 @@ def roadmap_getters(view: View) -> dict[str, Getter]:
         "id": lambda r: r.id,
         "name": lambda r: r.name,
         "asOf": lambda r: r.as_of,
+        "version": lambda r: r.version,
         "cadence": lambda r: r.cadence,
         "team": lambda r: view.teams.get(r.team_id),
         "initiatives": lambda r: view.initiatives.values(),
