@@ -92,6 +92,8 @@ class InitiativeState:
     @property
     def status(self) -> str:
         statuses = {d.status for d in self.deliverables.values()}
+        if statuses == {"WONT_DO"}:
+            return "WONT_DO"
         if statuses and statuses <= set(FINISHED):
             return "DONE"
         for status in ("AT_RISK", "POSSIBLE_DELAY", "IN_PROGRESS"):
@@ -126,9 +128,14 @@ def replay(events: list[Any], at: datetime) -> tuple[list[UUID], dict[UUID, Init
             initiatives[event.originator_id].deliverables[event.deliverable_id] = DeliverableState(
                 event.title, event.stretch
             )
+        elif isinstance(event, Initiative.DeliverableRemoved):
+            del initiatives[event.originator_id].deliverables[event.deliverable_id]
         elif hasattr(event, "deliverable_id"):
             deliverable = initiatives[event.originator_id].deliverables[event.deliverable_id]
-            if isinstance(event, Initiative.DeliverableStatusChanged):
+            if isinstance(event, Initiative.DeliverableUpdated):
+                for name, (_, new) in event.changes.items():
+                    setattr(deliverable, name, new)
+            elif isinstance(event, Initiative.DeliverableStatusChanged):
                 deliverable.status = event.to_status
                 deliverable.completed_at = event.completed_at
             elif isinstance(event, Initiative.DeliverableEstimated):
@@ -199,6 +206,7 @@ def model_diff(
                 continue
             for name, attribute in (
                 ("title", "title"),
+                ("stretch", "stretch"),
                 ("status", "status"),
                 ("estimateWeeks", "estimate"),
                 ("actualWeeks", "actual"),
@@ -213,6 +221,10 @@ def model_diff(
                     None if c is None else to_global_id("Cycle", roadmap_id, c)
                     for c in (was.cycle, d.cycle)
                 )
+        for deliverable_id, d in a.deliverables.items():
+            if deliverable_id not in b.deliverables:
+                path = f"deliverables.{to_global_id('Deliverable', id, deliverable_id)}"
+                fields[path] = (d.title, None)
         if fields:
             changed[to_global_id("Initiative", id)] = fields
     return {
@@ -262,7 +274,19 @@ def comparable(fields: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]
 # --- the commands: a random history ---------------------------------------------------------
 
 
-COMMANDS = ("propose", "move", "remove", "update", "add", "status", "estimate", "effort", "target")
+COMMANDS = (
+    "propose",
+    "move",
+    "remove",
+    "update",
+    "add",
+    "status",
+    "estimate",
+    "effort",
+    "target",
+    "correct",
+    "drop",
+)
 
 steps = st.lists(
     st.tuples(
@@ -359,7 +383,7 @@ class History:
                 app.add_deliverable(
                     caller,
                     initiative_id=initiative,
-                    deliverable=NewDeliverable(f"added {b}", id=id),
+                    deliverable=NewDeliverable(f"added {b}", id=id, status=STATUSES[b % 6]),
                     effective_at=at,
                 )
                 self.deliverables.append((initiative, id))
@@ -378,6 +402,15 @@ class History:
             app.estimate_deliverable(caller, weeks=Decimal(b % 7 + 1) / 2, **refs)
         elif command == "effort":
             app.log_effort(caller, weeks=Decimal("0.5"), **refs)
+        elif command == "correct":
+            app.update_deliverable(
+                caller,
+                title=f"corrected {b}" if b % 2 else None,
+                stretch=b % 3 == 0 if b % 4 else None,
+                **refs,
+            )
+        elif command == "drop":
+            app.remove_deliverable(caller, reason="r", **refs)
         elif b % 2:
             app.retarget_deliverable(caller, target_cycle_id=self.cycle, reason="r", **refs)
         else:
