@@ -29,8 +29,11 @@ Row = asyncpg.Record
 
 INITIATIVE_FIELDS = """
     v.initiative_id, v.roadmap_id, v.title, v.goal, v.stakeholders, v.team_id, v.kind,
-    v.parent_id, v.on_roadmap
+    v.parent_id, v.on_roadmap,
+    (SELECT r.version FROM roadmap.initiatives r WHERE r.id = v.initiative_id) AS version
 """
+# An initiative's version is its aggregate's current one, read by the same statement as
+# the row it goes with, also at an earlier instant (expectedVersion is compared with it).
 
 DELIVERABLE_FIELDS = """
     v.initiative_id, v.deliverable_id, v.roadmap_id, v.title, v.stretch, v.status,
@@ -55,10 +58,6 @@ ROADMAP_FIELDS = """
 ROADMAPS_BY_IDS = f"""
     SELECT {ROADMAP_FIELDS} FROM roadmap.roadmaps
     WHERE workspace_id = $1 AND id = ANY($2::uuid[])
-"""
-
-INITIATIVE_AGGREGATE_VERSIONS = """
-    SELECT id, version FROM roadmap.initiatives WHERE workspace_id = $1 AND id = ANY($2::uuid[])
 """
 
 ROADMAPS_OF_WORKSPACE = """
@@ -249,14 +248,6 @@ async def teams_by_ids(conn: Reader, workspace_id: UUID, ids: Sequence[UUID]) ->
 async def roadmaps_by_ids(conn: Reader, workspace_id: UUID, ids: Sequence[UUID]) -> list[Row]:
     """The roadmaps of these ids that exist in the workspace (whenever created)."""
     return list(await conn.fetch(ROADMAPS_BY_IDS, workspace_id, list(ids)))
-
-
-async def initiative_aggregate_versions(
-    conn: Reader, workspace_id: UUID, ids: Sequence[UUID]
-) -> dict[UUID, int]:
-    """The current aggregate version of each of these initiatives of the workspace."""
-    rows = await conn.fetch(INITIATIVE_AGGREGATE_VERSIONS, workspace_id, list(ids))
-    return {row["id"]: row["version"] for row in rows}
 
 
 async def roadmaps_of_workspace(conn: Reader, workspace_id: UUID) -> list[Row]:

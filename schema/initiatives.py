@@ -39,7 +39,7 @@ from schema.roadmap.entities import (
     Team,
     team_of,
 )
-from schema.roadmap.rows import initiative_aggregate_version, initiative_rows
+from schema.roadmap.rows import initiative_rows
 from schema.roadmap.timeline import TimelineConnection, history_of
 
 
@@ -57,6 +57,10 @@ class Initiative(Node):
         description="Rolled up from the deliverables: all WONT_DO is WONT_DO; DONE and"
         " WONT_DO only is DONE; otherwise the most urgent open status (AT_RISK >"
         " POSSIBLE_DELAY > IN_PROGRESS > PLANNED); PLANNED without deliverables."
+    )
+    version: int = strawberry.field(
+        description="Aggregate version, for expectedVersion: the current one, also when the"
+        " initiative is read as of an earlier instant."
     )
     initiative_id: strawberry.Private[UUID]
     roadmap_id: strawberry.Private[UUID]
@@ -77,6 +81,7 @@ class Initiative(Node):
             kind=InitiativeKind(row["kind"]),
             position=position,
             status=DeliverableStatus(rolled_up(d["status"] for d in deliverables)),
+            version=row["version"],
             initiative_id=row["initiative_id"],
             roadmap_id=row["roadmap_id"],
             team_id=row["team_id"],
@@ -84,14 +89,6 @@ class Initiative(Node):
             at=at,
             preloaded=[Deliverable.of(d, at) for d in deliverables],
         )
-
-    @strawberry.field(
-        description="Aggregate version, for expectedVersion: the current one, also when the"
-        " initiative is read as of an earlier instant."
-    )
-    async def version(self, info: Info) -> int:
-        require(info)
-        return await initiative_aggregate_version(info, self.initiative_id)
 
     @strawberry.field(description="The team that owns it.")
     async def team(self, info: Info) -> Team | None:

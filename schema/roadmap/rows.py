@@ -67,18 +67,6 @@ async def team_rows(info: Info, ids: Sequence[UUID]) -> list[Row | None]:
     return await loader(info, "teams", batch).load_many(list(ids))
 
 
-async def initiative_aggregate_version(info: Info, initiative_id: UUID) -> int:
-    """An initiative's current aggregate version (what expectedVersion is compared with)."""
-    workspace_id = require(info).workspace_id
-    pool = info.context.services.pool
-
-    async def batch(keys: list[UUID]) -> list[int]:
-        found = await roadmap_queries.initiative_aggregate_versions(pool, workspace_id, keys)
-        return [found[key] for key in keys]
-
-    return await loader(info, "initiative-versions", batch).load(initiative_id)
-
-
 @dataclass(frozen=True)
 class InitiativeRows:
     """An initiative as it was at an instant: its row, its deliverables, its position."""

@@ -84,6 +84,7 @@ def initiative_getters(view: View) -> dict[str, Getter]:
         "kind": Column("kind"),
         "position": lambda r: view.positions[r["initiative_id"]],
         "status": lambda r: rolled_up(d["status"] for d in view.deliverables_of(r)),
+        "version": Column("version"),
         "team": lambda r: view.teams.get(r["team_id"]),
         "parent": parent,
         "deliverables": view.deliverables_of,
