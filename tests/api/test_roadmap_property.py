@@ -16,6 +16,7 @@ import contextlib
 import itertools
 import json
 import random
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -48,7 +49,7 @@ QUERY = """
 query ($id: ID!, $asOf: DateTime) {
   roadmap(id: $id, asOf: $asOf) {
     initiatives {
-      id title goal stakeholders position status
+      id title goal stakeholders position status version
       deliverables { id title stretch status estimateWeeks actualWeeks targetDate
                      targetCycle { id } }
     }
@@ -147,8 +148,10 @@ def replay(events: list[Any], at: datetime) -> tuple[list[UUID], dict[UUID, Init
     return order, initiatives
 
 
-def as_shown(roadmap_id: UUID, initiative_id: UUID, state: InitiativeState, n: int) -> Any:
-    """An initiative of the model as the QUERY shows it."""
+def as_shown(
+    roadmap_id: UUID, initiative_id: UUID, state: InitiativeState, n: int, version: int
+) -> Any:
+    """An initiative of the model as the QUERY shows it (``version``: its current one)."""
     return {
         "id": to_global_id("Initiative", initiative_id),
         "title": state.title,
@@ -156,6 +159,7 @@ def as_shown(roadmap_id: UUID, initiative_id: UUID, state: InitiativeState, n: i
         "stakeholders": state.stakeholders,
         "position": n,
         "status": state.status,
+        "version": version,
         "deliverables": [
             {
                 "id": to_global_id("Deliverable", initiative_id, deliverable_id),
@@ -511,10 +515,14 @@ async def check(
         return result.data
 
     roadmap_gid = to_global_id("Roadmap", roadmap)
+    # An aggregate's version: how many events it has, whatever the instant asked.
+    versions = Counter(event.originator_id for event in events)
     for at in instants(events, rnd, 6):
         order, states = replay(events, at)
         data = await ask(QUERY, id=roadmap_gid, asOf=at.isoformat())
-        expected = [as_shown(roadmap, id, states[id], n) for n, id in enumerate(order, 1)]
+        expected = [
+            as_shown(roadmap, id, states[id], n, versions[id]) for n, id in enumerate(order, 1)
+        ]
         if at < START:
             assert data == {"roadmap": None}
             continue
