@@ -2,7 +2,8 @@
 
 Deliverables (see ``backend.domain.deliverable``) and alignments are entities of the
 initiative: commands on them take the initiative id and the deliverable id, and their
-events are the initiative's.
+events are the initiative's. A removed deliverable leaves ``deliverables`` (no command
+reaches it again); its id stays in ``removed_deliverable_ids`` so it is never taken again.
 """
 
 from __future__ import annotations
