@@ -11,7 +11,7 @@ from projections.roadmap_queries import Row
 
 DECISION_FIELDS = """
     d.id, d.title, d.context, d.options, d.outcome, d.rationale, d.decided_by, d.status,
-    d.at, d.recorded_at, d.actor, d.position, d.superseded_by_id
+    d.at, d.recorded_at, d.actor, d.position, d.superseded_by_id, d.version
 """
 
 DECISIONS_BY_IDS = f"""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from backend.domain.initiative import Initiative
 from backend.domain.objective import Objective
-from projections.read_model import Fact, FactTable, ReadModel, Statement
+from projections.read_model import Fact, FactTable, ReadModel, Statement, with_versions
 
 INSERT_OBJECTIVE = """
     INSERT INTO {schema}.objectives (
@@ -132,13 +132,18 @@ def unaligned(event: Initiative.Unaligned, position: int) -> list[Statement]:
 
 OKR = ReadModel(
     "okr",
-    {
-        Objective.Created: objective_created,
-        Objective.KeyResultAdded: key_result_added,
-        Objective.KeyResultCheckedIn: key_result_checked_in,
-        Initiative.Aligned: aligned,
-        Initiative.Unaligned: unaligned,
-    },
+    with_versions(
+        {
+            Objective.Created: objective_created,
+            Objective.KeyResultAdded: key_result_added,
+            Objective.KeyResultCheckedIn: key_result_checked_in,
+            Initiative.Aligned: aligned,
+            Initiative.Unaligned: unaligned,
+        },
+        Objective,
+        "objectives",
+        "objective_id",
+    ),
     facts=(CHECK_INS,),
     facts_unread=True,
     # Handlers find rows by primary key (or its first columns) only.

@@ -10,9 +10,9 @@ Definitions (issue 6):
   children (each counts once); an objective with neither has progress 0;
 - an initiative counts when it is on its roadmap (one taken off its roadmap no longer
   counts anywhere in the alignment view) and, with a roadmap asked for, on that roadmap;
-  it is active unless its rolled-up status is DONE, i.e. unless it has deliverables and
-  every one is DONE or WONT_DO; its effort is the sum of the latest estimates of its
-  deliverables that are not WONT_DO (an unestimated one adds nothing);
+  it is active unless its rolled-up status is DONE or WONT_DO, i.e. unless it has
+  deliverables and every one is DONE or WONT_DO; its effort is the sum of the latest
+  estimates of its deliverables that are not WONT_DO (an unestimated one adds nothing);
 - effort per objective: the effort of the active initiatives with a CONTRIBUTES
   alignment to one of that objective's own key results (each initiative once);
 - coverage: the effort of active initiatives with a CONTRIBUTES alignment to a key result
@@ -36,7 +36,7 @@ from projections.estimate_figures import ZERO, normalized
 from projections.readers import Connection, Reader
 
 OBJECTIVES_OF_PERIODS = """
-    SELECT objective_id, title, period, level, team_id, parent_id
+    SELECT objective_id, title, period, level, team_id, parent_id, version
     FROM okr.objectives
     WHERE workspace_id = $1 AND period = ANY($2::text[])
     ORDER BY created_position
@@ -135,6 +135,7 @@ class ObjectiveRow:
     level: str
     team_id: UUID | None
     parent_id: UUID | None
+    version: int
     children: tuple[UUID, ...] = ()
     key_results: tuple[KeyResultRow, ...] = ()
     progress: float = 0.0
@@ -210,6 +211,7 @@ def rolled_up(
             level=o.level,
             team_id=o.team_id,
             parent_id=o.parent_id,
+            version=o.version,
             children=tuple(children.get(o.objective_id, [])),
             key_results=tuple(results.get(o.objective_id, [])),
             progress=progress[o.objective_id],

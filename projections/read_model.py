@@ -213,3 +213,41 @@ class ReadModel:
     def written(self, event: Any, position: int) -> list[Statement]:
         """What ``event`` changes, each fact as a statement of its own (for tests)."""
         return [alone(item) for item in self.statements(event, position)]
+
+
+def version_update(table: str, key: str = "id") -> str:
+    """The statement that sets the ``version`` of the row ``$1`` of ``table`` to ``$2``."""
+    return f"UPDATE {{schema}}.{table} SET version = $2 WHERE {key} = $1"
+
+
+def with_versions(
+    handlers: Mapping[type[Any], Handler], aggregate: type[Any], table: str, key: str = "id"
+) -> dict[type[Any], Handler]:
+    """``handlers``, each event of ``aggregate`` also keeping the ``version`` column of its
+    row in ``table`` (keyed by ``key``) at the event's ``originator_version``: the version
+    a command compares a client's expected version with.
+
+    Every event class nested in the aggregate counts, handled here or not (an initiative's
+    alignments are the okr model's, yet they change its version), so an event added later
+    keeps the version right without a word here. The update runs after the handler's own
+    statements, which insert the row on the aggregate's first event.
+    """
+    events = [
+        cls
+        for cls in vars(aggregate).values()
+        if isinstance(cls, type) and issubclass(cls, aggregate.Event) and cls is not aggregate.Event
+    ]
+    assert events, f"{aggregate.__name__} has no events"
+    bump = version_update(table, key)
+
+    def versioned(handler: Handler | None) -> Handler:
+        def handle(event: Any, position: int) -> Sequence[Statement | Fact]:
+            own = () if handler is None else handler(event, position)
+            return [*own, Statement(bump, (event.originator_id, event.originator_version))]
+
+        return handle
+
+    extended = dict(handlers)
+    for cls in events:
+        extended[cls] = versioned(handlers.get(cls))
+    return extended

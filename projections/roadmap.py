@@ -22,7 +22,7 @@ from typing import Any
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
-from projections.read_model import Fact, Handler, ReadModel, Statement
+from projections.read_model import Fact, Handler, ReadModel, Statement, with_versions
 from projections.roadmap_cycles import cycle_closed, cycle_created, cycle_started, joined_cycle
 from projections.roadmap_deliverables import (
     CHANGE_STATUS,
@@ -31,9 +31,11 @@ from projections.roadmap_deliverables import (
     INSERT_DELIVERABLE,
     INSERT_DELIVERABLE_VERSION,
     LOG_EFFORT,
+    REMOVE_DELIVERABLE,
     RETARGET,
     RETARGETS,
     STATUS_CHANGES,
+    UPDATE_DELIVERABLE,
 )
 from projections.roadmap_order import (
     MOVE_INITIATIVE,
@@ -216,6 +218,25 @@ def deliverable_added(event: Initiative.DeliverableAdded, position: int) -> Sequ
     ]
 
 
+DELIVERABLE_UPDATABLE_FIELDS = ("title", "stretch")
+
+
+def deliverable_updated(event: Initiative.DeliverableUpdated, position: int) -> Sequence[Statement]:
+    args: list[Any] = [event.originator_id, event.deliverable_id, event.effective_at]
+    for name in DELIVERABLE_UPDATABLE_FIELDS:
+        change = event.changes.get(name)
+        args += [change is not None, None if change is None else change[1]]
+    return [Statement(UPDATE_DELIVERABLE, tuple(args))]
+
+
+def deliverable_removed(event: Initiative.DeliverableRemoved, position: int) -> Sequence[Statement]:
+    return [
+        Statement(
+            REMOVE_DELIVERABLE, (event.originator_id, event.deliverable_id, event.effective_at)
+        )
+    ]
+
+
 def deliverable_status_changed(
     event: Initiative.DeliverableStatusChanged, position: int
 ) -> Sequence[Statement | Fact]:
@@ -336,6 +357,8 @@ HANDLERS: dict[type[Any], Handler] = {
     Initiative.Updated: initiative_updated,
     Initiative.RemovedFromRoadmap: initiative_removed_from_roadmap,
     Initiative.DeliverableAdded: deliverable_added,
+    Initiative.DeliverableUpdated: deliverable_updated,
+    Initiative.DeliverableRemoved: deliverable_removed,
     Initiative.DeliverableStatusChanged: deliverable_status_changed,
     Initiative.DeliverableEstimated: deliverable_estimated,
     Initiative.DeliverableRetargeted: deliverable_retargeted,
@@ -344,7 +367,7 @@ HANDLERS: dict[type[Any], Handler] = {
 
 ROADMAP = ReadModel(
     "roadmap",
-    HANDLERS,
+    with_versions(with_versions(HANDLERS, Roadmap, "roadmaps"), Initiative, "initiatives"),
     facts=(ESTIMATES, STATUS_CHANGES, RETARGETS),
     # The reports read the facts; no handler does.
     facts_unread=True,

@@ -4,7 +4,8 @@ A deliverable's versions carry everything the roadmap shows of it at an instant:
 stretch, status, target, completion (and the cycle it completed in), latest estimate and
 effort so far. What only ever accumulates is kept as facts, one row per event keyed by
 its log position: ``estimates`` (every generation), ``status_changes`` and ``retargets``.
-Reports count first estimates, generations and slips from them when asked. See
+Reports count first estimates, generations and slips from them when asked. A removed
+deliverable keeps its versions and facts, but none of its versions is current. See
 ``projections.roadmap`` for the handlers.
 """
 
@@ -56,6 +57,25 @@ CHANGE_STATUS = versioned_change(
         "completed_cycle_id": "CASE WHEN $4::text = 'DONE' THEN target_cycle_id END",
     },
 )
+
+# $1 initiative, $2 deliverable, $3 at, then a flag and a value per field.
+UPDATE_DELIVERABLE = versioned_change(
+    "deliverable_versions",
+    ("$1", "$2"),
+    "$3",
+    DELIVERABLE_COLUMNS,
+    {
+        "title": "CASE WHEN $4 THEN $5::text ELSE title END",
+        "stretch": "CASE WHEN $6 THEN $7::boolean ELSE stretch END",
+    },
+)
+
+# A removed deliverable has no current version: its last one ends at the removal, so the
+# roadmap as of any earlier instant still shows it, and nothing after does.
+REMOVE_DELIVERABLE = """
+    UPDATE {schema}.deliverable_versions SET valid_to = $3
+    WHERE initiative_id = $1 AND deliverable_id = $2 AND valid_to = 'infinity'
+"""
 
 ESTIMATE = versioned_change(
     "deliverable_versions",

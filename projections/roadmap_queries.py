@@ -4,7 +4,9 @@ Every function takes the caller's workspace and filters on it, so an id of anoth
 workspace reads exactly like a missing one. ``at`` is a business-time instant, or None
 for the current state (the rows with ``valid_to = 'infinity'``, through the partial
 "current" indexes). At an instant, each entity's version is the last one starting at or
-before it: one backward probe of its ``(key, valid_from)`` primary key.
+before it: one backward probe of its ``(key, valid_from)`` primary key. A removed
+deliverable has no current version, and its last one ends at the removal: an instant at
+or after that (``valid_to <= at``) does not show it.
 
 Rows are asyncpg records; their columns are those the SQL constants select.
 """
@@ -27,8 +29,11 @@ Row = asyncpg.Record
 
 INITIATIVE_FIELDS = """
     v.initiative_id, v.roadmap_id, v.title, v.goal, v.stakeholders, v.team_id, v.kind,
-    v.parent_id, v.on_roadmap
+    v.parent_id, v.on_roadmap,
+    (SELECT r.version FROM roadmap.initiatives r WHERE r.id = v.initiative_id) AS version
 """
+# An initiative's version is its aggregate's current one, read by the same statement as
+# the row it goes with, also at an earlier instant (expectedVersion is compared with it).
 
 DELIVERABLE_FIELDS = """
     v.initiative_id, v.deliverable_id, v.roadmap_id, v.title, v.stretch, v.status,
@@ -47,7 +52,7 @@ TEAMS_BY_IDS = """
 """
 
 ROADMAP_FIELDS = """
-    id, name, team_id, fiscal_year_start_month, cycle_weeks, anchor_date, created_at
+    id, name, team_id, fiscal_year_start_month, cycle_weeks, anchor_date, created_at, version
 """
 
 ROADMAPS_BY_IDS = f"""
@@ -145,7 +150,7 @@ DELIVERABLES_OF_ROADMAP_AT = f"""
           AND v.valid_from <= $3
         ORDER BY v.valid_from DESC LIMIT 1
     ) AS v
-    WHERE d.roadmap_id = $1 AND d.workspace_id = $2 AND d.added_at <= $3
+    WHERE d.roadmap_id = $1 AND d.workspace_id = $2 AND d.added_at <= $3 AND v.valid_to > $3
     ORDER BY d.added_position
 """
 
@@ -187,6 +192,7 @@ DELIVERABLES_OF_INITIATIVES_AT = f"""
         ORDER BY v.valid_from DESC LIMIT 1
     ) AS v
     WHERE d.initiative_id = ANY($1::uuid[]) AND d.workspace_id = $2 AND d.added_at <= $3
+      AND v.valid_to > $3
     ORDER BY d.added_position
 """
 
@@ -358,11 +364,14 @@ SEVERITY = ("AT_RISK", "POSSIBLE_DELAY", "IN_PROGRESS", "PLANNED")
 def rolled_up(statuses: Iterable[str]) -> str:
     """An initiative's status from its deliverables' statuses.
 
-    DONE when there is at least one deliverable and every one is DONE or WONT_DO; else
-    the most severe open status (AT_RISK > POSSIBLE_DELAY > IN_PROGRESS > PLANNED). An
-    initiative without deliverables is PLANNED: nothing is done yet.
+    WONT_DO when there is at least one deliverable and every one is WONT_DO; DONE when
+    every one is DONE or WONT_DO (and one at least is DONE); else the most severe open
+    status (AT_RISK > POSSIBLE_DELAY > IN_PROGRESS > PLANNED). An initiative without
+    deliverables is PLANNED: nothing is done yet.
     """
     seen = set(statuses)
+    if seen == {"WONT_DO"}:
+        return "WONT_DO"
     if seen and seen <= set(FINISHED):
         return "DONE"
     return next((status for status in SEVERITY if status in seen), "PLANNED")

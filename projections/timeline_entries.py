@@ -37,8 +37,10 @@ ENTRY_TYPES = (
     "DecisionSuperseded",
     "DeliverableAdded",
     "DeliverableEstimated",
+    "DeliverableRemoved",
     "DeliverableRetargeted",
     "DeliverableStatusChanged",
+    "DeliverableUpdated",
     "EffortLogged",
     "InitiativeAligned",
     "InitiativeMoved",
@@ -289,6 +291,39 @@ def deliverable_added(e: Initiative.DeliverableAdded) -> Entry:
     )
 
 
+def deliverable_updated(e: Initiative.DeliverableUpdated) -> Entry:
+    renamed = e.changes.get("title")
+    stretch = e.changes.get("stretch")
+    parts = []
+    if renamed is not None:
+        parts.append(f"Renamed deliverable {quoted(renamed[0])} to {quoted(renamed[1])}")
+    if stretch is not None:
+        made = "a stretch goal" if stretch[1] else "no longer a stretch goal"
+        parts.append(f"made {made}" if parts else f"Made %s {made}")
+    return Entry(
+        "DeliverableUpdated",
+        *_deliverable(e),
+        ", ".join(parts) + because(e.reason),
+        quoted=() if renamed is not None else (e.deliverable_id,),
+        about=(e.originator_id,),
+        changes=tuple((name, old, new) for name, (old, new) in e.changes.items()),
+        names=((Ref("Deliverable", (e.originator_id, e.deliverable_id)), renamed[1]),)
+        if renamed is not None
+        else (),
+    )
+
+
+def deliverable_removed(e: Initiative.DeliverableRemoved) -> Entry:
+    return Entry(
+        "DeliverableRemoved",
+        *_deliverable(e),
+        f"Removed deliverable %s from %s{because(e.reason)}",
+        quoted=(e.deliverable_id, e.originator_id),
+        about=(e.originator_id,),
+        changes=(("removed", False, True),),
+    )
+
+
 def deliverable_status_changed(e: Initiative.DeliverableStatusChanged) -> Entry:
     changes: tuple[tuple[str, Any, Any], ...] = (("status", e.from_status, e.to_status),)
     if e.completed_at is not None or e.from_status == "DONE":
@@ -382,6 +417,8 @@ ROADMAP_DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
     Initiative.Updated: initiative_updated,
     Initiative.RemovedFromRoadmap: initiative_left_roadmap,
     Initiative.DeliverableAdded: deliverable_added,
+    Initiative.DeliverableUpdated: deliverable_updated,
+    Initiative.DeliverableRemoved: deliverable_removed,
     Initiative.DeliverableStatusChanged: deliverable_status_changed,
     Initiative.DeliverableEstimated: deliverable_estimated,
     Initiative.DeliverableRetargeted: deliverable_retargeted,

@@ -54,9 +54,13 @@ class Initiative(Node):
         " priority); null when it is not on it."
     )
     status: DeliverableStatus = strawberry.field(
-        description="Rolled up from the deliverables: DONE when there are some and all are"
-        " DONE or WONT_DO, else the most severe open one (AT_RISK > POSSIBLE_DELAY >"
-        " IN_PROGRESS > PLANNED); PLANNED without deliverables."
+        description="Rolled up from the deliverables: all WONT_DO is WONT_DO; DONE and"
+        " WONT_DO only is DONE; otherwise the most urgent open status (AT_RISK >"
+        " POSSIBLE_DELAY > IN_PROGRESS > PLANNED); PLANNED without deliverables."
+    )
+    version: int = strawberry.field(
+        description="Aggregate version, for expectedVersion: the current one, also when the"
+        " initiative is read as of an earlier instant."
     )
     initiative_id: strawberry.Private[UUID]
     roadmap_id: strawberry.Private[UUID]
@@ -77,6 +81,7 @@ class Initiative(Node):
             kind=InitiativeKind(row["kind"]),
             position=position,
             status=DeliverableStatus(rolled_up(d["status"] for d in deliverables)),
+            version=row["version"],
             initiative_id=row["initiative_id"],
             roadmap_id=row["roadmap_id"],
             team_id=row["team_id"],
@@ -225,6 +230,7 @@ class Objective(Node):
         description="0..1, rolled up from key results: the mean of its key results' and its"
         " children's progress (0 when it has neither)."
     )
+    version: int = strawberry.field(description="Aggregate version, for expectedVersion.")
     row: strawberry.Private[ObjectiveRow]
 
     @classmethod
@@ -235,6 +241,7 @@ class Objective(Node):
             period=row.period,
             level=ObjectiveLevel(row.level),
             progress=row.progress,
+            version=row.version,
             row=row,
         )
 

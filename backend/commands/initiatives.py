@@ -97,6 +97,7 @@ class InitiativeCommands(RoadlogCore):
                 target=target,
                 meta=meta,
                 at=at,
+                status=new.status,
                 field_prefix=f"deliverables.{i}",
             )
         roadmap.place(initiative.id, placement, meta, at)

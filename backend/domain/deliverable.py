@@ -12,7 +12,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from backend.domain.base import Entity, Value, require_positive_weeks, require_text
+from backend.domain.base import (
+    Entity,
+    Value,
+    require_choice,
+    require_positive_weeks,
+    require_text,
+)
 from backend.domain.errors import Invalid
 
 STATUSES = ("PLANNED", "IN_PROGRESS", "POSSIBLE_DELAY", "AT_RISK", "DONE", "WONT_DO")
@@ -85,7 +91,7 @@ class Deliverable(Entity):
 
 @dataclass(frozen=True)
 class NewDeliverable:
-    """The input of a deliverable to add, with an optional first estimate and target."""
+    """The input of a deliverable to add, with an optional first estimate, target and status."""
 
     title: str
     stretch: bool = False
@@ -93,6 +99,7 @@ class NewDeliverable:
     target_cycle_id: UUID | None = None
     target_date: date | None = None
     id: UUID | None = None
+    status: str = "PLANNED"
 
     def checked(self, field_prefix: str) -> NewDeliverable:
         """A trimmed copy, or Invalid naming the field (``deliverables.0.title``)."""
@@ -104,6 +111,7 @@ class NewDeliverable:
                 "a target is either a cycle or a date, not both",
                 f"{field_prefix}.target_date",
             )
+        require_choice(self.status, STATUSES, f"{field_prefix}.status")
         return NewDeliverable(
             title=title,
             stretch=self.stretch,
@@ -111,6 +119,7 @@ class NewDeliverable:
             target_cycle_id=self.target_cycle_id,
             target_date=self.target_date,
             id=self.id,
+            status=self.status,
         )
 
 

@@ -2,7 +2,8 @@
 
 Deliverables (see ``backend.domain.deliverable``) and alignments are entities of the
 initiative: commands on them take the initiative id and the deliverable id, and their
-events are the initiative's.
+events are the initiative's. A removed deliverable leaves ``deliverables`` (no command
+reaches it again); its id stays in ``removed_deliverable_ids`` so it is never taken again.
 """
 
 from __future__ import annotations
@@ -60,7 +61,16 @@ class Initiative(RoadlogAggregate):
     kind: str = field(init=False)
     parent_id: UUID | None = field(init=False)
     deliverables: list[Deliverable] = field(init=False)
+    removed_deliverable_ids: list[UUID] = field(init=False)
     alignments: list[Alignment] = field(init=False)
+
+    # Version 2 of its state (snapshots) keeps the ids of removed deliverables.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """A snapshot taken before deliverables could be removed: none was."""
+        state["removed_deliverable_ids"] = []
 
     class Proposed(RoadlogAggregate.Created):
         """An initiative was proposed on a roadmap (placed there by Roadmap.InitiativePlaced)."""
@@ -85,6 +95,7 @@ class Initiative(RoadlogAggregate):
             aggregate.kind = self.kind
             aggregate.parent_id = self.parent_id
             aggregate.deliverables = []
+            aggregate.removed_deliverable_ids = []
             aggregate.alignments = []
 
     class Updated(RoadlogAggregate.Event):
@@ -118,6 +129,30 @@ class Initiative(RoadlogAggregate):
             aggregate.deliverables.append(
                 Deliverable(self.deliverable_id, self.title, self.stretch)
             )
+
+    class DeliverableUpdated(RoadlogAggregate.Event):
+        """A deliverable's title or stretch flag changed: ``changes`` maps each to [old, new]."""
+
+        class_version = 1
+        deliverable_id: UUID
+        changes: dict[str, list[Any]]
+
+        def apply(self, aggregate: Initiative) -> None:
+            deliverable = aggregate.deliverable(self.deliverable_id)
+            for name, (_, new) in self.changes.items():
+                setattr(deliverable, name, new)
+
+    class DeliverableRemoved(RoadlogAggregate.Event):
+        """A deliverable left the roadmap: no command reaches it again; history keeps it."""
+
+        class_version = 1
+        deliverable_id: UUID
+
+        def apply(self, aggregate: Initiative) -> None:
+            aggregate.deliverables = [
+                d for d in aggregate.deliverables if d.deliverable_id != self.deliverable_id
+            ]
+            aggregate.removed_deliverable_ids.append(self.deliverable_id)
 
     class DeliverableStatusChanged(RoadlogAggregate.Event):
         """A deliverable's status changed; ``completed_at`` is set by DONE, else None."""
@@ -292,17 +327,22 @@ class Initiative(RoadlogAggregate):
         target: Target | None,
         meta: Meta,
         at: datetime,
+        status: str = "PLANNED",
         field_prefix: str = "deliverable",
     ) -> None:
-        """Add a deliverable, with its first estimate and first target when given.
+        """Add a deliverable, with its first estimate, first target and first status when
+        given (a status other than PLANNED is a status change from PLANNED; DONE completes
+        it at ``at``).
 
-        A first target needs no reason of its own: it comes with the deliverable.
+        A first target or status needs no reason of its own: it comes with the deliverable.
         """
-        if any(d.deliverable_id == deliverable_id for d in self.deliverables):
+        known = [d.deliverable_id for d in self.deliverables] + self.removed_deliverable_ids
+        if deliverable_id in known:
             raise AlreadyExists("Deliverable", deliverable_id, f"{field_prefix}.id", within=self.id)
         title = require_text(title, f"{field_prefix}.title", "a deliverable's title")
         if estimate_weeks is not None:
             require_positive_weeks(estimate_weeks, f"{field_prefix}.estimate_weeks")
+        require_choice(status, STATUSES, f"{field_prefix}.status")
         self.trigger_event(
             self.DeliverableAdded,
             deliverable_id=deliverable_id,
@@ -314,6 +354,46 @@ class Initiative(RoadlogAggregate):
             self.estimate(deliverable_id, estimate_weeks, None, meta, at)
         if target is not None:
             self._retarget(self.deliverable(deliverable_id), target, meta, at)
+        if status != "PLANNED":
+            self._change_status(self.deliverable(deliverable_id), status, meta, at)
+
+    def update_deliverable(
+        self,
+        deliverable_id: UUID,
+        *,
+        title: str | None,
+        stretch: bool | None,
+        meta: Meta,
+        at: datetime,
+    ) -> None:
+        """Rename a deliverable or change its stretch flag (None: leave as is); nothing
+        changes, nothing recorded."""
+        deliverable = self.deliverable(deliverable_id)
+        wanted: dict[str, Any] = {}
+        if title is not None:
+            wanted["title"] = require_text(title, "title", "a deliverable's title")
+        if stretch is not None:
+            wanted["stretch"] = stretch
+        changes = {
+            name: [getattr(deliverable, name), new]
+            for name, new in wanted.items()
+            if getattr(deliverable, name) != new
+        }
+        if changes:
+            self.trigger_event(
+                self.DeliverableUpdated,
+                deliverable_id=deliverable_id,
+                changes=changes,
+                **meta.event_fields(at),
+            )
+
+    def remove_deliverable(self, deliverable_id: UUID, meta: Meta, at: datetime) -> None:
+        """Take a deliverable off the roadmap, with a reason; its history stays."""
+        self.deliverable(deliverable_id)
+        require_reason(meta, "removing a deliverable")
+        self.trigger_event(
+            self.DeliverableRemoved, deliverable_id=deliverable_id, **meta.event_fields(at)
+        )
 
     def change_status(self, deliverable_id: UUID, status: str, meta: Meta, at: datetime) -> None:
         """Move a deliverable to a status; reopening (leaving DONE/WONT_DO) needs a reason."""
@@ -323,6 +403,12 @@ class Initiative(RoadlogAggregate):
             return
         if deliverable.status in FINISHED:
             require_reason(meta, f"reopening a {deliverable.status} deliverable")
+        self._change_status(deliverable, status, meta, at)
+
+    def _change_status(
+        self, deliverable: Deliverable, status: str, meta: Meta, at: datetime
+    ) -> None:
+        deliverable_id = deliverable.deliverable_id
         self.trigger_event(
             self.DeliverableStatusChanged,
             deliverable_id=deliverable_id,

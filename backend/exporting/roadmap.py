@@ -62,7 +62,7 @@ class RoadmapInitiative:
 
     @property
     def status(self) -> str:
-        """The rolled-up status (DONE when all are finished, else the most severe open one)."""
+        """The rolled-up status (``rolled_up``: all WONT_DO is WONT_DO, all finished DONE)."""
         return rolled_up(d.status for d in self.deliverables)
 
 

@@ -26,7 +26,7 @@ from schema.mutations.payloads import (
 from schema.relay import GlobalRef
 from schema.reports.types import AlignmentKind
 from schema.roadmap.loaders import initiatives_by_ids
-from schema.roadmap.types import Initiative, InitiativeKind
+from schema.roadmap.types import DeliverableStatus, Initiative, InitiativeKind
 
 # A key result lives inside its objective: the objective is the first id of a key result id.
 KEY_RESULT_IN_OBJECTIVE = {"objective_id": "key_result_id"}
@@ -43,6 +43,10 @@ class DeliverableInput:
         default=None, description="Target cycle (of the initiative's roadmap)."
     )
     target_date: date | None = strawberry.field(default=None, description="Or a target date.")
+    status: DeliverableStatus | None = strawberry.field(
+        default=None,
+        description="Initial status (default PLANNED); DONE sets completedAt to the business time.",
+    )
 
 
 def new_deliverable(given: DeliverableInput, at_field: str) -> NewDeliverable:
@@ -53,6 +57,7 @@ def new_deliverable(given: DeliverableInput, at_field: str) -> NewDeliverable:
         estimate_weeks=given.estimate_weeks,
         target_cycle_id=cycle.id if cycle else None,
         target_date=given.target_date,
+        status="PLANNED" if given.status is None else given.status.name,
     )
 
 

@@ -8,7 +8,8 @@ Both instants are read as ``roadmap(asOf:)`` reads them; the difference is compu
 - changed: on it at both, with fields that differ: its own (``title``, ``goal``,
   ``stakeholders``, ``team``, ``kind``, ``parent``, and the rolled-up ``status``) and its
   deliverables' (``deliverables.<id>.<field>``; a deliverable added in between is
-  ``deliverables.<id>`` from null to its title). Values are JSON-encoded as on the timeline.
+  ``deliverables.<id>`` from null to its title, one removed in between from its title to
+  null). Values are JSON-encoded as on the timeline.
 """
 
 from __future__ import annotations
@@ -98,6 +99,11 @@ def field_changes(
         for name, value in now.items():
             if was[name] != value:
                 yield f"{path}.{name}", was[name], value
+    later = {d["deliverable_id"] for d in after_deliverables}
+    for deliverable in before_deliverables:
+        if deliverable["deliverable_id"] not in later:
+            path = f"deliverables.{to_global_id('Deliverable', *_deliverable_key(deliverable))}"
+            yield path, deliverable["title"], None
 
 
 def _deliverable_key(row: Row) -> tuple[UUID, UUID]:

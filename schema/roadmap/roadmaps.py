@@ -41,6 +41,10 @@ class Roadmap(Node):
     as_of: datetime = strawberry.field(
         description="The instant this view describes (now, or the asOf that was asked for)."
     )
+    version: int = strawberry.field(
+        description="Aggregate version, for expectedVersion: the current one, also when the"
+        " roadmap is read as of an earlier instant."
+    )
     roadmap_id: strawberry.Private[UUID]
     team_id: strawberry.Private[UUID | None]
     at: strawberry.Private[datetime | None]
@@ -81,6 +85,7 @@ class Roadmap(Node):
                 anchor_date=row["anchor_date"],
             ),
             as_of=now if at is None else at,
+            version=row["version"],
             roadmap_id=row["id"],
             team_id=row["team_id"],
             at=at,

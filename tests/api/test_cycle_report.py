@@ -216,6 +216,48 @@ async def test_a_closed_cycles_report_never_changes(
     assert await cycle_report(client, token, cycle_id) == before
 
 
+async def test_a_closed_cycles_report_keeps_a_deliverable_removed_afterwards(
+    services: Services, client: GraphQLClient
+) -> None:
+    caller, token = await workspace(services)
+    retro = Retro(services, Story(services.app, caller, clock=datetime(2026, 1, 2, tzinfo=UTC)))
+    retro.start()
+    retro.work()
+    retro.close()
+    await retro.story.projected(services)
+    cycle_id = to_global_id("Cycle", retro.roadmap, retro.c1)
+    before = await cycle_report(client, token, cycle_id)
+
+    for title in ("A", "D"):
+        retro.story.later().run("remove_deliverable", reason="cleaning up", **retro.ref(title))
+    await retro.story.projected(services)
+
+    assert await cycle_report(client, token, cycle_id) == before
+
+
+async def test_a_deliverable_removed_during_a_cycle_leaves_its_report(
+    services: Services, client: GraphQLClient
+) -> None:
+    caller, token = await workspace(services)
+    retro = Retro(services, Story(services.app, caller, clock=datetime(2026, 1, 2, tzinfo=UTC)))
+    retro.start()
+    retro.work()
+    retro.story.later().run("remove_deliverable", reason="a duplicate of A", **retro.ref("X"))
+    await retro.story.projected(services)
+    cycle_id = to_global_id("Cycle", retro.roadmap, retro.c1)
+
+    live = await cycle_report(client, token, cycle_id)
+    assert ids(live["committed"]) == [retro.global_id(t) for t in ("A", "B", "D")]
+    assert live["predictability"] == pytest.approx(1 / 3)
+
+    retro.close()
+    await retro.story.projected(services)
+    closed = await cycle_report(client, token, cycle_id)
+    assert ids(closed["committed"]) == [retro.global_id(t) for t in ("A", "B", "D")]
+    assert ids(closed["completed"]) == [retro.global_id(t) for t in ("A", "U")]
+    assert closed["predictability"] == pytest.approx(1 / 3)
+
+
 async def test_committed_keeps_the_priority_order_of_the_start_once_closed(
     services: Services, client: GraphQLClient
 ) -> None:

@@ -257,6 +257,26 @@ async def test_a_reopened_deliverable_is_no_longer_completed(
     assert await report(client, token, "KIND") == []
 
 
+async def test_a_removed_deliverable_no_longer_counts(
+    services: Services, client: GraphQLClient
+) -> None:
+    caller, token = await workspace(services)
+    story = Story(services.app, caller, clock=datetime(2025, 6, 1, tzinfo=UTC))
+    team = Team(services, story)
+    team.deliverable("A", estimates=(Decimal(2),), done_at=datetime(2025, 6, 2, tzinfo=UTC))
+    twin = team.deliverable("A twin", done_at=datetime(2025, 6, 3, tzinfo=UTC))
+    await story.projected(services)
+    assert [row["deliverables"] for row in await report(client, token, "KIND")] == [2]
+    story.later().run(
+        "remove_deliverable",
+        initiative_id=twin[0],
+        deliverable_id=twin[1],
+        reason="the same row twice in the sheet",
+    )
+    await story.projected(services)
+    assert [row["deliverables"] for row in await report(client, token, "KIND")] == [1]
+
+
 async def test_another_workspace_sees_nothing_and_its_ids_match_nothing(
     services: Services, client: GraphQLClient
 ) -> None:

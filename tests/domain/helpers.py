@@ -181,6 +181,7 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
     cycle_id = a_cycle(app, caller, roadmap_id)
     initiative_id, deliverable_id = with_deliverable(app, caller, roadmap_id)
     other_initiative, _ = initiatives_on(app, caller, roadmap_id, 2)
+    removable = with_deliverable(app, caller, roadmap_id, title="Removable")
     objective_id = app.create_objective(caller, title="O", period="2026-Q1", level="COMPANY").id
     key_result_id = app.add_key_result(
         caller, objective_id=objective_id, title="KR", unit="", start_value=0, target_value=1
@@ -209,6 +210,20 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
         ),
         "add_deliverable": lambda c, at: app.add_deliverable(
             c, initiative_id=initiative_id, deliverable=NewDeliverable("x"), effective_at=at
+        ),
+        "update_deliverable": lambda c, at: app.update_deliverable(
+            c,
+            initiative_id=initiative_id,
+            deliverable_id=deliverable_id,
+            title="Renamed",
+            effective_at=at,
+        ),
+        "remove_deliverable": lambda c, at: app.remove_deliverable(
+            c,
+            initiative_id=removable[0],
+            deliverable_id=removable[1],
+            reason="r",
+            effective_at=at,
         ),
         "change_deliverable_status": lambda c, at: app.change_deliverable_status(
             c,

@@ -13,6 +13,7 @@ from backend.domain.deliverable import Deliverable, NewDeliverable, Target
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap, cycle_outcome
 from projections.cycles_queries import cycle_report
+from projections.read_model import version_update
 from projections.roadmap import ROADMAP
 from projections.roadmap_cycles import (
     CLOSE_CYCLE,
@@ -63,10 +64,12 @@ def test_a_start_freezes_the_committed_scope_in_priority_order() -> None:
     pairs = [[uuid4(), uuid4()], [uuid4(), uuid4()]]
     roadmap.start_cycle(cycle_id, pairs, META, AT)
     [started] = events_of(roadmap)
-    start, commit = ROADMAP.written(started, 40)
+    start, commit, version = ROADMAP.written(started, 40)
     assert start.sql == START_CYCLE and start.args == (roadmap.id, cycle_id, AT, 40)
     assert commit.sql == COMMIT_SCOPE
     assert commit.args[-2:] == ([p[0] for p in pairs], [p[1] for p in pairs])
+    assert version.sql == version_update("roadmaps")
+    assert version.args == (roadmap.id, started.originator_version)
 
 
 def test_a_close_freezes_every_outcome_in_one_statement() -> None:
@@ -82,7 +85,7 @@ def test_a_close_freezes_every_outcome_in_one_statement() -> None:
     ]
     roadmap.close_cycle(cycle_id, outcome, META, AT)
     _started, closed = events_of(roadmap)
-    close, freeze = ROADMAP.written(closed, 50)
+    close, freeze, _ = ROADMAP.written(closed, 50)
     assert close.sql == CLOSE_CYCLE and close.args == (roadmap.id, cycle_id, AT, 50)
     assert freeze.sql == FREEZE_OUTCOME
     # $13: carried_over, one element per outcome item, in the outcome's order.
@@ -116,8 +119,9 @@ def test_a_retarget_to_a_cycle_may_join_it_and_one_to_a_date_does_not() -> None:
     initiative.retarget(deliverable_id, Target(None, date(2026, 4, 1), date(2026, 4, 1)), META, AT)
     *_, to_cycle, to_date = events_of(initiative)
     joined = [s.sql for s in ROADMAP.written(to_cycle, 7)]
-    assert joined == [RETARGET, RETARGETS.sql, JOIN_ACTIVE_CYCLE]
-    assert [s.sql for s in ROADMAP.written(to_date, 8)] == [RETARGET, RETARGETS.sql]
+    version = version_update("initiatives")
+    assert joined == [RETARGET, RETARGETS.sql, JOIN_ACTIVE_CYCLE, version]
+    assert [s.sql for s in ROADMAP.written(to_date, 8)] == [RETARGET, RETARGETS.sql, version]
 
 
 async def test_a_closed_cycles_rows_are_never_touched_again(services: Services) -> None:

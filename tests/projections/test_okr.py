@@ -18,7 +18,7 @@ from projections.okr import (
     OKR,
     SET_CURRENT_VALUE,
 )
-from projections.read_model import array_text
+from projections.read_model import array_text, version_update
 from tests.support.retro import Story, a_caller
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -53,11 +53,13 @@ def test_a_check_in_sets_the_current_value_and_is_kept_with_its_note() -> None:
     )
     objective.check_in(key_result_id, 99.5, 0.8, META, AT)
     *_, checked_in = events_of(objective)
-    current, kept = OKR.written(checked_in, 12)
+    current, kept, version = OKR.written(checked_in, 12)
     assert current.sql == SET_CURRENT_VALUE
     assert current.args == (objective.id, key_result_id, 99.5)
     assert kept.sql == CHECK_INS.sql
     assert kept.args[4:] == tuple(array_text([v]) for v in (99.5, 0.8, "on track", AT, "alice"))
+    assert version.sql == version_update("objectives", "objective_id")
+    assert version.args == (objective.id, checked_in.originator_version)
 
 
 def test_aligning_ends_the_previous_alignment_to_the_same_key_result() -> None:

@@ -17,7 +17,7 @@ from projections import roadmap, roadmap_deliverables, roadmap_order
 from projections.batch import LoggedEvent, in_bulk
 from projections.decisions import DECISIONS, INSERT_LINKS
 from projections.priorities import PRIORITIES
-from projections.read_model import Fact, Statement
+from projections.read_model import Fact, Statement, version_update
 from projections.roadmap import ROADMAP
 
 AT = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -47,6 +47,10 @@ def log() -> Log:
     return Log()
 
 
+ROADMAP_VERSION = version_update("roadmaps")
+INITIATIVE_VERSION = version_update("initiatives")
+
+
 def sql_of(statements: Any) -> list[str]:
     return [statement.sql for statement in statements]
 
@@ -74,8 +78,13 @@ def test_a_move_changes_one_placement_and_renumbers_if_needed(
 
     statements = ROADMAP.written(moved, 42)
 
-    assert sql_of(statements) == [roadmap_order.MOVE_INITIATIVE, roadmap_order.RENUMBER_IF_LONG]
+    assert sql_of(statements) == [
+        roadmap_order.MOVE_INITIATIVE,
+        roadmap_order.RENUMBER_IF_LONG,
+        ROADMAP_VERSION,
+    ]
     assert statements[0].args == (roadmap_id, ids[2], AT, 1)
+    assert statements[-1].args == (roadmap_id, moved.originator_version)
 
 
 def test_an_update_sets_only_the_fields_that_changed(log: Log) -> None:
@@ -85,13 +94,16 @@ def test_an_update_sets_only_the_fields_that_changed(log: Log) -> None:
         "update_initiative", initiative_id=proposed.originator_id, goal="better", kind="OTHER"
     )
 
-    [statement] = ROADMAP.written(updated, 7)
+    [statement, version] = ROADMAP.written(updated, 7)
 
     assert statement.sql == roadmap.UPDATE_INITIATIVE
     flags = statement.args[2::2]
     values = statement.args[3::2]
     assert flags == (False, True, False, False, True)
     assert values == (None, "better", None, None, "OTHER")
+    assert version == Statement(
+        INITIATIVE_VERSION, (proposed.originator_id, updated.originator_version)
+    )
 
 
 def a_deliverable(log: Log) -> dict[str, UUID]:
@@ -106,11 +118,31 @@ def a_deliverable(log: Log) -> dict[str, UUID]:
     return {"initiative_id": added.originator_id, "deliverable_id": added.deliverable_id}
 
 
+def test_a_deliverable_update_sets_only_the_fields_that_changed(log: Log) -> None:
+    ids = a_deliverable(log)
+    updated = log.last("update_deliverable", title="B", stretch=False, **ids)
+
+    [statement, version] = ROADMAP.written(updated, 8)
+
+    assert statement.sql == roadmap_deliverables.UPDATE_DELIVERABLE
+    assert statement.args == (*ids.values(), AT, True, "B", False, None)
+    assert version.args == (ids["initiative_id"], updated.originator_version)
+
+
+def test_a_removal_closes_the_deliverables_current_version(log: Log) -> None:
+    ids = a_deliverable(log)
+    removed = log.last("remove_deliverable", reason="a duplicate", **ids)
+
+    [statement, _] = ROADMAP.written(removed, 8)
+
+    assert statement == Statement(roadmap_deliverables.REMOVE_DELIVERABLE, (*ids.values(), AT))
+
+
 def test_an_estimate_is_one_versioned_update_and_one_fact(log: Log) -> None:
     ids = a_deliverable(log)
     estimated = log.last("estimate_deliverable", weeks=Decimal(3), **ids)
 
-    update, fact = ROADMAP.statements(estimated, 9)
+    update, fact, _ = ROADMAP.statements(estimated, 9)
 
     assert update == Statement(roadmap_deliverables.ESTIMATE, (*ids.values(), AT, Decimal(3)))
     assert isinstance(fact, Fact) and fact.table == roadmap_deliverables.ESTIMATES
@@ -132,7 +164,9 @@ def test_a_batch_writes_the_roadmaps_facts_after_its_statements_in_one_insert(
     written = [statement for _, statement in in_bulk(ROADMAP, items)]
 
     estimates = roadmap_deliverables.ESTIMATES
-    assert sql_of(written) == [roadmap_deliverables.ESTIMATE] * 2 + [estimates.sql]
+    assert sql_of(written) == [roadmap_deliverables.ESTIMATE, INITIATIVE_VERSION] * 2 + [
+        estimates.sql
+    ]
     # Each column as the text of one array (``FactTable``).
     assert written[-1].args[0] == '{"9","10"}'
     assert written[-1].args[estimates.columns.index("generation")] == '{"1","2"}'
@@ -142,7 +176,7 @@ def test_a_status_change_sets_the_completed_cycle_and_keeps_a_fact(log: Log) -> 
     ids = a_deliverable(log)
     done = log.last("change_deliverable_status", status="DONE", **ids)
 
-    change, fact = ROADMAP.statements(done, 11)
+    change, fact, _ = ROADMAP.statements(done, 11)
 
     assert isinstance(change, Statement)
     assert change.sql == roadmap_deliverables.CHANGE_STATUS
@@ -182,8 +216,9 @@ def test_decision_links_are_written_in_order(log: Log) -> None:
         links=[DecisionLink("Roadmap", roadmap_id)],
     )
 
-    [decision, links] = DECISIONS.written(recorded, 11)
+    [decision, links, version] = DECISIONS.written(recorded, 11)
 
     assert links.sql == INSERT_LINKS
     assert links.args[2:] == (["Roadmap"], [roadmap_id], [None])
     assert decision.args[11] == 11
+    assert version == Statement(version_update("decisions"), (recorded.originator_id, 1))

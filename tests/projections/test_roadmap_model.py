@@ -179,11 +179,22 @@ async def test_a_rebuild_from_zero_writes_exactly_what_the_projector_wrote(
             story.run("estimate_deliverable", weeks=Decimal(n), **refs)
         elif roll < 0.8:
             story.run("log_effort", weeks=Decimal("0.5"), **refs)
-        elif roll < 0.9:
+        elif roll < 0.85:
             story.run("update_initiative", initiative_id=ids[0], title=f"renamed {n}", team_id=team)
+        elif roll < 0.9:
+            story.run("update_deliverable", title=f"d {n}", stretch=n % 2 == 0, **refs)
         else:
             story.run("retarget_deliverable", target_cycle_id=cycle, reason="r", **refs)
+    duplicate = uuid4()
+    story.later().run(
+        "add_deliverable",
+        initiative_id=ids[1],
+        deliverable=NewDeliverable("dup", target_cycle_id=cycle, status="DONE", id=duplicate),
+    )
     story.later().run("start_cycle", roadmap_id=roadmap, cycle_id=cycle)
+    story.later().run(
+        "remove_deliverable", initiative_id=ids[1], deliverable_id=duplicate, reason="twice"
+    )
     story.later().run("remove_initiative", roadmap_id=roadmap, initiative_id=ids[2], reason="r")
     # One event per batch, as a projector that keeps up with a slow trickle applies them.
     await project(app, toy_database, MODELS, batch_size=1)

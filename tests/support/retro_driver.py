@@ -150,6 +150,7 @@ class Driver:
         cycles = self.cycles[roadmap]
         return NewDeliverable(
             self.name("D"),
+            status=self.pick(["PLANNED", "PLANNED", "PLANNED", "IN_PROGRESS", "DONE"]),
             stretch=self.pick([False, True]),
             estimate_weeks=self.pick([None, *WEEKS]),
             target_cycle_id=self.pick(cycles) if target == "cycle" and cycles else None,
@@ -211,8 +212,16 @@ class Driver:
             return
         initiative, deliverable = self.pick(self.deliverables)
         ids = {"initiative_id": initiative, "deliverable_id": deliverable}
-        action = self.pick(["status", "estimate", "effort", "status", "retarget", "status"])
-        if action == "status":
+        action = self.pick(
+            ["status", "estimate", "effort", "status", "retarget", "status", "correct", "remove"]
+        )
+        if action == "correct":
+            self.run(
+                "update_deliverable", title=self.name("D"), stretch=self.pick([False, True]), **ids
+            )
+        elif action == "remove":
+            self.run("remove_deliverable", reason="a duplicate", **ids)
+        elif action == "status":
             status = self.pick(["DONE", "IN_PROGRESS", "DONE", "WONT_DO", "DONE", *STATUSES])
             self.run("change_deliverable_status", status=status, reason="r", **ids)
         elif action == "estimate":

@@ -127,6 +127,9 @@ class Model:
         elif kind == "Initiative.DeliverableAdded":
             deliverables = self.initiatives[e.originator_id].deliverables
             deliverables[e.deliverable_id] = MDeliverable((e.originator_id, e.deliverable_id))
+        elif kind == "Initiative.DeliverableRemoved":
+            # Gone from the roadmap and its live reports; a closed cycle's frozen copy stays.
+            self.initiatives[e.originator_id].deliverables.pop(e.deliverable_id)
         elif kind == "Initiative.DeliverableStatusChanged":
             d = self.deliverable(e)
             d.status = e.to_status
@@ -201,7 +204,7 @@ class Model:
             if ref in refs and cycle.started is not None and cycle.started < position < end
         ]
         return {
-            "committed": cycle.committed if cycle.started else [],
+            "committed": [ref for ref in cycle.committed if ref in refs] if cycle.started else [],
             "unplanned": {d.ref for d, was in members if not was and d.ref in cycle.unplanned},
             "completed": {d.ref for d in completed},
             "carriedOver": {d.ref for d in carried},

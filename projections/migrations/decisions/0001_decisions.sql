@@ -15,7 +15,9 @@ CREATE TABLE decisions (
     position          bigint NOT NULL,
     actor             text NOT NULL,
     superseded_by_id  uuid,
-    superseded_at     timestamptz
+    superseded_at     timestamptz,
+    -- The aggregate's version (projections.read_model.with_versions), set by each event.
+    version           integer NOT NULL DEFAULT 0
 );
 CREATE INDEX decisions_newest ON decisions (workspace_id, at DESC, position DESC);
 CREATE INDEX decisions_superseded_by ON decisions (superseded_by_id);

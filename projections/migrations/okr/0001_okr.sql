@@ -10,7 +10,9 @@ CREATE TABLE objectives (
     level             text NOT NULL,
     team_id           uuid,
     parent_id         uuid,
-    created_position  bigint NOT NULL
+    created_position  bigint NOT NULL,
+    -- The aggregate's version (projections.read_model.with_versions), set by each event.
+    version           integer NOT NULL DEFAULT 0
 );
 CREATE INDEX objectives_by_period ON objectives (workspace_id, period);
 

@@ -22,7 +22,9 @@ CREATE TABLE roadmaps (
     fiscal_year_start_month  integer,
     cycle_weeks              integer,
     anchor_date              date,
-    created_at               timestamptz NOT NULL
+    created_at               timestamptz NOT NULL,
+    -- The aggregate's version (projections.read_model.with_versions), set by each event.
+    version                  integer NOT NULL DEFAULT 0
 );
 CREATE INDEX roadmaps_by_name ON roadmaps (workspace_id, name, id);
 
@@ -92,7 +94,9 @@ CREATE TABLE initiatives (
     workspace_id  uuid NOT NULL,
     roadmap_id    uuid NOT NULL,
     proposed_at        timestamptz NOT NULL,
-    proposed_position  bigint NOT NULL
+    proposed_position  bigint NOT NULL,
+    -- The aggregate's version (projections.read_model.with_versions), set by each event.
+    version            integer NOT NULL DEFAULT 0
 );
 CREATE INDEX initiatives_by_roadmap ON initiatives (roadmap_id, proposed_at);
 -- The alignment view: a workspace's initiatives in the order they were proposed.
@@ -145,6 +149,8 @@ CREATE TABLE deliverables (
 );
 CREATE INDEX deliverables_by_roadmap ON deliverables (roadmap_id, added_at);
 
+-- A removed deliverable keeps its versions, but none is current: the last one ends at the
+-- removal (valid_to = valid_from when it is removed at the instant of its last change).
 CREATE TABLE deliverable_versions (
     initiative_id    uuid NOT NULL,
     deliverable_id   uuid NOT NULL,
