@@ -23,7 +23,13 @@ from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
 from projections.read_model import Fact, Handler, ReadModel, Statement
-from projections.roadmap_cycles import cycle_closed, cycle_created, cycle_started, joined_cycle
+from projections.roadmap_cycles import (
+    cycle_closed,
+    cycle_created,
+    cycle_started,
+    cycle_updated,
+    joined_cycle,
+)
 from projections.roadmap_deliverables import (
     CHANGE_STATUS,
     ESTIMATE,
@@ -330,6 +336,7 @@ HANDLERS: dict[type[Any], Handler] = {
     Roadmap.InitiativeMoved: initiative_moved,
     Roadmap.InitiativeRemoved: initiative_removed,
     Roadmap.CycleCreated: cycle_created,
+    Roadmap.CycleUpdated: cycle_updated,
     Roadmap.CycleStarted: cycle_started,
     Roadmap.CycleClosed: cycle_closed,
     Initiative.Proposed: initiative_proposed,

@@ -26,6 +26,11 @@ INSERT_CYCLE = """
     VALUES ($1, $2, $3, $4, $5, $6, 'PLANNED', $7, $8)
 """
 
+UPDATE_CYCLE = """
+    UPDATE {schema}.cycles SET name = $3, starts_on = $4, ends_on = $5
+    WHERE roadmap_id = $1 AND cycle_id = $2
+"""
+
 START_CYCLE = """
     UPDATE {schema}.cycles SET state = 'ACTIVE', started_at = $3, started_position = $4
     WHERE roadmap_id = $1 AND cycle_id = $2
@@ -135,6 +140,12 @@ def cycle_created(event: Roadmap.CycleCreated, position: int) -> Sequence[Statem
         position,
     )
     return [Statement(INSERT_CYCLE, args)]
+
+
+def cycle_updated(event: Roadmap.CycleUpdated, position: int) -> Sequence[Statement]:
+    """A planned cycle's name and dates now; the cycle keeps no history of them."""
+    args = (event.originator_id, event.cycle_id, event.name, event.starts_on, event.ends_on)
+    return [Statement(UPDATE_CYCLE, args)]
 
 
 def cycle_started(event: Roadmap.CycleStarted, position: int) -> Sequence[Statement]:

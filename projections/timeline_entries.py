@@ -33,6 +33,7 @@ ENTRY_TYPES = (
     "CycleClosed",
     "CycleCreated",
     "CycleStarted",
+    "CycleUpdated",
     "DecisionRecorded",
     "DecisionSuperseded",
     "DeliverableAdded",
@@ -180,6 +181,26 @@ def cycle_created(e: Roadmap.CycleCreated) -> Entry:
             ("endsOn", None, e.ends_on),
             ("state", None, "PLANNED"),
         ),
+        names=((Ref("Cycle", (e.originator_id, e.cycle_id)), e.name),),
+    )
+
+
+def cycle_updated(e: Roadmap.CycleUpdated) -> Entry:
+    was = f"{quoted(e.from_name)} ({e.from_starts_on.isoformat()}..{e.from_ends_on.isoformat()})"
+    now = f"{quoted(e.name)} ({e.starts_on.isoformat()}..{e.ends_on.isoformat()})"
+    fields = (
+        ("name", e.from_name, e.name),
+        ("startsOn", e.from_starts_on, e.starts_on),
+        ("endsOn", e.from_ends_on, e.ends_on),
+    )
+    return Entry(
+        "CycleUpdated",
+        "Cycle",
+        (e.originator_id, e.cycle_id),
+        f"Changed planned cycle {was} to {now} on %s{because(e.reason)}",
+        quoted=(e.originator_id,),
+        about=(e.originator_id,),
+        changes=tuple(change for change in fields if change[1] != change[2]),
         names=((Ref("Cycle", (e.originator_id, e.cycle_id)), e.name),),
     )
 
@@ -376,6 +397,7 @@ ROADMAP_DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
     Roadmap.InitiativeMoved: initiative_moved,
     Roadmap.InitiativeRemoved: initiative_removed,
     Roadmap.CycleCreated: cycle_created,
+    Roadmap.CycleUpdated: cycle_updated,
     Roadmap.CycleStarted: cycle_started,
     Roadmap.CycleClosed: cycle_closed,
     Initiative.Proposed: initiative_proposed,

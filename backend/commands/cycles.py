@@ -1,4 +1,5 @@
-"""Cycles of a roadmap: plan one, start it (freeze the scope), close it (freeze the outcome)."""
+"""Cycles of a roadmap: plan them, change or cancel a planned one, start one (freeze the
+scope), close it (freeze the outcome)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from uuid import UUID, uuid4
 from backend.commands.core import Caller, Recorded, RoadlogCore, retried
 from backend.domain.base import business_time
 from backend.domain.initiative import Initiative
-from backend.domain.roadmap import Cycle, Roadmap, cycle_outcome
+from backend.domain.roadmap import DEFAULT_FISCAL_YEAR_START_MONTH, Cycle, Roadmap, cycle_outcome
 
 
 class CycleCommands(RoadlogCore):
@@ -35,6 +36,65 @@ class CycleCommands(RoadlogCore):
         cycle_id = uuid4() if id is None else id
         roadmap.create_cycle(
             cycle_id=cycle_id,
+            name=name,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            meta=meta,
+            at=business_time(meta, now, roadmap),
+        )
+        return self._save_all(cycle_id, roadmap)
+
+    @retried
+    def plan_cycles(
+        self,
+        caller: Caller,
+        *,
+        roadmap_id: UUID,
+        cycle_ids: list[UUID],
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Create the next cycles of the roadmap's cadence, one per id given (the caller
+        chooses the ids, so that it can read the cycles back). Returns the roadmap id.
+
+        See ``Roadmap.plan_cycles``; quarters follow the fiscal year of
+        ``fiscal_year_start_month``.
+        """
+        meta = self._meta(caller, effective_at=effective_at)
+        now = datetime.now(UTC)
+        roadmap = self._load(caller, Roadmap, roadmap_id, "roadmap_id")
+        roadmap.plan_cycles(
+            cycle_ids=cycle_ids,
+            fiscal_year_start_month=self.fiscal_year_start_month(caller, roadmap),
+            meta=meta,
+            at=business_time(meta, now, roadmap),
+        )
+        return self._save_all(roadmap_id, roadmap)
+
+    def fiscal_year_start_month(self, caller: Caller, roadmap: Roadmap) -> int:
+        """The first month of the fiscal year whose quarters the roadmap's cycles follow:
+        its quarter cadence's start month (January for fixed cycles)."""
+        month = roadmap.fiscal_year_start_month
+        return DEFAULT_FISCAL_YEAR_START_MONTH if month is None else month
+
+    @retried
+    def update_cycle(
+        self,
+        caller: Caller,
+        *,
+        roadmap_id: UUID,
+        cycle_id: UUID,
+        name: str | None = None,
+        starts_on: date | None = None,
+        ends_on: date | None = None,
+        reason: str = "",
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Rename or move a planned cycle (Roadmap.CycleUpdated); no change records nothing."""
+        meta = self._meta(caller, reason=reason, effective_at=effective_at)
+        now = datetime.now(UTC)
+        roadmap = self._load(caller, Roadmap, roadmap_id, "roadmap_id")
+        roadmap.update_cycle(
+            cycle_id,
             name=name,
             starts_on=starts_on,
             ends_on=ends_on,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from strawberry.tools import merge_types
 
+from schema.mutations.cycles import CycleMutations
 from schema.mutations.decisions import DecisionMutations
 from schema.mutations.deliverables import DeliverableMutations
 from schema.mutations.initiatives import InitiativeMutations
@@ -14,6 +15,7 @@ Mutation = merge_types(
     "Mutation",
     (
         RoadmapMutations,
+        CycleMutations,
         InitiativeMutations,
         DeliverableMutations,
         ObjectiveMutations,

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.application import Repository
@@ -246,6 +246,12 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
             starts_on=date(2027, 1, 1),
             ends_on=date(2027, 2, 1),
             effective_at=at,
+        ),
+        "update_cycle": lambda c, at: app.update_cycle(
+            c, roadmap_id=roadmap_id, cycle_id=cycle_id, name="C1b", reason="r", effective_at=at
+        ),
+        "plan_cycles": lambda c, at: app.plan_cycles(
+            c, roadmap_id=roadmap_id, cycle_ids=[uuid4()], effective_at=at
         ),
         "start_cycle": lambda c, at: app.start_cycle(
             c, roadmap_id=roadmap_id, cycle_id=cycle_id, effective_at=at
