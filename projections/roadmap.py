@@ -24,6 +24,7 @@ from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
 from projections.read_model import Fact, Handler, ReadModel, Statement
 from projections.roadmap_cycles import (
+    cycle_cancelled,
     cycle_closed,
     cycle_created,
     cycle_started,
@@ -281,6 +282,14 @@ def deliverable_estimated(
     ]
 
 
+def deliverable_untargeted(
+    event: Initiative.DeliverableUntargeted, position: int
+) -> Sequence[Statement]:
+    """Its cycle was cancelled: no target any more (no retarget fact: not a slip)."""
+    args = (event.originator_id, event.deliverable_id, event.effective_at, None, None, None)
+    return [Statement(RETARGET, args)]
+
+
 def deliverable_retargeted(
     event: Initiative.DeliverableRetargeted, position: int
 ) -> Sequence[Statement | Fact]:
@@ -337,6 +346,7 @@ HANDLERS: dict[type[Any], Handler] = {
     Roadmap.InitiativeRemoved: initiative_removed,
     Roadmap.CycleCreated: cycle_created,
     Roadmap.CycleUpdated: cycle_updated,
+    Roadmap.CycleCancelled: cycle_cancelled,
     Roadmap.CycleStarted: cycle_started,
     Roadmap.CycleClosed: cycle_closed,
     Initiative.Proposed: initiative_proposed,
@@ -346,6 +356,7 @@ HANDLERS: dict[type[Any], Handler] = {
     Initiative.DeliverableStatusChanged: deliverable_status_changed,
     Initiative.DeliverableEstimated: deliverable_estimated,
     Initiative.DeliverableRetargeted: deliverable_retargeted,
+    Initiative.DeliverableUntargeted: deliverable_untargeted,
     Initiative.EffortLogged: effort_logged,
 }
 

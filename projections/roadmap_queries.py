@@ -212,7 +212,7 @@ ESTIMATES_OF_ROADMAP = """
 
 CYCLE_FIELDS = """
     c.roadmap_id, c.cycle_id, c.name, c.starts_on, c.ends_on, c.created_at, c.started_at,
-    c.closed_at
+    c.closed_at, c.cancelled_at
 """
 
 CYCLES_BY_REFS = f"""
@@ -375,7 +375,9 @@ def decimal(text: str | None) -> Decimal | None:
 
 def cycle_state(row: Row, at: datetime | None) -> str:
     """A cycle's state at an instant (None: now)."""
-    closed, started = row["closed_at"], row["started_at"]
+    closed, started, cancelled = row["closed_at"], row["started_at"], row["cancelled_at"]
+    if cancelled is not None and (at is None or cancelled <= at):
+        return "CANCELLED"
     if closed is not None and (at is None or closed <= at):
         return "CLOSED"
     if started is not None and (at is None or started <= at):

@@ -31,6 +31,7 @@ class Ref:
 
 ENTRY_TYPES = (
     "CycleClosed",
+    "CycleCancelled",
     "CycleCreated",
     "CycleStarted",
     "CycleUpdated",
@@ -40,6 +41,7 @@ ENTRY_TYPES = (
     "DeliverableEstimated",
     "DeliverableRetargeted",
     "DeliverableStatusChanged",
+    "DeliverableUntargeted",
     "EffortLogged",
     "InitiativeAligned",
     "InitiativeMoved",
@@ -205,6 +207,18 @@ def cycle_updated(e: Roadmap.CycleUpdated) -> Entry:
     )
 
 
+def cycle_cancelled(e: Roadmap.CycleCancelled) -> Entry:
+    return Entry(
+        "CycleCancelled",
+        "Cycle",
+        (e.originator_id, e.cycle_id),
+        f"Cancelled cycle %s on %s{because(e.reason)}",
+        quoted=(e.cycle_id, e.originator_id),
+        about=(e.originator_id,),
+        changes=(("state", "PLANNED", "CANCELLED"),),
+    )
+
+
 def cycle_started(e: Roadmap.CycleStarted) -> Entry:
     count = len(e.committed)
     return Entry(
@@ -351,6 +365,19 @@ def deliverable_retargeted(e: Initiative.DeliverableRetargeted) -> Entry:
     )
 
 
+def deliverable_untargeted(e: Initiative.DeliverableUntargeted) -> Entry:
+    was = e.from_due_on.isoformat() if e.from_due_on else "no date"
+    return Entry(
+        "DeliverableUntargeted",
+        *_deliverable(e),
+        f"Took %s off cycle %s (due {was}), which was cancelled; it has no target now"
+        f"{because(e.reason)}",
+        quoted=(e.deliverable_id, e.from_cycle_id),
+        about=(e.originator_id, e.from_cycle_id),
+        cycles=(e.from_cycle_id, None),
+    )
+
+
 def effort_logged(e: Initiative.EffortLogged) -> Entry:
     return Entry(
         "EffortLogged",
@@ -398,6 +425,7 @@ ROADMAP_DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
     Roadmap.InitiativeRemoved: initiative_removed,
     Roadmap.CycleCreated: cycle_created,
     Roadmap.CycleUpdated: cycle_updated,
+    Roadmap.CycleCancelled: cycle_cancelled,
     Roadmap.CycleStarted: cycle_started,
     Roadmap.CycleClosed: cycle_closed,
     Initiative.Proposed: initiative_proposed,
@@ -407,6 +435,7 @@ ROADMAP_DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
     Initiative.DeliverableStatusChanged: deliverable_status_changed,
     Initiative.DeliverableEstimated: deliverable_estimated,
     Initiative.DeliverableRetargeted: deliverable_retargeted,
+    Initiative.DeliverableUntargeted: deliverable_untargeted,
     Initiative.EffortLogged: effort_logged,
     Initiative.Aligned: initiative_aligned,
     Initiative.Unaligned: initiative_unaligned,

@@ -104,6 +104,37 @@ class CycleCommands(RoadlogCore):
         return self._save_all(cycle_id, roadmap)
 
     @retried
+    def cancel_cycle(
+        self,
+        caller: Caller,
+        *,
+        roadmap_id: UUID,
+        cycle_id: UUID,
+        reason: str,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Cancel a planned cycle (Roadmap.CycleCancelled); needs a reason.
+
+        The deliverables of initiatives on the roadmap that target it lose that target
+        (Initiative.DeliverableUntargeted each, with the same reason): not a slip. All
+        of it is recorded at once. Returns the roadmap id.
+        """
+        meta = self._meta(caller, reason=reason, effective_at=effective_at)
+        now = datetime.now(UTC)
+        roadmap = self._load(caller, Roadmap, roadmap_id, "roadmap_id")
+        roadmap.cycle(cycle_id)
+        initiatives = [
+            initiative
+            for initiative in self._initiatives(caller, roadmap.priority)
+            if any(d.target_cycle_id == cycle_id for d in initiative.deliverables)
+        ]
+        at = business_time(meta, now, roadmap, *initiatives)
+        roadmap.cancel_cycle(cycle_id, meta, at)
+        for initiative in initiatives:
+            initiative.untarget_cancelled(cycle_id, meta, at)
+        return self._save_all(roadmap_id, roadmap, *initiatives)
+
+    @retried
     def start_cycle(
         self,
         caller: Caller,

@@ -4,7 +4,9 @@ Priority order is a list of initiative ids, position 1 = highest priority, alway
 Cycles are entities of the roadmap: starting one freezes the committed scope into
 ``CycleStarted``, closing one freezes the outcome into ``CycleClosed`` so that a
 retrospective never changes afterwards. A PLANNED cycle can still be changed
-(``CycleUpdated``).
+(``CycleUpdated``) or cancelled (``CycleCancelled``); a cancelled one no longer counts
+for names, overlaps, planning or the order in which cycles start, and nothing can be
+aimed at it.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from backend.domain.base import Meta, RoadlogAggregate, require_text
+from backend.domain.base import Meta, RoadlogAggregate, require_reason, require_text
 from backend.domain.deliverable import Deliverable, Target
 from backend.domain.errors import AlreadyExists, Invalid, NotFound, Ref
 from backend.domain.fiscal import quarter_after, quarter_of
 
-CYCLE_STATES = ("PLANNED", "ACTIVE", "CLOSED")
+CYCLE_STATES = ("PLANNED", "ACTIVE", "CLOSED", "CANCELLED")
 DEFAULT_FISCAL_YEAR_START_MONTH = 1
 MAX_PLANNED_CYCLES = 26
 """How many cycles one planCycles may create: a year of 2-week cycles."""
@@ -38,6 +40,10 @@ class Cycle:
     ends_on: date
     state: str = "PLANNED"
     committed: list[list[UUID]] = field(default_factory=list)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.state == "CANCELLED"
 
     def overlaps(self, starts_on: date, ends_on: date) -> bool:
         """Whether [starts_on, ends_on] shares at least one day with this cycle."""
@@ -230,6 +236,15 @@ class Roadmap(RoadlogAggregate):
             cycle.starts_on = self.starts_on
             cycle.ends_on = self.ends_on
 
+    class CycleCancelled(RoadlogAggregate.Event):
+        """A planned cycle was cancelled (the reason says why); it will never start."""
+
+        class_version = 1
+        cycle_id: UUID
+
+        def apply(self, aggregate: Roadmap) -> None:
+            aggregate.cycle(self.cycle_id).state = "CANCELLED"
+
     class CycleStarted(RoadlogAggregate.Event):
         """A cycle started; ``committed`` is its frozen scope, [initiative_id, deliverable_id]."""
 
@@ -385,7 +400,7 @@ class Roadmap(RoadlogAggregate):
 
     def _check_cycle(self, name: str, starts_on: date, ends_on: date, cycle_id: UUID | None) -> str:
         """The trimmed name, if a cycle so named and dated fits among the other cycles
-        (all but ``cycle_id``) and the cadence."""
+        (all but ``cycle_id`` and the cancelled ones) and the cadence."""
         name = require_text(name, "name", "a cycle's name")
         if starts_on > ends_on:
             raise Invalid(
@@ -405,7 +420,7 @@ class Roadmap(RoadlogAggregate):
                     "ends_on",
                 )
         for other in self.cycles:
-            if other.cycle_id == cycle_id:
+            if other.cycle_id == cycle_id or other.cancelled:
                 continue
             if other.name.casefold() == name.casefold():
                 raise Invalid(f"this roadmap already has a cycle named {other.name!r}", "name")
@@ -431,10 +446,10 @@ class Roadmap(RoadlogAggregate):
         is the anchor's when there is no cycle yet) and are named "Cycle N", continuing
         the highest such number. Quarters are the fiscal quarters of
         ``fiscal_year_start_month``, named like "FY2027 Q1", the first being the quarter
-        of ``at`` when there is no cycle yet.
+        of ``at`` when there is no cycle yet. Cancelled cycles do not count.
         """
         count = check_plan_count(len(cycle_ids))
-        live = list(self.cycles)
+        live = [cycle for cycle in self.cycles if not cycle.cancelled]
         last_end = max((cycle.ends_on for cycle in live), default=None)
         planned = self._next_cycles(count, live, last_end, fiscal_year_start_month, at)
         for cycle_id, (name, starts_on, ends_on) in zip(cycle_ids, planned, strict=True):
@@ -522,6 +537,12 @@ class Roadmap(RoadlogAggregate):
             **meta.event_fields(at),
         )
 
+    def cancel_cycle(self, cycle_id: UUID, meta: Meta, at: datetime) -> None:
+        """Cancel a PLANNED cycle; it needs a reason."""
+        self._planned(cycle_id, "cancelled")
+        require_reason(meta, "cancelling a cycle")
+        self.trigger_event(self.CycleCancelled, cycle_id=cycle_id, **meta.event_fields(at))
+
     def _planned(self, cycle_id: UUID, what: str) -> Cycle:
         cycle = self.cycle(cycle_id)
         if cycle.state != "PLANNED":
@@ -545,7 +566,7 @@ class Roadmap(RoadlogAggregate):
 
     def cycle_to_start(self, cycle_id: UUID) -> Cycle:
         """The cycle, if it may start now: PLANNED, no other cycle ACTIVE, and every
-        earlier cycle (by start date) closed."""
+        earlier cycle (by start date) closed or cancelled."""
         cycle = self.cycle(cycle_id)
         if cycle.state != "PLANNED":
             raise Invalid(
@@ -562,7 +583,8 @@ class Roadmap(RoadlogAggregate):
             if other.starts_on < cycle.starts_on and other.state == "PLANNED":
                 raise Invalid(
                     f"cycle {other.name!r} ({other.starts_on.isoformat()}) comes before"
-                    f" {cycle.name!r} and is still PLANNED; start and close it first",
+                    f" {cycle.name!r} and is still PLANNED; start and close it, or cancel"
+                    " it, first",
                     "cycle_id",
                 )
         return cycle
@@ -599,6 +621,11 @@ class Roadmap(RoadlogAggregate):
             )
         if cycle_id is not None:
             cycle = self.cycle(cycle_id, f"{field_prefix}target_cycle_id")
+            if cycle.cancelled:
+                raise Invalid(
+                    f"cycle {cycle.name!r} was cancelled; aim at another cycle or a date",
+                    f"{field_prefix}target_cycle_id",
+                )
             return Target(cycle_id, None, cycle.ends_on)
         if target_date is not None:
             return Target(None, target_date, target_date)

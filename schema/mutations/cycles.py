@@ -1,4 +1,4 @@
-"""Mutations that plan a roadmap's cycles from its cadence and change a planned one."""
+"""Mutations that plan a roadmap's cycles from its cadence, change or cancel a planned one."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import strawberry
 
 from backend.domain.roadmap import check_plan_count
 from schema.context import Info
-from schema.mutations.outcome import Prepared, UserError, execute, parse_id
+from schema.mutations.outcome import Prepared, UserError, execute, first, parse_id
 from schema.mutations.payloads import EFFECTIVE_AT, POSITION, USER_ERRORS
 from schema.mutations.roadmaps import CYCLE_IN_ROADMAP, cycle_of
-from schema.roadmap.loaders import cycles_by_refs
-from schema.roadmap.types import Cycle
+from schema.roadmap.loaders import cycles_by_refs, roadmaps_by_ids
+from schema.roadmap.types import Cycle, Roadmap
 
 
 @strawberry.input(
@@ -59,6 +59,25 @@ class UpdateCycleInput:
 @strawberry.type(description="The cycle, or why nothing was recorded.")
 class UpdateCyclePayload:
     cycle: Cycle | None = strawberry.field(description="The cycle as it is now.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+    position: str | None = strawberry.field(description=POSITION)
+
+
+@strawberry.input(
+    description="Only a PLANNED cycle can be cancelled; deliverables targeting it lose that"
+    " target (not a slip)."
+)
+class CancelCycleInput:
+    cycle_id: strawberry.ID = strawberry.field(description="The cycle.")
+    reason: str = strawberry.field(description="Required: why it is cancelled.")
+    effective_at: datetime | None = strawberry.field(default=None, description=EFFECTIVE_AT)
+
+
+@strawberry.type(description="The roadmap, or why nothing was recorded.")
+class CancelCyclePayload:
+    roadmap: Roadmap | None = strawberry.field(
+        description="The roadmap, the cycle now CANCELLED among its cycles."
+    )
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -115,4 +134,27 @@ class CycleMutations:
         outcome = await execute(info, prepare, CYCLE_IN_ROADMAP)
         return UpdateCyclePayload(
             cycle=outcome.entity, user_errors=outcome.errors, position=outcome.position
+        )
+
+    @strawberry.mutation(
+        description="Cancel a planned cycle; its deliverables lose that target (not a slip)."
+    )
+    async def cancel_cycle(self, info: Info, input: CancelCycleInput) -> CancelCyclePayload:
+        def prepare() -> Prepared[Roadmap]:
+            cycle = parse_id(input.cycle_id, "Cycle", "cycleId")
+            app = info.context.services.app
+            return Prepared(
+                lambda caller: app.cancel_cycle(
+                    caller,
+                    roadmap_id=cycle.parent_id,
+                    cycle_id=cycle.id,
+                    reason=input.reason,
+                    effective_at=input.effective_at,
+                ),
+                lambda recorded: first(roadmaps_by_ids(info, [recorded.id])),
+            )
+
+        outcome = await execute(info, prepare, CYCLE_IN_ROADMAP)
+        return CancelCyclePayload(
+            roadmap=outcome.entity, user_errors=outcome.errors, position=outcome.position
         )

@@ -43,11 +43,15 @@ class InitiativeKind(Enum):
     OTHER = "OTHER"
 
 
-@strawberry.enum(description="A cycle is planned, then active (scope frozen), then closed.")
+@strawberry.enum(
+    description="A cycle is planned, then active (scope frozen), then closed; a planned one"
+    " may be cancelled instead."
+)
 class CycleState(Enum):
     PLANNED = "PLANNED"
     ACTIVE = "ACTIVE"
     CLOSED = "CLOSED"
+    CANCELLED = "CANCELLED"
 
 
 @strawberry.type(description='Who owns work ("SRE", "sig-node").')

@@ -219,3 +219,103 @@ async def test_update_refusals_record_nothing(
     )
     assert user_errors(foreign) == [(["input", "cycleId"], "NOT_FOUND")]
     assert await event_count(database) == before
+
+
+DELIVERABLE_TARGETS = "deliverables { title targetCycle { id } targetDate }"
+
+CANCELLED_TIMELINE = """
+query ($position: String) {
+  timeline(types: ["CycleCancelled", "DeliverableUntargeted"], consistentWith: $position) {
+    edges { node { type summary reason changes { field from to } } }
+  }
+}
+"""
+
+
+async def test_cancelling_a_planned_cycle_frees_its_slot_and_untargets_its_work(
+    client: GraphQLClient,
+) -> None:
+    roadmap_id = await six_weeks(client)
+    stray = await mutate(
+        client,
+        "createCycle",
+        {
+            "roadmapId": roadmap_id,
+            "name": "C-odd",
+            "startsOn": "2026-01-12",
+            "endsOn": "2026-02-22",
+        },
+        "cycle { id }",
+    )
+    stray_id = stray["cycle"]["id"]
+    proposed = await mutate(
+        client,
+        "proposeInitiative",
+        {
+            "roadmapId": roadmap_id,
+            "title": "Make tacos",
+            "goal": "dinner",
+            "deliverables": [{"title": "Tacos", "targetCycleId": stray_id}],
+        },
+        "initiative { id }",
+    )
+    assert proposed["userErrors"] == []
+
+    cancelled = await mutate(
+        client,
+        "cancelCycle",
+        {"cycleId": stray_id, "reason": "typed on the wrong Monday"},
+        f"roadmap {{ cycles {{ {CYCLE} }} initiatives {{ {DELIVERABLE_TARGETS} }} }}",
+    )
+
+    assert cancelled["userErrors"] == []
+    assert shown(cancelled["roadmap"]["cycles"]) == [
+        ("C-odd", "2026-01-12", "2026-02-22", "CANCELLED")
+    ]
+    assert cancelled["roadmap"]["initiatives"][0]["deliverables"] == [
+        {"title": "Tacos", "targetCycle": None, "targetDate": None}
+    ]
+    timeline = await client.execute(CANCELLED_TIMELINE, {"position": cancelled["position"]})
+    entries = {edge["node"]["type"]: edge["node"] for edge in timeline["timeline"]["edges"]}
+    assert entries["CycleCancelled"]["summary"] == (
+        "Cancelled cycle 'C-odd' on 'Kitchen': typed on the wrong Monday"
+    )
+    untargeted = entries["DeliverableUntargeted"]
+    assert untargeted["summary"] == (
+        "Took 'Tacos' off cycle 'C-odd' (due 2026-02-22), which was cancelled;"
+        " it has no target now: typed on the wrong Monday"
+    )
+    assert untargeted["changes"] == [{"field": "targetCycle", "from": f'"{stray_id}"', "to": None}]
+    # Its slot and its name are free for the real cycle.
+    real = await planned(client, roadmap_id, 1)
+    assert shown(real["cycles"]) == [("Cycle 1", "2026-01-05", "2026-02-15", "PLANNED")]
+
+
+async def test_cancel_refusals_record_nothing(
+    client: GraphQLClient, database: DatabaseTarget, tokens: Tokens
+) -> None:
+    roadmap_id = await six_weeks(client)
+    first, second = (await planned(client, roadmap_id, 2))["cycles"]
+    await mutate(client, "startCycle", {"cycleId": first["id"]})
+    before = await event_count(database)
+    refusals = [
+        (
+            {"cycleId": second["id"], "reason": " "},
+            ["input", "reason"],
+            "REASON_REQUIRED",
+            "needs a reason",
+        ),
+        ({"cycleId": first["id"], "reason": "r"}, ["input", "cycleId"], "INVALID", "ACTIVE"),
+        ({"cycleId": "nope", "reason": "r"}, ["input", "cycleId"], "INVALID", "not an id"),
+    ]
+    for input, field, code, said in refusals:
+        payload = await mutate(client, "cancelCycle", input, "roadmap { id }")
+        assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(field, code)]
+        assert said in payload["userErrors"][0]["message"], payload["userErrors"]
+        assert payload["roadmap"] is None and payload["position"] is None
+    _, other = await tokens.create(Role.EDITOR, "mallory", "globex")
+    foreign = await mutate(
+        client, "cancelCycle", {"cycleId": second["id"], "reason": "r"}, token=other
+    )
+    assert user_errors(foreign) == [(["input", "cycleId"], "NOT_FOUND")]
+    assert await event_count(database) == before

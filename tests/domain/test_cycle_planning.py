@@ -8,10 +8,20 @@ from uuid import UUID, uuid4
 import pytest
 
 from backend.application import Caller
-from backend.domain.errors import Invalid
+from backend.domain.errors import Invalid, NotFound, ReasonRequired
 from backend.domain.fiscal import quarter_of
+from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
-from tests.domain.helpers import ObservedRoadlog, a_cycle, attrs, current, kinds, recorded, rejected
+from tests.domain.helpers import (
+    ObservedRoadlog,
+    a_cycle,
+    attrs,
+    current,
+    kinds,
+    recorded,
+    rejected,
+    with_deliverable,
+)
 
 ANCHOR = date(2026, 1, 5)
 
@@ -242,4 +252,104 @@ def test_fiscal_quarters_are_named_after_the_year_they_end_in() -> None:
     ) == (
         date(2026, 11, 1),
         date(2027, 1, 31),
+    )
+
+
+def test_cancelling_a_planned_cycle_takes_its_deliverables_off_it_without_a_slip(
+    app: ObservedRoadlog, editor: Caller, six_weeks: UUID
+) -> None:
+    stray = a_cycle(app, editor, six_weeks, "C-odd", date(2026, 1, 12), date(2026, 2, 22))
+    aimed = with_deliverable(app, editor, six_weeks, title="tacos", target_cycle_id=stray)
+    dated = with_deliverable(app, editor, six_weeks, title="dessert", target_date=date(2026, 3, 1))
+
+    events = recorded(
+        app,
+        lambda: app.cancel_cycle(
+            editor, roadmap_id=six_weeks, cycle_id=stray, reason="typed by mistake"
+        ),
+    )
+
+    assert kinds(events) == ["Roadmap.CycleCancelled", "Initiative.DeliverableUntargeted"]
+    assert attrs(events[1], "deliverable_id", "from_cycle_id", "from_due_on", "reason") == {
+        "deliverable_id": aimed[1],
+        "from_cycle_id": stray,
+        "from_due_on": date(2026, 2, 22),
+        "reason": "typed by mistake",
+    }
+    assert current(app, Roadmap, six_weeks).cycle(stray).state == "CANCELLED"
+    tacos = current(app, Initiative, aimed[0]).deliverables[0]
+    assert (tacos.target_cycle_id, tacos.target_date, tacos.target_due_on) == (None, None, None)
+    assert current(app, Initiative, dated[0]).deliverables[0].target_due_on == date(2026, 3, 1)
+
+
+def test_a_cancelled_cycle_no_longer_blocks_names_dates_planning_or_starting(
+    app: ObservedRoadlog, editor: Caller, six_weeks: UUID
+) -> None:
+    stray = a_cycle(app, editor, six_weeks, "Cycle 1", date(2026, 1, 12), date(2026, 2, 22))
+    app.cancel_cycle(editor, roadmap_id=six_weeks, cycle_id=stray, reason="wrong Monday")
+    plan(app, editor, six_weeks, 1)
+    [real] = [c for c in current(app, Roadmap, six_weeks).cycles if c.state == "PLANNED"]
+    assert (real.name, real.starts_on) == ("Cycle 1", ANCHOR)
+    app.start_cycle(editor, roadmap_id=six_weeks, cycle_id=real.cycle_id)
+
+
+def test_an_earlier_cancelled_cycle_does_not_hold_back_a_later_one(
+    app: ObservedRoadlog, editor: Caller, six_weeks: UUID
+) -> None:
+    plan(app, editor, six_weeks, 2)
+    first, second = sorted(current(app, Roadmap, six_weeks).cycles, key=lambda c: c.starts_on)
+    app.cancel_cycle(editor, roadmap_id=six_weeks, cycle_id=first.cycle_id, reason="holiday")
+    app.start_cycle(editor, roadmap_id=six_weeks, cycle_id=second.cycle_id)
+
+
+def test_cancelling_needs_a_reason_and_a_planned_cycle(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    cycle_id = a_cycle(app, editor, roadmap_id)
+    rejected(
+        app,
+        ReasonRequired,
+        "reason",
+        lambda: app.cancel_cycle(editor, roadmap_id=roadmap_id, cycle_id=cycle_id, reason=" "),
+    )
+    app.start_cycle(editor, roadmap_id=roadmap_id, cycle_id=cycle_id)
+    error = rejected(
+        app,
+        Invalid,
+        "cycle_id",
+        lambda: app.cancel_cycle(editor, roadmap_id=roadmap_id, cycle_id=cycle_id, reason="r"),
+    )
+    assert "ACTIVE" in error.message
+    rejected(
+        app,
+        NotFound,
+        "cycle_id",
+        lambda: app.cancel_cycle(editor, roadmap_id=roadmap_id, cycle_id=uuid4(), reason="r"),
+    )
+
+
+def test_nothing_can_be_aimed_at_a_cancelled_cycle(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    cycle_id = a_cycle(app, editor, roadmap_id)
+    initiative_id, deliverable_id = with_deliverable(app, editor, roadmap_id)
+    app.cancel_cycle(editor, roadmap_id=roadmap_id, cycle_id=cycle_id, reason="r")
+    error = rejected(
+        app,
+        Invalid,
+        "target_cycle_id",
+        lambda: app.retarget_deliverable(
+            editor,
+            initiative_id=initiative_id,
+            deliverable_id=deliverable_id,
+            target_cycle_id=cycle_id,
+            reason="r",
+        ),
+    )
+    assert "cancelled" in error.message
+    rejected(
+        app,
+        Invalid,
+        "cycle_id",
+        lambda: app.update_cycle(editor, roadmap_id=roadmap_id, cycle_id=cycle_id, name="X"),
     )

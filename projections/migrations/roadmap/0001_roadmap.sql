@@ -42,6 +42,7 @@ CREATE TABLE cycles (
     started_position  bigint,
     closed_at         timestamptz,
     closed_position   bigint,
+    cancelled_at      timestamptz,
     PRIMARY KEY (roadmap_id, cycle_id)
 );
 -- A retarget names only the cycle: it finds the cycle (and its roadmap) by id.
