@@ -5,8 +5,9 @@ and ``deliverables`` (identities), the versioned ``initiative_versions``, ``plac
 (the order, one ranked row per initiative on a roadmap) and ``deliverable_versions`` (the
 one home of a deliverable's state), the facts ``estimates``, ``status_changes`` and
 ``retargets`` (``projections.roadmap_deliverables``), and the cycles with their scope and
-outcomes (``projections.roadmap_cycles``). The estimate, cycle and okr reports join these
-tables when asked.
+outcomes (``projections.roadmap_cycles``), and the workspace's fiscal calendar
+(``projections.roadmap_fiscal``). The estimate, cycle and okr reports join these tables
+when asked.
 
 Every handler is pure: the event and its position in, statements out. Statements that need
 other rows (a new rank between two neighbours, the roadmap of an initiative) read them in
@@ -22,6 +23,7 @@ from typing import Any
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
+from backend.domain.workspace import Workspace
 from projections.read_model import Fact, Handler, ReadModel, Statement
 from projections.roadmap_cycles import (
     cycle_cancelled,
@@ -42,6 +44,7 @@ from projections.roadmap_deliverables import (
     RETARGETS,
     STATUS_CHANGES,
 )
+from projections.roadmap_fiscal import fiscal_year_set, workspace_created
 from projections.roadmap_order import (
     MOVE_INITIATIVE,
     PLACE_INITIATIVE,
@@ -340,6 +343,8 @@ def effort_logged(event: Initiative.EffortLogged, position: int) -> Sequence[Sta
 
 HANDLERS: dict[type[Any], Handler] = {
     Team.Created: team_created,
+    Workspace.Created: workspace_created,
+    Workspace.FiscalYearSet: fiscal_year_set,
     Roadmap.Created: roadmap_created,
     Roadmap.InitiativePlaced: initiative_placed,
     Roadmap.InitiativeMoved: initiative_moved,

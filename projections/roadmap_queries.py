@@ -21,6 +21,7 @@ from uuid import UUID
 import asyncpg
 
 from backend.domain.deliverable import FINISHED
+from backend.domain.workspace import DEFAULT_FISCAL_YEAR_START_MONTH
 from projections.readers import Connection, Reader
 
 Row = asyncpg.Record
@@ -40,6 +41,10 @@ DELIVERABLE_FIELDS = """
 
 TEAMS = """
     SELECT id, name FROM roadmap.teams WHERE workspace_id = $1 ORDER BY name, id
+"""
+
+FISCAL_YEAR_START_MONTH = """
+    SELECT start_month FROM roadmap.fiscal_years WHERE workspace_id = $1
 """
 
 TEAMS_BY_IDS = """
@@ -232,6 +237,12 @@ CYCLES_OF_ROADMAP = f"""
 async def teams(conn: Reader, workspace_id: UUID) -> list[Row]:
     """The workspace's teams, by name."""
     return list(await conn.fetch(TEAMS, workspace_id))
+
+
+async def fiscal_year_start_month(conn: Reader, workspace_id: UUID) -> int:
+    """The first month of the workspace's fiscal year: January until set."""
+    month: int | None = await conn.fetchval(FISCAL_YEAR_START_MONTH, workspace_id)
+    return DEFAULT_FISCAL_YEAR_START_MONTH if month is None else month
 
 
 async def teams_by_ids(conn: Reader, workspace_id: UUID, ids: Sequence[UUID]) -> list[Row]:

@@ -19,6 +19,7 @@ from uuid import UUID
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
+from backend.domain.workspace import DEFAULT_FISCAL_YEAR_START_MONTH, Workspace
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ ENTRY_TYPES = (
     "DeliverableStatusChanged",
     "DeliverableUntargeted",
     "EffortLogged",
+    "FiscalYearSet",
     "InitiativeAligned",
     "InitiativeMoved",
     "InitiativePlaced",
@@ -100,6 +102,41 @@ def quoted(text: str) -> str:
 def because(reason: str) -> str:
     """': reason', or nothing without a reason."""
     return f": {literal(reason)}" if reason else ""
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _fiscal_year_set(e: Any, from_month: int) -> Entry:
+    return Entry(
+        "FiscalYearSet",
+        "Workspace",
+        (e.originator_id,),
+        f"Set the fiscal year to start in {MONTHS[e.fiscal_year_start_month - 1]}"
+        f" (was {MONTHS[from_month - 1]}){because(e.reason)}",
+        changes=(("fiscalYearStartMonth", from_month, e.fiscal_year_start_month),),
+    )
+
+
+def workspace_created(e: Workspace.Created) -> Entry:
+    return _fiscal_year_set(e, DEFAULT_FISCAL_YEAR_START_MONTH)
+
+
+def fiscal_year_set(e: Workspace.FiscalYearSet) -> Entry:
+    return _fiscal_year_set(e, e.from_month)
 
 
 def team_created(e: Team.Created) -> Entry:
@@ -419,6 +456,8 @@ def initiative_unaligned(e: Initiative.Unaligned) -> Entry:
 
 ROADMAP_DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
     Team.Created: team_created,
+    Workspace.Created: workspace_created,
+    Workspace.FiscalYearSet: fiscal_year_set,
     Roadmap.Created: roadmap_created,
     Roadmap.InitiativePlaced: initiative_placed,
     Roadmap.InitiativeMoved: initiative_moved,

@@ -8,13 +8,14 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from backend.commands.core import Caller, Recorded, RoadlogCore, retried
+from backend.commands.core import Caller, Recorded, retried
+from backend.commands.workspaces import WorkspaceCommands
 from backend.domain.base import business_time
 from backend.domain.initiative import Initiative
-from backend.domain.roadmap import DEFAULT_FISCAL_YEAR_START_MONTH, Cycle, Roadmap, cycle_outcome
+from backend.domain.roadmap import Cycle, Roadmap, cycle_outcome
 
 
-class CycleCommands(RoadlogCore):
+class CycleCommands(WorkspaceCommands):
     """Plan, start and close the cycles of a roadmap; commands take both ids."""
 
     @retried
@@ -56,25 +57,18 @@ class CycleCommands(RoadlogCore):
         """Create the next cycles of the roadmap's cadence, one per id given (the caller
         chooses the ids, so that it can read the cycles back). Returns the roadmap id.
 
-        See ``Roadmap.plan_cycles``; quarters follow the fiscal year of
-        ``fiscal_year_start_month``.
+        See ``Roadmap.plan_cycles``; quarters follow the workspace's fiscal year.
         """
         meta = self._meta(caller, effective_at=effective_at)
         now = datetime.now(UTC)
         roadmap = self._load(caller, Roadmap, roadmap_id, "roadmap_id")
         roadmap.plan_cycles(
             cycle_ids=cycle_ids,
-            fiscal_year_start_month=self.fiscal_year_start_month(caller, roadmap),
+            fiscal_year_start_month=self.fiscal_year_start_month(caller),
             meta=meta,
             at=business_time(meta, now, roadmap),
         )
         return self._save_all(roadmap_id, roadmap)
-
-    def fiscal_year_start_month(self, caller: Caller, roadmap: Roadmap) -> int:
-        """The first month of the fiscal year whose quarters the roadmap's cycles follow:
-        its quarter cadence's start month (January for fixed cycles)."""
-        month = roadmap.fiscal_year_start_month
-        return DEFAULT_FISCAL_YEAR_START_MONTH if month is None else month
 
     @retried
     def update_cycle(

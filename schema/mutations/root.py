@@ -10,6 +10,7 @@ from schema.mutations.deliverables import DeliverableMutations
 from schema.mutations.initiatives import InitiativeMutations
 from schema.mutations.objectives import ObjectiveMutations
 from schema.mutations.roadmaps import RoadmapMutations
+from schema.mutations.workspaces import WorkspaceMutations
 
 Mutation = merge_types(
     "Mutation",
@@ -20,5 +21,6 @@ Mutation = merge_types(
         DeliverableMutations,
         ObjectiveMutations,
         DecisionMutations,
+        WorkspaceMutations,
     ),
 )

@@ -68,12 +68,12 @@ async def test_planned_cycles_follow_the_cadence_and_the_roadmap_lists_them_by_s
     assert listed["roadmap"]["cycles"][0]["id"] == first["cycles"][0]["id"]
 
 
-async def test_planning_quarters_names_them_after_the_fiscal_year(client: GraphQLClient) -> None:
+async def test_planning_quarters_follows_the_workspaces_fiscal_year(
+    client: GraphQLClient,
+) -> None:
+    await mutate(client, "setFiscalYear", {"fiscalYearStartMonth": 2})
     created = await mutate(
-        client,
-        "createRoadmap",
-        {"name": "Company", "cadence": {"fiscalYearStartMonth": 2}},
-        "roadmap { id }",
+        client, "createRoadmap", {"name": "Company", "cadence": {}}, "roadmap { id }"
     )
     roadmap_id = created["roadmap"]["id"]
     await mutate(

@@ -258,6 +258,9 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
         "cancel_cycle": lambda c, at: app.cancel_cycle(
             c, roadmap_id=roadmap_id, cycle_id=spare_cycle, reason="r", effective_at=at
         ),
+        "set_fiscal_year": lambda c, at: app.set_fiscal_year(
+            c, fiscal_year_start_month=2, reason="r", effective_at=at
+        ),
         "start_cycle": lambda c, at: app.start_cycle(
             c, roadmap_id=roadmap_id, cycle_id=cycle_id, effective_at=at
         ),

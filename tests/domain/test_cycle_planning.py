@@ -83,10 +83,12 @@ def test_planning_after_a_cycle_off_the_grid_takes_the_next_slot_of_the_grid(
     assert cycles(app, six_weeks)[-1][:3] == ("Cycle 8", date(2026, 3, 30), date(2026, 5, 10))
 
 
-def test_planning_quarters_follows_the_fiscal_calendar_after_the_last_cycle(
+def test_planning_quarters_follows_the_workspaces_fiscal_calendar_after_the_last_cycle(
     app: ObservedRoadlog, editor: Caller
 ) -> None:
-    roadmap_id = app.create_roadmap(editor, name="Company", fiscal_year_start_month=2).id
+    app.set_fiscal_year(editor, fiscal_year_start_month=2)
+    # The roadmap's own cadence month is not the workspace's: the workspace's counts.
+    roadmap_id = app.create_roadmap(editor, name="Company", fiscal_year_start_month=7).id
     a_cycle(app, editor, roadmap_id, "FY2027 Q1", date(2026, 2, 1), date(2026, 4, 30))
     plan(app, editor, roadmap_id, 4)
     assert [c[:3] for c in cycles(app, roadmap_id)] == [
