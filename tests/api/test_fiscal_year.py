@@ -68,3 +68,42 @@ async def test_only_an_admin_may_set_it_and_a_month_is_1_to_12(
         assert f"fiscalYearStartMonth {month} is not a month" in payload["userErrors"][0]["message"]
         assert payload["workspace"] is None and payload["position"] is None
     assert await event_count(database) == before
+
+
+async def test_objective_periods_are_checked_and_read_on_the_workspaces_calendar(
+    client: GraphQLClient, database: DatabaseTarget
+) -> None:
+    before = await event_count(database)
+    refused = await mutate(
+        client,
+        "createObjective",
+        {"title": "Dinner", "period": "next year sometime", "level": "COMPANY"},
+        "objective { id }",
+    )
+    assert user_errors(refused) == [(["input", "period"], "INVALID")]
+    message = refused["userErrors"][0]["message"]
+    assert "'next year sometime'" in message and "(FY2027-Q1)" in message
+    assert refused["objective"] is None and refused["position"] is None
+    assert await event_count(database) == before
+
+    await mutate(client, "setFiscalYear", {"fiscalYearStartMonth": 2})
+    days = "objective { period startsOn endsOn }"
+    fiscal = await mutate(
+        client,
+        "createObjective",
+        {"title": "Dinner", "period": "FY2027-Q1", "level": "COMPANY"},
+        days,
+    )
+    assert fiscal["objective"] == {
+        "period": "FY2027-Q1",
+        "startsOn": "2026-02-01",
+        "endsOn": "2026-04-30",
+    }
+    calendar = await mutate(
+        client, "createObjective", {"title": "Lunch", "period": "2026", "level": "COMPANY"}, days
+    )
+    assert calendar["objective"] == {
+        "period": "2026",
+        "startsOn": "2026-01-01",
+        "endsOn": "2026-12-31",
+    }

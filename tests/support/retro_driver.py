@@ -26,6 +26,8 @@ Ref = tuple[UUID, UUID]
 LATEST = datetime(2026, 6, 1, tzinfo=UTC)
 WEEKS = [Decimal("0.5"), Decimal(1), Decimal("1.5"), Decimal(2), Decimal(3), Decimal(5)]
 PERIODS = ["2025-H1", "2025-H2"]
+"""The periods of the objectives in the release database (before periods were checked)."""
+OBJECTIVE_PERIODS = ["2025", "FY2026-Q1"]
 
 
 def next_month_start(at: datetime) -> datetime:
@@ -267,7 +269,7 @@ class Driver:
     def create_objective(self) -> None:
         if len(self.objectives) >= 6:
             return
-        period = self.pick(PERIODS)
+        period = self.pick(OBJECTIVE_PERIODS)
         level = self.pick(["COMPANY", "TEAM"])
         team = self.pick(self.teams) if level == "TEAM" and self.teams else None
         parents = [o for o, p in self.objectives if p == period]
