@@ -286,6 +286,16 @@ async def test_cancelling_a_planned_cycle_frees_its_slot_and_untargets_its_work(
         " it has no target now: typed on the wrong Monday"
     )
     assert untargeted["changes"] == [{"field": "targetCycle", "from": f'"{stray_id}"', "to": None}]
+    retro = await client.execute(
+        "query ($id: ID!) { cycleReport(cycleId: $id) {"
+        " cycle { name state } committed { title } unplanned { title } } }",
+        {"id": stray_id},
+    )
+    assert retro["cycleReport"] == {
+        "cycle": {"name": "C-odd", "state": "CANCELLED"},
+        "committed": [],
+        "unplanned": [],
+    }
     # Its slot and its name are free for the real cycle.
     real = await planned(client, roadmap_id, 1)
     assert shown(real["cycles"]) == [("Cycle 1", "2026-01-05", "2026-02-15", "PLANNED")]
