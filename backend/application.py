@@ -17,6 +17,7 @@ from backend.commands.deliverables import DeliverableCommands
 from backend.commands.initiatives import InitiativeCommands
 from backend.commands.objectives import ObjectiveCommands
 from backend.commands.roadmaps import RoadmapCommands
+from backend.commands.workspaces import WorkspaceCommands
 from backend.domain.deliverable import Deliverable, Estimate
 from backend.domain.initiative import Alignment, Initiative
 from backend.domain.objective import CheckIn, KeyResult, Objective
@@ -32,6 +33,7 @@ class Roadlog(
     DeliverableCommands,
     ObjectiveCommands,
     DecisionCommands,
+    WorkspaceCommands,
 ):
     """Every roadmap change, priority move and decision, recorded as immutable events."""
 

@@ -5,8 +5,9 @@ and ``deliverables`` (identities), the versioned ``initiative_versions``, ``plac
 (the order, one ranked row per initiative on a roadmap) and ``deliverable_versions`` (the
 one home of a deliverable's state), the facts ``estimates``, ``status_changes`` and
 ``retargets`` (``projections.roadmap_deliverables``), and the cycles with their scope and
-outcomes (``projections.roadmap_cycles``). The estimate, cycle and okr reports join these
-tables when asked.
+outcomes (``projections.roadmap_cycles``), and the workspace's fiscal calendar
+(``projections.roadmap_fiscal``). The estimate, cycle and okr reports join these tables
+when asked.
 
 Every handler is pure: the event and its position in, statements out. Statements that need
 other rows (a new rank between two neighbours, the roadmap of an initiative) read them in
@@ -22,8 +23,16 @@ from typing import Any
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
+from backend.domain.workspace import Workspace
 from projections.read_model import Fact, Handler, ReadModel, Statement, with_versions
-from projections.roadmap_cycles import cycle_closed, cycle_created, cycle_started, joined_cycle
+from projections.roadmap_cycles import (
+    cycle_cancelled,
+    cycle_closed,
+    cycle_created,
+    cycle_started,
+    cycle_updated,
+    joined_cycle,
+)
 from projections.roadmap_deliverables import (
     CHANGE_STATUS,
     ESTIMATE,
@@ -37,6 +46,7 @@ from projections.roadmap_deliverables import (
     STATUS_CHANGES,
     UPDATE_DELIVERABLE,
 )
+from projections.roadmap_fiscal import fiscal_year_set, workspace_created
 from projections.roadmap_order import (
     MOVE_INITIATIVE,
     PLACE_INITIATIVE,
@@ -296,6 +306,14 @@ def deliverable_estimated(
     ]
 
 
+def deliverable_untargeted(
+    event: Initiative.DeliverableUntargeted, position: int
+) -> Sequence[Statement]:
+    """Its cycle was cancelled: no target any more (no retarget fact: not a slip)."""
+    args = (event.originator_id, event.deliverable_id, event.effective_at, None, None, None)
+    return [Statement(RETARGET, args)]
+
+
 def deliverable_retargeted(
     event: Initiative.DeliverableRetargeted, position: int
 ) -> Sequence[Statement | Fact]:
@@ -346,11 +364,15 @@ def effort_logged(event: Initiative.EffortLogged, position: int) -> Sequence[Sta
 
 HANDLERS: dict[type[Any], Handler] = {
     Team.Created: team_created,
+    Workspace.Created: workspace_created,
+    Workspace.FiscalYearSet: fiscal_year_set,
     Roadmap.Created: roadmap_created,
     Roadmap.InitiativePlaced: initiative_placed,
     Roadmap.InitiativeMoved: initiative_moved,
     Roadmap.InitiativeRemoved: initiative_removed,
     Roadmap.CycleCreated: cycle_created,
+    Roadmap.CycleUpdated: cycle_updated,
+    Roadmap.CycleCancelled: cycle_cancelled,
     Roadmap.CycleStarted: cycle_started,
     Roadmap.CycleClosed: cycle_closed,
     Initiative.Proposed: initiative_proposed,
@@ -362,6 +384,7 @@ HANDLERS: dict[type[Any], Handler] = {
     Initiative.DeliverableStatusChanged: deliverable_status_changed,
     Initiative.DeliverableEstimated: deliverable_estimated,
     Initiative.DeliverableRetargeted: deliverable_retargeted,
+    Initiative.DeliverableUntargeted: deliverable_untargeted,
     Initiative.EffortLogged: effort_logged,
 }
 

@@ -1,11 +1,12 @@
 """Cycles in the roadmap read model: their state, their scope and their frozen outcome.
 
-Tables (schema ``roadmap``): ``cycles`` (each cycle, its state and the log positions of
-its start and close), ``scope`` (who is in a started cycle: committed at its start, in
-priority order, or unplanned: targeted to it while it was active) and ``outcomes`` (what
-``Roadmap.CycleClosed`` says became of each deliverable, written once at the close). A
-closed cycle's estimate generations, slips and status changes are the facts of its
-deliverables before ``closed_position``, so its report never changes afterwards.
+Tables (schema ``roadmap``): ``cycles`` (each cycle, its state, the log positions of its
+start and close, and when it was cancelled, if it was), ``scope`` (who is in a started
+cycle: committed at its start, in priority order, or unplanned: targeted to it while it
+was active) and ``outcomes`` (what ``Roadmap.CycleClosed`` says became of each
+deliverable, written once at the close). A closed cycle's estimate generations, slips and
+status changes are the facts of its deliverables before ``closed_position``, so its report
+never changes afterwards.
 """
 
 from __future__ import annotations
@@ -24,6 +25,16 @@ INSERT_CYCLE = """
         created_position
     )
     VALUES ($1, $2, $3, $4, $5, $6, 'PLANNED', $7, $8)
+"""
+
+UPDATE_CYCLE = """
+    UPDATE {schema}.cycles SET name = $3, starts_on = $4, ends_on = $5
+    WHERE roadmap_id = $1 AND cycle_id = $2
+"""
+
+CANCEL_CYCLE = """
+    UPDATE {schema}.cycles SET state = 'CANCELLED', cancelled_at = $3
+    WHERE roadmap_id = $1 AND cycle_id = $2
 """
 
 START_CYCLE = """
@@ -135,6 +146,17 @@ def cycle_created(event: Roadmap.CycleCreated, position: int) -> Sequence[Statem
         position,
     )
     return [Statement(INSERT_CYCLE, args)]
+
+
+def cycle_updated(event: Roadmap.CycleUpdated, position: int) -> Sequence[Statement]:
+    """A planned cycle's name and dates now; the cycle keeps no history of them."""
+    args = (event.originator_id, event.cycle_id, event.name, event.starts_on, event.ends_on)
+    return [Statement(UPDATE_CYCLE, args)]
+
+
+def cycle_cancelled(event: Roadmap.CycleCancelled, position: int) -> Sequence[Statement]:
+    args = (event.originator_id, event.cycle_id, event.effective_at)
+    return [Statement(CANCEL_CYCLE, args)]
 
 
 def cycle_started(event: Roadmap.CycleStarted, position: int) -> Sequence[Statement]:

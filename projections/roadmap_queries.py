@@ -23,6 +23,7 @@ from uuid import UUID
 import asyncpg
 
 from backend.domain.deliverable import FINISHED
+from backend.domain.workspace import DEFAULT_FISCAL_YEAR_START_MONTH
 from projections.readers import Connection, Reader
 
 Row = asyncpg.Record
@@ -45,6 +46,10 @@ DELIVERABLE_FIELDS = """
 
 TEAMS = """
     SELECT id, name FROM roadmap.teams WHERE workspace_id = $1 ORDER BY name, id
+"""
+
+FISCAL_YEAR_START_MONTH = """
+    SELECT start_month FROM roadmap.fiscal_years WHERE workspace_id = $1
 """
 
 TEAMS_BY_IDS = """
@@ -218,7 +223,7 @@ ESTIMATES_OF_ROADMAP = """
 
 CYCLE_FIELDS = """
     c.roadmap_id, c.cycle_id, c.name, c.starts_on, c.ends_on, c.created_at, c.started_at,
-    c.closed_at
+    c.closed_at, c.cancelled_at
 """
 
 CYCLES_BY_REFS = f"""
@@ -238,6 +243,12 @@ CYCLES_OF_ROADMAP = f"""
 async def teams(conn: Reader, workspace_id: UUID) -> list[Row]:
     """The workspace's teams, by name."""
     return list(await conn.fetch(TEAMS, workspace_id))
+
+
+async def fiscal_year_start_month(conn: Reader, workspace_id: UUID) -> int:
+    """The first month of the workspace's fiscal year: January until set."""
+    month: int | None = await conn.fetchval(FISCAL_YEAR_START_MONTH, workspace_id)
+    return DEFAULT_FISCAL_YEAR_START_MONTH if month is None else month
 
 
 async def teams_by_ids(conn: Reader, workspace_id: UUID, ids: Sequence[UUID]) -> list[Row]:
@@ -384,7 +395,9 @@ def decimal(text: str | None) -> Decimal | None:
 
 def cycle_state(row: Row, at: datetime | None) -> str:
     """A cycle's state at an instant (None: now)."""
-    closed, started = row["closed_at"], row["started_at"]
+    closed, started, cancelled = row["closed_at"], row["started_at"], row["cancelled_at"]
+    if cancelled is not None and (at is None or cancelled <= at):
+        return "CANCELLED"
     if closed is not None and (at is None or closed <= at):
         return "CLOSED"
     if started is not None and (at is None or started <= at):

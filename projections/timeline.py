@@ -106,22 +106,24 @@ INSERT_ENTRIES = f"""
             fact.position, fact.workspace_id, fact.type, fact.subject_kind,
             fact.subject_ids::uuid[], fact.at, fact.recorded_at, fact.actor, fact.reason,
             fact.decision_id,
-            CASE fact.type
-                WHEN 'DeliverableEstimated' THEN fact.changes::jsonb || jsonb_build_array(
+            CASE
+                WHEN fact.type = 'DeliverableEstimated'
+                THEN fact.changes::jsonb || jsonb_build_array(
                     jsonb_build_object(
                         'field', 'estimateWeeks',
                         'from', to_json(fact.estimate_before::text)::text,
                         'to', to_json(fact.weeks::text)::text
                     )
                 )
-                WHEN 'EffortLogged' THEN fact.changes::jsonb || jsonb_build_array(
+                WHEN fact.type = 'EffortLogged' THEN fact.changes::jsonb || jsonb_build_array(
                     jsonb_build_object(
                         'field', 'actualWeeks',
                         'from', to_json(fact.effort_before::text)::text,
                         'to', to_json((fact.effort_before + fact.weeks)::text)::text
                     )
                 )
-                WHEN 'DeliverableRetargeted' THEN jsonb_build_array(
+                WHEN fact.type IN ('DeliverableRetargeted', 'DeliverableUntargeted')
+                THEN jsonb_build_array(
                     jsonb_build_object(
                         'field', 'targetCycle',
                         'from', to_json(from_cycle.global_id)::text,

@@ -19,6 +19,7 @@ from uuid import UUID
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
+from backend.domain.workspace import DEFAULT_FISCAL_YEAR_START_MONTH, Workspace
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,10 @@ class Ref:
 
 ENTRY_TYPES = (
     "CycleClosed",
+    "CycleCancelled",
     "CycleCreated",
     "CycleStarted",
+    "CycleUpdated",
     "DecisionRecorded",
     "DecisionSuperseded",
     "DeliverableAdded",
@@ -41,7 +44,9 @@ ENTRY_TYPES = (
     "DeliverableRetargeted",
     "DeliverableStatusChanged",
     "DeliverableUpdated",
+    "DeliverableUntargeted",
     "EffortLogged",
+    "FiscalYearSet",
     "InitiativeAligned",
     "InitiativeMoved",
     "InitiativePlaced",
@@ -99,6 +104,41 @@ def quoted(text: str) -> str:
 def because(reason: str) -> str:
     """': reason', or nothing without a reason."""
     return f": {literal(reason)}" if reason else ""
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _fiscal_year_set(e: Any, from_month: int) -> Entry:
+    return Entry(
+        "FiscalYearSet",
+        "Workspace",
+        (e.originator_id,),
+        f"Set the fiscal year to start in {MONTHS[e.fiscal_year_start_month - 1]}"
+        f" (was {MONTHS[from_month - 1]}){because(e.reason)}",
+        changes=(("fiscalYearStartMonth", from_month, e.fiscal_year_start_month),),
+    )
+
+
+def workspace_created(e: Workspace.Created) -> Entry:
+    return _fiscal_year_set(e, DEFAULT_FISCAL_YEAR_START_MONTH)
+
+
+def fiscal_year_set(e: Workspace.FiscalYearSet) -> Entry:
+    return _fiscal_year_set(e, e.from_month)
 
 
 def team_created(e: Team.Created) -> Entry:
@@ -183,6 +223,38 @@ def cycle_created(e: Roadmap.CycleCreated) -> Entry:
             ("state", None, "PLANNED"),
         ),
         names=((Ref("Cycle", (e.originator_id, e.cycle_id)), e.name),),
+    )
+
+
+def cycle_updated(e: Roadmap.CycleUpdated) -> Entry:
+    was = f"{quoted(e.from_name)} ({e.from_starts_on.isoformat()}..{e.from_ends_on.isoformat()})"
+    now = f"{quoted(e.name)} ({e.starts_on.isoformat()}..{e.ends_on.isoformat()})"
+    fields = (
+        ("name", e.from_name, e.name),
+        ("startsOn", e.from_starts_on, e.starts_on),
+        ("endsOn", e.from_ends_on, e.ends_on),
+    )
+    return Entry(
+        "CycleUpdated",
+        "Cycle",
+        (e.originator_id, e.cycle_id),
+        f"Changed planned cycle {was} to {now} on %s{because(e.reason)}",
+        quoted=(e.originator_id,),
+        about=(e.originator_id,),
+        changes=tuple(change for change in fields if change[1] != change[2]),
+        names=((Ref("Cycle", (e.originator_id, e.cycle_id)), e.name),),
+    )
+
+
+def cycle_cancelled(e: Roadmap.CycleCancelled) -> Entry:
+    return Entry(
+        "CycleCancelled",
+        "Cycle",
+        (e.originator_id, e.cycle_id),
+        f"Cancelled cycle %s on %s{because(e.reason)}",
+        quoted=(e.cycle_id, e.originator_id),
+        about=(e.originator_id,),
+        changes=(("state", "PLANNED", "CANCELLED"),),
     )
 
 
@@ -365,6 +437,19 @@ def deliverable_retargeted(e: Initiative.DeliverableRetargeted) -> Entry:
     )
 
 
+def deliverable_untargeted(e: Initiative.DeliverableUntargeted) -> Entry:
+    was = e.from_due_on.isoformat() if e.from_due_on else "no date"
+    return Entry(
+        "DeliverableUntargeted",
+        *_deliverable(e),
+        f"Took %s off cycle %s (due {was}), which was cancelled; it has no target now"
+        f"{because(e.reason)}",
+        quoted=(e.deliverable_id, e.from_cycle_id),
+        about=(e.originator_id, e.from_cycle_id),
+        cycles=(e.from_cycle_id, None),
+    )
+
+
 def effort_logged(e: Initiative.EffortLogged) -> Entry:
     return Entry(
         "EffortLogged",
@@ -406,11 +491,15 @@ def initiative_unaligned(e: Initiative.Unaligned) -> Entry:
 
 ROADMAP_DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
     Team.Created: team_created,
+    Workspace.Created: workspace_created,
+    Workspace.FiscalYearSet: fiscal_year_set,
     Roadmap.Created: roadmap_created,
     Roadmap.InitiativePlaced: initiative_placed,
     Roadmap.InitiativeMoved: initiative_moved,
     Roadmap.InitiativeRemoved: initiative_removed,
     Roadmap.CycleCreated: cycle_created,
+    Roadmap.CycleUpdated: cycle_updated,
+    Roadmap.CycleCancelled: cycle_cancelled,
     Roadmap.CycleStarted: cycle_started,
     Roadmap.CycleClosed: cycle_closed,
     Initiative.Proposed: initiative_proposed,
@@ -422,6 +511,7 @@ ROADMAP_DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
     Initiative.DeliverableStatusChanged: deliverable_status_changed,
     Initiative.DeliverableEstimated: deliverable_estimated,
     Initiative.DeliverableRetargeted: deliverable_retargeted,
+    Initiative.DeliverableUntargeted: deliverable_untargeted,
     Initiative.EffortLogged: effort_logged,
     Initiative.Aligned: initiative_aligned,
     Initiative.Unaligned: initiative_unaligned,

@@ -11,15 +11,16 @@ workspace.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
+from backend.domain.fiscal import legacy_period_dates, period_dates
 from projections.okr_queries import AlignmentRow, CheckInRow, KeyResultRow, ObjectiveRow
-from projections.roadmap_queries import Row, rolled_up
+from projections.roadmap_queries import Row, fiscal_year_start_month, rolled_up
 from schema.context import Info
 from schema.nodes import register_node_kind
 from schema.permissions import require
@@ -248,6 +249,27 @@ class Objective(Node):
     @strawberry.field(description="The team, for a TEAM objective.")
     async def team(self, info: Info) -> Team | None:
         return await team_of(info, self.row.team_id)
+
+    @strawberry.field(
+        description="First day of the period, on the workspace's fiscal calendar. A period"
+        " written before periods were checked reads as the calendar year it names (or its"
+        ' half, for "2026-H1"); one naming no year spans every date (0001-01-01 to'
+        " 9999-12-31)."
+    )
+    async def starts_on(self, info: Info) -> date:
+        return (await self._days(info))[0]
+
+    @strawberry.field(
+        description="Last day of the period, on the workspace's fiscal calendar (see startsOn)."
+    )
+    async def ends_on(self, info: Info) -> date:
+        return (await self._days(info))[1]
+
+    async def _days(self, info: Info) -> tuple[date, date]:
+        workspace_id = require(info).workspace_id
+        month = await fiscal_year_start_month(info.context.services.pool, workspace_id)
+        days = period_dates(self.row.period, month)
+        return legacy_period_dates(self.row.period) if days is None else days
 
     @strawberry.field(description="The objective this one ladders up to.")
     async def parent(self, info: Info) -> Objective | None:

@@ -201,6 +201,20 @@ class Initiative(RoadlogAggregate):
             deliverable.target_date = self.to_date
             deliverable.target_due_on = self.to_due_on
 
+    class DeliverableUntargeted(RoadlogAggregate.Event):
+        """A deliverable lost its target because its cycle was cancelled; not a slip."""
+
+        class_version = 1
+        deliverable_id: UUID
+        from_cycle_id: UUID
+        from_due_on: date | None
+
+        def apply(self, aggregate: Initiative) -> None:
+            deliverable = aggregate.deliverable(self.deliverable_id)
+            deliverable.target_cycle_id = None
+            deliverable.target_date = None
+            deliverable.target_due_on = None
+
     class EffortLogged(RoadlogAggregate.Event):
         """Resource-weeks spent on a deliverable (the note is the reason)."""
 
@@ -458,6 +472,18 @@ class Initiative(RoadlogAggregate):
             slip=is_slip(deliverable.target_due_on, target.due_on),
             **meta.event_fields(at),
         )
+
+    def untarget_cancelled(self, cycle_id: UUID, meta: Meta, at: datetime) -> None:
+        """Every deliverable aimed at a cycle that is being cancelled loses that target."""
+        for deliverable in self.deliverables:
+            if deliverable.target_cycle_id == cycle_id:
+                self.trigger_event(
+                    self.DeliverableUntargeted,
+                    deliverable_id=deliverable.deliverable_id,
+                    from_cycle_id=cycle_id,
+                    from_due_on=deliverable.target_due_on,
+                    **meta.event_fields(at),
+                )
 
     def log_effort(self, deliverable_id: UUID, weeks: Decimal, meta: Meta, at: datetime) -> None:
         """Add spent resource-weeks to a deliverable's actual effort."""

@@ -22,6 +22,7 @@ from backend.domain.base import (
     require_text,
 )
 from backend.domain.errors import AlreadyExists, Invalid, NotFound
+from backend.domain.fiscal import require_period
 
 LEVELS = ("COMPANY", "TEAM")
 
@@ -147,9 +148,11 @@ class Objective(RoadlogAggregate):
         """Set an objective; a team objective needs a team and may ladder up to a parent.
 
         The parent must exist already and be of the same period, so the tree has no cycles.
+        The period is a calendar or fiscal year or quarter (see ``require_period``); periods
+        recorded before that rule stay as they were written.
         """
         title = require_text(title, "title", "an objective's title")
-        period = require_text(period, "period", "an objective's period")
+        period = require_period(require_text(period, "period", "an objective's period"))
         require_choice(level, LEVELS, "level")
         if level == "COMPANY" and team_id is not None:
             raise Invalid("a COMPANY objective has no team", "team_id")

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from strawberry.tools import merge_types
 
+from schema.mutations.cycles import CycleMutations
 from schema.mutations.decisions import DecisionMutations
 from schema.mutations.deliverables import DeliverableMutations
 from schema.mutations.initiatives import InitiativeMutations
 from schema.mutations.objectives import ObjectiveMutations
 from schema.mutations.roadmaps import RoadmapMutations
+from schema.mutations.workspaces import WorkspaceMutations
 
 Mutation = merge_types(
     "Mutation",
     (
         RoadmapMutations,
+        CycleMutations,
         InitiativeMutations,
         DeliverableMutations,
         ObjectiveMutations,
         DecisionMutations,
+        WorkspaceMutations,
     ),
 )

@@ -43,11 +43,15 @@ class InitiativeKind(Enum):
     OTHER = "OTHER"
 
 
-@strawberry.enum(description="A cycle is planned, then active (scope frozen), then closed.")
+@strawberry.enum(
+    description="A cycle is planned, then active (scope frozen), then closed; a planned one"
+    " may be cancelled instead."
+)
 class CycleState(Enum):
     PLANNED = "PLANNED"
     ACTIVE = "ACTIVE"
     CLOSED = "CLOSED"
+    CANCELLED = "CANCELLED"
 
 
 @strawberry.type(description='Who owns work ("SRE", "sig-node").')
@@ -73,7 +77,9 @@ async def team_of(info: Info, team_id: UUID | None) -> Team | None:
 )
 class Cadence:
     fiscal_year_start_month: int | None = strawberry.field(
-        description="First month (1..12) of the fiscal year, for quarters."
+        description="The fiscal-year start month given when the roadmap was created (1..12),"
+        " for quarters. Quarters in reports and planned quarter cycles follow the workspace's"
+        " fiscal year instead (Workspace.fiscalYearStartMonth)."
     )
     cycle_weeks: int | None = strawberry.field(description="Length of fixed cycles in weeks.")
     anchor_date: date | None = strawberry.field(description="Start of the first fixed cycle.")

@@ -147,7 +147,11 @@ async def _cycles(info: Info, refs: Sequence[GlobalRef]) -> Sequence[Any | None]
 async def _workspaces(info: Info, refs: Sequence[GlobalRef]) -> Sequence[Any | None]:
     principal = require(info)
     return [
-        Workspace(id=to_global_id("Workspace", ref.id), name=principal.workspace_name)
+        Workspace(
+            id=to_global_id("Workspace", ref.id),
+            name=principal.workspace_name,
+            workspace_id=ref.id,
+        )
         if ref.id == principal.workspace_id
         else None
         for ref in refs

@@ -16,12 +16,12 @@ from graphql import GraphQLObjectType
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
 
-from projections.roadmap_queries import RoadmapRows, Row, roadmap_rows
+from projections.roadmap_queries import RoadmapRows, Row, cycles_of_roadmap, roadmap_rows
 from schema.context import Info
 from schema.initiatives import Initiative
 from schema.permissions import require
 from schema.relay import Node, to_global_id
-from schema.roadmap.entities import Cadence, Team, team_of
+from schema.roadmap.entities import Cadence, Cycle, Team, team_of
 from schema.roadmap.roadmap_shape import shape_roadmap
 from schema.roadmap.shaped import ShapingExecutionContext
 
@@ -97,6 +97,17 @@ class Roadmap(Node):
     async def team(self, info: Info) -> Team | None:
         require(info)
         return await team_of(info, self.team_id)
+
+    @strawberry.field(
+        description="The roadmap's cycles, by start date (those planned by the view's instant)."
+    )
+    async def cycles(self, info: Info) -> list[Cycle]:
+        workspace_id = require(info).workspace_id
+        async with info.context.services.pool.acquire() as conn:
+            rows = await cycles_of_roadmap(conn, workspace_id, self.roadmap_id)
+        shown = [row for row in rows if self.at is None or row["created_at"] <= self.at]
+        shown.sort(key=lambda row: (row["starts_on"], row["name"]))
+        return [Cycle.of(row, self.at) for row in shown]
 
     @strawberry.field(description="Initiatives in priority order, highest first (position 1).")
     async def initiatives(self, info: Info) -> list[Initiative]:

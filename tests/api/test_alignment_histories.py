@@ -12,7 +12,7 @@ from backend.bootstrap import Services
 from schema.relay import to_global_id
 from tests.support.graphql import GraphQLClient
 from tests.support.retro import workspace
-from tests.support.retro_driver import PERIODS, Driver
+from tests.support.retro_driver import OBJECTIVE_PERIODS, Driver
 from tests.support.retro_model import Model
 
 HISTORIES = settings(
@@ -56,7 +56,7 @@ async def test_objectives_and_alignment_match_the_model(
     driver.play(60, cycles=False)
     await services.watcher.wait_for(driver.position, 30)
     model = Model(services.app, caller.workspace_id)
-    for period in PERIODS:
+    for period in OBJECTIVE_PERIODS:
         for roadmap in [None, *driver.roadmaps]:
             variables = {
                 "period": period,

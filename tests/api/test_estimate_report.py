@@ -130,12 +130,14 @@ async def test_a_group_without_estimates_has_no_ratio_nor_mape(
         (11, "FY2026 Q1", "FY2026 Q2"),
     ],
 )
-async def test_quarters_follow_the_roadmaps_fiscal_year(
+async def test_quarters_follow_the_workspaces_fiscal_year(
     services: Services, client: GraphQLClient, start_month: int, before: str, after: str
 ) -> None:
     caller, token = await workspace(services)
     story = Story(services.app, caller, clock=datetime(2025, 12, 1, tzinfo=UTC))
-    team = Team(services, story, fiscal_year_start_month=start_month)
+    story.run("set_fiscal_year", fiscal_year_start_month=start_month)
+    # The roadmap's own cadence month is not what counts: the workspace's is.
+    team = Team(services, story, fiscal_year_start_month=7)
     last_second = datetime(2026, 1, 31, 23, 59, 59, tzinfo=UTC)
     team.deliverable("Jan 31", estimates=(Decimal(1),), effort=(Decimal(1),), done_at=last_second)
     team.deliverable("Feb 1", estimates=(Decimal(2),), done_at=datetime(2026, 2, 1, tzinfo=UTC))
@@ -146,7 +148,7 @@ async def test_quarters_follow_the_roadmaps_fiscal_year(
     assert [row["group"] for row in rows] == sorted(expected)
 
 
-async def test_fixed_cycle_roadmaps_count_quarters_from_january(
+async def test_quarters_count_from_january_until_the_fiscal_year_is_set(
     services: Services, client: GraphQLClient
 ) -> None:
     caller, token = await workspace(services)
@@ -155,6 +157,18 @@ async def test_fixed_cycle_roadmaps_count_quarters_from_january(
     team.deliverable("A", done_at=datetime(2026, 4, 1, tzinfo=UTC))
     await story.projected(services)
     assert [row["group"] for row in await report(client, token, "QUARTER")] == ["FY2026 Q2"]
+
+
+async def test_fixed_cycle_roadmaps_count_the_workspaces_fiscal_quarters(
+    services: Services, client: GraphQLClient
+) -> None:
+    caller, token = await workspace(services)
+    story = Story(services.app, caller, clock=datetime(2025, 12, 1, tzinfo=UTC))
+    story.run("set_fiscal_year", fiscal_year_start_month=2)
+    team = Team(services, story, cycle_weeks=6, anchor_date=date(2026, 1, 5))
+    team.deliverable("A", done_at=datetime(2026, 4, 1, tzinfo=UTC))
+    await story.projected(services)
+    assert [row["group"] for row in await report(client, token, "QUARTER")] == ["FY2027 Q1"]
 
 
 async def test_groups_by_current_team_kind_initiative_and_cycle_at_completion(

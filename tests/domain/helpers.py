@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.application import Repository
@@ -179,9 +179,11 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
     """Each command of the application, ready to run with a caller and an effective_at."""
     roadmap_id = app.create_roadmap(caller, name="R").id
     cycle_id = a_cycle(app, caller, roadmap_id)
+    spare_cycle = a_cycle(app, caller, roadmap_id, "Spare", date(2028, 1, 3), date(2028, 2, 4))
     initiative_id, deliverable_id = with_deliverable(app, caller, roadmap_id)
     other_initiative, _ = initiatives_on(app, caller, roadmap_id, 2)
     removable = with_deliverable(app, caller, roadmap_id, title="Removable")
+    with_deliverable(app, caller, roadmap_id, title="spare", target_cycle_id=spare_cycle)
     objective_id = app.create_objective(caller, title="O", period="2026-Q1", level="COMPANY").id
     key_result_id = app.add_key_result(
         caller, objective_id=objective_id, title="KR", unit="", start_value=0, target_value=1
@@ -261,6 +263,18 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
             starts_on=date(2027, 1, 1),
             ends_on=date(2027, 2, 1),
             effective_at=at,
+        ),
+        "update_cycle": lambda c, at: app.update_cycle(
+            c, roadmap_id=roadmap_id, cycle_id=cycle_id, name="C1b", reason="r", effective_at=at
+        ),
+        "plan_cycles": lambda c, at: app.plan_cycles(
+            c, roadmap_id=roadmap_id, cycle_ids=[uuid4()], effective_at=at
+        ),
+        "cancel_cycle": lambda c, at: app.cancel_cycle(
+            c, roadmap_id=roadmap_id, cycle_id=spare_cycle, reason="r", effective_at=at
+        ),
+        "set_fiscal_year": lambda c, at: app.set_fiscal_year(
+            c, fiscal_year_start_month=2, reason="r", effective_at=at
         ),
         "start_cycle": lambda c, at: app.start_cycle(
             c, roadmap_id=roadmap_id, cycle_id=cycle_id, effective_at=at

@@ -35,6 +35,7 @@ def test_replaying_every_aggregate_reproduces_the_state_its_commands_decided(
         "Initiative",
         "Objective",
         "Decision",
+        "Workspace",
     }
     for aggregate_id, decided in app.decided.items():
         assert replayed(app, aggregate_id) == decided, type(decided).__name__

@@ -34,7 +34,7 @@ def test_a_check_in_sets_the_current_value_and_is_kept_with_its_note() -> None:
     objective = Objective.create(
         id=uuid4(),
         title="Reliable",
-        period="2026-H1",
+        period="2026-Q1",
         level="COMPANY",
         team_id=None,
         parent=None,
@@ -88,7 +88,7 @@ async def test_alignments_can_be_read_as_of_an_instant(services: Services) -> No
     roadmap_id = story.run("create_roadmap", name="SRE")
     initiative_id = story.run("propose_initiative", roadmap_id=roadmap_id, title="New CI", goal="g")
     objective_id = story.run(
-        "create_objective", title="Reliable", period="2026-H1", level="COMPANY"
+        "create_objective", title="Reliable", period="2026-Q1", level="COMPANY"
     )
     key_result_id = story.run(
         "add_key_result",

@@ -191,6 +191,19 @@ async def test_a_rebuild_from_zero_writes_exactly_what_the_projector_wrote(
         initiative_id=ids[1],
         deliverable=NewDeliverable("dup", target_cycle_id=cycle, status="DONE", id=duplicate),
     )
+    story.later().run("set_fiscal_year", fiscal_year_start_month=2)
+    story.later().run("set_fiscal_year", fiscal_year_start_month=4)
+    spare = story.later().run(
+        "create_cycle",
+        roadmap_id=roadmap,
+        name="Spare",
+        starts_on=(START + timedelta(days=200)).date(),
+        ends_on=(START + timedelta(days=240)).date(),
+    )
+    story.later().run("retarget_deliverable", target_cycle_id=spare, reason="r", **refs)
+    story.later().run("update_cycle", roadmap_id=roadmap, cycle_id=spare, name="Spare 2")
+    story.later().run("cancel_cycle", roadmap_id=roadmap, cycle_id=spare, reason="r")
+    story.later().run("plan_cycles", roadmap_id=roadmap, cycle_ids=[uuid4(), uuid4()])
     story.later().run("start_cycle", roadmap_id=roadmap, cycle_id=cycle)
     story.later().run(
         "remove_deliverable", initiative_id=ids[1], deliverable_id=duplicate, reason="twice"

@@ -21,6 +21,7 @@ from backend.domain.objective import Objective
 from backend.domain.receipt import CommandReceipt
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
+from backend.domain.workspace import Workspace
 from projections import timeline
 from projections.read_model import Fact
 from projections.timeline import DESCRIBERS, ENTRIES, NAMES, TIMELINE
@@ -172,7 +173,7 @@ def test_references_in_changes_are_global_ids(log: Log) -> None:
 
 
 def test_every_event_of_the_domain_has_a_timeline_entry_but_receipts() -> None:
-    aggregates = (Team, Roadmap, Initiative, Objective, Decision)
+    aggregates = (Team, Roadmap, Initiative, Objective, Decision, Workspace)
     events = {
         value
         for aggregate in aggregates

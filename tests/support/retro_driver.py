@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from hypothesis import strategies as st
 
@@ -20,11 +20,14 @@ from backend.application import Caller, Roadlog
 from backend.domain.deliverable import STATUSES, NewDeliverable
 from backend.domain.errors import DomainError
 from backend.domain.initiative import KINDS
+from backend.domain.roadmap import Roadmap
 
 Ref = tuple[UUID, UUID]
 LATEST = datetime(2026, 6, 1, tzinfo=UTC)
 WEEKS = [Decimal("0.5"), Decimal(1), Decimal("1.5"), Decimal(2), Decimal(3), Decimal(5)]
 PERIODS = ["2025-H1", "2025-H2"]
+"""The periods of the objectives in the release database (before periods were checked)."""
+OBJECTIVE_PERIODS = ["2025", "FY2026-Q1"]
 
 
 def next_month_start(at: datetime) -> datetime:
@@ -130,6 +133,40 @@ class Driver:
             self.cycles[roadmap].append(cycle)
             self.cycle_states[cycle] = "PLANNED"
             self.next_cycle_start[roadmap] = ends_on + timedelta(days=1)
+
+    def plan_cycle(self) -> None:
+        """The next cycle of a roadmap's cadence (the workspace's quarters, or the grid)."""
+        if not self.roadmaps:
+            return
+        roadmap = self.pick(self.roadmaps)
+        if len(self.cycles[roadmap]) >= 4:
+            return
+        cycle_id = uuid4()
+        if self.run("plan_cycles", roadmap_id=roadmap, cycle_ids=[cycle_id]):
+            self.cycles[roadmap].append(cycle_id)
+            self.cycle_states[cycle_id] = "PLANNED"
+            board: Roadmap = self.app.repository.get(roadmap)
+            self.next_cycle_start[roadmap] = board.cycle(cycle_id).ends_on + timedelta(days=1)
+
+    def rename_or_cancel_cycle(self) -> None:
+        """Rename a planned cycle, or cancel it (its deliverables lose that target)."""
+        planned = [
+            (roadmap, cycle_id)
+            for roadmap in self.roadmaps
+            for cycle_id in self.cycles[roadmap]
+            if self.cycle_states[cycle_id] == "PLANNED"
+        ]
+        if not planned:
+            return
+        roadmap, cycle_id = self.pick(planned)
+        if self.pick(["rename", "cancel"]) == "rename":
+            name = self.name("C")
+            self.run("update_cycle", roadmap_id=roadmap, cycle_id=cycle_id, name=name, reason="r")
+        elif self.run("cancel_cycle", roadmap_id=roadmap, cycle_id=cycle_id, reason="r"):
+            self.cycle_states[cycle_id] = "CANCELLED"
+
+    def set_fiscal_year(self) -> None:
+        self.run("set_fiscal_year", fiscal_year_start_month=self.pick([1, 2, 4, 11]))
 
     def start_or_close_cycle(self) -> None:
         """Close a roadmap's active cycle, or start its next planned one."""
@@ -241,7 +278,7 @@ class Driver:
     def create_objective(self) -> None:
         if len(self.objectives) >= 6:
             return
-        period = self.pick(PERIODS)
+        period = self.pick(OBJECTIVE_PERIODS)
         level = self.pick(["COMPANY", "TEAM"])
         team = self.pick(self.teams) if level == "TEAM" and self.teams else None
         parents = [o for o, p in self.objectives if p == period]
@@ -308,9 +345,11 @@ class Driver:
             self.remove_initiative,
             self.add_deliverable,
             *[self.work_on_deliverable] * 10,
+            self.set_fiscal_year,
         ]
         if cycles:
             actions += [self.create_cycle, self.start_or_close_cycle]
+            actions += [self.plan_cycle, self.rename_or_cancel_cycle]
         if okr:
             actions += [self.create_objective, self.add_key_result, self.check_in]
             actions += [self.align] * 5

@@ -83,7 +83,7 @@ class Model:
 
     def __init__(self, app: Roadlog, workspace_id: UUID, after: int = 0) -> None:
         self.teams: dict[UUID, str] = {}
-        self.fiscal: dict[UUID, int | None] = {}
+        self.fiscal_year_start_month = 1
         self.cycles: dict[tuple[UUID, UUID], MCycle] = {}
         self.initiatives: dict[UUID, MInitiative] = {}
         self.objectives: dict[UUID, MObjective] = {}
@@ -100,11 +100,16 @@ class Model:
         kind = type(e).__qualname__
         if kind == "Team.Created":
             self.teams[e.originator_id] = e.name
-        elif kind == "Roadmap.Created":
-            self.fiscal[e.originator_id] = e.fiscal_year_start_month
+        elif kind in ("Workspace.Created", "Workspace.FiscalYearSet"):
+            self.fiscal_year_start_month = e.fiscal_year_start_month
         elif kind == "Roadmap.CycleCreated":
             key = (e.originator_id, e.cycle_id)
             self.cycles[key] = MCycle(e.originator_id, e.cycle_id, e.name, e.starts_on, e.ends_on)
+        elif kind == "Roadmap.CycleUpdated":
+            cycle = self.cycles[(e.originator_id, e.cycle_id)]
+            cycle.name, cycle.starts_on, cycle.ends_on = e.name, e.starts_on, e.ends_on
+        elif kind == "Roadmap.CycleCancelled":
+            self.cycles[(e.originator_id, e.cycle_id)].state = "CANCELLED"
         elif kind == "Roadmap.CycleStarted":
             cycle = self.cycles[(e.originator_id, e.cycle_id)]
             cycle.state, cycle.started = "ACTIVE", position
@@ -147,6 +152,9 @@ class Model:
             target = self.cycles.get((roadmap, e.to_cycle_id)) if e.to_cycle_id else None
             if target is not None and target.state == "ACTIVE" and d.ref not in target.committed:
                 target.unplanned.add(d.ref)
+        elif kind == "Initiative.DeliverableUntargeted":
+            d = self.deliverable(e)
+            d.target_cycle, d.due_on = None, None
         elif kind == "Initiative.EffortLogged":
             self.deliverable(e).actual += e.weeks
         elif kind == "Initiative.Aligned":
@@ -248,7 +256,7 @@ class Model:
                 return "(no cycle)"
             return self.cycles[(initiative.roadmap, d.completed_cycle)].name
         if grouping == "QUARTER":
-            return fiscal_quarter_name(d.completed_at, self.fiscal[initiative.roadmap] or 1)
+            return fiscal_quarter_name(d.completed_at, self.fiscal_year_start_month)
         if grouping == "KIND":
             return initiative.kind
         return initiative.title

@@ -14,6 +14,14 @@ CREATE TABLE teams (
 );
 CREATE INDEX teams_by_name ON teams (workspace_id, name, id);
 
+-- The workspace's fiscal calendar, once set (no row: the fiscal year starts in January).
+-- Quarters in reports follow it, whatever a roadmap's cadence.
+CREATE TABLE fiscal_years (
+    workspace_id  uuid PRIMARY KEY,
+    start_month   integer NOT NULL,
+    set_at        timestamptz NOT NULL
+);
+
 CREATE TABLE roadmaps (
     id                       uuid PRIMARY KEY,
     workspace_id             uuid NOT NULL,
@@ -44,6 +52,7 @@ CREATE TABLE cycles (
     started_position  bigint,
     closed_at         timestamptz,
     closed_position   bigint,
+    cancelled_at      timestamptz,
     PRIMARY KEY (roadmap_id, cycle_id)
 );
 -- A retarget names only the cycle: it finds the cycle (and its roadmap) by id.
