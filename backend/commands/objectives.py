@@ -9,7 +9,6 @@ from backend.commands.core import Caller, Recorded, RoadlogCore, retried
 from backend.domain.base import business_time
 from backend.domain.errors import Invalid
 from backend.domain.objective import Objective
-from backend.domain.team import Team
 
 
 class ObjectiveCommands(RoadlogCore):
@@ -34,7 +33,7 @@ class ObjectiveCommands(RoadlogCore):
         if parent_id is not None and parent_id == id:
             raise Invalid("an objective cannot be its own parent", "parent_id")
         if team_id is not None:
-            self._load(caller, Team, team_id, "team_id")
+            self._load_active_team(caller, team_id, "team_id")
         parent = (
             None if parent_id is None else self._load(caller, Objective, parent_id, "parent_id")
         )

@@ -7,6 +7,7 @@ from strawberry.tools import merge_types
 from schema.mutations.decisions import DecisionMutations
 from schema.mutations.deliverables import DeliverableMutations
 from schema.mutations.initiatives import InitiativeMutations
+from schema.mutations.naming import NamingMutations
 from schema.mutations.objectives import ObjectiveMutations
 from schema.mutations.roadmaps import RoadmapMutations
 
@@ -14,6 +15,7 @@ Mutation = merge_types(
     "Mutation",
     (
         RoadmapMutations,
+        NamingMutations,
         InitiativeMutations,
         DeliverableMutations,
         ObjectiveMutations,

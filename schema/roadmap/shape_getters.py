@@ -58,6 +58,7 @@ def roadmap_getters(view: View) -> dict[str, Getter]:
     return {
         "id": lambda r: r.id,
         "name": lambda r: r.name,
+        "archived": lambda r: r.archived,
         "asOf": lambda r: r.as_of,
         "cadence": lambda r: r.cadence,
         "team": lambda r: view.teams.get(r.team_id),
@@ -126,6 +127,7 @@ def cycle_getters(view: View) -> dict[str, Getter]:
 TEAM_GETTERS: dict[str, Getter] = {
     "id": lambda r: global_id("Team", r["id"]),
     "name": Column("name"),
+    "archived": Column("archived"),
 }
 
 ESTIMATE_GETTERS: dict[str, Getter] = {

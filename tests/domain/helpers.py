@@ -187,9 +187,23 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
     ).id
     decision_id = app.record_decision(caller, title="D", context="c", outcome="o", rationale="r").id
     later_decision = app.record_decision(caller, title="E", context="c", outcome="o", rationale="r")
+    team_id = app.create_team(caller, name="Shelved team").id
+    shelf_id = app.create_roadmap(caller, name="Shelf").id
     return {
         "create_team": lambda c, at: app.create_team(c, name="T", effective_at=at),
         "create_roadmap": lambda c, at: app.create_roadmap(c, name="R2", effective_at=at),
+        "rename_team": lambda c, at: app.rename_team(
+            c, team_id=team_id, name="Old team", effective_at=at
+        ),
+        "archive_team": lambda c, at: app.archive_team(
+            c, team_id=team_id, reason="disbanded", effective_at=at
+        ),
+        "rename_roadmap": lambda c, at: app.rename_roadmap(
+            c, roadmap_id=shelf_id, name="Old shelf", effective_at=at
+        ),
+        "archive_roadmap": lambda c, at: app.archive_roadmap(
+            c, roadmap_id=shelf_id, reason="done with it", effective_at=at
+        ),
         "propose_initiative": lambda c, at: app.propose_initiative(
             c, roadmap_id=roadmap_id, title="T", goal="G", effective_at=at
         ),

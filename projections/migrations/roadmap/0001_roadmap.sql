@@ -10,6 +10,7 @@ CREATE TABLE teams (
     id            uuid PRIMARY KEY,
     workspace_id  uuid NOT NULL,
     name          text NOT NULL,
+    archived      boolean NOT NULL DEFAULT false,
     created_at    timestamptz NOT NULL
 );
 CREATE INDEX teams_by_name ON teams (workspace_id, name, id);
@@ -22,6 +23,7 @@ CREATE TABLE roadmaps (
     fiscal_year_start_month  integer,
     cycle_weeks              integer,
     anchor_date              date,
+    archived                 boolean NOT NULL DEFAULT false,
     created_at               timestamptz NOT NULL
 );
 CREATE INDEX roadmaps_by_name ON roadmaps (workspace_id, name, id);
