@@ -22,11 +22,12 @@ NAME_BATCH = 1000
 class RoadmapCommands(RoadlogCore):
     """Create, rename and archive teams and roadmaps; change the priority order of a roadmap."""
 
-    def _names(self, caller: Caller, cls: type[NAMED]) -> dict[UUID, str]:
-        """The current name of every team (or roadmap) of the caller's workspace.
+    def current_names(self, workspace_id: UUID, cls: type[NAMED]) -> dict[UUID, str]:
+        """The current name of every team (or roadmap) of the workspace, oldest first.
 
-        Read from the log (its Created and Renamed events), so names recorded before
-        they had to be unique count too.
+        Read from the log (its Created and Renamed events), not from a read model: names
+        recorded before they had to be unique count too, and a projector that lags (or
+        does not run during a one-shot import) hides none.
         """
         topics = [get_topic(cls.Created), get_topic(cls.Renamed)]
         names: dict[UUID, str] = {}
@@ -35,7 +36,7 @@ class RoadmapCommands(RoadlogCore):
             for notification in batch:
                 event = self.mapper.to_domain_event(notification)
                 assert isinstance(event, (cls.Created, cls.Renamed)), f"{event!r} has no name"
-                if event.workspace_id == caller.workspace_id:
+                if event.workspace_id == workspace_id:
                     names[event.originator_id] = event.name
             start = batch[-1].id + 1
         return names
@@ -46,7 +47,7 @@ class RoadmapCommands(RoadlogCore):
         """No other team (or roadmap) of the workspace has this name, ignoring case and
         surrounding spaces: NameTaken naming the one that has it."""
         wanted = name.strip().casefold()
-        for holder_id, holder_name in self._names(caller, cls).items():
+        for holder_id, holder_name in self.current_names(caller.workspace_id, cls).items():
             if holder_id != own_id and holder_name.casefold() == wanted:
                 raise NameTaken(cls.__name__, name.strip(), holder_id, holder_name)
 
