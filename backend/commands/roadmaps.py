@@ -8,7 +8,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from backend.commands.core import Caller, Decided, Recorded, RoadlogCore, idempotent, retried
-from backend.domain.base import business_time, require_reason, require_text
+from backend.domain.base import business_time, require_reason
 from backend.domain.errors import NameTaken
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
@@ -62,11 +62,9 @@ class RoadmapCommands(RoadlogCore):
     ) -> Recorded:
         """Create a team (Team.Created)."""
         meta = self._meta(caller, effective_at=effective_at)
-        now = datetime.now(UTC)
-        self._require_free_name(caller, Team, require_text(name, "name", "a team's name"))
-        team = Team.create(
-            id=self._new_id(Team, id), name=name, meta=meta, at=business_time(meta, now)
-        )
+        at = business_time(meta, datetime.now(UTC))
+        team = Team.create(id=self._new_id(Team, id), name=name, meta=meta, at=at)
+        self._require_free_name(caller, Team, team.name)
         return self._save_all(team.id, team)
 
     @retried
@@ -87,7 +85,6 @@ class RoadmapCommands(RoadlogCore):
         now = datetime.now(UTC)
         if team_id is not None:
             self._load_active_team(caller, team_id, "team_id")
-        self._require_free_name(caller, Roadmap, require_text(name, "name", "a roadmap's name"))
         roadmap = Roadmap.create(
             id=self._new_id(Roadmap, id),
             name=name,
@@ -98,6 +95,7 @@ class RoadmapCommands(RoadlogCore):
             meta=meta,
             at=business_time(meta, now),
         )
+        self._require_free_name(caller, Roadmap, roadmap.name)
         return self._save_all(roadmap.id, roadmap)
 
     @retried
@@ -117,9 +115,8 @@ class RoadmapCommands(RoadlogCore):
         meta = self._meta(caller, reason=reason, effective_at=effective_at)
         now = datetime.now(UTC)
         team = self._load(caller, Team, team_id, "team_id")
-        team.require_active()
-        self._require_free_name(caller, Team, require_text(name, "name", "a team's name"), team.id)
         team.rename(name, meta, team.business_time(meta, now))
+        self._require_free_name(caller, Team, team.name, team.id)
         return self._save_all(team.id, team)
 
     @retried
@@ -157,11 +154,8 @@ class RoadmapCommands(RoadlogCore):
         now = datetime.now(UTC)
         roadmap = self._load(caller, Roadmap, roadmap_id, "roadmap_id")
         self._check_version(roadmap, expected_version)
-        roadmap.require_active()
-        self._require_free_name(
-            caller, Roadmap, require_text(name, "name", "a roadmap's name"), roadmap.id
-        )
         roadmap.rename(name, meta, roadmap.business_time(meta, now))
+        self._require_free_name(caller, Roadmap, roadmap.name, roadmap.id)
         return self._save_all(roadmap.id, roadmap)
 
     @retried
