@@ -50,6 +50,8 @@ ENTRY_TYPES = (
     "InitiativeUpdated",
     "KeyResultAdded",
     "KeyResultCheckedIn",
+    "KeyResultRemoved",
+    "KeyResultUpdated",
     "ObjectiveCreated",
     "RoadmapArchived",
     "RoadmapCreated",

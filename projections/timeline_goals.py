@@ -58,6 +58,48 @@ def key_result_checked_in(e: Objective.KeyResultCheckedIn) -> Entry:
     )
 
 
+KEY_RESULT_FIELDS = (
+    ("title", "title", "from_title"),
+    ("unit", "unit", "from_unit"),
+    ("targetValue", "target_value", "from_target_value"),
+)
+
+
+def shown(value: str | float) -> str:
+    """A key result's field value in a summary: text quoted, numbers as check-ins show them."""
+    return quoted(value) if isinstance(value, str) else f"{value:g}"
+
+
+def key_result_updated(e: Objective.KeyResultUpdated) -> Entry:
+    changes = tuple(
+        (name, getattr(e, before), getattr(e, after))
+        for name, after, before in KEY_RESULT_FIELDS
+        if getattr(e, before) != getattr(e, after)
+    )
+    told = ", ".join(f"{name} from {shown(old)} to {shown(new)}" for name, old, new in changes)
+    return Entry(
+        "KeyResultUpdated",
+        "KeyResult",
+        (e.originator_id, e.key_result_id),
+        f"Changed key result %s of %s: {told}{because(e.reason)}",
+        quoted=(e.key_result_id, e.originator_id),
+        about=(e.originator_id,),
+        changes=changes,
+        names=((Ref("KeyResult", (e.originator_id, e.key_result_id)), e.title),),
+    )
+
+
+def key_result_removed(e: Objective.KeyResultRemoved) -> Entry:
+    return Entry(
+        "KeyResultRemoved",
+        "KeyResult",
+        (e.originator_id, e.key_result_id),
+        f"Removed key result %s from %s{because(e.reason)}",
+        quoted=(e.key_result_id, e.originator_id),
+        about=(e.originator_id,),
+    )
+
+
 def decision_recorded(e: Decision.Recorded) -> Entry:
     linked = tuple(link["id"] for link in e.links)
     return Entry(
@@ -95,6 +137,8 @@ GOAL_DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
     Objective.Created: objective_created,
     Objective.KeyResultAdded: key_result_added,
     Objective.KeyResultCheckedIn: key_result_checked_in,
+    Objective.KeyResultUpdated: key_result_updated,
+    Objective.KeyResultRemoved: key_result_removed,
     Decision.Recorded: decision_recorded,
     Decision.Superseded: decision_superseded,
 }

@@ -98,3 +98,49 @@ class ObjectiveCommands(RoadlogCore):
             key_result_id, value, confidence, meta, business_time(meta, now, objective)
         )
         return self._save_all(key_result_id, objective)
+
+    @retried
+    def update_key_result(
+        self,
+        caller: Caller,
+        *,
+        objective_id: UUID,
+        key_result_id: UUID,
+        title: str | None = None,
+        unit: str | None = None,
+        target_value: float | None = None,
+        reason: str = "",
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Change a key result's title, unit or target (Objective.KeyResultUpdated); its
+        progress follows. No change records nothing (position None). Returns its id."""
+        meta = self._meta(caller, reason=reason, effective_at=effective_at)
+        now = datetime.now(UTC)
+        objective = self._load(caller, Objective, objective_id, "objective_id")
+        objective.update_key_result(
+            key_result_id,
+            title=title,
+            unit=unit,
+            target_value=target_value,
+            meta=meta,
+            at=business_time(meta, now, objective),
+        )
+        return self._save_all(key_result_id, objective)
+
+    @retried
+    def remove_key_result(
+        self,
+        caller: Caller,
+        *,
+        objective_id: UUID,
+        key_result_id: UUID,
+        reason: str,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Remove a key result (Objective.KeyResultRemoved); needs a reason. Its
+        alignments end with it. Returns the objective id."""
+        meta = self._meta(caller, reason=reason, effective_at=effective_at)
+        now = datetime.now(UTC)
+        objective = self._load(caller, Objective, objective_id, "objective_id")
+        objective.remove_key_result(key_result_id, meta, business_time(meta, now, objective))
+        return self._save_all(objective.id, objective)

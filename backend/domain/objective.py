@@ -19,6 +19,7 @@ from backend.domain.base import (
     require_choice,
     require_confidence,
     require_measure,
+    require_reason,
     require_text,
 )
 from backend.domain.errors import AlreadyExists, Invalid, NotFound
@@ -131,6 +132,36 @@ class Objective(RoadlogAggregate):
                 self.value, self.confidence
             )
 
+    class KeyResultUpdated(RoadlogAggregate.Event):
+        """A key result's title, unit or target changed: each ``from_`` field holds the
+        value before, each other field the value after."""
+
+        class_version = 1
+        key_result_id: UUID
+        title: str
+        unit: str
+        target_value: float
+        from_title: str
+        from_unit: str
+        from_target_value: float
+
+        def apply(self, aggregate: Objective) -> None:
+            key_result = aggregate.key_result(self.key_result_id)
+            key_result.title = self.title
+            key_result.unit = self.unit
+            key_result.target_value = self.target_value
+
+    class KeyResultRemoved(RoadlogAggregate.Event):
+        """A key result was removed from the objective (its history stays in the log)."""
+
+        class_version = 1
+        key_result_id: UUID
+
+        def apply(self, aggregate: Objective) -> None:
+            aggregate.key_results = [
+                kr for kr in aggregate.key_results if kr.key_result_id != self.key_result_id
+            ]
+
     @classmethod
     def create(
         cls,
@@ -228,4 +259,57 @@ class Objective(RoadlogAggregate):
             value=require_measure(value, "value"),
             confidence=require_confidence(confidence),
             **meta.event_fields(at),
+        )
+
+    def update_key_result(
+        self,
+        key_result_id: UUID,
+        *,
+        title: str | None,
+        unit: str | None,
+        target_value: float | None,
+        meta: Meta,
+        at: datetime,
+    ) -> None:
+        """Change a key result's title, unit or target (None keeps it); the target must
+        still differ from the start value. No change records nothing."""
+        key_result = self.key_result(key_result_id)
+        title = (
+            key_result.title
+            if title is None
+            else require_text(title, "title", "a key result's title")
+        )
+        unit = key_result.unit if unit is None else unit.strip()
+        if target_value is None:
+            target_value = key_result.target_value
+        target_value = require_measure(target_value, "target_value")
+        if target_value == key_result.start_value:
+            raise Invalid(
+                f"target_value {target_value!r} equals start_value: progress would be undefined",
+                "target_value",
+            )
+        if (title, unit, target_value) == (
+            key_result.title,
+            key_result.unit,
+            key_result.target_value,
+        ):
+            return
+        self.trigger_event(
+            self.KeyResultUpdated,
+            key_result_id=key_result_id,
+            title=title,
+            unit=unit,
+            target_value=target_value,
+            from_title=key_result.title,
+            from_unit=key_result.unit,
+            from_target_value=key_result.target_value,
+            **meta.event_fields(at),
+        )
+
+    def remove_key_result(self, key_result_id: UUID, meta: Meta, at: datetime) -> None:
+        """Remove a key result; needs a reason."""
+        self.key_result(key_result_id)
+        require_reason(meta, "removing a key result")
+        self.trigger_event(
+            self.KeyResultRemoved, key_result_id=key_result_id, **meta.event_fields(at)
         )

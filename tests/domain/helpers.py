@@ -187,6 +187,9 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
     ).id
     decision_id = app.record_decision(caller, title="D", context="c", outcome="o", rationale="r").id
     later_decision = app.record_decision(caller, title="E", context="c", outcome="o", rationale="r")
+    spare_key_result_id = app.add_key_result(
+        caller, objective_id=objective_id, title="KR2", unit="", start_value=0, target_value=1
+    ).id
     team_id = app.create_team(caller, name="Shelved team").id
     shelf_id = app.create_roadmap(caller, name="Shelf").id
     return {
@@ -282,6 +285,13 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
         "check_in_key_result": lambda c, at: app.check_in_key_result(
             c, objective_id=objective_id, key_result_id=key_result_id, value=1, effective_at=at
         ),
+        "update_key_result": lambda c, at: app.update_key_result(
+            c,
+            objective_id=objective_id,
+            key_result_id=key_result_id,
+            target_value=2,
+            effective_at=at,
+        ),
         "align_initiative": lambda c, at: app.align_initiative(
             c,
             initiative_id=initiative_id,
@@ -295,6 +305,13 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
             initiative_id=initiative_id,
             objective_id=objective_id,
             key_result_id=key_result_id,
+            effective_at=at,
+        ),
+        "remove_key_result": lambda c, at: app.remove_key_result(
+            c,
+            objective_id=objective_id,
+            key_result_id=spare_key_result_id,
+            reason="r",
             effective_at=at,
         ),
         "record_decision": lambda c, at: app.record_decision(

@@ -1,0 +1,101 @@
+"""Mutations that correct a key result or remove it from its objective."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from schema.context import Info
+from schema.mutations.initiatives import KEY_RESULT_IN_OBJECTIVE, parse_key_result
+from schema.mutations.objectives import key_result_of, objective_of
+from schema.mutations.outcome import Prepared, UserError, execute
+from schema.mutations.payloads import EFFECTIVE_AT, POSITION, USER_ERRORS
+from schema.reports.types import KeyResult, Objective
+
+
+@strawberry.input(description="Correct a key result; omitted fields stay as they are.")
+class UpdateKeyResultInput:
+    key_result_id: strawberry.ID = strawberry.field(description="The key result.")
+    title: str | None = strawberry.field(default=None, description="What is measured.")
+    unit: str | None = strawberry.field(default=None, description='The unit, e.g. "%".')
+    target_value: float | None = strawberry.field(
+        default=None, description="Value that means done; not the start value."
+    )
+    reason: str | None = strawberry.field(default=None, description="Why it changes.")
+    effective_at: datetime | None = strawberry.field(default=None, description=EFFECTIVE_AT)
+
+
+@strawberry.type(description="The key result, or why nothing was recorded.")
+class UpdateKeyResultPayload:
+    key_result: KeyResult | None = strawberry.field(
+        description="The key result, its progress recomputed."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+    position: str | None = strawberry.field(description=POSITION)
+
+
+@strawberry.input(description="Remove a key result from its objective.")
+class RemoveKeyResultInput:
+    key_result_id: strawberry.ID = strawberry.field(description="The key result.")
+    reason: str = strawberry.field(description="Required: why it is removed.")
+    effective_at: datetime | None = strawberry.field(default=None, description=EFFECTIVE_AT)
+
+
+@strawberry.type(description="The objective without the key result, or why nothing was recorded.")
+class RemoveKeyResultPayload:
+    objective: Objective | None = strawberry.field(description="The objective.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+    position: str | None = strawberry.field(description=POSITION)
+
+
+@strawberry.type
+class KeyResultMutations:
+    @strawberry.mutation(description="Correct a key result's title, unit or target.")
+    async def update_key_result(
+        self, info: Info, input: UpdateKeyResultInput
+    ) -> UpdateKeyResultPayload:
+        def prepare() -> Prepared[KeyResult]:
+            key_result = parse_key_result(input.key_result_id)
+            app = info.context.services.app
+            return Prepared(
+                lambda caller: app.update_key_result(
+                    caller,
+                    objective_id=key_result.parent_id,
+                    key_result_id=key_result.id,
+                    title=input.title,
+                    unit=input.unit,
+                    target_value=input.target_value,
+                    reason=input.reason or "",
+                    effective_at=input.effective_at,
+                ),
+                lambda recorded: key_result_of(info, key_result.parent_id, recorded),
+            )
+
+        outcome = await execute(info, prepare, KEY_RESULT_IN_OBJECTIVE)
+        return UpdateKeyResultPayload(
+            key_result=outcome.entity, user_errors=outcome.errors, position=outcome.position
+        )
+
+    @strawberry.mutation(description="Remove a key result; its alignments end with it.")
+    async def remove_key_result(
+        self, info: Info, input: RemoveKeyResultInput
+    ) -> RemoveKeyResultPayload:
+        def prepare() -> Prepared[Objective]:
+            key_result = parse_key_result(input.key_result_id)
+            app = info.context.services.app
+            return Prepared(
+                lambda caller: app.remove_key_result(
+                    caller,
+                    objective_id=key_result.parent_id,
+                    key_result_id=key_result.id,
+                    reason=input.reason,
+                    effective_at=input.effective_at,
+                ),
+                lambda recorded: objective_of(info, recorded),
+            )
+
+        outcome = await execute(info, prepare, KEY_RESULT_IN_OBJECTIVE)
+        return RemoveKeyResultPayload(
+            objective=outcome.entity, user_errors=outcome.errors, position=outcome.position
+        )
