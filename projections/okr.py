@@ -32,6 +32,11 @@ SET_CURRENT_VALUE = """
     WHERE objective_id = $1 AND key_result_id = $2
 """
 
+UPDATE_OBJECTIVE = """
+    UPDATE {schema}.objectives SET title = $2, team_id = $3, parent_id = $4
+    WHERE objective_id = $1
+"""
+
 UPDATE_KEY_RESULT = """
     UPDATE {schema}.key_results SET title = $3, unit = $4, target_value = $5
     WHERE objective_id = $1 AND key_result_id = $2
@@ -121,6 +126,11 @@ def key_result_checked_in(
     ]
 
 
+def objective_updated(event: Objective.Updated, position: int) -> list[Statement]:
+    args = (event.originator_id, event.title, event.team_id, event.parent_id)
+    return [Statement(UPDATE_OBJECTIVE, args)]
+
+
 def key_result_updated(event: Objective.KeyResultUpdated, position: int) -> list[Statement]:
     args = (
         event.originator_id,
@@ -169,6 +179,7 @@ OKR = ReadModel(
     "okr",
     {
         Objective.Created: objective_created,
+        Objective.Updated: objective_updated,
         Objective.KeyResultAdded: key_result_added,
         Objective.KeyResultCheckedIn: key_result_checked_in,
         Objective.KeyResultUpdated: key_result_updated,

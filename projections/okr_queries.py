@@ -174,7 +174,7 @@ class InitiativeWork:
 
 @dataclass
 class Period:
-    """The objectives of one period, parents before children (creation order)."""
+    """The objectives of one period, in tree order (see ``tree_order``)."""
 
     period: str
     objectives: list[ObjectiveRow] = field(default_factory=list)
@@ -186,8 +186,8 @@ class Period:
 def rolled_up(
     objectives: Sequence[ObjectiveRow], key_results: Iterable[KeyResultRow]
 ) -> list[ObjectiveRow]:
-    """The objectives (parents created before children) with children, key results and
-    progress: the mean over key results and children, 0 with neither."""
+    """The objectives with children, key results and progress: the mean over key results
+    and children, 0 with neither."""
     ids = {o.objective_id for o in objectives}
     results: dict[UUID, list[KeyResultRow]] = {}
     for key_result in key_results:
@@ -197,11 +197,18 @@ def rolled_up(
         if objective.parent_id in ids:
             children.setdefault(objective.parent_id, []).append(objective.objective_id)
     progress: dict[UUID, float] = {}
-    # Children are created after their parent, so reversed creation order sees them first.
-    for objective in reversed(objectives):
-        parts = [kr.progress for kr in results.get(objective.objective_id, [])]
-        parts += [progress[child] for child in children.get(objective.objective_id, [])]
-        progress[objective.objective_id] = sum(parts) / len(parts) if parts else 0.0
+
+    def progress_of(objective_id: UUID) -> float:
+        # A re-parented objective may be older than its parent: children first, by
+        # walking the tree (updateObjective keeps it free of cycles), not creation order.
+        if objective_id not in progress:
+            parts = [kr.progress for kr in results.get(objective_id, [])]
+            parts += [progress_of(child) for child in children.get(objective_id, [])]
+            progress[objective_id] = sum(parts) / len(parts) if parts else 0.0
+        return progress[objective_id]
+
+    for objective in objectives:
+        progress_of(objective.objective_id)
     return [
         ObjectiveRow(
             objective_id=o.objective_id,

@@ -53,6 +53,7 @@ ENTRY_TYPES = (
     "KeyResultRemoved",
     "KeyResultUpdated",
     "ObjectiveCreated",
+    "ObjectiveUpdated",
     "RoadmapArchived",
     "RoadmapCreated",
     "RoadmapRenamed",

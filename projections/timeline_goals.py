@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from backend.domain.decision import Decision
 from backend.domain.objective import Objective
@@ -56,6 +57,45 @@ def key_result_checked_in(e: Objective.KeyResultCheckedIn) -> Entry:
         about=(e.originator_id,),
         changes=(("currentValue", None, e.value), ("confidence", None, e.confidence)),
     )
+
+
+def objective_updated(e: Objective.Updated) -> Entry:
+    """What changed; the summary quotes the objective (by its name before) and its new
+    parent by theirs."""
+    changes: list[tuple[str, Any, Any]] = []
+    told: list[str] = []
+    quoted_ids: tuple[UUID, ...] = (e.originator_id,)
+    if e.title != e.from_title:
+        changes.append(("title", e.from_title, e.title))
+        told.append(f"title from {quoted(e.from_title)} to {quoted(e.title)}")
+    if e.team_id != e.from_team_id:
+        changes.append(("team", team_ref(e.from_team_id), team_ref(e.team_id)))
+        told.append("another team")
+    if e.parent_id != e.from_parent_id:
+        changes.append(("parent", objective_ref(e.from_parent_id), objective_ref(e.parent_id)))
+        if e.parent_id is None:
+            told.append("now top-level")
+        else:
+            told.append("now under %s")
+            quoted_ids = (e.originator_id, e.parent_id)
+    return Entry(
+        "ObjectiveUpdated",
+        "Objective",
+        (e.originator_id,),
+        f"Changed objective %s: {', '.join(told)}{because(e.reason)}",
+        quoted=quoted_ids,
+        about=tuple(i for i in (e.parent_id, e.from_parent_id) if i is not None),
+        changes=tuple(changes),
+        names=((Ref("Objective", (e.originator_id,)), e.title),),
+    )
+
+
+def team_ref(team_id: UUID | None) -> Ref | None:
+    return None if team_id is None else Ref("Team", (team_id,))
+
+
+def objective_ref(objective_id: UUID | None) -> Ref | None:
+    return None if objective_id is None else Ref("Objective", (objective_id,))
 
 
 KEY_RESULT_FIELDS = (
@@ -137,6 +177,7 @@ GOAL_DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
     Objective.Created: objective_created,
     Objective.KeyResultAdded: key_result_added,
     Objective.KeyResultCheckedIn: key_result_checked_in,
+    Objective.Updated: objective_updated,
     Objective.KeyResultUpdated: key_result_updated,
     Objective.KeyResultRemoved: key_result_removed,
     Decision.Recorded: decision_recorded,

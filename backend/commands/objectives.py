@@ -50,6 +50,51 @@ class ObjectiveCommands(RoadlogCore):
         return self._save_all(objective.id, objective)
 
     @retried
+    def update_objective(
+        self,
+        caller: Caller,
+        *,
+        objective_id: UUID,
+        title: str | None = None,
+        parent_id: UUID | None = None,
+        clear_parent: bool = False,
+        team_id: UUID | None = None,
+        reason: str = "",
+        expected_version: int | None = None,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Change an objective's title, parent or team (Objective.Updated); the tree
+        keeps no cycles. No change records nothing (position None)."""
+        meta = self._meta(caller, reason=reason, effective_at=effective_at)
+        now = datetime.now(UTC)
+        objective = self._load(caller, Objective, objective_id, "objective_id")
+        self._check_version(objective, expected_version)
+        if team_id is not None:
+            self._load_active_team(caller, team_id, "team_id")
+        parent = (
+            None if parent_id is None else self._load(caller, Objective, parent_id, "parent_id")
+        )
+        objective.update(
+            title=title,
+            team_id=team_id,
+            parent=parent,
+            clear_parent=clear_parent,
+            parent_ancestors=[] if parent is None else self._ancestors(caller, parent),
+            meta=meta,
+            at=business_time(meta, now, objective),
+        )
+        return self._save_all(objective.id, objective)
+
+    def _ancestors(self, caller: Caller, objective: Objective) -> list[UUID]:
+        """The objective's parent, its parent's parent, and so on up to the top."""
+        found: list[UUID] = []
+        current = objective.parent_id
+        while current is not None and current not in found:
+            found.append(current)
+            current = self._load(caller, Objective, current, "parent_id").parent_id
+        return found
+
+    @retried
     def add_key_result(
         self,
         caller: Caller,

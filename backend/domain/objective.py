@@ -7,6 +7,7 @@ reuse it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
@@ -22,7 +23,7 @@ from backend.domain.base import (
     require_reason,
     require_text,
 )
-from backend.domain.errors import AlreadyExists, Invalid, NotFound
+from backend.domain.errors import AlreadyExists, Invalid, NotFound, Ref
 
 LEVELS = ("COMPANY", "TEAM")
 
@@ -97,6 +98,23 @@ class Objective(RoadlogAggregate):
             aggregate.team_id = self.team_id
             aggregate.parent_id = self.parent_id
             aggregate.key_results = []
+
+    class Updated(RoadlogAggregate.Event):
+        """The objective's title, team or parent changed: each ``from_`` field holds the
+        value before, each other field the value after."""
+
+        class_version = 1
+        title: str
+        team_id: UUID | None
+        parent_id: UUID | None
+        from_title: str
+        from_team_id: UUID | None
+        from_parent_id: UUID | None
+
+        def apply(self, aggregate: Objective) -> None:
+            aggregate.title = self.title
+            aggregate.team_id = self.team_id
+            aggregate.parent_id = self.parent_id
 
     class KeyResultAdded(RoadlogAggregate.Event):
         """A key result was added to the objective."""
@@ -201,6 +219,59 @@ class Objective(RoadlogAggregate):
             level=level,
             team_id=team_id,
             parent_id=None if parent is None else parent.id,
+            **meta.event_fields(at),
+        )
+
+    def update(
+        self,
+        *,
+        title: str | None,
+        team_id: UUID | None,
+        parent: Objective | None,
+        clear_parent: bool,
+        parent_ancestors: Sequence[UUID],
+        meta: Meta,
+        at: datetime,
+    ) -> None:
+        """Change the title, the team (of a TEAM objective) or the parent (None keeps
+        each; ``clear_parent`` makes it top-level). The parent is of the same period and
+        neither this objective nor below it: ``parent_ancestors`` are the parent's own
+        ancestors, nearest first. No change records nothing."""
+        if parent is not None and clear_parent:
+            raise Invalid("give parentId or clearParent, not both", "parent_id")
+        title = (
+            self.title if title is None else require_text(title, "title", "an objective's title")
+        )
+        if team_id is not None and self.level == "COMPANY":
+            raise Invalid("a COMPANY objective has no team", "team_id")
+        new_team = self.team_id if team_id is None else team_id
+        new_parent = None if clear_parent else self.parent_id
+        if parent is not None:
+            if self.level == "COMPANY":
+                raise Invalid("a COMPANY objective has no parent objective", "parent_id")
+            if parent.id == self.id or self.id in parent_ancestors:
+                raise Invalid(
+                    f"objective {str(parent.id)!r} is this objective or below it:"
+                    " a parent cannot be its own descendant",
+                    "parent_id",
+                    [Ref("Objective", (parent.id,))],
+                )
+            if parent.period != self.period:
+                raise Invalid(
+                    f"the parent objective is of period {parent.period!r}, not {self.period!r}",
+                    "parent_id",
+                )
+            new_parent = parent.id
+        if (title, new_team, new_parent) == (self.title, self.team_id, self.parent_id):
+            return
+        self.trigger_event(
+            self.Updated,
+            title=title,
+            team_id=new_team,
+            parent_id=new_parent,
+            from_title=self.title,
+            from_team_id=self.team_id,
+            from_parent_id=self.parent_id,
             **meta.event_fields(at),
         )
 

@@ -7,9 +7,9 @@ from strawberry.tools import merge_types
 from schema.mutations.decisions import DecisionMutations
 from schema.mutations.deliverables import DeliverableMutations
 from schema.mutations.initiatives import InitiativeMutations
-from schema.mutations.key_results import KeyResultMutations
 from schema.mutations.naming import NamingMutations
 from schema.mutations.objectives import ObjectiveMutations
+from schema.mutations.okr_changes import OkrChangeMutations
 from schema.mutations.roadmaps import RoadmapMutations
 
 Mutation = merge_types(
@@ -20,7 +20,7 @@ Mutation = merge_types(
         InitiativeMutations,
         DeliverableMutations,
         ObjectiveMutations,
-        KeyResultMutations,
+        OkrChangeMutations,
         DecisionMutations,
     ),
 )

@@ -273,6 +273,9 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
         "create_objective": lambda c, at: app.create_objective(
             c, title="O", period="2026-Q1", level="COMPANY", effective_at=at
         ),
+        "update_objective": lambda c, at: app.update_objective(
+            c, objective_id=objective_id, title="O2", effective_at=at
+        ),
         "add_key_result": lambda c, at: app.add_key_result(
             c,
             objective_id=objective_id,

@@ -1,4 +1,4 @@
-"""Mutations that correct a key result or remove it from its objective."""
+"""Mutations that correct objectives and key results, or remove a key result."""
 
 from __future__ import annotations
 
@@ -9,9 +9,43 @@ import strawberry
 from schema.context import Info
 from schema.mutations.initiatives import KEY_RESULT_IN_OBJECTIVE, parse_key_result
 from schema.mutations.objectives import key_result_of, objective_of
-from schema.mutations.outcome import Prepared, UserError, execute
+from schema.mutations.outcome import (
+    Prepared,
+    UserError,
+    execute,
+    parse_id,
+    parse_optional_id,
+)
 from schema.mutations.payloads import EFFECTIVE_AT, POSITION, USER_ERRORS
 from schema.reports.types import KeyResult, Objective
+
+
+@strawberry.input(description="Correct an objective; omitted fields stay as they are.")
+class UpdateObjectiveInput:
+    objective_id: strawberry.ID = strawberry.field(description="The objective.")
+    title: str | None = strawberry.field(default=None, description="Its new title.")
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Ladder up to this objective (same period; not itself or below it).",
+    )
+    clear_parent: bool | None = strawberry.field(
+        default=None, description="Make it a top-level objective again."
+    )
+    team_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Its team (TEAM objectives only)."
+    )
+    reason: str | None = strawberry.field(default=None, description="Why it changes.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="The objective version the client saw; stale is CONFLICT."
+    )
+    effective_at: datetime | None = strawberry.field(default=None, description=EFFECTIVE_AT)
+
+
+@strawberry.type(description="The objective, or why nothing was recorded.")
+class UpdateObjectivePayload:
+    objective: Objective | None = strawberry.field(description="The objective, changed.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+    position: str | None = strawberry.field(description=POSITION)
 
 
 @strawberry.input(description="Correct a key result; omitted fields stay as they are.")
@@ -50,7 +84,36 @@ class RemoveKeyResultPayload:
 
 
 @strawberry.type
-class KeyResultMutations:
+class OkrChangeMutations:
+    @strawberry.mutation(description="Correct an objective's title, parent or team.")
+    async def update_objective(
+        self, info: Info, input: UpdateObjectiveInput
+    ) -> UpdateObjectivePayload:
+        def prepare() -> Prepared[Objective]:
+            objective = parse_id(input.objective_id, "Objective", "objectiveId")
+            parent = parse_optional_id(input.parent_id, "Objective", "parentId")
+            team = parse_optional_id(input.team_id, "Team", "teamId")
+            app = info.context.services.app
+            return Prepared(
+                lambda caller: app.update_objective(
+                    caller,
+                    objective_id=objective.id,
+                    title=input.title,
+                    parent_id=parent.id if parent else None,
+                    clear_parent=bool(input.clear_parent),
+                    team_id=team.id if team else None,
+                    reason=input.reason or "",
+                    expected_version=input.expected_version,
+                    effective_at=input.effective_at,
+                ),
+                lambda recorded: objective_of(info, recorded),
+            )
+
+        outcome = await execute(info, prepare)
+        return UpdateObjectivePayload(
+            objective=outcome.entity, user_errors=outcome.errors, position=outcome.position
+        )
+
     @strawberry.mutation(description="Correct a key result's title, unit or target.")
     async def update_key_result(
         self, info: Info, input: UpdateKeyResultInput
