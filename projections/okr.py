@@ -37,15 +37,20 @@ UPDATE_OBJECTIVE = """
     WHERE objective_id = $1
 """
 
+ARCHIVE_OBJECTIVE = """
+    UPDATE {schema}.objectives SET archived = true WHERE objective_id = $1
+"""
+
 UPDATE_KEY_RESULT = """
     UPDATE {schema}.key_results SET title = $3, unit = $4, target_value = $5
     WHERE objective_id = $1 AND key_result_id = $2
 """
 
-# A removed key result leaves the objective (its check-ins stay, as facts) and its
-# alignments end with it.
+# A removed key result leaves its objective's key results and progress, and its alignments
+# end with it; its row stays for what still names it (an alignment read as of earlier).
 REMOVE_KEY_RESULT = """
-    DELETE FROM {schema}.key_results WHERE objective_id = $1 AND key_result_id = $2
+    UPDATE {schema}.key_results SET removed = true
+    WHERE objective_id = $1 AND key_result_id = $2
 """
 
 END_ALIGNMENTS_OF_KEY_RESULT = """
@@ -131,6 +136,10 @@ def objective_updated(event: Objective.Updated, position: int) -> list[Statement
     return [Statement(UPDATE_OBJECTIVE, args)]
 
 
+def objective_archived(event: Objective.Archived, position: int) -> list[Statement]:
+    return [Statement(ARCHIVE_OBJECTIVE, (event.originator_id,))]
+
+
 def key_result_updated(event: Objective.KeyResultUpdated, position: int) -> list[Statement]:
     args = (
         event.originator_id,
@@ -180,6 +189,7 @@ OKR = ReadModel(
     {
         Objective.Created: objective_created,
         Objective.Updated: objective_updated,
+        Objective.Archived: objective_archived,
         Objective.KeyResultAdded: key_result_added,
         Objective.KeyResultCheckedIn: key_result_checked_in,
         Objective.KeyResultUpdated: key_result_updated,

@@ -52,6 +52,7 @@ ENTRY_TYPES = (
     "KeyResultCheckedIn",
     "KeyResultRemoved",
     "KeyResultUpdated",
+    "ObjectiveArchived",
     "ObjectiveCreated",
     "ObjectiveUpdated",
     "RoadmapArchived",

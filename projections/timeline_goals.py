@@ -90,6 +90,17 @@ def objective_updated(e: Objective.Updated) -> Entry:
     )
 
 
+def objective_archived(e: Objective.Archived) -> Entry:
+    return Entry(
+        "ObjectiveArchived",
+        "Objective",
+        (e.originator_id,),
+        f"Archived objective %s{because(e.reason)}",
+        quoted=(e.originator_id,),
+        changes=(("archived", False, True),),
+    )
+
+
 def team_ref(team_id: UUID | None) -> Ref | None:
     return None if team_id is None else Ref("Team", (team_id,))
 
@@ -178,6 +189,7 @@ GOAL_DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
     Objective.KeyResultAdded: key_result_added,
     Objective.KeyResultCheckedIn: key_result_checked_in,
     Objective.Updated: objective_updated,
+    Objective.Archived: objective_archived,
     Objective.KeyResultUpdated: key_result_updated,
     Objective.KeyResultRemoved: key_result_removed,
     Decision.Recorded: decision_recorded,

@@ -225,6 +225,9 @@ class Objective(Node):
         description="0..1, rolled up from key results: the mean of its key results' and its"
         " children's progress (0 when it has neither)."
     )
+    archived: bool = strawberry.field(
+        description="Archived: out of `objectives` and `alignment`, read-only, still in history."
+    )
     row: strawberry.Private[ObjectiveRow]
 
     @classmethod
@@ -235,6 +238,7 @@ class Objective(Node):
             period=row.period,
             level=ObjectiveLevel(row.level),
             progress=row.progress,
+            archived=row.archived,
             row=row,
         )
 

@@ -159,6 +159,7 @@ class InitiativeCommands(RoadlogCore):
         now = datetime.now(UTC)
         initiative = self._load(caller, Initiative, initiative_id, "initiative_id")
         objective = self._load(caller, Objective, objective_id, "objective_id")
+        objective.require_active("key_result_id")
         objective.key_result(key_result_id)
         initiative.align(
             objective_id, key_result_id, kind, meta, business_time(meta, now, initiative)

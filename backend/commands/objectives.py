@@ -34,9 +34,7 @@ class ObjectiveCommands(RoadlogCore):
             raise Invalid("an objective cannot be its own parent", "parent_id")
         if team_id is not None:
             self._load_active_team(caller, team_id, "team_id")
-        parent = (
-            None if parent_id is None else self._load(caller, Objective, parent_id, "parent_id")
-        )
+        parent = None if parent_id is None else self._active_parent(caller, parent_id)
         objective = Objective.create(
             id=self._new_id(Objective, id),
             title=title,
@@ -71,9 +69,7 @@ class ObjectiveCommands(RoadlogCore):
         self._check_version(objective, expected_version)
         if team_id is not None:
             self._load_active_team(caller, team_id, "team_id")
-        parent = (
-            None if parent_id is None else self._load(caller, Objective, parent_id, "parent_id")
-        )
+        parent = None if parent_id is None else self._active_parent(caller, parent_id)
         objective.update(
             title=title,
             team_id=team_id,
@@ -83,6 +79,29 @@ class ObjectiveCommands(RoadlogCore):
             meta=meta,
             at=business_time(meta, now, objective),
         )
+        return self._save_all(objective.id, objective)
+
+    def _active_parent(self, caller: Caller, parent_id: UUID) -> Objective:
+        """An objective that may take a child: of the workspace and not archived."""
+        parent = self._load(caller, Objective, parent_id, "parent_id")
+        parent.require_active("parent_id")
+        return parent
+
+    @retried
+    def archive_objective(
+        self,
+        caller: Caller,
+        *,
+        objective_id: UUID,
+        reason: str,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Archive an objective (Objective.Archived); needs a reason. It leaves the
+        period's objectives and alignment view; its children become top-level there."""
+        meta = self._meta(caller, reason=reason, effective_at=effective_at)
+        now = datetime.now(UTC)
+        objective = self._load(caller, Objective, objective_id, "objective_id")
+        objective.archive(meta, business_time(meta, now, objective))
         return self._save_all(objective.id, objective)
 
     def _ancestors(self, caller: Caller, objective: Objective) -> list[UUID]:

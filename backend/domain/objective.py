@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from backend.domain.base import (
@@ -23,7 +24,7 @@ from backend.domain.base import (
     require_reason,
     require_text,
 )
-from backend.domain.errors import AlreadyExists, Invalid, NotFound, Ref
+from backend.domain.errors import AlreadyExists, ArchivedError, Invalid, NotFound, Ref
 
 LEVELS = ("COMPANY", "TEAM")
 
@@ -79,6 +80,7 @@ class Objective(RoadlogAggregate):
     team_id: UUID | None = field(init=False)
     parent_id: UUID | None = field(init=False)
     key_results: list[KeyResult] = field(init=False)
+    archived: bool = field(init=False, default=False)
 
     class Created(RoadlogAggregate.Created):
         """An objective was set for a period."""
@@ -115,6 +117,15 @@ class Objective(RoadlogAggregate):
             aggregate.title = self.title
             aggregate.team_id = self.team_id
             aggregate.parent_id = self.parent_id
+
+    class Archived(RoadlogAggregate.Event):
+        """The objective was archived: out of the period's objectives and its alignment
+        view, read-only, still in history."""
+
+        class_version = 1
+
+        def apply(self, aggregate: Objective) -> None:
+            aggregate.archived = True
 
     class KeyResultAdded(RoadlogAggregate.Event):
         """A key result was added to the objective."""
@@ -222,6 +233,21 @@ class Objective(RoadlogAggregate):
             **meta.event_fields(at),
         )
 
+    def require_active(self, field: str = "objective_id") -> None:
+        """An archived objective takes no change, no child and no alignment: ArchivedError."""
+        if self.archived:
+            raise ArchivedError("Objective", self.id, field)
+
+    def trigger_event(self, *args: Any, **kwargs: Any) -> None:
+        """Every change of an archived objective is refused before it is recorded."""
+        self.require_active()
+        super().trigger_event(*args, **kwargs)
+
+    def archive(self, meta: Meta, at: datetime) -> None:
+        """Archive the objective; needs a reason."""
+        require_reason(meta, "archiving an objective")
+        self.trigger_event(self.Archived, **meta.event_fields(at))
+
     def update(
         self,
         *,
@@ -237,6 +263,7 @@ class Objective(RoadlogAggregate):
         each; ``clear_parent`` makes it top-level). The parent is of the same period and
         neither this objective nor below it: ``parent_ancestors`` are the parent's own
         ancestors, nearest first. No change records nothing."""
+        self.require_active()
         if parent is not None and clear_parent:
             raise Invalid("give parentId or clearParent, not both", "parent_id")
         title = (

@@ -48,6 +48,20 @@ class UpdateObjectivePayload:
     position: str | None = strawberry.field(description=POSITION)
 
 
+@strawberry.input(description="Archive an objective: out of its period's lists, still in history.")
+class ArchiveObjectiveInput:
+    objective_id: strawberry.ID = strawberry.field(description="The objective.")
+    reason: str = strawberry.field(description="Required: why it is archived.")
+    effective_at: datetime | None = strawberry.field(default=None, description=EFFECTIVE_AT)
+
+
+@strawberry.type(description="The archived objective, or why nothing was recorded.")
+class ArchiveObjectivePayload:
+    objective: Objective | None = strawberry.field(description="The objective, archived.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+    position: str | None = strawberry.field(description=POSITION)
+
+
 @strawberry.input(description="Correct a key result; omitted fields stay as they are.")
 class UpdateKeyResultInput:
     key_result_id: strawberry.ID = strawberry.field(description="The key result.")
@@ -111,6 +125,30 @@ class OkrChangeMutations:
 
         outcome = await execute(info, prepare)
         return UpdateObjectivePayload(
+            objective=outcome.entity, user_errors=outcome.errors, position=outcome.position
+        )
+
+    @strawberry.mutation(
+        description="Archive an objective: out of `objectives` and `alignment`, read-only."
+    )
+    async def archive_objective(
+        self, info: Info, input: ArchiveObjectiveInput
+    ) -> ArchiveObjectivePayload:
+        def prepare() -> Prepared[Objective]:
+            objective = parse_id(input.objective_id, "Objective", "objectiveId")
+            app = info.context.services.app
+            return Prepared(
+                lambda caller: app.archive_objective(
+                    caller,
+                    objective_id=objective.id,
+                    reason=input.reason,
+                    effective_at=input.effective_at,
+                ),
+                lambda recorded: objective_of(info, recorded),
+            )
+
+        outcome = await execute(info, prepare)
+        return ArchiveObjectivePayload(
             objective=outcome.entity, user_errors=outcome.errors, position=outcome.position
         )
 

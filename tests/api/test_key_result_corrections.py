@@ -3,6 +3,7 @@ timeline tells both, and every refusal records nothing."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from backend.database import DatabaseTarget
@@ -118,3 +119,44 @@ async def test_remove_key_result_needs_a_reason_and_leaves_the_objective_without
     data = await client.execute(SUMMARIES, {"subject": key_result_id})
     summaries = [edge["node"]["summary"] for edge in data["timeline"]["edges"]]
     assert summaries[0] == "Removed key result 'Lead time' from 'Ship faster': measured elsewhere"
+
+
+async def test_an_alignment_read_as_of_before_the_removal_still_names_its_key_result(
+    client: GraphQLClient,
+) -> None:
+    _, key_result_id = await objective_with_key_result(client)
+    roadmap = await mutate(client, "createRoadmap", {"name": "R", "cadence": {}}, "roadmap { id }")
+    roadmap_id = roadmap["roadmap"]["id"]
+    initiative = await mutate(
+        client,
+        "proposeInitiative",
+        {"roadmapId": roadmap_id, "title": "Build cache", "goal": "g"},
+        "initiative { id }",
+    )
+    await mutate(
+        client,
+        "alignInitiative",
+        {
+            "initiativeId": initiative["initiative"]["id"],
+            "keyResultId": key_result_id,
+            "kind": "CONTRIBUTES",
+        },
+        "initiative { id }",
+    )
+    aligned_at = datetime.now(UTC).isoformat()
+    await mutate(
+        client,
+        "removeKeyResult",
+        {"keyResultId": key_result_id, "reason": "measured elsewhere"},
+        "objective { id }",
+    )
+    query = """
+    query ($id: ID!, $at: DateTime) {
+      roadmap(id: $id, asOf: $at) { initiatives { alignments { keyResult { title } } } }
+    }"""
+    then = await client.execute(query, {"id": roadmap_id, "at": aligned_at})
+    assert then["roadmap"]["initiatives"] == [
+        {"alignments": [{"keyResult": {"title": "Lead time"}}]}
+    ]
+    now = await client.execute(query, {"id": roadmap_id, "at": None})
+    assert now["roadmap"]["initiatives"] == [{"alignments": []}]

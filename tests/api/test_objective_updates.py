@@ -129,3 +129,73 @@ async def test_update_objective_refuses_cycles_other_periods_and_stale_versions(
     assert await refused(client, database, {"objectiveId": sre, "title": "x"}) == [
         (["input", "objectiveId"], "NOT_FOUND")
     ]
+
+
+PERIOD = """
+query ($period: String!) {
+  objectives(period: $period) { title children { title } }
+  alignment(period: $period) {
+    objectives { title }
+    byObjective { objective { title } }
+    objectivesWithoutWork { title }
+  }
+}
+"""
+
+
+async def test_archive_objective_takes_it_out_of_the_period_and_keeps_it_by_id(
+    client: GraphQLClient, database: DatabaseTarget
+) -> None:
+    sre = await a_team(client, "SRE")
+    company = await an_objective(client, "Ship faster")
+    child = await an_objective(client, "Faster CI", level="TEAM", teamId=sre, parentId=company)
+    await an_objective(client, "Cache builds", level="TEAM", teamId=sre, parentId=child)
+    before = await event_count(database)
+    payload = await mutate(
+        client, "archiveObjective", {"objectiveId": child, "reason": ""}, "objective { id }"
+    )
+    assert user_errors(payload) == [(["input", "reason"], "REASON_REQUIRED")]
+    assert await event_count(database) == before
+
+    payload = await mutate(
+        client,
+        "archiveObjective",
+        {"objectiveId": child, "reason": "folded into the company goal"},
+        "objective { id title archived }",
+    )
+    assert payload["userErrors"] == []
+    assert payload["objective"] == {"id": child, "title": "Faster CI", "archived": True}
+
+    data = await client.execute(PERIOD, {"period": "2026-Q3"})
+    assert data["objectives"] == [
+        {"title": "Ship faster", "children": []},
+        {"title": "Cache builds", "children": []},
+    ]
+    assert data["alignment"]["objectives"] == [{"title": "Ship faster"}, {"title": "Cache builds"}]
+    assert {row["objective"]["title"] for row in data["alignment"]["byObjective"]} == {
+        "Ship faster",
+        "Cache builds",
+    }
+    node = await client.execute(
+        "query ($id: ID!) { node(id: $id) { ... on Objective { title archived } } }", {"id": child}
+    )
+    assert node["node"] == {"title": "Faster CI", "archived": True}
+    told = await client.execute(SUMMARIES, {"subject": child})
+    assert told["timeline"]["edges"][0]["node"] == {
+        "type": "ObjectiveArchived",
+        "summary": "Archived objective 'Faster CI': folded into the company goal",
+    }
+
+    for name, input in [
+        ("updateObjective", {"objectiveId": child, "title": "x"}),
+        ("archiveObjective", {"objectiveId": child, "reason": "again"}),
+    ]:
+        before = await event_count(database)
+        payload = await mutate(client, name, input, "objective { id }")
+        assert user_errors(payload) == [(["input", "objectiveId"], "INVALID")], name
+        assert child in payload["userErrors"][0]["message"]
+        assert await event_count(database) == before
+    payload = await mutate(
+        client, "archiveObjective", {"objectiveId": sre, "reason": "x"}, "objective { id }"
+    )
+    assert user_errors(payload) == [(["input", "objectiveId"], "NOT_FOUND")]

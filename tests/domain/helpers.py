@@ -190,6 +190,9 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
     spare_key_result_id = app.add_key_result(
         caller, objective_id=objective_id, title="KR2", unit="", start_value=0, target_value=1
     ).id
+    spare_objective_id = app.create_objective(
+        caller, title="Spare", period="2026-Q1", level="COMPANY"
+    ).id
     team_id = app.create_team(caller, name="Shelved team").id
     shelf_id = app.create_roadmap(caller, name="Shelf").id
     return {
@@ -316,6 +319,9 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
             key_result_id=spare_key_result_id,
             reason="r",
             effective_at=at,
+        ),
+        "archive_objective": lambda c, at: app.archive_objective(
+            c, objective_id=spare_objective_id, reason="r", effective_at=at
         ),
         "record_decision": lambda c, at: app.record_decision(
             c, title="D", context="c", outcome="o", rationale="r", effective_at=at

@@ -8,12 +8,13 @@ from uuid import UUID
 import pytest
 
 from backend.application import Caller
-from backend.domain.errors import ArchivedError, Conflict, Invalid, NotFound
+from backend.domain.errors import ArchivedError, Conflict, Invalid, NotFound, ReasonRequired
 from backend.domain.objective import Objective
 from tests.domain.helpers import (
     ObservedRoadlog,
     attrs,
     current,
+    initiatives_on,
     kinds,
     recorded,
     rejected,
@@ -161,4 +162,72 @@ def test_a_stale_version_is_a_conflict_and_an_archived_team_is_refused(
         ArchivedError,
         "team_id",
         lambda: app.update_objective(editor, objective_id=tree.child, team_id=old),
+    )
+
+
+def test_archiving_needs_a_reason_and_makes_the_objective_read_only(
+    app: ObservedRoadlog, editor: Caller, tree: Tree
+) -> None:
+    rejected(
+        app,
+        ReasonRequired,
+        "reason",
+        lambda: app.archive_objective(editor, objective_id=tree.child, reason=""),
+    )
+    [event] = recorded(
+        app, lambda: app.archive_objective(editor, objective_id=tree.child, reason="dropped")
+    )
+    assert kinds([event]) == ["Objective.Archived"]
+    assert replayed(app, tree.child).archived
+    key_result_id = app.add_key_result(
+        editor, objective_id=tree.company, title="KR", unit="", start_value=0, target_value=1
+    ).id
+    refused = {
+        "objective_id": [
+            lambda: app.update_objective(editor, objective_id=tree.child, title="x"),
+            lambda: app.archive_objective(editor, objective_id=tree.child, reason="again"),
+            lambda: app.add_key_result(
+                editor, objective_id=tree.child, title="KR", unit="", start_value=0, target_value=1
+            ),
+        ],
+        "parent_id": [
+            lambda: app.update_objective(
+                editor, objective_id=tree.grandchild, parent_id=tree.child
+            ),
+            lambda: app.create_objective(
+                editor,
+                title="New",
+                period="2026-Q3",
+                level="TEAM",
+                team_id=tree.team,
+                parent_id=tree.child,
+            ),
+        ],
+    }
+    for field, commands in refused.items():
+        for command in commands:
+            rejected(app, ArchivedError, field, command)
+    assert current(app, Objective, tree.company).key_results[0].key_result_id == key_result_id
+
+
+def test_an_initiative_cannot_align_to_a_key_result_of_an_archived_objective(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    objective_id = app.create_objective(editor, title="O", period="2026-Q1", level="COMPANY").id
+    key_result_id = app.add_key_result(
+        editor, objective_id=objective_id, title="KR", unit="", start_value=0, target_value=1
+    ).id
+    [initiative_id] = initiatives_on(app, editor, roadmap_id, 1)
+    app.archive_objective(editor, objective_id=objective_id, reason="dropped")
+    rejected(
+        app,
+        ArchivedError,
+        "key_result_id",
+        lambda: app.align_initiative(
+            editor,
+            initiative_id=initiative_id,
+            objective_id=objective_id,
+            key_result_id=key_result_id,
+            kind="SUPPORTS",
+        ),
     )

@@ -10,6 +10,7 @@ CREATE TABLE objectives (
     level             text NOT NULL,
     team_id           uuid,
     parent_id         uuid,
+    archived          boolean NOT NULL DEFAULT false,
     created_position  bigint NOT NULL
 );
 CREATE INDEX objectives_by_period ON objectives (workspace_id, period);
@@ -23,6 +24,7 @@ CREATE TABLE key_results (
     start_value     double precision NOT NULL,
     target_value    double precision NOT NULL,
     current_value   double precision NOT NULL,
+    removed         boolean NOT NULL DEFAULT false,
     added_position  bigint NOT NULL,
     PRIMARY KEY (objective_id, key_result_id)
 );
