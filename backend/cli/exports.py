@@ -111,7 +111,7 @@ def export() -> None:
 def export_roadmap(
     name: str, format_: str, as_of: str | None, workspace: str | None, data_dir: Path | None
 ) -> None:
-    """The roadmap NAME in priority order.
+    """The roadmap NAME (its name, or its global id) in priority order.
 
     markdown and csv: Project | Stakeholders | User-centric goal | Deliverables | Status,
     one row per initiative. sheet: one row per deliverable with the columns
