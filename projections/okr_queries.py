@@ -36,7 +36,7 @@ from projections.estimate_figures import ZERO, normalized
 from projections.readers import Connection, Reader
 
 OBJECTIVES_OF_PERIODS = """
-    SELECT objective_id, title, period, level, team_id, parent_id, version
+    SELECT objective_id, title, period, level, team_id, parent_id, archived, version
     FROM okr.objectives
     WHERE workspace_id = $1 AND period = ANY($2::text[])
     ORDER BY created_position
@@ -48,7 +48,8 @@ PERIODS_OF_OBJECTIVES = """
 """
 
 KEY_RESULTS_OF_OBJECTIVES = """
-    SELECT objective_id, key_result_id, title, unit, start_value, target_value, current_value
+    SELECT objective_id, key_result_id, title, unit, start_value, target_value, current_value,
+        removed
     FROM okr.key_results
     WHERE workspace_id = $1 AND objective_id = ANY($2::uuid[])
     ORDER BY added_position
@@ -115,6 +116,7 @@ class KeyResultRow:
     start_value: float
     target_value: float
     current_value: float
+    removed: bool = False
 
     @property
     def ref(self) -> tuple[UUID, UUID]:
@@ -136,8 +138,11 @@ class ObjectiveRow:
     team_id: UUID | None
     parent_id: UUID | None
     version: int
+    archived: bool = False
     children: tuple[UUID, ...] = ()
     key_results: tuple[KeyResultRow, ...] = ()
+    removed_key_results: tuple[KeyResultRow, ...] = ()
+    """Removed ones: out of its key results and progress, still readable by id."""
     progress: float = 0.0
 
 
@@ -175,34 +180,50 @@ class InitiativeWork:
 
 @dataclass
 class Period:
-    """The objectives of one period, parents before children (creation order)."""
+    """The objectives of one period, in tree order (see ``tree_order``), and apart from
+    them the archived ones: out of the tree and its progress, still readable by id."""
 
     period: str
     objectives: list[ObjectiveRow] = field(default_factory=list)
+    archived: list[ObjectiveRow] = field(default_factory=list)
 
     def by_id(self) -> dict[UUID, ObjectiveRow]:
+        """The period's objectives in the tree."""
         return {o.objective_id: o for o in self.objectives}
+
+    def every_by_id(self) -> dict[UUID, ObjectiveRow]:
+        """The period's objectives, archived ones too."""
+        return {o.objective_id: o for o in [*self.objectives, *self.archived]}
 
 
 def rolled_up(
     objectives: Sequence[ObjectiveRow], key_results: Iterable[KeyResultRow]
 ) -> list[ObjectiveRow]:
-    """The objectives (parents created before children) with children, key results and
-    progress: the mean over key results and children, 0 with neither."""
+    """The objectives with children, key results and progress: the mean over key results
+    and children, 0 with neither."""
     ids = {o.objective_id for o in objectives}
     results: dict[UUID, list[KeyResultRow]] = {}
+    removed: dict[UUID, list[KeyResultRow]] = {}
     for key_result in key_results:
-        results.setdefault(key_result.objective_id, []).append(key_result)
+        kept = removed if key_result.removed else results
+        kept.setdefault(key_result.objective_id, []).append(key_result)
     children: dict[UUID, list[UUID]] = {}
     for objective in objectives:
         if objective.parent_id in ids:
             children.setdefault(objective.parent_id, []).append(objective.objective_id)
     progress: dict[UUID, float] = {}
-    # Children are created after their parent, so reversed creation order sees them first.
-    for objective in reversed(objectives):
-        parts = [kr.progress for kr in results.get(objective.objective_id, [])]
-        parts += [progress[child] for child in children.get(objective.objective_id, [])]
-        progress[objective.objective_id] = sum(parts) / len(parts) if parts else 0.0
+
+    def progress_of(objective_id: UUID) -> float:
+        # A re-parented objective may be older than its parent: children first, by
+        # walking the tree (updateObjective keeps it free of cycles), not creation order.
+        if objective_id not in progress:
+            parts = [kr.progress for kr in results.get(objective_id, [])]
+            parts += [progress_of(child) for child in children.get(objective_id, [])]
+            progress[objective_id] = sum(parts) / len(parts) if parts else 0.0
+        return progress[objective_id]
+
+    for objective in objectives:
+        progress_of(objective.objective_id)
     return [
         ObjectiveRow(
             objective_id=o.objective_id,
@@ -212,8 +233,10 @@ def rolled_up(
             team_id=o.team_id,
             parent_id=o.parent_id,
             version=o.version,
+            archived=o.archived,
             children=tuple(children.get(o.objective_id, [])),
             key_results=tuple(results.get(o.objective_id, [])),
+            removed_key_results=tuple(removed.get(o.objective_id, [])),
             progress=progress[o.objective_id],
         )
         for o in objectives
@@ -247,7 +270,10 @@ async def periods(conn: Reader, workspace_id: UUID, names: Sequence[str]) -> dic
             for kr in key_results
             if kr["objective_id"] in {o.objective_id for o in own}
         ]
-        found[name].objectives = tree_order(rolled_up(own, own_results))
+        found[name].objectives = tree_order(
+            rolled_up([o for o in own if not o.archived], own_results)
+        )
+        found[name].archived = rolled_up([o for o in own if o.archived], own_results)
     return found
 
 

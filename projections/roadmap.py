@@ -79,6 +79,22 @@ INSERT_ROADMAP = """
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 """
 
+RENAME_TEAM = """
+    UPDATE {schema}.teams SET name = $2 WHERE id = $1
+"""
+
+ARCHIVE_TEAM = """
+    UPDATE {schema}.teams SET archived = true WHERE id = $1
+"""
+
+RENAME_ROADMAP = """
+    UPDATE {schema}.roadmaps SET name = $2 WHERE id = $1
+"""
+
+ARCHIVE_ROADMAP = """
+    UPDATE {schema}.roadmaps SET archived = true WHERE id = $1
+"""
+
 INSERT_INITIATIVE = """
     INSERT INTO {schema}.initiatives (
         id, workspace_id, roadmap_id, proposed_at, proposed_position
@@ -138,6 +154,22 @@ def roadmap_created(event: Roadmap.Created, position: int) -> Sequence[Statement
             ),
         )
     ]
+
+
+def team_renamed(event: Team.Renamed, position: int) -> Sequence[Statement]:
+    return [Statement(RENAME_TEAM, (event.originator_id, event.name))]
+
+
+def team_archived(event: Team.Archived, position: int) -> Sequence[Statement]:
+    return [Statement(ARCHIVE_TEAM, (event.originator_id,))]
+
+
+def roadmap_renamed(event: Roadmap.Renamed, position: int) -> Sequence[Statement]:
+    return [Statement(RENAME_ROADMAP, (event.originator_id, event.name))]
+
+
+def roadmap_archived(event: Roadmap.Archived, position: int) -> Sequence[Statement]:
+    return [Statement(ARCHIVE_ROADMAP, (event.originator_id,))]
 
 
 def initiative_placed(event: Roadmap.InitiativePlaced, position: int) -> Sequence[Statement]:
@@ -364,9 +396,13 @@ def effort_logged(event: Initiative.EffortLogged, position: int) -> Sequence[Sta
 
 HANDLERS: dict[type[Any], Handler] = {
     Team.Created: team_created,
+    Team.Renamed: team_renamed,
+    Team.Archived: team_archived,
     Workspace.Created: workspace_created,
     Workspace.FiscalYearSet: fiscal_year_set,
     Roadmap.Created: roadmap_created,
+    Roadmap.Renamed: roadmap_renamed,
+    Roadmap.Archived: roadmap_archived,
     Roadmap.InitiativePlaced: initiative_placed,
     Roadmap.InitiativeMoved: initiative_moved,
     Roadmap.InitiativeRemoved: initiative_removed,

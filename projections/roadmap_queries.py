@@ -45,7 +45,9 @@ DELIVERABLE_FIELDS = """
 # decoding thousands of them as text is several times cheaper than as Decimal.
 
 TEAMS = """
-    SELECT id, name FROM roadmap.teams WHERE workspace_id = $1 ORDER BY name, id
+    SELECT id, name, archived FROM roadmap.teams
+    WHERE workspace_id = $1 AND ($2 OR NOT archived)
+    ORDER BY name, id
 """
 
 FISCAL_YEAR_START_MONTH = """
@@ -53,11 +55,13 @@ FISCAL_YEAR_START_MONTH = """
 """
 
 TEAMS_BY_IDS = """
-    SELECT id, name FROM roadmap.teams WHERE workspace_id = $1 AND id = ANY($2::uuid[])
+    SELECT id, name, archived FROM roadmap.teams
+    WHERE workspace_id = $1 AND id = ANY($2::uuid[])
 """
 
 ROADMAP_FIELDS = """
-    id, name, team_id, fiscal_year_start_month, cycle_weeks, anchor_date, created_at, version
+    id, name, team_id, fiscal_year_start_month, cycle_weeks, anchor_date, archived, created_at,
+    version
 """
 
 ROADMAPS_BY_IDS = f"""
@@ -74,6 +78,7 @@ ROADMAPS_OF_WORKSPACE = """
 ROADMAPS_PAGE = f"""
     SELECT {ROADMAP_FIELDS} FROM roadmap.roadmaps
     WHERE workspace_id = $1 AND ($2::text IS NULL OR (name, id) > ($2, $3::uuid))
+        AND ($5 OR NOT archived)
     ORDER BY name, id
     LIMIT $4
 """
@@ -240,9 +245,9 @@ CYCLES_OF_ROADMAP = f"""
 """
 
 
-async def teams(conn: Reader, workspace_id: UUID) -> list[Row]:
-    """The workspace's teams, by name."""
-    return list(await conn.fetch(TEAMS, workspace_id))
+async def teams(conn: Reader, workspace_id: UUID, include_archived: bool = False) -> list[Row]:
+    """The workspace's teams, by name; archived ones only when asked."""
+    return list(await conn.fetch(TEAMS, workspace_id, include_archived))
 
 
 async def fiscal_year_start_month(conn: Reader, workspace_id: UUID) -> int:
@@ -267,11 +272,16 @@ async def roadmaps_of_workspace(conn: Reader, workspace_id: UUID) -> list[Row]:
 
 
 async def roadmaps_by_name(
-    conn: Reader, workspace_id: UUID, after: tuple[str, UUID | str] | None, limit: int
+    conn: Reader,
+    workspace_id: UUID,
+    after: tuple[str, UUID | str] | None,
+    limit: int,
+    include_archived: bool = False,
 ) -> list[Row]:
-    """Up to ``limit`` roadmaps by name, after the (name, id) ``after``."""
+    """Up to ``limit`` roadmaps by name, after the (name, id) ``after``; archived ones
+    only when asked."""
     name, id = after if after is not None else (None, None)
-    return list(await conn.fetch(ROADMAPS_PAGE, workspace_id, name, id, limit))
+    return list(await conn.fetch(ROADMAPS_PAGE, workspace_id, name, id, limit, include_archived))
 
 
 async def roadmaps_changed(conn: Reader, workspace_id: UUID, after: int, up_to: int) -> set[UUID]:

@@ -57,9 +57,17 @@ ENTRY_TYPES = (
     "InitiativeUpdated",
     "KeyResultAdded",
     "KeyResultCheckedIn",
+    "KeyResultRemoved",
+    "KeyResultUpdated",
+    "ObjectiveArchived",
     "ObjectiveCreated",
+    "ObjectiveUpdated",
+    "RoadmapArchived",
     "RoadmapCreated",
+    "RoadmapRenamed",
+    "TeamArchived",
     "TeamCreated",
+    "TeamRenamed",
 )
 """Every type a timeline entry has: what ``timeline(types:)`` accepts."""
 
@@ -168,6 +176,29 @@ def roadmap_created(e: Roadmap.Created) -> Entry:
             ("anchorDate", None, e.anchor_date),
         ),
         names=((Ref("Roadmap", (e.originator_id,)), e.name),),
+    )
+
+
+def renamed(e: Team.Renamed | Roadmap.Renamed, kind: str) -> Entry:
+    """A rename; the new name is the one later summaries quote."""
+    return Entry(
+        f"{kind}Renamed",
+        kind,
+        (e.originator_id,),
+        f"Renamed {kind.lower()} {quoted(e.from_name)} to {quoted(e.name)}{because(e.reason)}",
+        changes=(("name", e.from_name, e.name),),
+        names=((Ref(kind, (e.originator_id,)), e.name),),
+    )
+
+
+def archived(e: Team.Archived | Roadmap.Archived, kind: str) -> Entry:
+    return Entry(
+        f"{kind}Archived",
+        kind,
+        (e.originator_id,),
+        f"Archived {kind.lower()} %s{because(e.reason)}",
+        quoted=(e.originator_id,),
+        changes=(("archived", False, True),),
     )
 
 
@@ -491,9 +522,13 @@ def initiative_unaligned(e: Initiative.Unaligned) -> Entry:
 
 ROADMAP_DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
     Team.Created: team_created,
+    Team.Renamed: lambda e: renamed(e, "Team"),
+    Team.Archived: lambda e: archived(e, "Team"),
     Workspace.Created: workspace_created,
     Workspace.FiscalYearSet: fiscal_year_set,
     Roadmap.Created: roadmap_created,
+    Roadmap.Renamed: lambda e: renamed(e, "Roadmap"),
+    Roadmap.Archived: lambda e: archived(e, "Roadmap"),
     Roadmap.InitiativePlaced: initiative_placed,
     Roadmap.InitiativeMoved: initiative_moved,
     Roadmap.InitiativeRemoved: initiative_removed,

@@ -232,6 +232,9 @@ class Objective(Node):
         " children's progress (0 when it has neither)."
     )
     version: int = strawberry.field(description="Aggregate version, for expectedVersion.")
+    archived: bool = strawberry.field(
+        description="Archived: out of `objectives` and `alignment`, read-only, still in history."
+    )
     row: strawberry.Private[ObjectiveRow]
 
     @classmethod
@@ -243,6 +246,7 @@ class Objective(Node):
             level=ObjectiveLevel(row.level),
             progress=row.progress,
             version=row.version,
+            archived=row.archived,
             row=row,
         )
 

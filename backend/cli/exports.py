@@ -111,7 +111,7 @@ def export() -> None:
 def export_roadmap(
     name: str, format_: str, as_of: str | None, workspace: str | None, data_dir: Path | None
 ) -> None:
-    """The roadmap NAME in priority order.
+    """The roadmap NAME (its name, or its global id) in priority order.
 
     markdown and csv: Project | Stakeholders | User-centric goal | Deliverables | Status,
     one row per initiative. sheet: one row per deliverable with the columns
@@ -138,7 +138,9 @@ def report() -> None:
 @click.option(
     "--group-by", "group_by", type=click.Choice(GROUPINGS), default="team", help="Grouping."
 )
-@click.option("--roadmap", "roadmap_name", default=None, help="Only this roadmap [all].")
+@click.option(
+    "--roadmap", "roadmap_name", default=None, help="Only this roadmap (name or id) [all]."
+)
 @format_option
 @workspace_option
 @data_dir_option
@@ -162,7 +164,7 @@ def export_estimates(
 
 
 @report.command(name="cycle")
-@click.option("--roadmap", "roadmap_name", required=True, help="The roadmap.")
+@click.option("--roadmap", "roadmap_name", required=True, help="The roadmap (name or id).")
 @click.option("--cycle", "cycle_name", required=True, help="The cycle's name.")
 @format_option
 @workspace_option

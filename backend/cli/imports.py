@@ -112,7 +112,12 @@ def _not_blank(option: str, value: str | None) -> str | None:
 
 @import_.command(name="csv")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--roadmap", "roadmap_name", required=True, help="The roadmap (created if new).")
+@click.option(
+    "--roadmap",
+    "roadmap_name",
+    required=True,
+    help="The roadmap: its name (created if new) or its id.",
+)
 @click.option("--at", "at_text", default=None, help="Business time of the changes [now].")
 @click.option("--actor", default=None, help="Who made the changes [your login name].")
 @click.option("--reason", default=None, help="Why [imported from FILE].")

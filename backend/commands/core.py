@@ -38,6 +38,7 @@ from backend.domain.receipt import (
     receipt_id,
     request_digest,
 )
+from backend.domain.team import Team
 
 MAX_ATTEMPTS = 25
 """How often a command runs before giving up on a contended aggregate (Contention)."""
@@ -219,6 +220,12 @@ class RoadlogCore(Application[UUID]):
         if not isinstance(aggregate, cls) or aggregate.workspace_id != caller.workspace_id:
             raise NotFound(cls.__name__, id, field)
         return aggregate
+
+    def _load_active_team(self, caller: Caller, team_id: UUID, field: str) -> Team:
+        """A team of the caller's workspace that is not archived (work may name it)."""
+        team = self._load(caller, Team, team_id, field)
+        team.require_active(field)
+        return team
 
     def _new_id(self, cls: type[RoadlogAggregate], id: UUID | None) -> UUID:
         """A fresh id, or the client's own if it is not taken (AlreadyExists otherwise)."""

@@ -13,7 +13,6 @@ from backend.domain.errors import AlreadyExists, Invalid, Ref
 from backend.domain.initiative import Initiative
 from backend.domain.objective import Objective
 from backend.domain.roadmap import Roadmap
-from backend.domain.team import Team
 
 
 class InitiativeCommands(RoadlogCore):
@@ -50,7 +49,7 @@ class InitiativeCommands(RoadlogCore):
         now = datetime.now(UTC)
         roadmap = self._load(caller, Roadmap, roadmap_id, "roadmap_id")
         if team_id is not None:
-            self._load(caller, Team, team_id, "team_id")
+            self._load_active_team(caller, team_id, "team_id")
         if parent_id is not None:
             parent = self._load(caller, Initiative, parent_id, "parent_id")
             if parent.roadmap_id != roadmap.id:
@@ -128,7 +127,7 @@ class InitiativeCommands(RoadlogCore):
         initiative = self._load(caller, Initiative, initiative_id, "initiative_id")
         self._check_version(initiative, expected_version)
         if team_id is not None:
-            self._load(caller, Team, team_id, "team_id")
+            self._load_active_team(caller, team_id, "team_id")
         initiative.update(
             title=title,
             goal=goal,
@@ -161,6 +160,7 @@ class InitiativeCommands(RoadlogCore):
         now = datetime.now(UTC)
         initiative = self._load(caller, Initiative, initiative_id, "initiative_id")
         objective = self._load(caller, Objective, objective_id, "objective_id")
+        objective.require_active("key_result_id")
         objective.key_result(key_result_id)
         initiative.align(
             objective_id, key_result_id, kind, meta, business_time(meta, now, initiative)

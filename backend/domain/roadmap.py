@@ -20,7 +20,7 @@ from uuid import UUID
 
 from backend.domain.base import Meta, RoadlogAggregate, require_reason, require_text
 from backend.domain.deliverable import Deliverable, Target
-from backend.domain.errors import AlreadyExists, Invalid, NotFound, Ref
+from backend.domain.errors import AlreadyExists, ArchivedError, Invalid, NotFound, Ref
 from backend.domain.fiscal import quarter_after, quarter_of
 
 CYCLE_STATES = ("PLANNED", "ACTIVE", "CLOSED", "CANCELLED")
@@ -139,6 +139,7 @@ class Roadmap(RoadlogAggregate):
     anchor_date: date | None = field(init=False)
     priority: list[UUID] = field(init=False)
     cycles: list[Cycle] = field(init=False)
+    archived: bool = field(init=False, default=False)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Roadmap:
         """A deep copy, except that its new priority list holds the same ids.
@@ -272,6 +273,24 @@ class Roadmap(RoadlogAggregate):
             # the roadmap slower (each one copies the roadmap's state).
             cycle.committed = []
 
+    class Renamed(RoadlogAggregate.Event):
+        """The roadmap was renamed from ``from_name`` to ``name``."""
+
+        class_version = 1
+        from_name: str
+        name: str
+
+        def apply(self, aggregate: Roadmap) -> None:
+            aggregate.name = self.name
+
+    class Archived(RoadlogAggregate.Event):
+        """The roadmap was archived: read-only from then on, out of the list of roadmaps."""
+
+        class_version = 1
+
+        def apply(self, aggregate: Roadmap) -> None:
+            aggregate.archived = True
+
     @classmethod
     def create(
         cls,
@@ -298,6 +317,33 @@ class Roadmap(RoadlogAggregate):
             anchor_date=anchor,
             **meta.event_fields(at),
         )
+
+    def require_active(self, field: str = "roadmap_id") -> None:
+        """An archived roadmap takes no change at all: ArchivedError."""
+        if self.archived:
+            raise ArchivedError("Roadmap", self.id, field)
+
+    def trigger_event(self, *args: Any, **kwargs: Any) -> None:
+        """Every change of an archived roadmap (its order, its cycles, its name) is refused
+        before it is recorded: one place, so that no command can forget it."""
+        self.require_active()
+        super().trigger_event(*args, **kwargs)
+
+    def rename(self, name: str, meta: Meta, at: datetime) -> None:
+        """Give the roadmap another name (trimmed, not blank); its own name records nothing.
+
+        Uniqueness in the workspace is the command's to check: it spans roadmaps.
+        """
+        name = require_text(name, "name", "a roadmap's name")
+        self.require_active()
+        if name == self.name:
+            return
+        self.trigger_event(self.Renamed, from_name=self.name, name=name, **meta.event_fields(at))
+
+    def archive(self, meta: Meta, at: datetime) -> None:
+        """Archive the roadmap; needs a reason."""
+        require_reason(meta, "archiving a roadmap")
+        self.trigger_event(self.Archived, **meta.event_fields(at))
 
     def position_of(self, initiative_id: UUID) -> int | None:
         """1-based position of an initiative, or None when it is not on the roadmap."""

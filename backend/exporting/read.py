@@ -15,6 +15,7 @@ from backend.exporting.roadmap import RoadmapDeliverable, RoadmapInitiative
 from backend.importing.ids import match_key
 from projections.cycles_queries import CycleReportData, cycle_report
 from projections.estimates_queries import EstimateGroup, EstimateQuery, Grouping, estimate_report
+from projections.global_ids import global_id
 from projections.readers import Connection
 from projections.roadmap_queries import (
     cycles_of_roadmap,
@@ -33,14 +34,23 @@ def _one(kind: str, name: str, found: Sequence[tuple[UUID, str]], known: Sequenc
         listed = ", ".join(repr(n) for n in known) or "none"
         raise NotInReadModels(f"no {kind} named {name!r} (known: {listed})")
     if len(found) > 1:
-        raise NotInReadModels(f"{len(found)} {kind}s are named {name!r}")
+        ids = ", ".join(global_id(kind.capitalize(), id) for id, _ in found)
+        raise NotInReadModels(
+            f"{len(found)} {kind}s are named {name!r}: name one by its id ({ids})"
+        )
     return found[0][0]
 
 
 async def roadmap_named(conn: Connection, workspace_id: UUID, name: str) -> UUID:
-    """The id of the workspace's roadmap with this name."""
+    """The id of the workspace's roadmap with this name, or whose global id this is (the
+    one way to name either of two roadmaps named alike before names had to be unique)."""
     rows = await roadmaps_of_workspace(conn, workspace_id)
-    found = [(row["id"], row["name"]) for row in rows if match_key(row["name"]) == match_key(name)]
+    found = [
+        (row["id"], row["name"])
+        for row in rows
+        if match_key(row["name"]) == match_key(name)
+        or global_id("Roadmap", row["id"]) == name.strip()
+    ]
     return _one("roadmap", name, found, [row["name"] for row in rows])
 
 

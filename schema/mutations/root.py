@@ -8,7 +8,9 @@ from schema.mutations.cycles import CycleMutations
 from schema.mutations.decisions import DecisionMutations
 from schema.mutations.deliverables import DeliverableMutations
 from schema.mutations.initiatives import InitiativeMutations
+from schema.mutations.naming import NamingMutations
 from schema.mutations.objectives import ObjectiveMutations
+from schema.mutations.okr_changes import OkrChangeMutations
 from schema.mutations.roadmaps import RoadmapMutations
 from schema.mutations.workspaces import WorkspaceMutations
 
@@ -17,9 +19,11 @@ Mutation = merge_types(
     (
         RoadmapMutations,
         CycleMutations,
+        NamingMutations,
         InitiativeMutations,
         DeliverableMutations,
         ObjectiveMutations,
+        OkrChangeMutations,
         DecisionMutations,
         WorkspaceMutations,
     ),

@@ -57,10 +57,13 @@ class CycleState(Enum):
 @strawberry.type(description='Who owns work ("SRE", "sig-node").')
 class Team(Node):
     name: str = strawberry.field(description="The team's name.")
+    archived: bool = strawberry.field(
+        description="Archived: read-only, and out of `teams` unless asked for."
+    )
 
     @classmethod
     def of(cls, row: Row) -> Team:
-        return cls(id=to_global_id("Team", row["id"]), name=row["name"])
+        return cls(id=to_global_id("Team", row["id"]), name=row["name"], archived=row["archived"])
 
 
 async def team_of(info: Info, team_id: UUID | None) -> Team | None:

@@ -45,9 +45,17 @@ def _roadmap_cursor(row: roadmap_queries.Row) -> str:
 @strawberry.type
 class RoadmapQuery(NodeQuery):
     @strawberry.field(description="The teams of the workspace, by name.")
-    async def teams(self, info: Info) -> list[Team]:
+    async def teams(
+        self,
+        info: Info,
+        include_archived: Annotated[
+            bool, strawberry.argument(description="Archived teams too.")
+        ] = False,
+    ) -> list[Team]:
         workspace_id = require(info).workspace_id
-        rows = await roadmap_queries.teams(info.context.services.pool, workspace_id)
+        rows = await roadmap_queries.teams(
+            info.context.services.pool, workspace_id, include_archived
+        )
         return [Team.of(row) for row in rows]
 
     @strawberry.field(description="The roadmaps of the workspace, by name.")
@@ -56,12 +64,15 @@ class RoadmapQuery(NodeQuery):
         info: Info,
         first: Annotated[int | None, strawberry.argument(description="Page size.")] = None,
         after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+        include_archived: Annotated[
+            bool, strawberry.argument(description="Archived roadmaps too.")
+        ] = False,
     ) -> RoadmapConnection:
         workspace_id = require(info).workspace_id
         size = page_size(info, first)
         key = decode_cursor(after, ROADMAPS, (str, str))
         rows = await roadmap_queries.roadmaps_by_name(
-            info.context.services.pool, workspace_id, key, size + 1
+            info.context.services.pool, workspace_id, key, size + 1, include_archived
         )
         page = Page.of(rows, size, key)
         now = view_time(info)

@@ -37,6 +37,9 @@ def initiatives_of_rows(rows: RoadmapRows, as_of: datetime | None) -> list[Initi
 @strawberry.type(description="A board: a cadence and initiatives in priority order.")
 class Roadmap(Node):
     name: str = strawberry.field(description="The roadmap's name.")
+    archived: bool = strawberry.field(
+        description="Archived: read-only, and out of `roadmaps` unless asked for."
+    )
     cadence: Cadence = strawberry.field(description="How time is cut on this roadmap.")
     as_of: datetime = strawberry.field(
         description="The instant this view describes (now, or the asOf that was asked for)."
@@ -79,6 +82,7 @@ class Roadmap(Node):
         return cls(
             id=to_global_id("Roadmap", row["id"]),
             name=row["name"],
+            archived=row["archived"],
             cadence=Cadence(
                 fiscal_year_start_month=row["fiscal_year_start_month"],
                 cycle_weeks=row["cycle_weeks"],

@@ -58,6 +58,7 @@ def roadmap_getters(view: View) -> dict[str, Getter]:
     return {
         "id": lambda r: r.id,
         "name": lambda r: r.name,
+        "archived": lambda r: r.archived,
         "asOf": lambda r: r.as_of,
         "version": lambda r: r.version,
         "cadence": lambda r: r.cadence,
@@ -128,6 +129,7 @@ def cycle_getters(view: View) -> dict[str, Getter]:
 TEAM_GETTERS: dict[str, Getter] = {
     "id": lambda r: global_id("Team", r["id"]),
     "name": Column("name"),
+    "archived": Column("archived"),
 }
 
 ESTIMATE_GETTERS: dict[str, Getter] = {

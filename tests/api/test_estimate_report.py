@@ -28,9 +28,9 @@ query Report($groupBy: EstimateGrouping!, $filter: EstimateFilter) {
 class Team:
     """A story with a roadmap, where deliverables are finished at chosen instants."""
 
-    def __init__(self, services: Services, story: Story, **roadmap: Any) -> None:
+    def __init__(self, services: Services, story: Story, name: str = "SRE", **roadmap: Any) -> None:
         self.services, self.story = services, story
-        self.roadmap_id = story.run("create_roadmap", name="SRE", **roadmap)
+        self.roadmap_id = story.run("create_roadmap", name=name, **roadmap)
 
     def deliverable(
         self,
@@ -231,7 +231,7 @@ async def test_filters_by_roadmap_team_and_completion_period(
     caller, token = await workspace(services)
     story = Story(services.app, caller, clock=datetime(2025, 6, 1, tzinfo=UTC))
     sre = story.run("create_team", name="SRE")
-    one, other = Team(services, story), Team(services, story)
+    one, other = Team(services, story), Team(services, story, "Web")
     june, july = datetime(2025, 6, 30, tzinfo=UTC), datetime(2025, 7, 1, tzinfo=UTC)
     one.deliverable("A", team_id=sre, done_at=june)
     one.deliverable("B", done_at=july)

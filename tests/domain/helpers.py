@@ -190,9 +190,29 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
     ).id
     decision_id = app.record_decision(caller, title="D", context="c", outcome="o", rationale="r").id
     later_decision = app.record_decision(caller, title="E", context="c", outcome="o", rationale="r")
+    spare_key_result_id = app.add_key_result(
+        caller, objective_id=objective_id, title="KR2", unit="", start_value=0, target_value=1
+    ).id
+    spare_objective_id = app.create_objective(
+        caller, title="Spare", period="2026-Q1", level="COMPANY"
+    ).id
+    team_id = app.create_team(caller, name="Shelved team").id
+    shelf_id = app.create_roadmap(caller, name="Shelf").id
     return {
         "create_team": lambda c, at: app.create_team(c, name="T", effective_at=at),
         "create_roadmap": lambda c, at: app.create_roadmap(c, name="R2", effective_at=at),
+        "rename_team": lambda c, at: app.rename_team(
+            c, team_id=team_id, name="Old team", effective_at=at
+        ),
+        "archive_team": lambda c, at: app.archive_team(
+            c, team_id=team_id, reason="disbanded", effective_at=at
+        ),
+        "rename_roadmap": lambda c, at: app.rename_roadmap(
+            c, roadmap_id=shelf_id, name="Old shelf", effective_at=at
+        ),
+        "archive_roadmap": lambda c, at: app.archive_roadmap(
+            c, roadmap_id=shelf_id, reason="done with it", effective_at=at
+        ),
         "propose_initiative": lambda c, at: app.propose_initiative(
             c, roadmap_id=roadmap_id, title="T", goal="G", effective_at=at
         ),
@@ -285,6 +305,9 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
         "create_objective": lambda c, at: app.create_objective(
             c, title="O", period="2026-Q1", level="COMPANY", effective_at=at
         ),
+        "update_objective": lambda c, at: app.update_objective(
+            c, objective_id=objective_id, title="O2", effective_at=at
+        ),
         "add_key_result": lambda c, at: app.add_key_result(
             c,
             objective_id=objective_id,
@@ -296,6 +319,13 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
         ),
         "check_in_key_result": lambda c, at: app.check_in_key_result(
             c, objective_id=objective_id, key_result_id=key_result_id, value=1, effective_at=at
+        ),
+        "update_key_result": lambda c, at: app.update_key_result(
+            c,
+            objective_id=objective_id,
+            key_result_id=key_result_id,
+            target_value=2,
+            effective_at=at,
         ),
         "align_initiative": lambda c, at: app.align_initiative(
             c,
@@ -311,6 +341,16 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
             objective_id=objective_id,
             key_result_id=key_result_id,
             effective_at=at,
+        ),
+        "remove_key_result": lambda c, at: app.remove_key_result(
+            c,
+            objective_id=objective_id,
+            key_result_id=spare_key_result_id,
+            reason="r",
+            effective_at=at,
+        ),
+        "archive_objective": lambda c, at: app.archive_objective(
+            c, objective_id=spare_objective_id, reason="r", effective_at=at
         ),
         "record_decision": lambda c, at: app.record_decision(
             c, title="D", context="c", outcome="o", rationale="r", effective_at=at

@@ -30,6 +30,7 @@ from backend.importing.csv_import import SheetImporter
 from backend.importing.csv_sheet import parse_sheet
 from backend.importing.lookup import roadmaps_named
 from projections.catalog import READ_MODELS
+from projections.global_ids import global_id
 from projections.rebuild import rebuild
 from tests.importing.conftest import workspace_id
 
@@ -154,3 +155,12 @@ async def test_the_cycle_report_lists_its_deliverables(
     assert "# Cycle Cycle 1" in cycle_summary(report)
     with pytest.raises(NotInReadModels, match="no cycle named 'Cycle 9'"):
         await cycle_named(conn, workspace, roadmap_id, "Cycle 9")
+
+
+async def test_a_roadmap_is_named_by_its_name_or_by_its_global_id(
+    conn: asyncpg.Connection, workspace: UUID
+) -> None:
+    roadmap_id = await roadmap_named(conn, workspace, "Platform")
+    assert await roadmap_named(conn, workspace, global_id("Roadmap", roadmap_id)) == roadmap_id
+    with pytest.raises(NotInReadModels, match="no roadmap named"):
+        await roadmap_named(conn, workspace, global_id("Team", roadmap_id))

@@ -6,7 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
+import asyncpg
+
+from backend.application import Caller, Roadlog
 from backend.bootstrap import Services
+from backend.database import DatabaseTarget
 from backend.domain.base import Meta
 from backend.domain.initiative import Initiative
 from backend.domain.objective import Objective
@@ -19,7 +23,11 @@ from projections.okr import (
     SET_CURRENT_VALUE,
 )
 from projections.read_model import array_text, version_update
+from projections.rebuild import rebuild
+from projections.timeline import TIMELINE
+from tests.projections.toys import snapshot
 from tests.support.retro import Story, a_caller
+from tests.support.roadmap import project
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
 META = Meta(workspace_id=uuid4(), actor="alice", reason="on track")
@@ -126,3 +134,46 @@ async def test_alignments_can_be_read_as_of_an_instant(services: Services) -> No
         services.pool, uuid4(), [initiative_id], supported
     )
     assert other == []
+
+
+async def test_a_rebuild_writes_what_the_projector_wrote_through_corrections(
+    app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
+) -> None:
+    story = Story(app, Caller(workspace_id=uuid4(), actor="alice", may_backfill=True), AT)
+    team = story.run("create_team", name="SRE")
+    company = story.run("create_objective", title="Ship", period="2026-H1", level="COMPANY")
+    child = story.later().run(
+        "create_objective", title="CI", period="2026-H1", level="TEAM", team_id=team
+    )
+    roadmap = story.run("create_roadmap", name="Platform")
+    initiative = story.later().run("propose_initiative", roadmap_id=roadmap, title="I", goal="g")
+    key_results = [
+        story.later().run(
+            "add_key_result",
+            objective_id=child,
+            title=f"K{n}",
+            unit="",
+            start_value=0,
+            target_value=10,
+        )
+        for n in range(2)
+    ]
+    for key_result in key_results:
+        refs = {"objective_id": child, "key_result_id": key_result}
+        story.later().run("check_in_key_result", value=4, **refs)
+        story.run("align_initiative", initiative_id=initiative, kind="CONTRIBUTES", **refs)
+        story.later().run("update_key_result", target_value=8, title="K", **refs)
+    story.later().run("update_objective", objective_id=child, parent_id=company, title="CI 2")
+    story.later().run(
+        "remove_key_result", objective_id=child, key_result_id=key_results[0], reason="r"
+    )
+    story.later().run("archive_objective", objective_id=child, reason="done")
+    # One event per batch, as a projector that keeps up with a slow trickle applies them.
+    await project(app, toy_database, [OKR, TIMELINE], batch_size=1)
+    incremental = {name: await snapshot(conn, name) for name in ("okr", "timeline")}
+
+    await rebuild(app, toy_database, [OKR, TIMELINE], batch_size=1000)
+    rebuilt = {name: await snapshot(conn, name) for name in ("okr", "timeline")}
+
+    assert rebuilt == incremental
+    assert len(incremental["timeline"]["entries"]) == story.position

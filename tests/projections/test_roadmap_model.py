@@ -181,8 +181,12 @@ async def test_a_rebuild_from_zero_writes_exactly_what_the_projector_wrote(
             story.run("log_effort", weeks=Decimal("0.5"), **refs)
         elif roll < 0.85:
             story.run("update_initiative", initiative_id=ids[0], title=f"renamed {n}", team_id=team)
-        elif roll < 0.9:
+        elif roll < 0.875:
             story.run("update_deliverable", title=f"d {n}", stretch=n % 2 == 0, **refs)
+        elif roll < 0.9:
+            # Renames change the names later summaries quote, in the same batch or later.
+            story.run("rename_team", team_id=team, name=f"SRE {n}")
+            story.run("rename_roadmap", roadmap_id=roadmap, name=f"Platform {n}")
         else:
             story.run("retarget_deliverable", target_cycle_id=cycle, reason="r", **refs)
     duplicate = uuid4()
@@ -209,6 +213,8 @@ async def test_a_rebuild_from_zero_writes_exactly_what_the_projector_wrote(
         "remove_deliverable", initiative_id=ids[1], deliverable_id=duplicate, reason="twice"
     )
     story.later().run("remove_initiative", roadmap_id=roadmap, initiative_id=ids[2], reason="r")
+    story.later().run("archive_roadmap", roadmap_id=roadmap, reason="done")
+    story.run("archive_team", team_id=team, reason="merged")
     # One event per batch, as a projector that keeps up with a slow trickle applies them.
     await project(app, toy_database, MODELS, batch_size=1)
     incremental = {model.name: await snapshot(conn, model.name) for model in MODELS}

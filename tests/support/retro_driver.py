@@ -334,6 +334,35 @@ class Driver:
             else:
                 self.run("unalign_initiative", **ids)
 
+    def rename_team(self) -> None:
+        if self.teams:
+            self.run("rename_team", team_id=self.pick(self.teams), name=self.name("T"))
+
+    def correct_objective(self) -> None:
+        if not self.objectives:
+            return
+        objective, period = self.pick(self.objectives)
+        change = self.pick(["title", "parent", "clear", "archive"])
+        if change == "archive":
+            self.run("archive_objective", objective_id=objective, reason="r")
+        elif change == "title":
+            self.run("update_objective", objective_id=objective, title=self.name("O"))
+        elif change == "clear":
+            self.run("update_objective", objective_id=objective, clear_parent=True)
+        else:
+            parents = [o for o, p in self.objectives if p == period]
+            self.run("update_objective", objective_id=objective, parent_id=self.pick(parents))
+
+    def correct_key_result(self) -> None:
+        if not self.key_results:
+            return
+        objective, key_result = self.pick(self.key_results)
+        ids = {"objective_id": objective, "key_result_id": key_result}
+        if self.pick([True, True, False]):
+            self.run("update_key_result", target_value=self.pick([5.0, 20.0, 75.0]), **ids)
+        else:
+            self.run("remove_key_result", reason="r", **ids)
+
     def play(self, steps: int, *, okr: bool = True, cycles: bool = True) -> None:
         """``steps`` random steps; without ``okr`` or ``cycles`` those commands are left out."""
         actions: list[Callable[[], None]] = [
@@ -353,6 +382,7 @@ class Driver:
         if okr:
             actions += [self.create_objective, self.add_key_result, self.check_in]
             actions += [self.align] * 5
+            actions += [self.rename_team, self.correct_objective, self.correct_key_result]
         # Something to work on, whatever is drawn first.
         self.create_team()
         self.create_roadmap()

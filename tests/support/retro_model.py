@@ -76,6 +76,7 @@ class MObjective:
     team: UUID | None
     parent: UUID | None
     key_results: dict[UUID, MKeyResult] = field(default_factory=dict)
+    archived: bool = False
 
 
 class Model:
@@ -98,7 +99,7 @@ class Model:
 
     def apply(self, position: int, e: Any) -> None:
         kind = type(e).__qualname__
-        if kind == "Team.Created":
+        if kind in ("Team.Created", "Team.Renamed"):
             self.teams[e.originator_id] = e.name
         elif kind in ("Workspace.Created", "Workspace.FiscalYearSet"):
             self.fiscal_year_start_month = e.fiscal_year_start_month
@@ -176,6 +177,17 @@ class Model:
             key_result = self.objectives[e.originator_id].key_results[e.key_result_id]
             key_result.current = e.value
             key_result.check_ins.append(e.value)
+        elif kind == "Objective.Updated":
+            objective = self.objectives[e.originator_id]
+            objective.title, objective.team, objective.parent = e.title, e.team_id, e.parent_id
+        elif kind == "Objective.Archived":
+            self.objectives[e.originator_id].archived = True
+        elif kind == "Objective.KeyResultUpdated":
+            self.objectives[e.originator_id].key_results[e.key_result_id].target = e.target_value
+        elif kind == "Objective.KeyResultRemoved":
+            self.objectives[e.originator_id].key_results.pop(e.key_result_id)
+            for initiative in self.initiatives.values():
+                initiative.alignments.pop(e.key_result_id, None)
 
     # Cycles
 
@@ -274,11 +286,7 @@ class Model:
 
     def objective_progress(self, objective: MObjective) -> float:
         parts = [self.key_result_progress(kr) for kr in objective.key_results.values()]
-        parts += [
-            self.objective_progress(child)
-            for child in self.objectives.values()
-            if child.parent == objective.id
-        ]
+        parts += [self.objective_progress(child) for child in self.children(objective.id)]
         return sum(parts) / len(parts) if parts else 0.0
 
     def effort(self, initiative: MInitiative) -> Decimal:
@@ -298,11 +306,14 @@ class Model:
             statuses and all(s in ("DONE", "WONT_DO") for s in statuses)
         )
 
+    def children(self, objective_id: UUID) -> list[MObjective]:
+        """The objectives laddering up to this one; archived ones are out of the tree."""
+        return [o for o in self.objectives.values() if o.parent == objective_id and not o.archived]
+
     def descendants_and_self(self, objective_id: UUID) -> set[UUID]:
         found = {objective_id}
-        for child in self.objectives.values():
-            if child.parent == objective_id:
-                found |= self.descendants_and_self(child.id)
+        for child in self.children(objective_id):
+            found |= self.descendants_and_self(child.id)
         return found
 
     def alignment(self, period: str, roadmap: UUID | None = None) -> dict[str, Any]:
@@ -312,7 +323,7 @@ class Model:
             if i.on_roadmap and (roadmap is None or i.roadmap == roadmap)
         ]
         active = [i for i in counted if self.active(i)]
-        objectives = [o for o in self.objectives.values() if o.period == period]
+        objectives = [o for o in self.objectives.values() if o.period == period and not o.archived]
         by_objective = {}
         for o in objectives:
             contributing = {i.id for i in active if (o.id, "CONTRIBUTES") in i.alignments.values()}

@@ -10,6 +10,7 @@ CREATE TABLE objectives (
     level             text NOT NULL,
     team_id           uuid,
     parent_id         uuid,
+    archived          boolean NOT NULL DEFAULT false,
     created_position  bigint NOT NULL,
     -- The aggregate's version (projections.read_model.with_versions), set by each event.
     version           integer NOT NULL DEFAULT 0
@@ -25,6 +26,7 @@ CREATE TABLE key_results (
     start_value     double precision NOT NULL,
     target_value    double precision NOT NULL,
     current_value   double precision NOT NULL,
+    removed         boolean NOT NULL DEFAULT false,
     added_position  bigint NOT NULL,
     PRIMARY KEY (objective_id, key_result_id)
 );

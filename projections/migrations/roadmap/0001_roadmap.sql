@@ -10,6 +10,7 @@ CREATE TABLE teams (
     id            uuid PRIMARY KEY,
     workspace_id  uuid NOT NULL,
     name          text NOT NULL,
+    archived      boolean NOT NULL DEFAULT false,
     created_at    timestamptz NOT NULL
 );
 CREATE INDEX teams_by_name ON teams (workspace_id, name, id);
@@ -30,6 +31,7 @@ CREATE TABLE roadmaps (
     fiscal_year_start_month  integer,
     cycle_weeks              integer,
     anchor_date              date,
+    archived                 boolean NOT NULL DEFAULT false,
     created_at               timestamptz NOT NULL,
     -- The aggregate's version (projections.read_model.with_versions), set by each event.
     version                  integer NOT NULL DEFAULT 0

@@ -1,0 +1,221 @@
+"""Renaming and archiving teams and roadmaps: unique names, read-only once archived."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import pytest
+
+from backend.application import Caller
+from backend.domain.errors import (
+    ArchivedError,
+    Conflict,
+    Invalid,
+    NameTaken,
+    NotFound,
+    ReasonRequired,
+)
+from backend.domain.roadmap import Roadmap
+from backend.domain.team import Team
+from tests.domain.helpers import (
+    ObservedRoadlog,
+    a_cycle,
+    attrs,
+    current,
+    initiatives_on,
+    kinds,
+    recorded,
+    rejected,
+    replayed,
+)
+
+
+@pytest.fixture
+def team_id(app: ObservedRoadlog, editor: Caller) -> UUID:
+    return app.create_team(editor, name="SRE").id
+
+
+def test_renaming_a_team_records_the_old_and_the_new_name(
+    app: ObservedRoadlog, editor: Caller, team_id: UUID
+) -> None:
+    [event] = recorded(
+        app, lambda: app.rename_team(editor, team_id=team_id, name=" Reliability ", reason="r")
+    )
+    assert kinds([event]) == ["Team.Renamed"]
+    assert attrs(event, "from_name", "name", "reason") == {
+        "from_name": "SRE",
+        "name": "Reliability",
+        "reason": "r",
+    }
+    assert replayed(app, team_id).name == "Reliability"
+
+
+def test_renaming_a_team_to_its_own_name_records_nothing(
+    app: ObservedRoadlog, editor: Caller, team_id: UUID
+) -> None:
+    result = app.rename_team(editor, team_id=team_id, name="SRE")
+    assert result.position is None
+    assert result.id == team_id
+
+
+def test_team_names_are_unique_in_the_workspace_ignoring_case(
+    app: ObservedRoadlog, editor: Caller, team_id: UUID
+) -> None:
+    other = app.create_team(editor, name="Payments").id
+    error = rejected(app, NameTaken, "name", lambda: app.create_team(editor, name=" sre "))
+    assert error.code == "CONFLICT"
+    assert "'SRE'" in error.message and str(team_id) in error.message
+    rejected(app, NameTaken, "name", lambda: app.rename_team(editor, team_id=other, name="SRE"))
+
+
+def test_a_teams_old_name_is_free_once_it_is_renamed_and_case_alone_may_change(
+    app: ObservedRoadlog, editor: Caller, team_id: UUID
+) -> None:
+    app.rename_team(editor, team_id=team_id, name="sre")
+    app.rename_team(editor, team_id=team_id, name="Reliability")
+    assert app.create_team(editor, name="SRE").position is not None
+
+
+def test_names_of_another_workspace_do_not_count(
+    app: ObservedRoadlog, editor: Caller, outsider: Caller, team_id: UUID
+) -> None:
+    assert app.create_team(outsider, name="SRE").position is not None
+    assert app.create_roadmap(outsider, name="Platform").position is not None
+    assert app.create_roadmap(editor, name="Platform").position is not None
+
+
+def test_a_blank_new_name_is_invalid(app: ObservedRoadlog, editor: Caller, team_id: UUID) -> None:
+    rejected(app, Invalid, "name", lambda: app.rename_team(editor, team_id=team_id, name=" "))
+
+
+def test_archiving_a_team_needs_a_reason_and_makes_it_read_only(
+    app: ObservedRoadlog, editor: Caller, team_id: UUID, roadmap_id: UUID
+) -> None:
+    rejected(
+        app, ReasonRequired, "reason", lambda: app.archive_team(editor, team_id=team_id, reason="")
+    )
+    [event] = recorded(app, lambda: app.archive_team(editor, team_id=team_id, reason="merged"))
+    assert kinds([event]) == ["Team.Archived"]
+    assert current(app, Team, team_id).archived
+    rejected(
+        app, ArchivedError, "team_id", lambda: app.rename_team(editor, team_id=team_id, name="x")
+    )
+    rejected(
+        app,
+        ArchivedError,
+        "team_id",
+        lambda: app.archive_team(editor, team_id=team_id, reason="again"),
+    )
+    rejected(
+        app,
+        ArchivedError,
+        "team_id",
+        lambda: app.create_roadmap(editor, name="New", team_id=team_id),
+    )
+    rejected(
+        app,
+        ArchivedError,
+        "team_id",
+        lambda: app.propose_initiative(
+            editor, roadmap_id=roadmap_id, title="T", goal="G", team_id=team_id
+        ),
+    )
+    rejected(
+        app,
+        ArchivedError,
+        "team_id",
+        lambda: app.create_objective(
+            editor, title="O", period="2026-Q1", level="TEAM", team_id=team_id
+        ),
+    )
+
+
+def test_an_archived_teams_name_stays_taken(
+    app: ObservedRoadlog, editor: Caller, team_id: UUID
+) -> None:
+    app.archive_team(editor, team_id=team_id, reason="merged")
+    rejected(app, NameTaken, "name", lambda: app.create_team(editor, name="SRE"))
+
+
+def test_renaming_a_roadmap_checks_its_version_and_that_the_name_is_free(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    other = app.create_roadmap(editor, name="Family dinner").id
+    rejected(app, NameTaken, "name", lambda: app.create_roadmap(editor, name="family DINNER"))
+    error = rejected(
+        app,
+        NameTaken,
+        "name",
+        lambda: app.rename_roadmap(editor, roadmap_id=roadmap_id, name="FAMILY dinner"),
+    )
+    assert str(other) in error.message
+    rejected(
+        app,
+        Conflict,
+        "expected_version",
+        lambda: app.rename_roadmap(editor, roadmap_id=roadmap_id, name="X", expected_version=7),
+    )
+    [event] = recorded(
+        app,
+        lambda: app.rename_roadmap(
+            editor, roadmap_id=roadmap_id, name="Platform 2027", expected_version=1
+        ),
+    )
+    assert kinds([event]) == ["Roadmap.Renamed"]
+    assert attrs(event, "from_name", "name") == {"from_name": "Platform", "name": "Platform 2027"}
+    assert replayed(app, roadmap_id).name == "Platform 2027"
+
+
+def test_renaming_a_missing_roadmap_is_not_found(
+    app: ObservedRoadlog, editor: Caller, some_id: UUID
+) -> None:
+    rejected(
+        app,
+        NotFound,
+        "roadmap_id",
+        lambda: app.rename_roadmap(editor, roadmap_id=some_id, name="X"),
+    )
+
+
+def test_an_archived_roadmap_refuses_every_change(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    first, _ = initiatives_on(app, editor, roadmap_id, 2)
+    cycle_id = a_cycle(app, editor, roadmap_id)
+    rejected(
+        app,
+        ReasonRequired,
+        "reason",
+        lambda: app.archive_roadmap(editor, roadmap_id=roadmap_id, reason=" "),
+    )
+    [event] = recorded(
+        app, lambda: app.archive_roadmap(editor, roadmap_id=roadmap_id, reason="shipped")
+    )
+    assert kinds([event]) == ["Roadmap.Archived"]
+    assert replayed(app, roadmap_id).archived
+    refused = {
+        "rename": lambda: app.rename_roadmap(editor, roadmap_id=roadmap_id, name="X"),
+        "archive": lambda: app.archive_roadmap(editor, roadmap_id=roadmap_id, reason="again"),
+        "propose": lambda: app.propose_initiative(
+            editor, roadmap_id=roadmap_id, title="T", goal="G"
+        ),
+        "move": lambda: app.move_initiative(
+            editor, roadmap_id=roadmap_id, initiative_id=first, to_position=2, reason="r"
+        ),
+        "remove": lambda: app.remove_initiative(
+            editor, roadmap_id=roadmap_id, initiative_id=first, reason="r"
+        ),
+        "create_cycle": lambda: app.create_cycle(
+            editor,
+            roadmap_id=roadmap_id,
+            name="Later",
+            starts_on=date(2030, 1, 1),
+            ends_on=date(2030, 2, 1),
+        ),
+        "start_cycle": lambda: app.start_cycle(editor, roadmap_id=roadmap_id, cycle_id=cycle_id),
+    }
+    for name, command in refused.items():
+        error = rejected(app, ArchivedError, "roadmap_id", command)
+        assert str(roadmap_id) in error.message, name
+    assert current(app, Roadmap, roadmap_id).name == "Platform"
