@@ -141,9 +141,9 @@ async def test_a_rebuild_writes_what_the_projector_wrote_through_corrections(
 ) -> None:
     story = Story(app, Caller(workspace_id=uuid4(), actor="alice", may_backfill=True), AT)
     team = story.run("create_team", name="SRE")
-    company = story.run("create_objective", title="Ship", period="2026-H1", level="COMPANY")
+    company = story.run("create_objective", title="Ship", period="2026-Q1", level="COMPANY")
     child = story.later().run(
-        "create_objective", title="CI", period="2026-H1", level="TEAM", team_id=team
+        "create_objective", title="CI", period="2026-Q1", level="TEAM", team_id=team
     )
     roadmap = story.run("create_roadmap", name="Platform")
     initiative = story.later().run("propose_initiative", roadmap_id=roadmap, title="I", goal="g")
