@@ -151,16 +151,21 @@ DELIVERABLES_OF_ROADMAP_NOW = f"""
     ORDER BY v.added_position
 """
 
-DELIVERABLES_OF_ROADMAP_AT = f"""
-    SELECT {DELIVERABLE_FIELDS}
-    FROM roadmap.deliverables d
+VERSION_OF_DELIVERABLE_AT = """
     CROSS JOIN LATERAL (
         SELECT * FROM roadmap.deliverable_versions v
         WHERE v.initiative_id = d.initiative_id AND v.deliverable_id = d.deliverable_id
           AND v.valid_from <= $3
         ORDER BY v.valid_from DESC LIMIT 1
-    ) AS v
-    WHERE d.roadmap_id = $1 AND d.workspace_id = $2 AND d.added_at <= $3 AND v.valid_to > $3
+    ) AS v"""
+"""The version of deliverable ``d`` valid at ``$3``: the last one starting at or before it."""
+
+DELIVERABLES_OF_ROADMAP_AT = f"""
+    SELECT {DELIVERABLE_FIELDS}
+    FROM roadmap.deliverables d
+    {VERSION_OF_DELIVERABLE_AT}
+    WHERE d.roadmap_id = $1 AND d.workspace_id = $2 AND d.added_at <= $3
+      AND v.valid_to > $3
     ORDER BY d.added_position
 """
 
@@ -195,12 +200,7 @@ DELIVERABLES_OF_INITIATIVES_NOW = f"""
 DELIVERABLES_OF_INITIATIVES_AT = f"""
     SELECT {DELIVERABLE_FIELDS}
     FROM roadmap.deliverables d
-    CROSS JOIN LATERAL (
-        SELECT * FROM roadmap.deliverable_versions v
-        WHERE v.initiative_id = d.initiative_id AND v.deliverable_id = d.deliverable_id
-          AND v.valid_from <= $3
-        ORDER BY v.valid_from DESC LIMIT 1
-    ) AS v
+    {VERSION_OF_DELIVERABLE_AT}
     WHERE d.initiative_id = ANY($1::uuid[]) AND d.workspace_id = $2 AND d.added_at <= $3
       AND v.valid_to > $3
     ORDER BY d.added_position

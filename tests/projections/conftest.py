@@ -11,6 +11,7 @@ import pytest
 from backend.application import Roadlog
 from backend.database import DatabaseTarget
 from backend.eventstore import open_event_store
+from tests.projections.handler_log import Log
 from tests.projections.toys import TOY_MODELS, migrate_models
 
 
@@ -52,3 +53,9 @@ async def pool(toy_database: DatabaseTarget) -> AsyncIterator[asyncpg.Pool]:
         **toy_database.asyncpg_kwargs(), min_size=1, max_size=3
     ) as created:
         yield created
+
+
+@pytest.fixture
+def log() -> Log:
+    """A fresh in-memory application whose commands' events a handler test reads."""
+    return Log()

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
-import pytest
-
-from backend.application import Caller, Roadlog
 from backend.domain.decision import DecisionLink
 from backend.domain.deliverable import NewDeliverable
 from backend.domain.initiative import Initiative
@@ -19,32 +15,7 @@ from projections.decisions import DECISIONS, INSERT_LINKS
 from projections.priorities import PRIORITIES
 from projections.read_model import Fact, Statement, version_update
 from projections.roadmap import ROADMAP
-
-AT = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
-
-
-class Log:
-    """The in-memory application and the events its commands recorded."""
-
-    def __init__(self) -> None:
-        self.app = Roadlog(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-        self.caller = Caller(workspace_id=uuid4(), actor="alice", may_backfill=True)
-        self.seen = 0
-
-    def run(self, command: str, **kwargs: Any) -> list[Any]:
-        """Run a command; the events it recorded."""
-        getattr(self.app, command)(self.caller, effective_at=AT, **kwargs)
-        notifications = self.app.recorder.select_notifications(self.seen + 1, 1000)
-        self.seen = notifications[-1].id
-        return [self.app.mapper.to_domain_event(n) for n in notifications]
-
-    def last(self, command: str, **kwargs: Any) -> Any:
-        return self.run(command, **kwargs)[-1]
-
-
-@pytest.fixture
-def log() -> Log:
-    return Log()
+from tests.projections.handler_log import AT, Log, a_roadmap
 
 
 ROADMAP_VERSION = version_update("roadmaps")
@@ -53,11 +24,6 @@ INITIATIVE_VERSION = version_update("initiatives")
 
 def sql_of(statements: Any) -> list[str]:
     return [statement.sql for statement in statements]
-
-
-def a_roadmap(log: Log) -> UUID:
-    [created] = log.run("create_roadmap", name="SRE roadmap")
-    return UUID(str(created.originator_id))
 
 
 def test_a_move_changes_one_placement_and_renumbers_if_needed(

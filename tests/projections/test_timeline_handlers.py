@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
@@ -26,39 +26,9 @@ from projections import timeline
 from projections.read_model import Fact
 from projections.timeline import DESCRIBERS, ENTRIES, NAMES, TIMELINE
 from schema.relay import to_global_id
+from tests.projections.handler_log import AT, Log, a_roadmap
 from tests.support.retro import Story
 from tests.support.roadmap import project
-
-AT = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
-
-
-class Log:
-    """The in-memory application and the events its commands recorded."""
-
-    def __init__(self) -> None:
-        self.app = Roadlog(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-        self.caller = Caller(workspace_id=uuid4(), actor="alice", may_backfill=True)
-        self.seen = 0
-
-    def run(self, command: str, **kwargs: Any) -> list[Any]:
-        """Run a command; the events it recorded."""
-        getattr(self.app, command)(self.caller, effective_at=AT, **kwargs)
-        notifications = self.app.recorder.select_notifications(self.seen + 1, 1000)
-        self.seen = notifications[-1].id
-        return [self.app.mapper.to_domain_event(n) for n in notifications]
-
-    def last(self, command: str, **kwargs: Any) -> Any:
-        return self.run(command, **kwargs)[-1]
-
-
-@pytest.fixture
-def log() -> Log:
-    return Log()
-
-
-def a_roadmap(log: Log) -> UUID:
-    [created] = log.run("create_roadmap", name="SRE roadmap")
-    return UUID(str(created.originator_id))
 
 
 def facts_of(event: Any, position: int) -> list[Fact]:
