@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from backend.domain.initiative import Initiative
 from backend.domain.objective import Objective
-from projections.read_model import Fact, FactTable, ReadModel, Statement, with_versions
+from projections.read_model import (
+    AGGREGATE_VERSIONS,
+    Fact,
+    FactTable,
+    ReadModel,
+    Statement,
+    with_versions,
+)
 
 INSERT_OBJECTIVE = """
     INSERT INTO {schema}.objectives (
@@ -199,10 +206,8 @@ OKR = ReadModel(
             Initiative.Unaligned: unaligned,
         },
         Objective,
-        "objectives",
-        "objective_id",
     ),
-    facts=(CHECK_INS,),
+    facts=(CHECK_INS, AGGREGATE_VERSIONS),
     facts_unread=True,
     # Handlers find rows by primary key (or its first columns) only.
     query_indexes=(

@@ -33,10 +33,12 @@ from uuid import UUID
 
 from backend.domain.objective import key_result_progress
 from projections.estimate_figures import ZERO, normalized
+from projections.read_model import version_of
 from projections.readers import Connection, Reader
 
-OBJECTIVES_OF_PERIODS = """
-    SELECT objective_id, title, period, level, team_id, parent_id, archived, version
+OBJECTIVES_OF_PERIODS = f"""
+    SELECT objective_id, title, period, level, team_id, parent_id, archived,
+        {version_of("okr", "objective_id")} AS version
     FROM okr.objectives
     WHERE workspace_id = $1 AND period = ANY($2::text[])
     ORDER BY created_position

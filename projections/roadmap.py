@@ -24,7 +24,14 @@ from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
 from backend.domain.workspace import Workspace
-from projections.read_model import Fact, Handler, ReadModel, Statement, with_versions
+from projections.read_model import (
+    AGGREGATE_VERSIONS,
+    Fact,
+    Handler,
+    ReadModel,
+    Statement,
+    with_versions,
+)
 from projections.roadmap_cycles import (
     cycle_cancelled,
     cycle_closed,
@@ -426,8 +433,8 @@ HANDLERS: dict[type[Any], Handler] = {
 
 ROADMAP = ReadModel(
     "roadmap",
-    with_versions(with_versions(HANDLERS, Roadmap, "roadmaps"), Initiative, "initiatives"),
-    facts=(ESTIMATES, STATUS_CHANGES, RETARGETS),
+    with_versions(HANDLERS, Roadmap, Initiative),
+    facts=(ESTIMATES, STATUS_CHANGES, RETARGETS, AGGREGATE_VERSIONS),
     # The reports read the facts; no handler does.
     facts_unread=True,
     # Handlers find rows by key: placements_current, cycles_by_id and the *_current unique

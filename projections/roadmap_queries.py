@@ -24,14 +24,14 @@ import asyncpg
 
 from backend.domain.deliverable import FINISHED
 from backend.domain.workspace import DEFAULT_FISCAL_YEAR_START_MONTH
+from projections.read_model import version_of
 from projections.readers import Connection, Reader
 
 Row = asyncpg.Record
 
-INITIATIVE_FIELDS = """
+INITIATIVE_FIELDS = f"""
     v.initiative_id, v.roadmap_id, v.title, v.goal, v.stakeholders, v.team_id, v.kind,
-    v.parent_id, v.on_roadmap,
-    (SELECT r.version FROM roadmap.initiatives r WHERE r.id = v.initiative_id) AS version
+    v.parent_id, v.on_roadmap, {version_of("roadmap", "v.initiative_id")} AS version
 """
 # An initiative's version is its aggregate's current one, read by the same statement as
 # the row it goes with, also at an earlier instant (expectedVersion is compared with it).
@@ -59,9 +59,9 @@ TEAMS_BY_IDS = """
     WHERE workspace_id = $1 AND id = ANY($2::uuid[])
 """
 
-ROADMAP_FIELDS = """
+ROADMAP_FIELDS = f"""
     id, name, team_id, fiscal_year_start_month, cycle_weeks, anchor_date, archived, created_at,
-    version
+    {version_of("roadmap", "roadmaps.id")} AS version
 """
 
 ROADMAPS_BY_IDS = f"""

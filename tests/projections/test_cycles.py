@@ -13,7 +13,7 @@ from backend.domain.deliverable import Deliverable, NewDeliverable, Target
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap, cycle_outcome
 from projections.cycles_queries import cycle_report
-from projections.read_model import version_update
+from projections.read_model import AGGREGATE_VERSIONS
 from projections.roadmap import ROADMAP
 from projections.roadmap_cycles import (
     CLOSE_CYCLE,
@@ -68,8 +68,9 @@ def test_a_start_freezes_the_committed_scope_in_priority_order() -> None:
     assert start.sql == START_CYCLE and start.args == (roadmap.id, cycle_id, AT, 40)
     assert commit.sql == COMMIT_SCOPE
     assert commit.args[-2:] == ([p[0] for p in pairs], [p[1] for p in pairs])
-    assert version.sql == version_update("roadmaps")
-    assert version.args == (roadmap.id, started.originator_version)
+    assert version.sql == AGGREGATE_VERSIONS.sql
+    assert started.originator_id == roadmap.id
+    assert version == AGGREGATE_VERSIONS.statement([(roadmap.id, started.originator_version, 40)])
 
 
 def test_a_close_freezes_every_outcome_in_one_statement() -> None:
@@ -119,7 +120,7 @@ def test_a_retarget_to_a_cycle_may_join_it_and_one_to_a_date_does_not() -> None:
     initiative.retarget(deliverable_id, Target(None, date(2026, 4, 1), date(2026, 4, 1)), META, AT)
     *_, to_cycle, to_date = events_of(initiative)
     joined = [s.sql for s in ROADMAP.written(to_cycle, 7)]
-    version = version_update("initiatives")
+    version = AGGREGATE_VERSIONS.sql
     assert joined == [RETARGET, RETARGETS.sql, JOIN_ACTIVE_CYCLE, version]
     assert [s.sql for s in ROADMAP.written(to_date, 8)] == [RETARGET, RETARGETS.sql, version]
 

@@ -22,7 +22,7 @@ from projections.okr import (
     OKR,
     SET_CURRENT_VALUE,
 )
-from projections.read_model import array_text, version_update
+from projections.read_model import AGGREGATE_VERSIONS, array_text
 from projections.rebuild import rebuild
 from projections.timeline import TIMELINE
 from tests.projections.toys import snapshot
@@ -66,8 +66,11 @@ def test_a_check_in_sets_the_current_value_and_is_kept_with_its_note() -> None:
     assert current.args == (objective.id, key_result_id, 99.5)
     assert kept.sql == CHECK_INS.sql
     assert kept.args[4:] == tuple(array_text([v]) for v in (99.5, 0.8, "on track", AT, "alice"))
-    assert version.sql == version_update("objectives", "objective_id")
-    assert version.args == (objective.id, checked_in.originator_version)
+    assert version.sql == AGGREGATE_VERSIONS.sql
+    assert checked_in.originator_id == objective.id
+    assert version == AGGREGATE_VERSIONS.statement(
+        [(objective.id, checked_in.originator_version, 12)]
+    )
 
 
 def test_aligning_ends_the_previous_alignment_to_the_same_key_result() -> None:

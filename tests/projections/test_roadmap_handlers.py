@@ -13,13 +13,18 @@ from projections import roadmap, roadmap_deliverables, roadmap_order
 from projections.batch import LoggedEvent, in_bulk
 from projections.decisions import DECISIONS, INSERT_LINKS
 from projections.priorities import PRIORITIES
-from projections.read_model import Fact, Statement, version_update
+from projections.read_model import AGGREGATE_VERSIONS, Fact, Statement
 from projections.roadmap import ROADMAP
 from tests.projections.handler_log import AT, Log, a_roadmap
 
 
-ROADMAP_VERSION = version_update("roadmaps")
-INITIATIVE_VERSION = version_update("initiatives")
+# Each event of a roadmap or an initiative records its version as a fact.
+VERSION = AGGREGATE_VERSIONS.sql
+
+
+def version_fact(event: Any, position: int) -> Statement:
+    """The insert of ``event``'s version on its own (``ReadModel.written``)."""
+    return AGGREGATE_VERSIONS.statement([(event.originator_id, event.originator_version, position)])
 
 
 def sql_of(statements: Any) -> list[str]:
@@ -47,10 +52,11 @@ def test_a_move_changes_one_placement_and_renumbers_if_needed(
     assert sql_of(statements) == [
         roadmap_order.MOVE_INITIATIVE,
         roadmap_order.RENUMBER_IF_LONG,
-        ROADMAP_VERSION,
+        VERSION,
     ]
     assert statements[0].args == (roadmap_id, ids[2], AT, 1)
-    assert statements[-1].args == (roadmap_id, moved.originator_version)
+    assert moved.originator_id == roadmap_id
+    assert statements[-1] == version_fact(moved, 42)
 
 
 def test_an_update_sets_only_the_fields_that_changed(log: Log) -> None:
@@ -67,9 +73,8 @@ def test_an_update_sets_only_the_fields_that_changed(log: Log) -> None:
     values = statement.args[3::2]
     assert flags == (False, True, False, False, True)
     assert values == (None, "better", None, None, "OTHER")
-    assert version == Statement(
-        INITIATIVE_VERSION, (proposed.originator_id, updated.originator_version)
-    )
+    assert updated.originator_id == proposed.originator_id
+    assert version == version_fact(updated, 7)
 
 
 def a_deliverable(log: Log) -> dict[str, UUID]:
@@ -92,7 +97,8 @@ def test_a_deliverable_update_sets_only_the_fields_that_changed(log: Log) -> Non
 
     assert statement.sql == roadmap_deliverables.UPDATE_DELIVERABLE
     assert statement.args == (*ids.values(), AT, True, "B", False, None)
-    assert version.args == (ids["initiative_id"], updated.originator_version)
+    assert updated.originator_id == ids["initiative_id"]
+    assert version == version_fact(updated, 8)
 
 
 def test_a_removal_closes_the_deliverables_current_version(log: Log) -> None:
@@ -130,12 +136,17 @@ def test_a_batch_writes_the_roadmaps_facts_after_its_statements_in_one_insert(
     written = [statement for _, statement in in_bulk(ROADMAP, items)]
 
     estimates = roadmap_deliverables.ESTIMATES
-    assert sql_of(written) == [roadmap_deliverables.ESTIMATE, INITIATIVE_VERSION] * 2 + [
-        estimates.sql
-    ]
+    # The versions of both events in one insert too, not one update each.
+    assert sql_of(written) == [roadmap_deliverables.ESTIMATE] * 2 + [estimates.sql, VERSION]
     # Each column as the text of one array (``FactTable``).
-    assert written[-1].args[0] == '{"9","10"}'
-    assert written[-1].args[estimates.columns.index("generation")] == '{"1","2"}'
+    assert written[-2].args[0] == '{"9","10"}'
+    assert written[-2].args[estimates.columns.index("generation")] == '{"1","2"}'
+    assert written[-1] == AGGREGATE_VERSIONS.statement(
+        [
+            (first.originator_id, first.originator_version, 9),
+            (second.originator_id, second.originator_version, 10),
+        ]
+    )
 
 
 def test_a_status_change_sets_the_completed_cycle_and_keeps_a_fact(log: Log) -> None:
@@ -187,4 +198,29 @@ def test_decision_links_are_written_in_order(log: Log) -> None:
     assert links.sql == INSERT_LINKS
     assert links.args[2:] == (["Roadmap"], [roadmap_id], [None])
     assert decision.args[11] == 11
-    assert version == Statement(version_update("decisions"), (recorded.originator_id, 1))
+    assert recorded.originator_version == 1
+    assert version == version_fact(recorded, 11)
+
+
+def test_a_batch_writes_the_decisions_versions_in_one_insert_after_its_statements(
+    log: Log,
+) -> None:
+    def a_decision(title: str) -> Any:
+        return log.last(
+            "record_decision", title=title, context="audit", outcome="move", rationale="why"
+        )
+
+    old, new = a_decision("Old"), a_decision("New")
+    superseded = log.last(
+        "supersede_decision", decision_id=old.originator_id, superseded_by_id=new.originator_id
+    )
+    logged = [LoggedEvent(1, old), LoggedEvent(2, new), LoggedEvent(3, superseded)]
+    items = [(e, item) for e in logged for item in DECISIONS.statements(e.event, e.position)]
+
+    written = [statement for _, statement in in_bulk(DECISIONS, items)]
+
+    assert [s.sql for s in written].count(VERSION) == 1
+    assert written[-1] == AGGREGATE_VERSIONS.statement(
+        [(old.originator_id, 1, 1), (new.originator_id, 1, 2), (old.originator_id, 2, 3)]
+    )
+    assert not any("SET version" in s.sql for s in written)

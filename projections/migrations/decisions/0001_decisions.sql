@@ -15,9 +15,7 @@ CREATE TABLE decisions (
     position          bigint NOT NULL,
     actor             text NOT NULL,
     superseded_by_id  uuid,
-    superseded_at     timestamptz,
-    -- The aggregate's version (projections.read_model.with_versions), set by each event.
-    version           integer NOT NULL DEFAULT 0
+    superseded_at     timestamptz
 );
 CREATE INDEX decisions_newest ON decisions (workspace_id, at DESC, position DESC);
 CREATE INDEX decisions_superseded_by ON decisions (superseded_by_id);
@@ -34,3 +32,12 @@ CREATE TABLE decision_links (
     PRIMARY KEY (decision_id, ordinal)
 );
 CREATE INDEX decision_links_by_target ON decision_links (target_id);
+
+-- One row per event of a versioned aggregate (projections.read_model.AGGREGATE_VERSIONS):
+-- an entity's version is the max(version) of its rows, read beside the entity's row.
+CREATE TABLE aggregate_versions (
+    originator_id  uuid NOT NULL,
+    version        integer NOT NULL,
+    position       bigint NOT NULL,
+    PRIMARY KEY (originator_id, version)
+);

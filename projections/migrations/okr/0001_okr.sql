@@ -11,9 +11,7 @@ CREATE TABLE objectives (
     team_id           uuid,
     parent_id         uuid,
     archived          boolean NOT NULL DEFAULT false,
-    created_position  bigint NOT NULL,
-    -- The aggregate's version (projections.read_model.with_versions), set by each event.
-    version           integer NOT NULL DEFAULT 0
+    created_position  bigint NOT NULL
 );
 CREATE INDEX objectives_by_period ON objectives (workspace_id, period);
 
@@ -60,3 +58,12 @@ CREATE TABLE alignments (
 );
 CREATE INDEX alignments_by_key_result ON alignments (objective_id, key_result_id)
     WHERE ended_position IS NULL;
+
+-- One row per event of a versioned aggregate (projections.read_model.AGGREGATE_VERSIONS):
+-- an entity's version is the max(version) of its rows, read beside the entity's row.
+CREATE TABLE aggregate_versions (
+    originator_id  uuid NOT NULL,
+    version        integer NOT NULL,
+    position       bigint NOT NULL,
+    PRIMARY KEY (originator_id, version)
+);

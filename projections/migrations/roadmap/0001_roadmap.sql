@@ -32,9 +32,7 @@ CREATE TABLE roadmaps (
     cycle_weeks              integer,
     anchor_date              date,
     archived                 boolean NOT NULL DEFAULT false,
-    created_at               timestamptz NOT NULL,
-    -- The aggregate's version (projections.read_model.with_versions), set by each event.
-    version                  integer NOT NULL DEFAULT 0
+    created_at               timestamptz NOT NULL
 );
 CREATE INDEX roadmaps_by_name ON roadmaps (workspace_id, name, id);
 
@@ -105,9 +103,7 @@ CREATE TABLE initiatives (
     workspace_id  uuid NOT NULL,
     roadmap_id    uuid NOT NULL,
     proposed_at        timestamptz NOT NULL,
-    proposed_position  bigint NOT NULL,
-    -- The aggregate's version (projections.read_model.with_versions), set by each event.
-    version            integer NOT NULL DEFAULT 0
+    proposed_position  bigint NOT NULL
 );
 CREATE INDEX initiatives_by_roadmap ON initiatives (roadmap_id, proposed_at);
 -- The alignment view: a workspace's initiatives in the order they were proposed.
@@ -246,3 +242,12 @@ CREATE TABLE retargets (
     reason          text NOT NULL
 );
 CREATE INDEX retargets_by_deliverable ON retargets (initiative_id, deliverable_id, position);
+
+-- One row per event of a versioned aggregate (projections.read_model.AGGREGATE_VERSIONS):
+-- an entity's version is the max(version) of its rows, read beside the entity's row.
+CREATE TABLE aggregate_versions (
+    originator_id  uuid NOT NULL,
+    version        integer NOT NULL,
+    position       bigint NOT NULL,
+    PRIMARY KEY (originator_id, version)
+);
