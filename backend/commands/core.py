@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Concatenate, ParamSpec, TypeVar
@@ -243,11 +243,23 @@ class RoadlogCore(Application[UUID]):
                 type(aggregate).__name__, aggregate.id, expected_version, aggregate.version
             )
 
-    def _save_all(self, id: UUID, *aggregates: RoadlogAggregate) -> Recorded:
-        """Save every pending event of the aggregates at once; the position of the last one."""
-        require_storable(event for aggregate in aggregates for event in aggregate.pending_events)
-        recordings = self.save(*aggregates)
-        return Recorded(id, max((r.notification.id for r in recordings), default=None))
+    def _save_all(
+        self, id: UUID, *aggregates: RoadlogAggregate, names: Sequence[RoadlogAggregate] = ()
+    ) -> Recorded:
+        """Save every pending event of the aggregates, and of the name reservations that
+        go with them, at once; the position of the aggregates' last event.
+
+        Reservations are bookkeeping that no read model shows, so the position a reader
+        waits for is that of the change itself.
+        """
+        changed = (*aggregates, *names)
+        require_storable(event for aggregate in changed for event in aggregate.pending_events)
+        recordings = self.save(*changed)
+        bookkeeping = {aggregate.id for aggregate in names}
+        positions = (
+            r.notification.id for r in recordings if r.domain_event.originator_id not in bookkeeping
+        )
+        return Recorded(id, max(positions, default=None))
 
     def _first_result(
         self, caller: Caller, command: str, key: str, request: str
