@@ -246,20 +246,15 @@ class RoadlogCore(Application[UUID]):
     def _save_all(
         self, id: UUID, *aggregates: RoadlogAggregate, names: Sequence[RoadlogAggregate] = ()
     ) -> Recorded:
-        """Save every pending event of the aggregates, and of the name reservations that
-        go with them, at once; the position of the aggregates' last event.
+        """Save every pending event of the aggregates at once; the position of the last one.
 
-        Reservations are bookkeeping that no read model shows, so the position a reader
-        waits for is that of the change itself.
+        The name reservations that go with them (``names``) are saved first, in the same
+        transaction: the last event stays the change's own (or its receipt's).
         """
-        changed = (*aggregates, *names)
+        changed = (*names, *aggregates)
         require_storable(event for aggregate in changed for event in aggregate.pending_events)
         recordings = self.save(*changed)
-        bookkeeping = {aggregate.id for aggregate in names}
-        positions = (
-            r.notification.id for r in recordings if r.domain_event.originator_id not in bookkeeping
-        )
-        return Recorded(id, max(positions, default=None))
+        return Recorded(id, max((r.notification.id for r in recordings), default=None))
 
     def _first_result(
         self, caller: Caller, command: str, key: str, request: str

@@ -141,7 +141,7 @@ def test_text_that_could_not_be_stored_is_invalid_and_records_nothing() -> None:
     # workspace's names are reserved) saved alongside.
     notifications = app.recorder.select_notifications(start=1, limit=100)
     assert [type(app.mapper.to_domain_event(n)).__qualname__ for n in notifications] == [
-        "Roadmap.Created",
         "NamesIndexed.Marked",
         "NameReservation.Reserved",
+        "Roadmap.Created",
     ]
