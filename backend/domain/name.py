@@ -135,3 +135,7 @@ class NamesIndexed(RoadlogAggregate):
             count=count,
             **meta.event_fields(at),
         )
+
+
+NAME_EVENTS = (NameReservation.Event, NamesIndexed.Event)
+"""The events that keep names unique: bookkeeping of the commands, on no read model."""

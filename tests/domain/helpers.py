@@ -19,12 +19,10 @@ from backend.domain.base import RoadlogAggregate
 from backend.domain.deliverable import NewDeliverable
 from backend.domain.errors import DomainError
 from backend.domain.initiative import Initiative
-from backend.domain.name import NameReservation, NamesIndexed
+from backend.domain.name import NAME_EVENTS, NameReservation, NamesIndexed
 
 Event = DomainEventProtocol[UUID]
 A = TypeVar("A", bound=RoadlogAggregate)
-NAME_BOOKKEEPING = (NameReservation.Event, NamesIndexed.Event)
-"""Events that keep names unique; no read model shows them."""
 
 
 class ObservedRoadlog(Roadlog):
@@ -62,14 +60,14 @@ def events_after(app: Roadlog, position: int) -> list[Event]:
     name reservations saved with creates and renames (``names_after`` has those)."""
     notifications = app.recorder.select_notifications(position + 1, 10_000)
     events = [app.mapper.to_domain_event(n) for n in notifications]
-    return [e for e in events if not isinstance(e, NAME_BOOKKEEPING)]
+    return [e for e in events if not isinstance(e, NAME_EVENTS)]
 
 
 def names_after(app: Roadlog, position: int) -> list[Event]:
     """The name reservation events recorded after a position."""
     notifications = app.recorder.select_notifications(position + 1, 10_000)
     events = [app.mapper.to_domain_event(n) for n in notifications]
-    return [e for e in events if isinstance(e, NAME_BOOKKEEPING)]
+    return [e for e in events if isinstance(e, NAME_EVENTS)]
 
 
 def kinds(events: Sequence[Event]) -> list[str]:

@@ -26,6 +26,7 @@ from projections import timeline
 from projections.read_model import Fact
 from projections.timeline import DESCRIBERS, ENTRIES, NAMES, TIMELINE
 from schema.relay import to_global_id
+from tests.support.names import without_names
 from tests.support.retro import Story
 from tests.support.roadmap import project
 
@@ -41,11 +42,11 @@ class Log:
         self.seen = 0
 
     def run(self, command: str, **kwargs: Any) -> list[Any]:
-        """Run a command; the events it recorded."""
+        """Run a command; the events it recorded (the reservations of names aside)."""
         getattr(self.app, command)(self.caller, effective_at=AT, **kwargs)
         notifications = self.app.recorder.select_notifications(self.seen + 1, 1000)
         self.seen = notifications[-1].id
-        return [self.app.mapper.to_domain_event(n) for n in notifications]
+        return without_names(self.app.mapper.to_domain_event(n) for n in notifications)
 
     def last(self, command: str, **kwargs: Any) -> Any:
         return self.run(command, **kwargs)[-1]
