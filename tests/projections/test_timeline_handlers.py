@@ -17,6 +17,7 @@ from backend.domain.base import RoadlogAggregate
 from backend.domain.decision import Decision
 from backend.domain.deliverable import NewDeliverable
 from backend.domain.initiative import Initiative
+from backend.domain.name import NAME_EVENTS
 from backend.domain.objective import Objective
 from backend.domain.receipt import CommandReceipt
 from backend.domain.roadmap import Roadmap
@@ -191,6 +192,7 @@ def test_every_event_of_the_domain_has_a_timeline_entry_but_receipts() -> None:
 
     assert events == set(DESCRIBERS)
     assert CommandReceipt.Issued not in DESCRIBERS
+    assert not any(issubclass(event, NAME_EVENTS) for event in DESCRIBERS)
 
 
 async def changes_of(conn: asyncpg.Connection, types: tuple[str, ...]) -> list[Any]:
