@@ -16,15 +16,18 @@ def without_names(events: Iterable[Any]) -> list[Any]:
     return [event for event in events if not isinstance(event, NAME_EVENTS)]
 
 
+NAME_TOPICS = [
+    get_topic(cls)
+    for cls in (
+        NamesIndexed.Marked,
+        NameReservation.Reserved,
+        NameReservation.Taken,
+        NameReservation.Released,
+    )
+]
+"""The topics of the events that reserve names, as the log stores them."""
+
+
 def name_events(app: Roadlog) -> int:
     """How many events of the log reserve names."""
-    topics = [
-        get_topic(cls)
-        for cls in (
-            NamesIndexed.Marked,
-            NameReservation.Reserved,
-            NameReservation.Taken,
-            NameReservation.Released,
-        )
-    ]
-    return len(app.recorder.select_notifications(1, 1_000_000, topics=topics))
+    return len(app.recorder.select_notifications(1, 1_000_000, topics=NAME_TOPICS))
