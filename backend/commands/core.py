@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Concatenate, ParamSpec, TypeVar
@@ -243,10 +243,17 @@ class RoadlogCore(Application[UUID]):
                 type(aggregate).__name__, aggregate.id, expected_version, aggregate.version
             )
 
-    def _save_all(self, id: UUID, *aggregates: RoadlogAggregate) -> Recorded:
-        """Save every pending event of the aggregates at once; the position of the last one."""
-        require_storable(event for aggregate in aggregates for event in aggregate.pending_events)
-        recordings = self.save(*aggregates)
+    def _save_all(
+        self, id: UUID, *aggregates: RoadlogAggregate, names: Sequence[RoadlogAggregate] = ()
+    ) -> Recorded:
+        """Save every pending event of the aggregates at once; the position of the last one.
+
+        The name reservations that go with them (``names``) are saved first, in the same
+        transaction: the last event stays the change's own (or its receipt's).
+        """
+        changed = (*names, *aggregates)
+        require_storable(event for aggregate in changed for event in aggregate.pending_events)
+        recordings = self.save(*changed)
         return Recorded(id, max((r.notification.id for r in recordings), default=None))
 
     def _first_result(

@@ -5,51 +5,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from eventsourcing.utils import get_topic
-
-from backend.commands.core import Caller, Decided, Recorded, RoadlogCore, idempotent, retried
+from backend.commands.core import Caller, Decided, Recorded, idempotent, retried
+from backend.commands.names import NameCommands
 from backend.domain.base import business_time, require_reason
-from backend.domain.errors import NameTaken
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
 
-NAMED = Team | Roadmap
-NAME_BATCH = 1000
-"""Notifications read at once while looking for the names of teams or roadmaps."""
 
-
-class RoadmapCommands(RoadlogCore):
+class RoadmapCommands(NameCommands):
     """Create, rename and archive teams and roadmaps; change the priority order of a roadmap."""
-
-    def current_names(self, workspace_id: UUID, cls: type[NAMED]) -> dict[UUID, str]:
-        """The current name of every team (or roadmap) of the workspace, oldest first.
-
-        Read from the log (its Created and Renamed events), not from a read model: names
-        recorded before they had to be unique count too, and a projector that lags (or
-        does not run during a one-shot import) hides none.
-        """
-        topics = [get_topic(cls.Created), get_topic(cls.Renamed)]
-        names: dict[UUID, str] = {}
-        start = 1
-        while batch := self.recorder.select_notifications(start, NAME_BATCH, topics=topics):
-            for notification in batch:
-                event = self.mapper.to_domain_event(notification)
-                assert isinstance(event, (cls.Created, cls.Renamed)), f"{event!r} has no name"
-                if event.workspace_id == workspace_id:
-                    names[event.originator_id] = event.name
-            start = batch[-1].id + 1
-        return names
-
-    def _require_free_name(
-        self, caller: Caller, cls: type[NAMED], name: str, own_id: UUID | None = None
-    ) -> None:
-        """No other team (or roadmap) of the workspace has this name, ignoring case and
-        surrounding spaces: NameTaken naming the one that has it."""
-        wanted = name.strip().casefold()
-        for holder_id, holder_name in self.current_names(caller.workspace_id, cls).items():
-            if holder_id != own_id and holder_name.casefold() == wanted:
-                raise NameTaken(cls.__name__, name.strip(), holder_id, holder_name)
 
     @retried
     def create_team(
@@ -64,8 +29,8 @@ class RoadmapCommands(RoadlogCore):
         meta = self._meta(caller, effective_at=effective_at)
         at = business_time(meta, datetime.now(UTC))
         team = Team.create(id=self._new_id(Team, id), name=name, meta=meta, at=at)
-        self._require_free_name(caller, Team, team.name)
-        return self._save_all(team.id, team)
+        names = self._reserve_name(caller, team, None, meta, at)
+        return self._save_all(team.id, team, names=names)
 
     @retried
     def create_roadmap(
@@ -82,7 +47,7 @@ class RoadmapCommands(RoadlogCore):
     ) -> Recorded:
         """Create a roadmap with its cadence (Roadmap.Created)."""
         meta = self._meta(caller, effective_at=effective_at)
-        now = datetime.now(UTC)
+        at = business_time(meta, datetime.now(UTC))
         if team_id is not None:
             self._load_active_team(caller, team_id, "team_id")
         roadmap = Roadmap.create(
@@ -93,10 +58,10 @@ class RoadmapCommands(RoadlogCore):
             cycle_weeks=cycle_weeks,
             anchor_date=anchor_date,
             meta=meta,
-            at=business_time(meta, now),
+            at=at,
         )
-        self._require_free_name(caller, Roadmap, roadmap.name)
-        return self._save_all(roadmap.id, roadmap)
+        names = self._reserve_name(caller, roadmap, None, meta, at)
+        return self._save_all(roadmap.id, roadmap, names=names)
 
     @retried
     def rename_team(
@@ -115,9 +80,12 @@ class RoadmapCommands(RoadlogCore):
         meta = self._meta(caller, reason=reason, effective_at=effective_at)
         now = datetime.now(UTC)
         team = self._load(caller, Team, team_id, "team_id")
-        team.rename(name, meta, team.business_time(meta, now))
-        self._require_free_name(caller, Team, team.name, team.id)
-        return self._save_all(team.id, team)
+        old_name, at = team.name, team.business_time(meta, now)
+        team.rename(name, meta, at)
+        if not team.pending_events:
+            return Recorded(team.id, None)
+        names = self._reserve_name(caller, team, old_name, meta, at)
+        return self._save_all(team.id, team, names=names)
 
     @retried
     def archive_team(
@@ -154,9 +122,12 @@ class RoadmapCommands(RoadlogCore):
         now = datetime.now(UTC)
         roadmap = self._load(caller, Roadmap, roadmap_id, "roadmap_id")
         self._check_version(roadmap, expected_version)
-        roadmap.rename(name, meta, roadmap.business_time(meta, now))
-        self._require_free_name(caller, Roadmap, roadmap.name, roadmap.id)
-        return self._save_all(roadmap.id, roadmap)
+        old_name, at = roadmap.name, roadmap.business_time(meta, now)
+        roadmap.rename(name, meta, at)
+        if not roadmap.pending_events:
+            return Recorded(roadmap.id, None)
+        names = self._reserve_name(caller, roadmap, old_name, meta, at)
+        return self._save_all(roadmap.id, roadmap, names=names)
 
     @retried
     def archive_roadmap(

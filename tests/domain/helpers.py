@@ -19,6 +19,7 @@ from backend.domain.base import RoadlogAggregate
 from backend.domain.deliverable import NewDeliverable
 from backend.domain.errors import DomainError
 from backend.domain.initiative import Initiative
+from backend.domain.name import NAME_EVENTS, NameReservation, NamesIndexed
 
 Event = DomainEventProtocol[UUID]
 A = TypeVar("A", bound=RoadlogAggregate)
@@ -36,11 +37,15 @@ class ObservedRoadlog(Roadlog):
     def __init__(self) -> None:
         super().__init__(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
         self.decided: dict[UUID, RoadlogAggregate] = {}
+        self.names_decided: dict[UUID, RoadlogAggregate] = {}
+        """The name reservations, apart: bookkeeping of the commands, not product state."""
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         recordings = super().save(*objs, **kwargs)
         for obj in objs:
-            if isinstance(obj, RoadlogAggregate):
+            if isinstance(obj, (NameReservation, NamesIndexed)):
+                self.names_decided[obj.id] = copy.deepcopy(obj)
+            elif isinstance(obj, RoadlogAggregate):
                 self.decided[obj.id] = copy.deepcopy(obj)
         return recordings
 
@@ -51,9 +56,18 @@ def event_count(app: Roadlog) -> int:
 
 
 def events_after(app: Roadlog, position: int) -> list[Event]:
-    """The events recorded after a position, decoded as the projector would."""
+    """The events recorded after a position, decoded as the projector would, but the
+    name reservations saved with creates and renames (``names_after`` has those)."""
     notifications = app.recorder.select_notifications(position + 1, 10_000)
-    return [app.mapper.to_domain_event(n) for n in notifications]
+    events = [app.mapper.to_domain_event(n) for n in notifications]
+    return [e for e in events if not isinstance(e, NAME_EVENTS)]
+
+
+def names_after(app: Roadlog, position: int) -> list[Event]:
+    """The name reservation events recorded after a position."""
+    notifications = app.recorder.select_notifications(position + 1, 10_000)
+    events = [app.mapper.to_domain_event(n) for n in notifications]
+    return [e for e in events if isinstance(e, NAME_EVENTS)]
 
 
 def kinds(events: Sequence[Event]) -> list[str]:
