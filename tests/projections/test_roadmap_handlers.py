@@ -17,7 +17,6 @@ from projections.read_model import AGGREGATE_VERSIONS, Fact, Statement
 from projections.roadmap import ROADMAP
 from tests.projections.handler_log import AT, Log, a_roadmap
 
-
 # Each event of a roadmap or an initiative records its version as a fact.
 VERSION = AGGREGATE_VERSIONS.sql
 
