@@ -24,6 +24,7 @@ class CurrentDeliverable:
     estimate_weeks: Decimal | None
     target_cycle_id: UUID | None
     target_date: date | None
+    stretch: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ class CurrentInitiative:
     goal: str
     stakeholders: tuple[str, ...]
     deliverables: tuple[CurrentDeliverable, ...]
+    team_id: UUID | None = None
+    kind: str = "FEATURE"
+    removed_deliverable_ids: tuple[UUID, ...] = ()
+    """Deliverables removed earlier: their ids are never given again."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,24 @@ class CreateRoadmap:
 
 
 @dataclass(frozen=True)
+class SheetTeam:
+    """A team the sheet names: its id, and whether the import must create it."""
+
+    id: UUID
+    name: str
+    exists: bool
+    archived: bool = False
+
+
+@dataclass(frozen=True)
+class CreateTeam:
+    """Create a team the sheet names that the workspace does not have yet."""
+
+    team_id: UUID
+    name: str
+
+
+@dataclass(frozen=True)
 class RemoveInitiative:
     """Take an initiative that left the sheet off the roadmap."""
 
@@ -93,11 +116,12 @@ class ProposeInitiative:
     position: int
     deliverable_ids: tuple[UUID, ...]
     targets: tuple[NewTarget | None, ...]
+    team_id: UUID | None = None
 
 
 @dataclass(frozen=True)
 class UpdateInitiative:
-    """Change a project's title spelling, goal or stakeholders (None: unchanged)."""
+    """Change a project's title spelling, goal, stakeholders, team or kind (None: unchanged)."""
 
     initiative_id: UUID
     project: str
@@ -105,6 +129,8 @@ class UpdateInitiative:
     goal: str | None
     stakeholders: tuple[str, ...] | None
     line: int
+    team: SheetTeam | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +142,30 @@ class AddDeliverable:
     deliverable_id: UUID
     row: SheetDeliverable
     target: NewTarget | None
+
+
+@dataclass(frozen=True)
+class UpdateDeliverable:
+    """Rename a deliverable (a renamed row) or change its stretch flag (None: unchanged)."""
+
+    initiative_id: UUID
+    project: str
+    deliverable_id: UUID
+    title: str
+    """Its title as recorded now."""
+    new_title: str | None
+    stretch: bool | None
+    line: int
+
+
+@dataclass(frozen=True)
+class RemoveDeliverable:
+    """Take off the roadmap a deliverable whose row is no longer in the sheet."""
+
+    initiative_id: UUID
+    project: str
+    deliverable_id: UUID
+    title: str
 
 
 @dataclass(frozen=True)
@@ -158,11 +208,14 @@ class Retarget:
 
 Change = (
     CreateRoadmap
+    | CreateTeam
     | RemoveInitiative
     | MoveInitiative
     | ProposeInitiative
     | UpdateInitiative
     | AddDeliverable
+    | UpdateDeliverable
+    | RemoveDeliverable
     | ChangeStatus
     | Reestimate
     | Retarget

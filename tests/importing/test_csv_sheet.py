@@ -124,3 +124,62 @@ def test_blank_lines_are_skipped_and_an_empty_sheet_is_refused() -> None:
         parse_sheet(sheet())
     with pytest.raises(ImportRefused, match="empty"):
         parse_sheet("")
+
+
+FULL_HEADER = f"{HEADER},Stretch,Team,Kind"
+
+
+def test_stretch_team_and_kind_are_read_when_the_sheet_has_them() -> None:
+    [search, billing] = parse_sheet(
+        sheet(
+            "Search,Sales,Find it,Index,,,,No,SRE,Tech debt",
+            ",,,Ranking,,,,yes,,",
+            ",,,Typos,,,,,SRE,",
+            "Billing,Finance,Pay,Invoices,,,,,,",
+            header=FULL_HEADER,
+        )
+    )
+    assert [(d.title, d.stretch) for d in search.deliverables] == [
+        ("Index", False),
+        ("Ranking", True),
+        ("Typos", None),
+    ]
+    assert (search.team, search.kind) == ("SRE", "TECH_DEBT")
+    assert (billing.team, billing.kind) == ("", None)
+
+
+def test_a_stretch_goal_prefix_means_stretch_and_is_not_kept_in_the_title() -> None:
+    [project] = parse_sheet(
+        sheet(
+            "Search,Sales,Find it,STRETCH GOAL:  Fuzzy  matching,,,",
+            ",,,Stretch goal: Synonyms,,,",
+            ",,,Stretch goals ahead,,,",
+        )
+    )
+    assert [(d.title, d.stretch) for d in project.deliverables] == [
+        ("Fuzzy matching", True),
+        ("Synonyms", True),
+        ("Stretch goals ahead", None),
+    ]
+
+
+def test_bad_stretch_team_and_kind_cells_name_the_row_column_value_and_what_is_accepted() -> None:
+    problems = refused_lines(
+        sheet(
+            "A,Sales,Goal,X,,,,maybe,,",
+            ",,,Stretch goal: Y,,,,No,,",
+            ",,,Z,,,,,,Epic",
+            ",,Goal,W,,,,,SRE,",
+            ",,,V,,,,,Ops team,",
+            header=FULL_HEADER,
+        )
+    )
+    assert sorted(problems) == [2, 3, 4, 6]
+    assert problems[2] == (
+        "Stretch 'maybe' is not one of Yes, No (or Y, N, True, False, X, 1, 0), or blank"
+    )
+    assert "'Stretch goal: Y' starts with 'Stretch goal:' but Stretch is No" in problems[3]
+    assert problems[4] == (
+        "Kind 'Epic' is not one of Feature, Tech debt, Operations, Research, Other, or blank"
+    )
+    assert problems[6] == "Team of project 'A' differs from line 5: 'Ops team' is not 'SRE'"
