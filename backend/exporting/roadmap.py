@@ -8,8 +8,8 @@ Two shapes:
   status (as the API computes it);
 - ``roadmap_sheet`` (CSV, ``--format sheet``): one row per deliverable, with exactly the columns
   ``roadlog import csv`` reads (Project, Stakeholders, User-centric goal, Deliverable,
-  Deliverable status, Estimate weeks, Target), so an export can be edited and imported
-  back.
+  Deliverable status, Estimate weeks, Target, Stretch, Team, Kind), so an export can be
+  edited and imported back, or imported into another workspace as the same roadmap.
 """
 
 from __future__ import annotations
@@ -38,7 +38,17 @@ SHEET_COLUMNS = (
     "Deliverable status",
     "Estimate weeks",
     "Target",
+    "Stretch",
+    "Team",
+    "Kind",
 )
+KIND_WORDS = {
+    "FEATURE": "Feature",
+    "TECH_DEBT": "Tech debt",
+    "OPERATIONS": "Operations",
+    "RESEARCH": "Research",
+    "OTHER": "Other",
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,7 @@ class RoadmapDeliverable:
     status: str
     estimate_weeks: Decimal | None = None
     target: str | None = None
+    stretch: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,9 @@ class RoadmapInitiative:
     stakeholders: tuple[str, ...]
     goal: str
     deliverables: tuple[RoadmapDeliverable, ...]
+    team: str | None = None
+    """The owning team's name."""
+    kind: str = "FEATURE"
 
     @property
     def status(self) -> str:
@@ -102,6 +116,9 @@ def roadmap_sheet(initiatives: Sequence[RoadmapInitiative]) -> Table:
                 status_words(d.status),
                 weeks_text(d.estimate_weeks),
                 d.target or "",
+                "Yes" if d.stretch else "No",
+                initiative.team or "",
+                KIND_WORDS.get(initiative.kind, initiative.kind),
             )
             for initiative in initiatives
             for d in initiative.deliverables
