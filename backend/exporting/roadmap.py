@@ -104,23 +104,27 @@ def roadmap_table(initiatives: Sequence[RoadmapInitiative]) -> Table:
 
 def roadmap_sheet(initiatives: Sequence[RoadmapInitiative]) -> Table:
     """One row per deliverable, the columns of ``roadlog import csv``; an initiative
-    without deliverables cannot be a row of the sheet and is left out."""
+    without deliverables is one row with blank deliverable cells (the import keeps it)."""
     return Table(
         SHEET_COLUMNS,
-        tuple(
-            (
-                initiative.title,
-                joined(initiative.stakeholders),
-                initiative.goal,
-                d.title,
-                status_words(d.status),
-                weeks_text(d.estimate_weeks),
-                d.target or "",
-                "Yes" if d.stretch else "No",
-                initiative.team or "",
-                KIND_WORDS.get(initiative.kind, initiative.kind),
-            )
-            for initiative in initiatives
-            for d in initiative.deliverables
-        ),
+        tuple(row for initiative in initiatives for row in _sheet_rows(initiative)),
     )
+
+
+def _sheet_rows(initiative: RoadmapInitiative) -> list[tuple[str, ...]]:
+    project = (initiative.title, joined(initiative.stakeholders), initiative.goal)
+    owner = (initiative.team or "", KIND_WORDS.get(initiative.kind, initiative.kind))
+    if not initiative.deliverables:
+        return [(*project, "", "", "", "", "", *owner)]
+    return [
+        (
+            *project,
+            d.title,
+            status_words(d.status),
+            weeks_text(d.estimate_weeks),
+            d.target or "",
+            "Yes" if d.stretch else "No",
+            *owner,
+        )
+        for d in initiative.deliverables
+    ]

@@ -20,8 +20,10 @@ ignored; other columns are ignored):
 
 A deliverable title starting with "Stretch goal:" (any case) is a stretch goal; the
 prefix is not kept in the title. One row per deliverable, in priority order: a
-project's first row gives its position. A project's stakeholders, goal, team and kind
-may be given on any of its rows, but two different non-blank values are a bad row.
+project's first row gives its position; a project without deliverables is one row with
+blank Deliverable, status, estimate, target and stretch cells. A project's
+stakeholders, goal, team and kind may be given on any of its rows, but two different
+non-blank values are a bad row.
 Every bad row is reported with its line number, and a file with any bad row is refused
 as a whole (nothing is recorded).
 """
@@ -124,6 +126,8 @@ class SheetProject:
     kind: str | None = None
     """FEATURE, TECH_DEBT, ...; None: the sheet does not say."""
     deliverables: list[SheetDeliverable] = field(default_factory=list)
+    without_deliverables: bool = False
+    """A row of its own names it with no deliverable: kept even if it has no rows."""
 
     @property
     def key(self) -> str:
@@ -244,6 +248,10 @@ class _SheetBuilder:
     def add(self, line: int, cell: dict[str, str]) -> None:
         try:
             project = self._project(line, cell["project"])
+            if _only_the_project(cell):
+                self._project_fields(line, project, cell)
+                project.without_deliverables = True
+                return
             title, stretch = self._title(cell["deliverable"], parse_stretch(cell["stretch"]))
             row = SheetDeliverable(
                 line=line,
@@ -325,12 +333,26 @@ class _SheetBuilder:
 
     def finish(self) -> list[SheetProject]:
         for project in self.projects.values():
-            if not project.goal and project.deliverables:
+            if not project.goal and (project.deliverables or project.without_deliverables):
                 self.bad.append(
                     BadLine(project.line, f"project {project.name!r} has no User-centric goal")
                 )
         self.bad.sort(key=lambda bad: bad.line)
-        return [project for project in self.projects.values() if project.deliverables]
+        return [
+            project
+            for project in self.projects.values()
+            if project.deliverables or project.without_deliverables
+        ]
+
+
+DELIVERABLE_CELLS = ("deliverable", "status", "estimate", "target", "stretch")
+
+
+def _only_the_project(cell: dict[str, str]) -> bool:
+    """A row naming a project and no deliverable at all: the project has none (yet)."""
+    return bool(cell["project"].strip()) and not any(
+        cell[column].strip() for column in DELIVERABLE_CELLS
+    )
 
 
 def _by_column(cells: list[str], columns: dict[str, int]) -> dict[str, str]:

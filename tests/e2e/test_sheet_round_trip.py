@@ -24,6 +24,7 @@ SHEET = [
     ",,,Stretch goal: Synonyms,Planned,,,,,",
     "Billing,Finance,Customers pay,Invoices,Done,2.5,2026-01-15,,,Operations",
     ",,,Dunning,At risk,,,Yes,,",
+    "Reports,Finance,Month-end in one click,,,,,,,Research",
 ]
 
 
@@ -53,6 +54,7 @@ def test_an_exported_sheet_reproduces_the_roadmap_and_imports_back_as_no_change(
         'Search,"Sales, Support",Find any document,Synonyms,Planned,,,Yes,SRE,Tech debt',
         "Billing,Finance,Customers pay,Invoices,Done,2.5,2026-01-15,No,,Operations",
         "Billing,Finance,Customers pay,Dunning,At risk,,,Yes,,Operations",
+        "Reports,Finance,Month-end in one click,,,,,,,Research",
     ]
     sheet = tmp_path / "exported.csv"
     sheet.write_text(exported, encoding="utf-8")
@@ -78,7 +80,7 @@ def test_a_renamed_row_and_a_dropped_one_become_a_rename_and_a_removal(
     args = ["--roadmap", "Platform", "--at", "2026-01-05"]
     assert roadlog("import", "csv", str(first), *args, env=env).returncode == 0
     second = tmp_path / "week2.csv"
-    edited = [SHEET[0], ",,,Search UI,Planned,2,,,,", *SHEET[2:4]]
+    edited = [SHEET[0], ",,,Search UI,Planned,2,,,,", *SHEET[2:4], SHEET[5]]
     second.write_text("\n".join([HEADER, *edited]) + "\n", encoding="utf-8")
     later = ["--roadmap", "Platform", "--at", "2026-01-12", "--reason", "weekly sync"]
     done = roadlog("import", "csv", str(second), *later, "--remove-missing", env=env)

@@ -102,15 +102,19 @@ def test_the_sheet_carries_stretch_team_and_kind_back_to_the_import() -> None:
         team="Reliability",
         kind="TECH_DEBT",
     )
-    table = roadmap_sheet([ops, BILLING])
+    later = RoadmapInitiative("Later", (), "Not yet broken down", (), kind="RESEARCH")
+    table = roadmap_sheet([ops, BILLING, later])
     assert table.columns[-3:] == ("Stretch", "Team", "Kind")
     assert [row[-3:] for row in table.rows] == [
         ("No", "Reliability", "Tech debt"),
         ("Yes", "Reliability", "Tech debt"),
         ("No", "", "Feature"),
         ("No", "", "Feature"),
+        ("", "", "Research"),
     ]
-    pager, billing = parse_sheet(as_csv(table).replace("\r\n", "\n"))
+    assert table.rows[-1][:7] == ("Later", "", "Not yet broken down", "", "", "", "")
+    pager, billing, empty = parse_sheet(as_csv(table).replace("\r\n", "\n"))
+    assert (empty.name, empty.kind, empty.deliverables) == ("Later", "RESEARCH", [])
     assert (pager.team, pager.kind, billing.team, billing.kind) == (
         "Reliability",
         "TECH_DEBT",

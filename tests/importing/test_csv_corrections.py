@@ -221,3 +221,14 @@ def test_an_archived_team_is_a_bad_row_and_nothing_is_recorded(
         " or a new name (the import creates the team)"
     ]
     assert event_count(app) == before
+
+
+def test_a_project_without_deliverables_is_proposed_and_kept(app: Roadlog, workspace: UUID) -> None:
+    with_reports = [*FIRST, "Reports,Finance,Month-end in one click,,,,,,,Research"]
+    summary = run(app, workspace, text(*with_reports), WEEK_1)
+    assert "proposed 'Reports' at 3 with 0 deliverables" in summary.lines()
+    reports = initiatives_of(app, workspace)[2]
+    assert (reports.title, reports.kind, reports.deliverables) == ("Reports", "RESEARCH", [])
+    before = event_count(app)
+    assert run(app, workspace, text(*with_reports), WEEK_2).lines() == ["no changes"]
+    assert event_count(app) == before

@@ -183,3 +183,13 @@ def test_bad_stretch_team_and_kind_cells_name_the_row_column_value_and_what_is_a
         "Kind 'Epic' is not one of Feature, Tech debt, Operations, Research, Other, or blank"
     )
     assert problems[6] == "Team of project 'A' differs from line 5: 'Ops team' is not 'SRE'"
+
+
+def test_a_project_row_without_any_deliverable_cell_is_a_project_without_deliverables() -> None:
+    [search, reports] = parse_sheet(
+        sheet("Search,Sales,Find it,Index,,,", "Reports,Finance,Month-end,,,,")
+    )
+    assert [d.title for d in search.deliverables] == ["Index"]
+    assert (reports.name, reports.goal, reports.deliverables) == ("Reports", "Month-end", [])
+    problems = refused_lines(sheet("Reports,Finance,Month-end,,Done,,", ",,,,,,2026-01-01"))
+    assert problems == {2: "Deliverable is blank", 3: "Deliverable is blank"}
