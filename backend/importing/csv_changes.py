@@ -54,6 +54,8 @@ class CurrentRoadmap:
     """In priority order."""
     cycles: dict[str, UUID]
     """Cycle ids by name, case and spaces ignored."""
+    archived: bool = False
+    """Read-only: an import that would change it is refused."""
 
 
 @dataclass(frozen=True)

@@ -177,6 +177,17 @@ class SheetImporter:
             remove_missing=self.remove_missing,
         )
         changes = diff.changes(projects, source)
+        if changes and roadmap.archived:
+            raise ImportRefused(
+                source,
+                [
+                    BadLine(
+                        0,
+                        f"roadmap {self.roadmap_name!r} is archived (read-only): the sheet"
+                        f" would change it ({describe(changes[0])}, ...)",
+                    )
+                ],
+            )
         if changes and roadmap.latest is not None and self.at < roadmap.latest:
             raise ImportRefused(
                 source,
@@ -241,6 +252,7 @@ class SheetImporter:
             latest=latest,
             initiatives=tuple(_current(initiative) for initiative in initiatives),
             cycles={match_key(cycle.name): cycle.cycle_id for cycle in roadmap.cycles},
+            archived=roadmap.archived,
         )
 
     def apply(self, roadmap_id: UUID, change: Change) -> Recorded:

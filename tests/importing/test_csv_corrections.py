@@ -232,3 +232,21 @@ def test_a_project_without_deliverables_is_proposed_and_kept(app: Roadlog, works
     before = event_count(app)
     assert run(app, workspace, text(*with_reports), WEEK_2).lines() == ["no changes"]
     assert event_count(app) == before
+
+
+def test_an_archived_roadmap_refuses_a_sheet_that_would_change_it(
+    app: Roadlog, workspace: UUID
+) -> None:
+    run(app, workspace, text(*FIRST), WEEK_1)
+    [roadmap_id] = roadmaps_named(app, workspace, "Platform")
+    caller = Caller(workspace, "admin@acme.example", may_backfill=True)
+    app.archive_roadmap(caller, roadmap_id=roadmap_id, reason="done", effective_at=WEEK_1)
+    before = event_count(app)
+    assert run(app, workspace, text(*FIRST), WEEK_2).lines() == ["no changes"]
+    with pytest.raises(ImportRefused) as refused:
+        run(app, workspace, text(*FIRST[:4]), WEEK_2)
+    assert [str(bad) for bad in refused.value.bad_lines] == [
+        "roadmap 'Platform' is archived (read-only): the sheet would change it"
+        " ('Billing' / 'Dunning': At risk -> Won't do (row removed from the sheet), ...)"
+    ]
+    assert event_count(app) == before
