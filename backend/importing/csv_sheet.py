@@ -183,7 +183,10 @@ def parse_estimate(text: str) -> Decimal | None:
     try:
         weeks = Decimal(text.strip())
     except InvalidOperation:
-        raise ValueError(f"Estimate weeks {text.strip()!r} is not a number") from None
+        raise ValueError(
+            f"Estimate weeks {text.strip()!r} is not a number; accepted: resource-weeks"
+            " (e.g. 2.5), or blank"
+        ) from None
     try:
         return require_positive_weeks(weeks)
     except Invalid as error:
@@ -199,7 +202,10 @@ def parse_target(text: str) -> Target:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"Target {text!r} is not a real date") from None
+            raise ValueError(
+                f"Target {text!r} is not a real date; accepted: a date (YYYY-MM-DD),"
+                " a cycle's name, or blank"
+            ) from None
     return text
 
 
@@ -290,7 +296,10 @@ class _SheetBuilder:
         """The title without a "Stretch goal:" prefix, and the row's stretch flag."""
         title, prefixed = split_stretch_prefix(" ".join(text.split()))
         if not title:
-            raise ValueError("Deliverable is blank")
+            raise ValueError(
+                "Deliverable is blank; accepted: a title (a project without deliverables"
+                " is a row whose deliverable cells are all blank)"
+            )
         if prefixed and stretch is False:
             raise ValueError(
                 f"Deliverable {text.strip()!r} starts with 'Stretch goal:' but Stretch is No;"

@@ -88,7 +88,7 @@ def test_every_bad_row_is_reported_with_its_line_number() -> None:
     assert "'Blocked' is not one of" in problems[4]
     assert "Estimate weeks '-1': weeks must be a positive number" in problems[5]
     assert "Estimate weeks '1e28': weeks must be at most 5000" in problems[7]
-    assert "not a real date" in problems[8]
+    assert "not a real date; accepted: a date (YYYY-MM-DD), a cycle's name" in problems[8]
     assert "deliverable 'X' of project 'A' is already on line 3" in problems[9]
     assert "project 'B' has no User-centric goal" in problems[10]
 
@@ -192,4 +192,15 @@ def test_a_project_row_without_any_deliverable_cell_is_a_project_without_deliver
     assert [d.title for d in search.deliverables] == ["Index"]
     assert (reports.name, reports.goal, reports.deliverables) == ("Reports", "Month-end", [])
     problems = refused_lines(sheet("Reports,Finance,Month-end,,Done,,", ",,,,,,2026-01-01"))
-    assert problems == {2: "Deliverable is blank", 3: "Deliverable is blank"}
+    assert sorted(problems) == [2, 3]
+    assert all(
+        problem.startswith("Deliverable is blank; accepted: a title")
+        for problem in problems.values()
+    )
+
+
+def test_a_bad_estimate_says_what_is_accepted() -> None:
+    problems = refused_lines(sheet("A,,Goal,X,,lots,"))
+    assert problems == {
+        2: "Estimate weeks 'lots' is not a number; accepted: resource-weeks (e.g. 2.5), or blank"
+    }
