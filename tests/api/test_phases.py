@@ -3,6 +3,7 @@ parent without deliverables rolling up its phases' status, now and as of before.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -195,3 +196,39 @@ async def test_update_initiative_refuses_cycles_other_roadmaps_and_both_at_once(
         client, database, {"initiativeId": second, "parentId": ghost["team"]["id"]}
     )
     assert errors[0][0] == ["input", "parentId"]
+
+
+DIFF = """
+query ($id: ID!, $from: DateTime!, $to: DateTime!) {
+  roadmapDiff(id: $id, from: $from, to: $to) {
+    changed { initiative { title status } changes { field from to } }
+  }
+}
+"""
+
+
+async def test_the_diff_shows_the_new_parent_and_the_parent_s_rolled_up_status(
+    client: GraphQLClient,
+) -> None:
+    roadmap_id, parent, _, second = await new_ci(client)
+    payload = await mutate(
+        client,
+        "updateInitiative",
+        {"initiativeId": second, "parentId": parent},
+        "initiative { history(first: 1) { edges { node { at } } } }",
+    )
+    [edge] = payload["initiative"]["history"]["edges"]
+    at = edge["node"]["at"]
+
+    data = await client.execute(DIFF, {"id": roadmap_id, "from": before_instant(at), "to": at})
+
+    assert data["roadmapDiff"]["changed"] == [
+        {
+            "initiative": {"title": "New CI", "status": "AT_RISK"},
+            "changes": [{"field": "status", "from": '"DONE"', "to": '"AT_RISK"'}],
+        },
+        {
+            "initiative": {"title": "New CI: phase 2", "status": "AT_RISK"},
+            "changes": [{"field": "parent", "from": None, "to": json.dumps(parent)}],
+        },
+    ]
