@@ -154,7 +154,9 @@ def set_up(api: Api) -> dict[str, str]:
         api, ids["sre"], "New CI: phase 2", deliverable("Pipeline templates", "2", sre["Cycle 2"])
     )
     ids["Salsa"] = ids.pop("Slsa")
-    api.later().mutate("updateDeliverable", deliverableId=ids["Salsa"], title="Salsa", reason="typo")
+    api.later().mutate(
+        "updateDeliverable", deliverableId=ids["Salsa"], title="Salsa", reason="typo"
+    )
     api.mutate("removeDeliverable", deliverableId=ids["Churros"], reason="no fryer")
     api.mutate(
         "updateInitiative",
