@@ -14,7 +14,7 @@ Both instants are read as ``roadmap(asOf:)`` reads them; the difference is compu
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -25,7 +25,6 @@ from projections.roadmap_queries import (
     decimal,
     roadmap_rows,
     roadmaps_by_ids,
-    rolled_up,
 )
 from projections.timeline import encoded
 from schema.context import Info
@@ -34,6 +33,7 @@ from schema.initiatives import Initiative
 from schema.permissions import require
 from schema.relay import to_global_id
 from schema.roadmap.history import InitiativeChanges, InitiativeMove, RoadmapDiff
+from schema.roadmap.roadmaps import initiative_of_rows
 from schema.roadmap.timeline import FieldChange
 
 DELIVERABLE_FIELDS = (
@@ -52,8 +52,8 @@ def _ref(kind: str, id: UUID | None) -> str | None:
     return None if id is None else str(to_global_id(kind, id))
 
 
-def initiative_fields(row: Row, deliverables: Sequence[Row]) -> dict[str, Any]:
-    """An initiative's compared fields, as the API shows them."""
+def initiative_fields(row: Row, status: str) -> dict[str, Any]:
+    """An initiative's compared fields, as the API shows them (its rolled-up status given)."""
     return {
         "title": row["title"],
         "goal": row["goal"],
@@ -61,7 +61,7 @@ def initiative_fields(row: Row, deliverables: Sequence[Row]) -> dict[str, Any]:
         "team": _ref("Team", row["team_id"]),
         "kind": row["kind"],
         "parent": _ref("Initiative", row["parent_id"]),
-        "status": rolled_up(d["status"] for d in deliverables),
+        "status": status,
     }
 
 
@@ -78,12 +78,16 @@ def deliverable_fields(row: Row) -> dict[str, Any]:
 
 
 def field_changes(
-    before: Row, before_deliverables: Sequence[Row], after: Row, after_deliverables: Sequence[Row]
+    before: Row, before_rows: RoadmapRows, after: Row, after_rows: RoadmapRows
 ) -> Iterator[tuple[str, Any, Any]]:
-    """(field, old, new) for each field of an initiative that differs."""
+    """(field, old, new) for each field of an initiative that differs, read in the
+    roadmap's rows before and after."""
+    id = after["initiative_id"]
+    before_deliverables = before_rows.deliverables.get(id, ())
+    after_deliverables = after_rows.deliverables.get(id, ())
     old, new = (
-        initiative_fields(before, before_deliverables),
-        initiative_fields(after, after_deliverables),
+        initiative_fields(before, before_rows.status_of(id)),
+        initiative_fields(after, after_rows.status_of(id)),
     )
     for name, value in new.items():
         if old[name] != value:
@@ -121,7 +125,7 @@ def difference(
 
     def initiative(rows: RoadmapRows | None, position: int, row: Row, at: datetime) -> Initiative:
         assert rows is not None
-        return Initiative.of(row, rows.deliverables.get(row["initiative_id"], ()), position, at)
+        return initiative_of_rows(rows, row, position, at)
 
     added = [initiative(after, n, row, to) for id, (n, row) in new.items() if id not in old]
     removed = [initiative(before, n, row, from_) for id, (n, row) in old.items() if id not in new]
@@ -136,12 +140,7 @@ def difference(
         assert before is not None and after is not None, "on the roadmap at both instants"
         changes = [
             FieldChange(field=name, from_=encoded(a), to=encoded(b))
-            for name, a, b in field_changes(
-                previous,
-                before.deliverables.get(id, ()),
-                row,
-                after.deliverables.get(id, ()),
-            )
+            for name, a, b in field_changes(previous, before, row, after)
         ]
         if changes:
             changed.append(InitiativeChanges(initiative=current, changes=changes))
