@@ -91,6 +91,7 @@ async def roadmap_initiatives(
             goal=row["goal"],
             team=teams.get(row["team_id"]),
             kind=row["kind"],
+            status=rows.status_of(row["initiative_id"]),
             deliverables=tuple(
                 RoadmapDeliverable(
                     title=d["title"],

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from backend.exporting.tables import Table, joined, weeks_text
-from projections.roadmap_queries import rolled_up
 
 STATUS_WORDS = {
     "PLANNED": "Planned",
@@ -73,11 +72,9 @@ class RoadmapInitiative:
     team: str | None = None
     """The owning team's name."""
     kind: str = "FEATURE"
-
-    @property
-    def status(self) -> str:
-        """The rolled-up status (``rolled_up``: all WONT_DO is WONT_DO, all finished DONE)."""
-        return rolled_up(d.status for d in self.deliverables)
+    status: str = "PLANNED"
+    """Its rolled-up status, as the API gives it (``roadmap_queries.status_of``: of its
+    deliverables, or of its phases when it has none)."""
 
 
 def status_words(status: str) -> str:

@@ -24,6 +24,7 @@ SEARCH = RoadmapInitiative(
         RoadmapDeliverable("Index", "IN_PROGRESS", Decimal("3.0"), "2026-03-31"),
         RoadmapDeliverable("Search UI", "AT_RISK", None, "Cycle 7"),
     ),
+    status="AT_RISK",
 )
 BILLING = RoadmapInitiative(
     title="Billing",
@@ -33,6 +34,7 @@ BILLING = RoadmapInitiative(
         RoadmapDeliverable("Invoices", "DONE", Decimal("2.50")),
         RoadmapDeliverable("Dunning", "WONT_DO"),
     ),
+    status="DONE",
 )
 
 
@@ -50,7 +52,7 @@ def test_weeks_are_written_without_trailing_zeros() -> None:
     assert [weeks_text(w) for w in (Decimal("3.0"), Decimal("2.50"), None)] == ["3", "2.5", ""]
 
 
-def test_the_roadmap_table_has_one_row_per_initiative_with_its_rolled_up_status() -> None:
+def test_the_roadmap_table_has_one_row_per_initiative_with_its_status_in_words() -> None:
     table = roadmap_table([SEARCH, BILLING])
     assert table.columns == (
         "Project",
