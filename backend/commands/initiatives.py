@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from backend.commands.core import Caller, Decided, Recorded, RoadlogCore, idempotent, retried
 from backend.domain.base import business_time
 from backend.domain.deliverable import NewDeliverable
-from backend.domain.errors import AlreadyExists, Invalid, Ref
+from backend.domain.errors import AlreadyExists
 from backend.domain.initiative import Initiative
 from backend.domain.objective import Objective
 from backend.domain.roadmap import Roadmap
@@ -51,14 +51,7 @@ class InitiativeCommands(RoadlogCore):
         if team_id is not None:
             self._load_active_team(caller, team_id, "team_id")
         if parent_id is not None:
-            parent = self._load(caller, Initiative, parent_id, "parent_id")
-            if parent.roadmap_id != roadmap.id:
-                raise Invalid(
-                    f"the parent initiative is on roadmap {str(parent.roadmap_id)!r},"
-                    f" not {str(roadmap.id)!r}",
-                    "parent_id",
-                    [Ref("Roadmap", (parent.roadmap_id,)), Ref("Roadmap", (roadmap.id,))],
-                )
+            self._load(caller, Initiative, parent_id, "parent_id").require_parent_on(roadmap.id)
         inputs = [d.checked(f"deliverables.{i}") for i, d in enumerate(deliverables)]
         targets = [
             roadmap.target(d.target_cycle_id, d.target_date, f"deliverables.{i}.")

@@ -322,6 +322,24 @@ class Initiative(RoadlogAggregate):
         if changes:
             self.trigger_event(self.Updated, changes=changes, **meta.event_fields(at))
 
+    def require_parent_on(self, roadmap_id: UUID) -> None:
+        """This initiative can be a parent of a phase on ``roadmap_id``: it is on that
+        roadmap (a phase is on its parent's roadmap), and still on it; else Invalid."""
+        if self.roadmap_id != roadmap_id:
+            raise Invalid(
+                f"the parent initiative is on roadmap {str(self.roadmap_id)!r},"
+                f" not {str(roadmap_id)!r}: a phase is on its parent's roadmap",
+                "parent_id",
+                [Ref("Roadmap", (self.roadmap_id,)), Ref("Roadmap", (roadmap_id,))],
+            )
+        if not self.on_roadmap:
+            raise Invalid(
+                f"initiative {str(self.id)!r} is not on its roadmap any more:"
+                " a parent is an initiative of the roadmap",
+                "parent_id",
+                [Ref("Initiative", (self.id,))],
+            )
+
     def change_parent(
         self,
         *,
@@ -350,20 +368,7 @@ class Initiative(RoadlogAggregate):
                     "parent_id",
                     [Ref("Initiative", (parent.id,))],
                 )
-            if parent.roadmap_id != self.roadmap_id:
-                raise Invalid(
-                    f"the parent initiative is on roadmap {str(parent.roadmap_id)!r},"
-                    f" not {str(self.roadmap_id)!r}: a phase is on its parent's roadmap",
-                    "parent_id",
-                    [Ref("Roadmap", (parent.roadmap_id,)), Ref("Roadmap", (self.roadmap_id,))],
-                )
-            if not parent.on_roadmap:
-                raise Invalid(
-                    f"initiative {str(parent.id)!r} is not on its roadmap any more:"
-                    " a parent is an initiative of the roadmap",
-                    "parent_id",
-                    [Ref("Initiative", (parent.id,))],
-                )
+            parent.require_parent_on(self.roadmap_id)
             new_parent = parent.id
         if new_parent == self.parent_id:
             return

@@ -147,6 +147,24 @@ def test_a_parent_taken_off_the_roadmap_is_refused(
     assert "not on its roadmap" in error.message
 
 
+def test_proposing_a_phase_of_an_initiative_taken_off_the_roadmap_is_refused(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    # Proposing under a parent follows the rule updateInitiative follows.
+    [gone] = initiatives_on(app, editor, roadmap_id, 1)
+    app.remove_initiative(editor, roadmap_id=roadmap_id, initiative_id=gone, reason="dropped")
+
+    error = rejected(
+        app,
+        Invalid,
+        "parent_id",
+        lambda: app.propose_initiative(
+            editor, roadmap_id=roadmap_id, title="Phase", goal="g", parent_id=gone
+        ),
+    )
+    assert "not on its roadmap" in error.message
+
+
 def test_a_parent_and_clear_parent_at_once_are_refused(
     app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
 ) -> None:

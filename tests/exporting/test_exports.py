@@ -13,6 +13,7 @@ import pytest
 
 from backend.application import Caller, Roadlog
 from backend.database import DatabaseTarget
+from backend.domain.roadmap import Roadmap
 from backend.eventstore import open_event_store
 from backend.exporting.read import (
     NotInReadModels,
@@ -140,7 +141,8 @@ async def test_a_parent_without_deliverables_exports_the_status_its_phases_roll_
     editor = Caller(workspace, "pm")
 
     def make_phases() -> None:
-        billing, search = app.repository.get(roadmap_id).priority
+        roadmap: Roadmap = app.repository.get(roadmap_id)
+        billing, search = roadmap.priority
         launch = app.propose_initiative(
             editor, roadmap_id=roadmap_id, title="Launch", goal="Customers can buy search"
         ).id
