@@ -1,4 +1,5 @@
-"""Reading the priority changes read model: every placement, move and removal, newest first."""
+"""Reading the priority changes read model: every placement, move and removal, newest first,
+and on request the initiatives each of them displaced."""
 
 from __future__ import annotations
 
@@ -22,6 +23,38 @@ PRIORITY_CHANGES = """
     LIMIT $8
 """
 
+# The explicit changes (step 0) and the displacements (step: the displaced initiative's new
+# position, so each change's come after it, top to bottom), both filtered on the explicit
+# change's time and roadmap; after a cursor (at, position, step) newest first, then by step.
+PRIORITY_CHANGES_WITH_DISPLACED = """
+    SELECT * FROM (
+        SELECT c.position, 0 AS step, c.roadmap_id, c.initiative_id, c.from_position,
+               c.to_position, c.at, c.recorded_at, c.actor, c.reason, c.decision_id,
+               NULL::uuid AS cause_initiative_id, NULL::int AS cause_from_position,
+               NULL::int AS cause_to_position
+        FROM priorities.priority_changes c
+        WHERE c.workspace_id = $1
+          AND ($2::uuid IS NULL OR c.roadmap_id = $2)
+          AND ($3::uuid IS NULL OR c.initiative_id = $3)
+        UNION ALL
+        SELECT c.position, d.to_position, c.roadmap_id, d.initiative_id, d.from_position,
+               d.to_position, c.at, c.recorded_at, c.actor, c.reason, c.decision_id,
+               c.initiative_id, c.from_position, c.to_position
+        FROM priorities.displacements d
+        JOIN priorities.priority_changes c ON c.position = d.cause_position
+        WHERE c.workspace_id = $1
+          AND ($2::uuid IS NULL OR c.roadmap_id = $2)
+          AND ($3::uuid IS NULL OR d.initiative_id = $3)
+    ) AS change
+    WHERE ($4::timestamptz IS NULL OR at >= $4)
+      AND ($5::timestamptz IS NULL OR at < $5)
+      AND ($6::timestamptz IS NULL
+           OR (at, position) < ($6, $7::bigint)
+           OR ((at, position) = ($6, $7::bigint) AND step > $8::int))
+    ORDER BY at DESC, position DESC, step
+    LIMIT $9
+"""
+
 
 async def priority_change_rows(
     conn: Reader,
@@ -34,8 +67,12 @@ async def priority_change_rows(
     before: tuple[datetime, int] | None,
     limit: int,
 ) -> list[Row]:
-    """Up to ``limit`` changes older than ``before`` (business time, position), newest first;
-    ``since`` inclusive, ``until`` exclusive."""
+    """Up to ``limit`` explicit changes older than ``before`` (business time, position),
+    newest first; ``since`` inclusive, ``until`` exclusive.
+
+    Each row: ``position`` (in the log), ``roadmap_id``, ``initiative_id``,
+    ``from_position`` (NULL when placed), ``to_position`` (NULL when removed), ``at``,
+    ``recorded_at``, ``actor``, ``reason``, ``decision_id``."""
     at, position = before if before is not None else (None, None)
     return list(
         await conn.fetch(
@@ -47,6 +84,45 @@ async def priority_change_rows(
             until,
             at,
             position,
+            limit,
+        )
+    )
+
+
+async def priority_change_rows_with_displaced(
+    conn: Reader,
+    workspace_id: UUID,
+    *,
+    roadmap_id: UUID | None,
+    initiative_id: UUID | None,
+    since: datetime | None,
+    until: datetime | None,
+    after: tuple[datetime, int, int] | None,
+    limit: int,
+) -> list[Row]:
+    """Up to ``limit`` changes after the key ``after`` (business time, position, step):
+    the explicit changes newest first, each followed by the initiatives it displaced, top
+    to bottom. ``initiative_id`` keeps the changes of that initiative, explicit or
+    displaced; ``roadmap_id``, ``since`` (inclusive) and ``until`` (exclusive) apply to
+    the explicit change.
+
+    Each row has the columns of ``priority_change_rows`` (for a displaced initiative: its
+    own positions, the cause's time, actor, reason and decision; ``position`` is the
+    cause's) and ``step`` (0 for an explicit change, the new position of a displaced
+    one), ``cause_initiative_id``, ``cause_from_position`` and ``cause_to_position``
+    (the explicit change that displaced it; NULL for an explicit change)."""
+    at, position, step = after if after is not None else (None, None, None)
+    return list(
+        await conn.fetch(
+            PRIORITY_CHANGES_WITH_DISPLACED,
+            workspace_id,
+            roadmap_id,
+            initiative_id,
+            since,
+            until,
+            at,
+            position,
+            step,
             limit,
         )
     )
