@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import asyncpg
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +18,7 @@ from projections.roadmap import ROADMAP
 from projections.roadmap_queries import order_of
 from tests.projections.handler_log import Log, a_roadmap
 from tests.projections.test_roadmap_model import a_story, roadmap_with
+from tests.support.priorities import STEPS, Step, play, replayed
 from tests.support.retro import Story
 from tests.support.roadmap import project
 
@@ -103,9 +104,6 @@ async def test_each_change_records_the_initiatives_it_shifted(
 
 # --- random histories: the changes and their displacements replay every order ----------
 
-Step = tuple[str, int, int]
-"""(command, which initiative by index into the current order or a new one, position)."""
-
 HISTORIES = settings(
     max_examples=15,
     deadline=None,
@@ -113,71 +111,8 @@ HISTORIES = settings(
 )
 
 
-def play(story: Story, roadmap: UUID, steps: list[Step]) -> list[list[UUID]]:
-    """Run ``steps`` on ``roadmap``; the order after each command, folded independently."""
-    order: list[UUID] = []
-    orders = []
-    for n, (command, pick, to) in enumerate(steps):
-        story.later()
-        if command == "place" or not order:
-            position = to % (len(order) + 1) + 1
-            initiative = story.run(
-                "propose_initiative", roadmap_id=roadmap, title=f"I{n}", goal="g", position=position
-            )
-            order.insert(position - 1, initiative)
-        elif command == "move" and len(order) > 1:
-            initiative = order[pick % len(order)]
-            position = to % len(order) + 1
-            if position == order.index(initiative) + 1:
-                continue  # records nothing
-            story.run(
-                "move_initiative",
-                roadmap_id=roadmap,
-                initiative_id=initiative,
-                to_position=position,
-                reason=f"step {n}",
-            )
-            order.remove(initiative)
-            order.insert(position - 1, initiative)
-        else:
-            initiative = order[pick % len(order)]
-            story.run("remove_initiative", roadmap_id=roadmap, initiative_id=initiative, reason="r")
-            order.remove(initiative)
-        orders.append(list(order))
-    return orders
-
-
-def replayed(changes: list[asyncpg.Record], displaced: list[asyncpg.Record]) -> list[list[UUID]]:
-    """The order after each explicit change, from it and the displacements it caused."""
-    standing: dict[UUID, int] = {}
-    orders = []
-    for change in changes:
-        if change["to_position"] is None:
-            del standing[change["initiative_id"]]
-        else:
-            standing[change["initiative_id"]] = change["to_position"]
-        for row in (r for r in displaced if r["position"] == change["position"]):
-            assert standing[row["initiative_id"]] == row["from_position"]
-            standing[row["initiative_id"]] = row["to_position"]
-        order = sorted(standing, key=standing.__getitem__)
-        assert [standing[i] for i in order] == list(range(1, len(order) + 1))
-        orders.append(order)
-    return orders
-
-
 @HISTORIES
-@given(
-    steps=st.lists(
-        st.tuples(
-            st.sampled_from(["place", "move", "move", "remove"]),
-            st.integers(0, 20),
-            st.integers(0, 20),
-        ),
-        min_size=1,
-        max_size=25,
-    ),
-    batch_size=st.integers(1, 30),
-)
+@given(steps=STEPS, batch_size=st.integers(1, 30))
 async def test_displacements_replayed_with_their_causes_give_every_order(
     toy_database: DatabaseTarget,
     app: Roadlog,
@@ -197,4 +132,17 @@ async def test_displacements_replayed_with_their_causes_give_every_order(
     changes = await conn.fetch(CHANGES, roadmap)
     displaced = await conn.fetch(DISPLACED, roadmap)
 
-    assert replayed(changes, displaced) == expected
+    assert (
+        replayed(
+            (
+                (r["initiative_id"], r["from_position"], r["to_position"]),
+                [
+                    (d["initiative_id"], d["from_position"], d["to_position"])
+                    for d in displaced
+                    if d["position"] == r["position"]
+                ],
+            )
+            for r in changes
+        )
+        == expected
+    )
