@@ -60,8 +60,9 @@ INITIATIVE_CHANGES_WITH_DISPLACED = f"""
     LIMIT $9
 """
 
-# Of a roadmap or the workspace: a page holds at most $9 explicit changes (each is a row
-# of its own), so only the newest $9 from the key on are joined to their displacements.
+# Of a roadmap or the workspace ($3 is NULL: one initiative's listing is the query above):
+# a page holds at most $9 explicit changes (each is a row of its own), so only the newest
+# $9 from the key on are joined to their displacements.
 CHANGES_WITH_DISPLACED = f"""
     WITH causes AS (
         SELECT position, roadmap_id, initiative_id, from_position, to_position, at,
