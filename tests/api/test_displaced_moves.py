@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend.bootstrap import Services
 from schema.consistency import HEADER
 from tests.support.graphql import GraphQLClient
 from tests.support.mutations import mutate
+from tests.support.roadmap import new_workspace
 
 CHANGES = """
 query ($roadmap: ID, $initiative: ID, $displaced: Boolean, $first: Int, $after: String) {
@@ -218,3 +220,26 @@ async def test_a_cursor_of_the_other_listing_is_refused(client: GraphQLClient) -
     assert error["message"] == (
         f"after: {cursor!r} is not a cursor of priorityChangesWithDisplaced"
     )
+
+
+async def test_another_workspace_sees_no_displaced_change(
+    client: GraphQLClient, services: Services
+) -> None:
+    roadmap_id, ids = await kitchen(client, ["a", "b"])
+    moved = await mutate(
+        client,
+        "moveInitiative",
+        {"roadmapId": roadmap_id, "initiativeId": ids["b"], "toPosition": 1, "reason": "now"},
+    )
+    own = await changes(client, moved["position"], initiative=ids["a"], displaced=True)
+    stranger = await new_workspace(services)
+
+    for variables in ({"initiative": ids["a"]}, {"roadmap": roadmap_id}, {}):
+        response = await client.post(
+            CHANGES,
+            {**variables, "displaced": True},
+            token=stranger.token,
+            headers={HEADER: moved["position"]},
+        )
+        assert response.json()["data"]["priorityChanges"]["edges"] == [], variables
+    assert shown(own)[0] == ("DISPLACED", "a", 1, 2)
