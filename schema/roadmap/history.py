@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from uuid import UUID
 
 import strawberry
@@ -17,7 +18,22 @@ from schema.roadmap.roadmaps import Roadmap
 from schema.roadmap.timeline import FieldChange, decision_of
 
 
-@strawberry.type(description="An initiative placed on, moved on, or removed from a roadmap.")
+@strawberry.enum(description="What a priority change was.")
+class PriorityChangeKind(Enum):
+    PLACED = strawberry.enum_value("PLACED", description="Placed on the roadmap.")
+    MOVED = strawberry.enum_value("MOVED", description="Moved explicitly by someone.")
+    DISPLACED = strawberry.enum_value(
+        "DISPLACED",
+        description="Shifted because another initiative was placed, moved or removed around it.",
+    )
+    REMOVED = strawberry.enum_value("REMOVED", description="Taken off the roadmap.")
+
+
+@strawberry.type(
+    description="An initiative placed on, moved on, or removed from a roadmap, or shifted by"
+    " one position because another one was (DISPLACED: its time, actor, reason and decision"
+    " are those of its cause)."
+)
 class PriorityChange:
     from_position: int | None = strawberry.field(
         description="Position before; null when it was placed (it was not on the roadmap)."
@@ -32,6 +48,11 @@ class PriorityChange:
     roadmap_id: strawberry.Private[UUID]
     initiative_id: strawberry.Private[UUID]
     decision_id: strawberry.Private[UUID | None]
+    kind: PriorityChangeKind = strawberry.field(description="What the change was.")
+    cause: PriorityChange | None = strawberry.field(
+        description="For DISPLACED: the explicit change that caused it (its reason and"
+        " decision explain this one)."
+    )
 
     @strawberry.field(description="The roadmap, as it is now.")
     async def roadmap(self, info: Info) -> Roadmap:

@@ -160,7 +160,10 @@ class RoadmapQuery(NodeQuery):
 
     @strawberry.field(
         description="Every placement, move and removal of initiatives, newest first, with"
-        " the reason and the decision. since is inclusive, until exclusive."
+        " the reason and the decision. since is inclusive, until exclusive. With"
+        " includeDisplaced, each explicit change is followed by the changes it caused"
+        " (DISPLACED, top to bottom): since, until and roadmapId then select by the explicit"
+        " change, initiativeId by the initiative that moved either way."
     )
     async def priority_changes(
         self,
@@ -175,6 +178,12 @@ class RoadmapQuery(NodeQuery):
         until: Annotated[datetime | None, strawberry.argument(description="To (excl.).")] = None,
         first: Annotated[int | None, strawberry.argument(description="Page size.")] = None,
         after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+        include_displaced: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="Also the initiatives each change shifted by one position."
+            ),
+        ] = False,
     ) -> PriorityChangeConnection:
         require(info)
         roadmap = (
@@ -193,6 +202,7 @@ class RoadmapQuery(NodeQuery):
             until=until,
             first=first,
             after=after,
+            include_displaced=bool(include_displaced),
         )
 
     @strawberry.field(description="The workspace's decision records, most recent first.")

@@ -172,8 +172,8 @@ def test_priority_changes_come_from_nowhere_and_go_nowhere(log: Log) -> None:
         reason="dropped",
     )[0]
 
-    [placement] = PRIORITIES.statements(placed, 3)
-    [removal] = PRIORITIES.statements(removed, 4)
+    placement, _ = PRIORITIES.statements(placed, 3)
+    removal, _ = PRIORITIES.statements(removed, 4)
 
     assert isinstance(placement, Fact) and isinstance(removal, Fact)
     assert placement.row[4:6] == (None, 1)
