@@ -5,6 +5,11 @@
 -- Reading the current roadmap uses the partial "current" indexes (one range scan per
 -- table). Reading it as of an instant t takes, per entity, the last version starting at
 -- or before t: one backward probe of the (key, valid_from) primary key each.
+--
+-- Each version keeps the log positions of the events that opened and closed it
+-- (closed_position NULL while current): the roadmap as the log stood at a position P is the
+-- same probe bounded by opened_position <= P, a version closed after P still holding
+-- (projections.temporal). When each position was recorded is the timeline's to keep.
 
 CREATE TABLE teams (
     id            uuid PRIMARY KEY,
@@ -113,6 +118,8 @@ CREATE TABLE initiative_versions (
     initiative_id  uuid NOT NULL,
     valid_from     timestamptz NOT NULL,
     valid_to       timestamptz NOT NULL DEFAULT 'infinity',
+    opened_position  bigint NOT NULL,
+    closed_position  bigint,
     workspace_id   uuid NOT NULL,
     roadmap_id     uuid NOT NULL,
     title          text NOT NULL,
@@ -138,6 +145,8 @@ CREATE TABLE placements (
     initiative_id  uuid NOT NULL,
     valid_from     timestamptz NOT NULL,
     valid_to       timestamptz NOT NULL DEFAULT 'infinity',
+    opened_position  bigint NOT NULL,
+    closed_position  bigint,
     workspace_id   uuid NOT NULL,
     rank           numeric NOT NULL,
     PRIMARY KEY (roadmap_id, initiative_id, valid_from),
@@ -163,6 +172,8 @@ CREATE TABLE deliverable_versions (
     deliverable_id   uuid NOT NULL,
     valid_from       timestamptz NOT NULL,
     valid_to         timestamptz NOT NULL DEFAULT 'infinity',
+    opened_position  bigint NOT NULL,
+    closed_position  bigint,
     workspace_id     uuid NOT NULL,
     roadmap_id       uuid NOT NULL,
     added_position   bigint NOT NULL,
