@@ -327,6 +327,9 @@ class RoadmapRows:
     initiatives: list[Row]
     deliverables: dict[UUID, list[Row]]
     """Deliverables per initiative, in the order they were added."""
+    recorded: int | None = None
+    """The last log position counted, when read as recorded (``projections.roadmap_recorded``);
+    None: every event."""
 
 
 def by_initiative(rows: Sequence[Row]) -> dict[UUID, list[Row]]:
