@@ -110,10 +110,10 @@ class RoadmapQuery(NodeQuery):
     @strawberry.field(
         description="The roadmap as of business time `asOf`, as the log stood at `recordedAsOf`"
         " (changes recorded later, backfills included, are left out): order, titles, goals,"
-        " statuses, targets and estimates as `roadmap(asOf:)` shows them. `asOf` defaults to"
-        " `recordedAsOf`. `recordedAsOf` may not be in the future: what the log will hold"
-        " then is not known yet. Names kept without history (the roadmap's, teams',"
-        " cycles') read as now, as in `roadmap(asOf:)`."
+        " statuses, targets, estimates, cycles and their states, as `roadmap(asOf:)` shows"
+        " them. `asOf` defaults to `recordedAsOf`. `recordedAsOf` may not be in the future:"
+        " what the log will hold then is not known yet. Names kept without history (the"
+        " roadmap's, teams', cycles') read as now, as in `roadmap(asOf:)`."
     )
     async def roadmap_as_recorded(
         self,

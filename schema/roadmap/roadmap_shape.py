@@ -259,7 +259,7 @@ class Shaper:
             elif type_name == "Deliverable":
                 obj = Deliverable.of(source, view.at)
             elif type_name == "Cycle":
-                obj = Cycle.of(source, view.at)
+                obj = Cycle.of(source, view.at, view.recorded)
             else:
                 raise AssertionError(f"no strawberry object for a {type_name} row")
             found = self._objects[id(source)] = (source, obj)
@@ -355,6 +355,7 @@ def shape_roadmap(
     assert rows is not None, "only a roadmap loaded with its rows is shapeable"
     view = View(
         at=roadmap.at,
+        recorded=rows.recorded,
         initiatives={row["initiative_id"]: row for row in rows.initiatives},
         positions={row["initiative_id"]: n for n, row in enumerate(rows.initiatives, start=1)},
         deliverables=rows.deliverables,

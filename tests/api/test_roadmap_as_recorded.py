@@ -4,7 +4,7 @@ recording instant; changes recorded later, backfills included, are left out."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,9 +16,12 @@ from tests.support.roadmap import SreRoadmap, ask, build_sre_roadmap, errors_of,
 
 FIELDS = """
     asOf
+    cycles { name state }
     initiatives {
       title position status
-      deliverables { title status estimateWeeks estimates { weeks } }
+      deliverables {
+        title status estimateWeeks estimates { weeks } targetCycle { name state }
+      }
     }
 """
 
@@ -47,8 +50,17 @@ def titles(roadmap: dict[str, Any]) -> list[str]:
 
 def backfill(story: Story, sre: SreRoadmap) -> datetime:
     """Changes recorded now, effective at a business instant after the move: a status, an
-    estimate, a move, a removed deliverable and an initiative taken off; that instant."""
+    estimate, a move, a removed deliverable, an initiative taken off, a cycle started and
+    one planned; that instant."""
     backfilled_at = story.later().clock
+    story.run("start_cycle", roadmap_id=sre.roadmap, cycle_id=sre.cycle)
+    story.run(
+        "create_cycle",
+        roadmap_id=sre.roadmap,
+        name="2025-Q2",
+        starts_on=date(2025, 4, 1),
+        ends_on=date(2025, 6, 30),
+    )
     story.run(
         "change_deliverable_status",
         initiative_id=sre.pilot,
@@ -122,6 +134,7 @@ async def test_a_backfilled_change_is_invisible_before_it_was_recorded_and_visib
     business = (await ask(client, ws.token, AS_OF, id=roadmap_id, asOf=asked_at))["roadmap"]
 
     assert titles(then) == ["New CI final phase", "New CI pilot", "New CI general availability"]
+    assert then["cycles"] == [{"name": "2025-Q1", "state": "PLANNED"}]
     pilot_then = then["initiatives"][1]
     assert pilot_then["status"] == "IN_PROGRESS"
     assert pilot_then["deliverables"] == [
@@ -130,21 +143,28 @@ async def test_a_backfilled_change_is_invisible_before_it_was_recorded_and_visib
             "status": "IN_PROGRESS",
             "estimateWeeks": "3",
             "estimates": [{"weeks": "3"}],
+            "targetCycle": {"name": "2025-Q1", "state": "PLANNED"},
         },
         {
             "title": "Pilot retrospective",
             "status": "PLANNED",
             "estimateWeeks": None,
             "estimates": [],
+            "targetCycle": None,
         },
     ]
     assert titles(since) == ["New CI general availability", "New CI pilot"]
+    assert since["cycles"] == [
+        {"name": "2025-Q1", "state": "ACTIVE"},
+        {"name": "2025-Q2", "state": "PLANNED"},
+    ]
     assert since["initiatives"][1]["deliverables"] == [
         {
             "title": "Runner fleet",
             "status": "AT_RISK",
             "estimateWeeks": "4.5",
             "estimates": [{"weeks": "3"}, {"weeks": "4.5"}],
+            "targetCycle": {"name": "2025-Q1", "state": "ACTIVE"},
         }
     ]
     assert since == business

@@ -42,7 +42,8 @@ CREATE TABLE roadmaps (
 CREATE INDEX roadmaps_by_name ON roadmaps (workspace_id, name, id);
 
 -- Cycles change state twice: PLANNED, ACTIVE once started, CLOSED once closed. The log
--- positions of the start and the close bound what a cycle's report counts.
+-- positions of the start and the close bound what a cycle's report counts; with those of
+-- its creation and its cancellation they also say its state as the log stood at a position.
 CREATE TABLE cycles (
     roadmap_id        uuid NOT NULL,
     cycle_id          uuid NOT NULL,
@@ -58,6 +59,7 @@ CREATE TABLE cycles (
     closed_at         timestamptz,
     closed_position   bigint,
     cancelled_at      timestamptz,
+    cancelled_position  bigint,
     PRIMARY KEY (roadmap_id, cycle_id)
 );
 -- A retarget names only the cycle: it finds the cycle (and its roadmap) by id.
