@@ -17,7 +17,11 @@ one entity's chain both grow with ``valid_from``, so the version valid at t as t
 stood at position P is the last one starting at or before t and opened at or before P, and
 it still held at t then if it ends after t or was closed only after P: the roadmap as
 recorded (``projections.roadmap_queries``) is the same backward probe with one more bound.
-A version amended in place keeps the position that opened it.
+A version amended in place keeps the position that opened it: the events of one command
+share their instant and are recorded together, so nothing is lost; a later command at
+exactly the same business instant amends it too, and the roadmap as recorded before that
+command then shows its change already (a second version at one instant would need
+``opened_position`` in the key).
 """
 
 from __future__ import annotations
