@@ -3,9 +3,10 @@
 An auditor asks what the roadmap said about an instant before later changes were recorded
 (backfills included). The versioned tables keep the log positions that opened and closed
 each version (``projections.temporal``), so this is the as-of query of
-``projections.roadmap_queries`` with one more bound per probe: versions opened after the
-cut are left out, and one closed after it still holds. Initiatives and deliverables count
-from the positions that proposed and added them, estimate generations from their own.
+``projections.roadmap_queries`` bounded by a log position: versions opened after the cut
+are left out (``version_recorded``), and one closed after it still holds. Initiatives and
+deliverables count from the positions that proposed and added them, estimate generations
+from their own.
 
 When a position was recorded is kept once, by the timeline: one entry per event, keyed by
 position, with the event's recording time. ``recorded_position`` turns a recording instant
@@ -42,21 +43,41 @@ ROADMAP_RECORDED = """
     )
 """
 
+
+def version_recorded(table: str, match: str, alias: str) -> str:
+    """LATERAL joins ending in ``alias``: the version of one entity valid at ``$3`` as the log
+    stood at position ``$4``; ``match`` finds the entity's rows as ``x`` (``x.id = i.id``).
+
+    Along an entity's chain ``valid_from`` and ``opened_position`` grow together, so that
+    version is the earlier of two: the last one opened by ``$4``, if it starts by ``$3``;
+    else the last one starting by ``$3``, which comes before it and so was opened by then
+    too. Two index probes, however many versions were recorded after the cut.
+    """
+    last = f"{alias}_recorded"
+    return f"""
+    CROSS JOIN LATERAL (
+        SELECT * FROM roadmap.{table} x
+        WHERE {match} AND x.opened_position <= $4
+        ORDER BY x.opened_position DESC LIMIT 1
+    ) AS {last}
+    CROSS JOIN LATERAL (
+        SELECT {last}.* WHERE {last}.valid_from <= $3
+        UNION ALL (
+            SELECT x.* FROM roadmap.{table} x
+            WHERE {match} AND x.valid_from <= $3 AND {last}.valid_from > $3
+            ORDER BY x.valid_from DESC LIMIT 1
+        )
+    ) AS {alias}"""
+
+
+OF_DELIVERABLE = "x.initiative_id = d.initiative_id AND x.deliverable_id = d.deliverable_id"
+
 # $1 roadmap, $2 workspace, $3 business instant, $4 the last log position counted.
 ORDER_RECORDED = f"""
     SELECT {INITIATIVE_FIELDS}
     FROM roadmap.initiatives i
-    CROSS JOIN LATERAL (
-        SELECT p.rank, p.valid_to, p.closed_position FROM roadmap.placements p
-        WHERE p.roadmap_id = i.roadmap_id AND p.initiative_id = i.id AND p.valid_from <= $3
-          AND p.opened_position <= $4
-        ORDER BY p.valid_from DESC LIMIT 1
-    ) AS p
-    CROSS JOIN LATERAL (
-        SELECT * FROM roadmap.initiative_versions v
-        WHERE v.initiative_id = i.id AND v.valid_from <= $3 AND v.opened_position <= $4
-        ORDER BY v.valid_from DESC LIMIT 1
-    ) AS v
+    {version_recorded("placements", "x.roadmap_id = i.roadmap_id AND x.initiative_id = i.id", "p")}
+    {version_recorded("initiative_versions", "x.initiative_id = i.id", "v")}
     WHERE i.roadmap_id = $1 AND i.workspace_id = $2 AND i.proposed_at <= $3
       AND i.proposed_position <= $4
       AND (p.valid_to > $3 OR p.closed_position > $4)
@@ -66,12 +87,7 @@ ORDER_RECORDED = f"""
 DELIVERABLES_RECORDED = f"""
     SELECT {DELIVERABLE_FIELDS}
     FROM roadmap.deliverables d
-    CROSS JOIN LATERAL (
-        SELECT * FROM roadmap.deliverable_versions v
-        WHERE v.initiative_id = d.initiative_id AND v.deliverable_id = d.deliverable_id
-          AND v.valid_from <= $3 AND v.opened_position <= $4
-        ORDER BY v.valid_from DESC LIMIT 1
-    ) AS v
+    {version_recorded("deliverable_versions", OF_DELIVERABLE, "v")}
     WHERE d.roadmap_id = $1 AND d.workspace_id = $2 AND d.added_at <= $3
       AND d.added_position <= $4
       AND (v.valid_to > $3 OR v.closed_position > $4)

@@ -3,7 +3,7 @@ and the as-of query bounded by a position shows the roadmap as the log stood the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -38,7 +38,8 @@ async def test_a_move_and_a_removal_close_versions_at_their_positions(
         for n in range(3)
     ]
     proposed = story.position
-    story.later().run(
+    moved_at = story.later().clock
+    story.run(
         "move_initiative", roadmap_id=roadmap, initiative_id=ids[2], to_position=1, reason="r"
     )
     moved = story.position
@@ -64,6 +65,10 @@ async def test_a_move_and_a_removal_close_versions_at_their_positions(
     assert await order_recorded(conn, story, roadmap, at, proposed) == ids
     assert await order_recorded(conn, story, roadmap, at, moved) == [ids[2], ids[0], ids[1]]
     assert await order_recorded(conn, story, roadmap, at, removed) == [ids[2], ids[1]]
+    # Before the move in business time: versions recorded by then that start later skipped.
+    before_move = moved_at - timedelta(seconds=1)
+    assert await order_recorded(conn, story, roadmap, before_move, removed) == ids
+    assert await order_recorded(conn, story, roadmap, before_move, proposed) == ids
 
 
 async def test_a_deliverable_shows_the_version_recorded_by_then(
@@ -87,6 +92,7 @@ async def test_a_deliverable_shows_the_version_recorded_by_then(
         status="IN_PROGRESS",
     )
     started = story.position
+    started_at = story.clock
     story.later().run(
         "remove_deliverable", initiative_id=initiative, deliverable_id=deliverable, reason="r"
     )
@@ -94,11 +100,15 @@ async def test_a_deliverable_shows_the_version_recorded_by_then(
     await project(app, toy_database, [ROADMAP, TIMELINE])
     ws, at = story.caller.workspace_id, story.clock
 
-    async def statuses(position: int) -> list[str]:
-        rows = await roadmap_rows_recorded(conn, ws, roadmap, at, position)
+    async def statuses_at(instant: datetime, position: int) -> list[str]:
+        rows = await roadmap_rows_recorded(conn, ws, roadmap, instant, position)
         assert rows is not None
         return [row["status"] for row in rows.deliverables.get(initiative, [])]
+
+    async def statuses(position: int) -> list[str]:
+        return await statuses_at(at, position)
 
     assert await statuses(added) == ["PLANNED"]
     assert await statuses(started) == ["IN_PROGRESS"]
     assert await statuses(removed) == []
+    assert await statuses_at(started_at - timedelta(seconds=1), removed) == ["PLANNED"]

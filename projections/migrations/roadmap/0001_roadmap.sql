@@ -7,9 +7,10 @@
 -- or before t: one backward probe of the (key, valid_from) primary key each.
 --
 -- Each version keeps the log positions of the events that opened and closed it
--- (closed_position NULL while current): the roadmap as the log stood at a position P is the
--- same probe bounded by opened_position <= P, a version closed after P still holding
--- (projections.temporal). When each position was recorded is the timeline's to keep.
+-- (closed_position NULL while current): the roadmap as the log stood at a position P takes
+-- per entity the earlier of two probes, the last version starting at or before t and the
+-- last one opened at or before P, a version closed after P still holding
+-- (projections.roadmap_recorded). When each position was recorded is the timeline's.
 
 CREATE TABLE teams (
     id            uuid PRIMARY KEY,
@@ -136,6 +137,8 @@ CREATE TABLE initiative_versions (
 );
 CREATE UNIQUE INDEX initiative_versions_current
     ON initiative_versions (initiative_id) WHERE valid_to = 'infinity';
+-- The roadmap as recorded: an entity's last version opened by a log position.
+CREATE INDEX initiative_versions_recorded ON initiative_versions (initiative_id, opened_position);
 
 -- The priority order: one versioned row per (roadmap, initiative) while it is on the
 -- roadmap, with a rank; position = order of rank among the rows valid at an instant. A
@@ -155,6 +158,7 @@ CREATE TABLE placements (
     CHECK (valid_from <= valid_to)
 );
 CREATE INDEX placements_current ON placements (roadmap_id, rank) WHERE valid_to = 'infinity';
+CREATE INDEX placements_recorded ON placements (roadmap_id, initiative_id, opened_position);
 
 CREATE TABLE deliverables (
     initiative_id   uuid NOT NULL,
@@ -197,6 +201,8 @@ CREATE INDEX deliverable_versions_current_by_roadmap
     ON deliverable_versions (roadmap_id) WHERE valid_to = 'infinity';
 CREATE UNIQUE INDEX deliverable_versions_current
     ON deliverable_versions (initiative_id, deliverable_id) WHERE valid_to = 'infinity';
+CREATE INDEX deliverable_versions_recorded
+    ON deliverable_versions (initiative_id, deliverable_id, opened_position);
 -- The estimate report: the completed deliverables of a workspace.
 CREATE INDEX deliverable_versions_completed
     ON deliverable_versions (workspace_id, completed_at)
