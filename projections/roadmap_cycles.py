@@ -33,7 +33,7 @@ UPDATE_CYCLE = """
 """
 
 CANCEL_CYCLE = """
-    UPDATE {schema}.cycles SET state = 'CANCELLED', cancelled_at = $3
+    UPDATE {schema}.cycles SET state = 'CANCELLED', cancelled_at = $3, cancelled_position = $4
     WHERE roadmap_id = $1 AND cycle_id = $2
 """
 
@@ -155,7 +155,7 @@ def cycle_updated(event: Roadmap.CycleUpdated, position: int) -> Sequence[Statem
 
 
 def cycle_cancelled(event: Roadmap.CycleCancelled, position: int) -> Sequence[Statement]:
-    args = (event.originator_id, event.cycle_id, event.effective_at)
+    args = (event.originator_id, event.cycle_id, event.effective_at, position)
     return [Statement(CANCEL_CYCLE, args)]
 
 

@@ -229,7 +229,8 @@ ESTIMATES_OF_ROADMAP = """
 
 CYCLE_FIELDS = """
     c.roadmap_id, c.cycle_id, c.name, c.starts_on, c.ends_on, c.created_at, c.started_at,
-    c.closed_at, c.cancelled_at
+    c.closed_at, c.cancelled_at, c.created_position, c.started_position, c.closed_position,
+    c.cancelled_position
 """
 
 CYCLES_BY_REFS = f"""
@@ -328,6 +329,9 @@ class RoadmapRows:
     initiatives: list[Row]
     deliverables: dict[UUID, list[Row]]
     """Deliverables per initiative, in the order they were added."""
+    recorded: int | None = None
+    """The last log position counted, when read as recorded (``projections.roadmap_recorded``);
+    None: every event."""
 
     @cached_property
     def phases(self) -> Phases:
@@ -512,13 +516,19 @@ def decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def cycle_state(row: Row, at: datetime | None) -> str:
-    """A cycle's state at an instant (None: now)."""
-    closed, started, cancelled = row["closed_at"], row["started_at"], row["cancelled_at"]
-    if cancelled is not None and (at is None or cancelled <= at):
-        return "CANCELLED"
-    if closed is not None and (at is None or closed <= at):
-        return "CLOSED"
-    if started is not None and (at is None or started <= at):
-        return "ACTIVE"
+def cycle_state(row: Row, at: datetime | None, recorded: int | None = None) -> str:
+    """A cycle's state at an instant (None: now), as the log stood at position ``recorded``
+    (None: all of it)."""
+    for change, state in (("cancelled", "CANCELLED"), ("closed", "CLOSED"), ("started", "ACTIVE")):
+        if cycle_changed(row, change, at, recorded):
+            return state
     return "PLANNED"
+
+
+def cycle_changed(row: Row, change: str, at: datetime | None, recorded: int | None) -> bool:
+    """Whether a cycle was ``change`` (created, started, closed, cancelled) by business
+    time ``at`` (None: now), as recorded up to position ``recorded`` (None: all)."""
+    when = row[f"{change}_at"]
+    if when is None or (at is not None and when > at):
+        return False
+    return recorded is None or row[f"{change}_position"] <= recorded

@@ -245,6 +245,7 @@ TIMELINE = ReadModel(
         "entries_newest",
         "entries_by_actor",
         "entries_by_type",
+        "entries_recorded",
         "entry_subjects_newest",
     ),
 )

@@ -24,6 +24,7 @@ from projections.roadmap_queries import (
     roadmaps_of_workspace,
     teams_by_ids,
 )
+from projections.roadmap_recorded import recorded_position, roadmap_rows_recorded
 
 
 class NotInReadModels(Exception):
@@ -74,12 +75,23 @@ def _weeks(value: object) -> Decimal | None:
 
 
 async def roadmap_initiatives(
-    conn: Connection, workspace_id: UUID, roadmap_id: UUID, at: datetime | None
+    conn: Connection,
+    workspace_id: UUID,
+    roadmap_id: UUID,
+    at: datetime | None,
+    recorded_at: datetime | None = None,
 ) -> list[RoadmapInitiative]:
-    """The roadmap's initiatives in priority order, now (None) or as of a business time."""
-    rows = await roadmap_rows(conn, workspace_id, roadmap_id, at)
-    if rows is None:
+    """The roadmap's initiatives in priority order, now (None) or as of a business time;
+    with ``recorded_at``, from the events recorded by then only (``at`` defaults to it)."""
+    if recorded_at is None:
+        rows = await roadmap_rows(conn, workspace_id, roadmap_id, at)
         when = "yet" if at is None else f"at {at.isoformat()}"
+    else:
+        at = recorded_at if at is None else at
+        position = await recorded_position(conn, workspace_id, recorded_at)
+        rows = await roadmap_rows_recorded(conn, workspace_id, roadmap_id, at, position)
+        when = f"at {at.isoformat()} as recorded by {recorded_at.isoformat()}"
+    if rows is None:
         raise NotInReadModels(f"the roadmap did not exist {when}")
     cycles = await cycle_names(conn, workspace_id, roadmap_id)
     team_ids = list({row["team_id"] for row in rows.initiatives if row["team_id"] is not None})

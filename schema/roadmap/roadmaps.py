@@ -16,7 +16,13 @@ from graphql import GraphQLObjectType
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
 
-from projections.roadmap_queries import RoadmapRows, Row, cycles_of_roadmap, roadmap_rows
+from projections.roadmap_queries import (
+    RoadmapRows,
+    Row,
+    cycle_changed,
+    cycles_of_roadmap,
+    roadmap_rows,
+)
 from schema.context import Info
 from schema.initiatives import Initiative
 from schema.permissions import require
@@ -124,9 +130,10 @@ class Roadmap(Node):
         workspace_id = require(info).workspace_id
         async with info.context.services.pool.acquire() as conn:
             rows = await cycles_of_roadmap(conn, workspace_id, self.roadmap_id)
-        shown = [row for row in rows if self.at is None or row["created_at"] <= self.at]
+        recorded = None if self.rows is None else self.rows.recorded
+        shown = [row for row in rows if cycle_changed(row, "created", self.at, recorded)]
         shown.sort(key=lambda row: (row["starts_on"], row["name"]))
-        return [Cycle.of(row, self.at) for row in shown]
+        return [Cycle.of(row, self.at, recorded) for row in shown]
 
     @strawberry.field(description="Initiatives in priority order, highest first (position 1).")
     async def initiatives(self, info: Info) -> list[Initiative]:

@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from projections import roadmap_queries
-from projections.roadmap_queries import Phases, cycle_state, phases_of, status_of
+from projections.roadmap_queries import Phases, cycle_changed, cycle_state, phases_of, status_of
 from schema.relay import to_global_id
 
 Getter = Callable[[Any], Any]
@@ -44,6 +44,8 @@ class View:
     teams: dict[UUID, Row] = field(default_factory=dict)
     cycles: dict[UUID, Row] = field(default_factory=dict)
     estimates: dict[tuple[UUID, UUID], list[Row]] = field(default_factory=dict)
+    recorded: int | None = None
+    """The last log position counted, for a roadmap read as recorded; None: all."""
 
     def deliverables_of(self, row: Row) -> Sequence[Row]:
         return self.deliverables.get(row["initiative_id"], ())
@@ -111,7 +113,7 @@ def deliverable_getters(view: View) -> dict[str, Getter]:
 
     def target_cycle(row: Row) -> Row | None:
         cycle = view.cycles.get(row["target_cycle_id"])
-        if cycle is None or (view.at is not None and cycle["created_at"] > view.at):
+        if cycle is None or not cycle_changed(cycle, "created", view.at, view.recorded):
             return None
         return cycle
 
@@ -136,7 +138,7 @@ def cycle_getters(view: View) -> dict[str, Getter]:
         "name": Column("name"),
         "startsOn": Column("starts_on"),
         "endsOn": Column("ends_on"),
-        "state": lambda r: cycle_state(r, view.at),
+        "state": lambda r: cycle_state(r, view.at, view.recorded),
     }
 
 

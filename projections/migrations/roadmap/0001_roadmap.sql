@@ -5,6 +5,12 @@
 -- Reading the current roadmap uses the partial "current" indexes (one range scan per
 -- table). Reading it as of an instant t takes, per entity, the last version starting at
 -- or before t: one backward probe of the (key, valid_from) primary key each.
+--
+-- Each version keeps the log positions of the events that opened and closed it
+-- (closed_position NULL while current): the roadmap as the log stood at a position P takes
+-- per entity the earlier of two probes, the last version starting at or before t and the
+-- last one opened at or before P, a version closed after P still holding
+-- (projections.roadmap_recorded). When each position was recorded is the timeline's.
 
 CREATE TABLE teams (
     id            uuid PRIMARY KEY,
@@ -37,7 +43,8 @@ CREATE TABLE roadmaps (
 CREATE INDEX roadmaps_by_name ON roadmaps (workspace_id, name, id);
 
 -- Cycles change state twice: PLANNED, ACTIVE once started, CLOSED once closed. The log
--- positions of the start and the close bound what a cycle's report counts.
+-- positions of the start and the close bound what a cycle's report counts; with those of
+-- its creation and its cancellation they also say its state as the log stood at a position.
 CREATE TABLE cycles (
     roadmap_id        uuid NOT NULL,
     cycle_id          uuid NOT NULL,
@@ -53,6 +60,7 @@ CREATE TABLE cycles (
     closed_at         timestamptz,
     closed_position   bigint,
     cancelled_at      timestamptz,
+    cancelled_position  bigint,
     PRIMARY KEY (roadmap_id, cycle_id)
 );
 -- A retarget names only the cycle: it finds the cycle (and its roadmap) by id.
@@ -113,6 +121,8 @@ CREATE TABLE initiative_versions (
     initiative_id  uuid NOT NULL,
     valid_from     timestamptz NOT NULL,
     valid_to       timestamptz NOT NULL DEFAULT 'infinity',
+    opened_position  bigint NOT NULL,
+    closed_position  bigint,
     workspace_id   uuid NOT NULL,
     roadmap_id     uuid NOT NULL,
     title          text NOT NULL,
@@ -130,6 +140,8 @@ CREATE UNIQUE INDEX initiative_versions_current
 -- An initiative's phases (Initiative.children, the roll-up of a parent's status).
 CREATE INDEX initiative_versions_by_parent
     ON initiative_versions (parent_id, valid_from) WHERE parent_id IS NOT NULL;
+-- The roadmap as recorded: an entity's last version opened by a log position.
+CREATE INDEX initiative_versions_recorded ON initiative_versions (initiative_id, opened_position);
 
 -- The priority order: one versioned row per (roadmap, initiative) while it is on the
 -- roadmap, with a rank; position = order of rank among the rows valid at an instant. A
@@ -141,12 +153,15 @@ CREATE TABLE placements (
     initiative_id  uuid NOT NULL,
     valid_from     timestamptz NOT NULL,
     valid_to       timestamptz NOT NULL DEFAULT 'infinity',
+    opened_position  bigint NOT NULL,
+    closed_position  bigint,
     workspace_id   uuid NOT NULL,
     rank           numeric NOT NULL,
     PRIMARY KEY (roadmap_id, initiative_id, valid_from),
     CHECK (valid_from <= valid_to)
 );
 CREATE INDEX placements_current ON placements (roadmap_id, rank) WHERE valid_to = 'infinity';
+CREATE INDEX placements_recorded ON placements (roadmap_id, initiative_id, opened_position);
 
 CREATE TABLE deliverables (
     initiative_id   uuid NOT NULL,
@@ -166,6 +181,8 @@ CREATE TABLE deliverable_versions (
     deliverable_id   uuid NOT NULL,
     valid_from       timestamptz NOT NULL,
     valid_to         timestamptz NOT NULL DEFAULT 'infinity',
+    opened_position  bigint NOT NULL,
+    closed_position  bigint,
     workspace_id     uuid NOT NULL,
     roadmap_id       uuid NOT NULL,
     added_position   bigint NOT NULL,
@@ -187,6 +204,8 @@ CREATE INDEX deliverable_versions_current_by_roadmap
     ON deliverable_versions (roadmap_id) WHERE valid_to = 'infinity';
 CREATE UNIQUE INDEX deliverable_versions_current
     ON deliverable_versions (initiative_id, deliverable_id) WHERE valid_to = 'infinity';
+CREATE INDEX deliverable_versions_recorded
+    ON deliverable_versions (initiative_id, deliverable_id, opened_position);
 -- The estimate report: the completed deliverables of a workspace.
 CREATE INDEX deliverable_versions_completed
     ON deliverable_versions (workspace_id, completed_at)

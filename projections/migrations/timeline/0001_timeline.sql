@@ -29,6 +29,9 @@ CREATE TABLE entries (
 CREATE INDEX entries_newest ON entries (workspace_id, at DESC, position DESC);
 CREATE INDEX entries_by_actor ON entries (workspace_id, actor, at DESC, position DESC);
 CREATE INDEX entries_by_type ON entries (workspace_id, type, at DESC, position DESC);
+-- When each position was recorded: the roadmap as recorded at an instant reads the log up
+-- to the latest entry recorded by then (projections.roadmap_queries.recorded_position).
+CREATE INDEX entries_recorded ON entries (workspace_id, recorded_at DESC, position DESC);
 CREATE INDEX entries_of_deliverable ON entries (deliverable_id, type, position)
     WHERE deliverable_id IS NOT NULL;
 
