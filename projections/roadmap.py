@@ -143,7 +143,12 @@ TAKE_OFF_ROADMAP = versioned_change(
 )
 
 CHANGE_PARENT = versioned_change(
-    "initiative_versions", ("$1",), "$2", INITIATIVE_COLUMNS, {"parent_id": "$3::uuid"}
+    "initiative_versions",
+    ("$1",),
+    "$2",
+    INITIATIVE_COLUMNS,
+    {"parent_id": "$3::uuid"},
+    position="$4",
 )
 
 
@@ -268,7 +273,11 @@ def initiative_updated(event: Initiative.Updated, position: int) -> Sequence[Sta
 def initiative_parent_changed(
     event: Initiative.ParentChanged, position: int
 ) -> Sequence[Statement]:
-    return [Statement(CHANGE_PARENT, (event.originator_id, event.effective_at, event.parent_id))]
+    return [
+        Statement(
+            CHANGE_PARENT, (event.originator_id, event.effective_at, event.parent_id, position)
+        )
+    ]
 
 
 def initiative_removed_from_roadmap(
