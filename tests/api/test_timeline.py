@@ -110,7 +110,7 @@ async def test_estimates_effort_and_targets_show_what_they_were_and_what_they_be
         ("DeliverableEstimated", [{"field": "estimateWeeks", "from": '"3"', "to": '"4.5"'}]),
     ]
     assert entries[0]["summary"] == (
-        "Retargeted 'Runner fleet' from 2025-03-31 to 2025-05-01 (a slip): slip"
+        "Retargeted 'Runner fleet' from 2025-Q1 to 2025-05-01 (slip): slip"
     )
     assert {e["subject"]["id"] for e in entries} == {deliverable}
 
