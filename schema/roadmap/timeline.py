@@ -21,6 +21,7 @@ from projections.timeline_entries import ENTRY_TYPES
 from projections.timeline_queries import entries_between, timeline_rows
 from schema.context import Info
 from schema.errors import BAD_USER_INPUT, coded_error
+from schema.labels import value_label
 from schema.nodes import resolve_refs
 from schema.pagination import Page, PageInfo, decode_cursor, encode_cursor, page_size
 from schema.permissions import require
@@ -39,6 +40,16 @@ async def decision_of(info: Info, decision_id: UUID | None) -> Decision | None:
     return decision
 
 
+LABEL = (
+    "The {value} as a person reads it, null when there is none: the current name of a team,"
+    " cycle, parent, key result or decision, not its id (null if it no longer resolves);"
+    ' statuses and other enum values as words (IN_PROGRESS is "In progress", WONT_DO'
+    ' "Won\'t do"); decimals without trailing zeros ("2.5", not "2.500"); dates as'
+    ' 2026-12-13, instants as their UTC date at midnight, else "2026-12-13 14:05 UTC";'
+    ' booleans as yes/no; lists joined by ", ".'
+)
+
+
 @strawberry.type(description="One field's change: its old and new value, JSON-encoded.")
 class FieldChange:
     field: str = strawberry.field(
@@ -50,6 +61,16 @@ class FieldChange:
     to: str | None = strawberry.field(
         description="JSON-encoded new value; null when there is none."
     )
+
+    @strawberry.field(description=LABEL.format(value="old value"))
+    async def from_label(self, info: Info) -> str | None:
+        require(info)
+        return await value_label(info, self.field, self.from_)
+
+    @strawberry.field(description=LABEL.format(value="new value"))
+    async def to_label(self, info: Info) -> str | None:
+        require(info)
+        return await value_label(info, self.field, self.to)
 
     @classmethod
     def all_of(cls, changes: Any) -> list[FieldChange]:

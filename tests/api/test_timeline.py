@@ -224,3 +224,107 @@ async def test_an_initiative_tells_its_own_history(
         "summary": "Moved 'New CI final phase' from 3 to 1: compliance audit moved up",
     }
     assert final["history"]["pageInfo"]["hasNextPage"] is True
+
+
+LABELLED_TIMELINE = """
+query ($subject: ID, $types: [String!]) {
+  timeline(subjectId: $subject, types: $types) {
+    edges { node { type summary changes { field from to fromLabel toLabel } } }
+  }
+}
+"""
+
+
+async def test_retargets_name_cycles_as_named_then_and_label_them_as_named_now(
+    client: GraphQLClient, services: Services
+) -> None:
+    ws = await new_workspace(services)
+    story = ws.story(services)
+    sre = build_sre_roadmap(story, move=False)
+    spring = story.later().run(
+        "create_cycle",
+        roadmap_id=sre.roadmap,
+        name="2025-Q2",
+        starts_on=date(2025, 4, 1),
+        ends_on=date(2025, 6, 30),
+    )
+    refs = {"initiative_id": sre.pilot, "deliverable_id": sre.runners}
+    story.later().run("retarget_deliverable", target_cycle_id=spring, reason="slip", **refs)
+    story.later().run(
+        "update_cycle",
+        roadmap_id=sre.roadmap,
+        cycle_id=spring,
+        name="Spring cycle",
+        reason="named by season",
+    )
+    story.later().run("retarget_deliverable", target_cycle_id=sre.cycle, reason="pulled in", **refs)
+    await story.projected(services)
+
+    entries = nodes(
+        await ask(
+            client,
+            ws.token,
+            LABELLED_TIMELINE,
+            subject=to_global_id("Deliverable", sre.pilot, sre.runners),
+            types=["DeliverableRetargeted"],
+        )
+    )
+
+    assert [e["summary"] for e in entries] == [
+        "Retargeted 'Runner fleet' from Spring cycle to 2025-Q1: pulled in",
+        "Retargeted 'Runner fleet' from 2025-Q1 to 2025-Q2 (slip): slip",
+        "Retargeted 'Runner fleet' from no target to 2025-Q1",
+    ]
+    assert [
+        [(c["field"], c["fromLabel"], c["toLabel"]) for c in e["changes"]] for e in entries
+    ] == [
+        [("targetCycle", "Spring cycle", "2025-Q1")],
+        [("targetCycle", "2025-Q1", "Spring cycle")],
+        [("targetCycle", None, "2025-Q1")],
+    ]
+
+
+async def test_timeline_changes_label_parents_teams_kinds_and_decimals(
+    client: GraphQLClient, services: Services
+) -> None:
+    ws = await new_workspace(services)
+    story = ws.story(services)
+    sre = build_sre_roadmap(story, move=False)
+    story.later().run(
+        "estimate_deliverable",
+        initiative_id=sre.pilot,
+        deliverable_id=sre.runners,
+        weeks=Decimal("4.250"),
+    )
+    await story.projected(services)
+
+    proposed = nodes(
+        await ask(
+            client,
+            ws.token,
+            LABELLED_TIMELINE,
+            subject=to_global_id("Initiative", sre.final_phase),
+            types=["InitiativeProposed"],
+        )
+    )
+    estimated = nodes(
+        await ask(
+            client,
+            ws.token,
+            LABELLED_TIMELINE,
+            subject=to_global_id("Deliverable", sre.pilot, sre.runners),
+            types=["DeliverableEstimated"],
+        )
+    )
+
+    [entry] = proposed
+    labels = {c["field"]: (c["fromLabel"], c["toLabel"]) for c in entry["changes"]}
+    assert labels["parent"] == (None, "New CI pilot")
+    assert labels["team"] == (None, "SRE")
+    assert labels["kind"] == (None, "Tech debt")
+    assert labels["stakeholders"] == (None, "none")
+    assert [(c["fromLabel"], c["toLabel"]) for e in estimated for c in e["changes"]] == [
+        ("3", "4.25"),
+        (None, "3"),
+    ]
+    assert estimated[0]["summary"] == "Estimated 'Runner fleet' at 4.25 weeks (generation 2)"
