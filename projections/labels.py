@@ -8,7 +8,7 @@ One place for how roadlog writes a value for people (``roadmapDiff``'s ``fromLab
 - decimals as people write them: ``2.500`` is "2.5", ``3.0`` is "3";
 - dates as ISO dates ("2026-12-13"); an instant as its date when it is midnight UTC,
   else as "2026-12-13 14:05 UTC";
-- booleans as "yes" and "no"; lists joined by ", " (empty: "none");
+- booleans as "yes" and "no"; lists joined by ", " (empty: "none"); a month by its name;
 - references by name (a cycle, a team, an initiative): the caller looks the name up and
   passes it as text, which stays as it is.
 
@@ -22,6 +22,21 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 WORDS = {"WONT_DO": "Won't do"}
 """Enum values whose words are not simply the value in sentence case."""
@@ -83,6 +98,7 @@ DECIMAL_FIELDS = frozenset(
     {"estimateWeeks", "actualWeeks", "startValue", "targetValue", "currentValue"}
 )
 INSTANT_FIELDS = frozenset({"completedAt"})
+MONTH_FIELDS = frozenset({"fiscalYearStartMonth"})
 
 
 def field_label(field: str, encoded: str | None) -> str | None:
@@ -96,4 +112,6 @@ def field_label(field: str, encoded: str | None) -> str | None:
         return decimal_label(Decimal(value))
     if isinstance(value, str) and field in INSTANT_FIELDS:
         return instant_label(datetime.fromisoformat(value))
+    if isinstance(value, int) and field in MONTH_FIELDS:
+        return MONTHS[value - 1]
     return label(value, enum=field in ENUM_FIELDS)

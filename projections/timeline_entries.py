@@ -21,7 +21,7 @@ from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
 from backend.domain.workspace import DEFAULT_FISCAL_YEAR_START_MONTH, Workspace
-from projections.labels import label
+from projections.labels import MONTHS, label
 
 
 @dataclass(frozen=True)
@@ -122,22 +122,6 @@ def quoted(text: str) -> str:
 def because(reason: str) -> str:
     """': reason', or nothing without a reason."""
     return f": {literal(reason)}" if reason else ""
-
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def _fiscal_year_set(e: Any, from_month: int) -> Entry:

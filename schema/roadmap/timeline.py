@@ -46,7 +46,7 @@ LABEL = (
     ' statuses and other enum values as words (IN_PROGRESS is "In progress", WONT_DO'
     ' "Won\'t do"); decimals without trailing zeros ("2.5", not "2.500"); dates as'
     ' 2026-12-13, instants as their UTC date at midnight, else "2026-12-13 14:05 UTC";'
-    ' booleans as yes/no; lists joined by ", ".'
+    ' booleans as yes/no; lists joined by ", "; months by name.'
 )
 
 

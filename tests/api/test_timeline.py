@@ -284,7 +284,7 @@ async def test_retargets_name_cycles_as_named_then_and_label_them_as_named_now(
     ]
 
 
-async def test_timeline_changes_label_parents_teams_kinds_and_decimals(
+async def test_timeline_changes_label_parents_teams_kinds_decimals_and_months(
     client: GraphQLClient, services: Services
 ) -> None:
     ws = await new_workspace(services)
@@ -296,6 +296,7 @@ async def test_timeline_changes_label_parents_teams_kinds_and_decimals(
         deliverable_id=sre.runners,
         weeks=Decimal("4.250"),
     )
+    story.later().run("set_fiscal_year", fiscal_year_start_month=2, reason="finance")
     await story.projected(services)
 
     proposed = nodes(
@@ -328,3 +329,7 @@ async def test_timeline_changes_label_parents_teams_kinds_and_decimals(
         (None, "3"),
     ]
     assert estimated[0]["summary"] == "Estimated 'Runner fleet' at 4.25 weeks (generation 2)"
+    fiscal = nodes(await ask(client, ws.token, LABELLED_TIMELINE, types=["FiscalYearSet"]))
+    assert [(c["fromLabel"], c["toLabel"]) for c in fiscal[0]["changes"]] == [
+        ("January", "February")
+    ]

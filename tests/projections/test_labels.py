@@ -50,6 +50,7 @@ def test_stored_field_changes_are_labelled_by_their_field() -> None:
     assert field_label("targetDate", json.dumps("2026-12-13")) == "2026-12-13"
     assert field_label("position", "3") == "3"
     assert field_label("stretch", "true") == "yes"
+    assert field_label("fiscalYearStartMonth", "2") == "February"
     assert field_label("title", json.dumps("IN_PROGRESS")) == "IN_PROGRESS"
     assert field_label("team", json.dumps("VGVhbTox")) is None, "a name the API looks up"
     assert field_label("status", None) is None
