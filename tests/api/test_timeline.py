@@ -333,3 +333,52 @@ async def test_timeline_changes_label_parents_teams_kinds_decimals_and_months(
     assert [(c["fromLabel"], c["toLabel"]) for c in fiscal[0]["changes"]] == [
         ("January", "February")
     ]
+
+
+async def test_timeline_changes_label_objectives_and_key_results_by_their_titles(
+    client: GraphQLClient, services: Services
+) -> None:
+    ws = await new_workspace(services)
+    story = ws.story(services)
+    sre = build_sre_roadmap(story, move=False)
+    reliable = story.later().run(
+        "create_objective", title="Reliable", period="2026-Q1", level="COMPANY"
+    )
+    ci = story.later().run(
+        "create_objective",
+        title="CI fast",
+        period="2026-Q1",
+        level="TEAM",
+        team_id=sre.team,
+        parent_id=reliable,
+    )
+    build = story.later().run(
+        "add_key_result",
+        objective_id=ci,
+        title="Build minutes",
+        unit="min",
+        start_value=30.0,
+        target_value=12.5,
+    )
+    story.later().run(
+        "align_initiative",
+        initiative_id=sre.pilot,
+        objective_id=ci,
+        key_result_id=build,
+        kind="CONTRIBUTES",
+    )
+    await story.projected(services)
+
+    async def labels_of(entry_type: str, subject: str) -> dict[str, Any]:
+        found = await ask(client, ws.token, LABELLED_TIMELINE, subject=subject, types=[entry_type])
+        [entry] = nodes(found)
+        return {c["field"]: (c["fromLabel"], c["toLabel"]) for c in entry["changes"]}
+
+    created = await labels_of("ObjectiveCreated", to_global_id("Objective", ci))
+    assert created["parent"] == (None, "Reliable")
+    assert created["team"] == (None, "SRE")
+    assert created["level"] == (None, "Team")
+    added = await labels_of("KeyResultAdded", to_global_id("Objective", ci))
+    assert (added["startValue"], added["targetValue"]) == ((None, "30"), (None, "12.5"))
+    aligned = await labels_of("InitiativeAligned", to_global_id("Initiative", sre.pilot))
+    assert aligned == {"keyResult": (None, "Build minutes"), "kind": (None, "Contributes")}
