@@ -46,7 +46,7 @@ from schema.roadmap.history import (
     InitiativeMove,
     RoadmapDiff,
 )
-from schema.roadmap.timeline import FieldChange
+from schema.roadmap.timeline import FieldChange, labelled
 
 DELIVERABLE_FIELDS = (
     ("title", "title"),
@@ -219,4 +219,16 @@ async def roadmap_diff(info: Info, roadmap_id: UUID, from_: datetime, to: dateti
             raise coded_error(BAD_USER_INPUT, f"id: no roadmap {missing!r}")
         before = await roadmap_rows(conn, workspace_id, roadmap_id, from_)
         after = await roadmap_rows(conn, workspace_id, roadmap_id, to)
-    return difference(before, after, from_, to)
+    diff = difference(before, after, from_, to)
+    await labelled(
+        info,
+        [
+            change
+            for changed in diff.changed
+            for change in (
+                *changed.changes,
+                *(c for d in changed.deliverable_changes for c in d.changes),
+            )
+        ],
+    )
+    return diff
