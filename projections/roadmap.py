@@ -136,6 +136,10 @@ TAKE_OFF_ROADMAP = versioned_change(
     "initiative_versions", ("$1",), "$2", INITIATIVE_COLUMNS, {"on_roadmap": "false"}
 )
 
+CHANGE_PARENT = versioned_change(
+    "initiative_versions", ("$1",), "$2", INITIATIVE_COLUMNS, {"parent_id": "$3::uuid"}
+)
+
 
 def team_created(event: Team.Created, position: int) -> Sequence[Statement]:
     return [
@@ -249,6 +253,12 @@ def initiative_updated(event: Initiative.Updated, position: int) -> Sequence[Sta
         new = None if change is None else change[1]
         args += [change is not None, list(new) if isinstance(new, list) else new]
     return [Statement(UPDATE_INITIATIVE, tuple(args))]
+
+
+def initiative_parent_changed(
+    event: Initiative.ParentChanged, position: int
+) -> Sequence[Statement]:
+    return [Statement(CHANGE_PARENT, (event.originator_id, event.effective_at, event.parent_id))]
 
 
 def initiative_removed_from_roadmap(
@@ -420,6 +430,7 @@ HANDLERS: dict[type[Any], Handler] = {
     Roadmap.CycleClosed: cycle_closed,
     Initiative.Proposed: initiative_proposed,
     Initiative.Updated: initiative_updated,
+    Initiative.ParentChanged: initiative_parent_changed,
     Initiative.RemovedFromRoadmap: initiative_removed_from_roadmap,
     Initiative.DeliverableAdded: deliverable_added,
     Initiative.DeliverableUpdated: deliverable_updated,
@@ -444,6 +455,7 @@ ROADMAP = ReadModel(
         "roadmaps_by_name",
         "initiatives_by_roadmap",
         "initiatives_by_workspace",
+        "initiative_versions_by_parent",
         "deliverables_by_roadmap",
         "deliverable_versions_current_by_roadmap",
         "deliverable_versions_completed",

@@ -51,6 +51,7 @@ ENTRY_TYPES = (
     "FiscalYearSet",
     "InitiativeAligned",
     "InitiativeMoved",
+    "InitiativeParentChanged",
     "InitiativePlaced",
     "InitiativeProposed",
     "InitiativeRemoved",
@@ -360,6 +361,29 @@ def initiative_updated(e: Initiative.Updated) -> Entry:
     )
 
 
+def initiative_parent_changed(e: Initiative.ParentChanged) -> Entry:
+    quoted_ids: tuple[UUID, ...]
+    if e.parent_id is None:
+        summary, quoted_ids = "Made %s a top-level initiative again", (e.originator_id,)
+    else:
+        summary, quoted_ids = "Made %s a phase of %s", (e.originator_id, e.parent_id)
+    return Entry(
+        "InitiativeParentChanged",
+        "Initiative",
+        (e.originator_id,),
+        summary + because(e.reason),
+        quoted=quoted_ids,
+        about=tuple(i for i in (e.parent_id, e.from_parent_id) if i is not None),
+        changes=(
+            (
+                "parent",
+                Ref("Initiative", (e.from_parent_id,)) if e.from_parent_id else None,
+                Ref("Initiative", (e.parent_id,)) if e.parent_id else None,
+            ),
+        ),
+    )
+
+
 def initiative_left_roadmap(e: Initiative.RemovedFromRoadmap) -> Entry:
     return Entry(
         "InitiativeRemovedFromRoadmap",
@@ -542,6 +566,7 @@ ROADMAP_DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
     Roadmap.CycleClosed: cycle_closed,
     Initiative.Proposed: initiative_proposed,
     Initiative.Updated: initiative_updated,
+    Initiative.ParentChanged: initiative_parent_changed,
     Initiative.RemovedFromRoadmap: initiative_left_roadmap,
     Initiative.DeliverableAdded: deliverable_added,
     Initiative.DeliverableUpdated: deliverable_updated,

@@ -22,6 +22,7 @@ from projections.roadmap_queries import (
     initiative_rows,
     roadmap_rows,
     roadmaps_of_workspace,
+    teams_by_ids,
 )
 
 
@@ -81,16 +82,21 @@ async def roadmap_initiatives(
         when = "yet" if at is None else f"at {at.isoformat()}"
         raise NotInReadModels(f"the roadmap did not exist {when}")
     cycles = await cycle_names(conn, workspace_id, roadmap_id)
+    team_ids = list({row["team_id"] for row in rows.initiatives if row["team_id"] is not None})
+    teams = {team["id"]: team["name"] for team in await teams_by_ids(conn, workspace_id, team_ids)}
     return [
         RoadmapInitiative(
             title=row["title"],
             stakeholders=tuple(row["stakeholders"]),
             goal=row["goal"],
+            team=teams.get(row["team_id"]),
+            kind=row["kind"],
             deliverables=tuple(
                 RoadmapDeliverable(
                     title=d["title"],
                     status=d["status"],
                     estimate_weeks=_weeks(d["estimate_weeks"]),
+                    stretch=d["stretch"],
                     target=(
                         cycles.get(d["target_cycle_id"])
                         if d["target_cycle_id"] is not None

@@ -31,7 +31,6 @@ from projections.roadmap_queries import (
     decimal,
     roadmap_rows,
     roadmaps_by_ids,
-    rolled_up,
 )
 from projections.timeline import encoded
 from schema.context import Info
@@ -46,6 +45,7 @@ from schema.roadmap.history import (
     InitiativeMove,
     RoadmapDiff,
 )
+from schema.roadmap.roadmaps import initiative_of_rows
 from schema.roadmap.timeline import FieldChange, labelled
 
 DELIVERABLE_FIELDS = (
@@ -64,8 +64,8 @@ def _ref(kind: str, id: UUID | None) -> str | None:
     return None if id is None else str(to_global_id(kind, id))
 
 
-def initiative_fields(row: Row, deliverables: Sequence[Row]) -> dict[str, Any]:
-    """An initiative's compared fields, as the API shows them."""
+def initiative_fields(row: Row, status: str) -> dict[str, Any]:
+    """An initiative's compared fields, as the API shows them (its rolled-up status given)."""
     return {
         "title": row["title"],
         "goal": row["goal"],
@@ -73,7 +73,7 @@ def initiative_fields(row: Row, deliverables: Sequence[Row]) -> dict[str, Any]:
         "team": _ref("Team", row["team_id"]),
         "kind": row["kind"],
         "parent": _ref("Initiative", row["parent_id"]),
-        "status": rolled_up(d["status"] for d in deliverables),
+        "status": status,
     }
 
 
@@ -104,12 +104,14 @@ class DeliverableDifference:
 
 
 def own_changes(
-    before: Row, before_deliverables: Sequence[Row], after: Row, after_deliverables: Sequence[Row]
+    before: Row, before_rows: RoadmapRows, after: Row, after_rows: RoadmapRows
 ) -> Iterator[tuple[str, Any, Any]]:
-    """(field, old, new) for each of an initiative's own fields that differs."""
+    """(field, old, new) for each of an initiative's own fields that differs, read in the
+    roadmap's rows before and after."""
+    id = after["initiative_id"]
     old, new = (
-        initiative_fields(before, before_deliverables),
-        initiative_fields(after, after_deliverables),
+        initiative_fields(before, before_rows.status_of(id)),
+        initiative_fields(after, after_rows.status_of(id)),
     )
     for name, value in new.items():
         if old[name] != value:
@@ -171,7 +173,7 @@ def difference(
 
     def initiative(rows: RoadmapRows | None, position: int, row: Row, at: datetime) -> Initiative:
         assert rows is not None
-        return Initiative.of(row, rows.deliverables.get(row["initiative_id"], ()), position, at)
+        return initiative_of_rows(rows, row, position, at)
 
     added = [initiative(after, n, row, to) for id, (n, row) in new.items() if id not in old]
     removed = [initiative(before, n, row, from_) for id, (n, row) in old.items() if id not in new]
@@ -186,7 +188,7 @@ def difference(
         assert before is not None and after is not None, "on the roadmap at both instants"
         was_delivering, delivering = before.deliverables.get(id, ()), after.deliverables.get(id, ())
         differences = list(deliverable_differences(was_delivering, delivering))
-        own = own_changes(previous, was_delivering, row, delivering)
+        own = own_changes(previous, before, row, after)
         changes = [_change(*change) for change in (*own, *id_keyed(differences))]
         deliverables = [
             DeliverableChanges(

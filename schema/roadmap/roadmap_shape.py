@@ -254,6 +254,8 @@ class Shaper:
                     view.deliverables_of(source),
                     view.positions[source["initiative_id"]],
                     view.at,
+                    status=view.status_of(source),
+                    children=view.phases.children.get(source["initiative_id"], ()),
                 )
             elif type_name == "Deliverable":
                 obj = Deliverable.of(source, view.at)

@@ -29,9 +29,24 @@ from schema.roadmap.shaped import ShapingExecutionContext
 def initiatives_of_rows(rows: RoadmapRows, as_of: datetime | None) -> list[Initiative]:
     """The initiatives of a loaded roadmap, highest priority first."""
     return [
-        Initiative.of(row, rows.deliverables.get(row["initiative_id"], ()), position, as_of)
+        initiative_of_rows(rows, row, position, as_of)
         for position, row in enumerate(rows.initiatives, start=1)
     ]
+
+
+def initiative_of_rows(
+    rows: RoadmapRows, row: Row, position: int, as_of: datetime | None
+) -> Initiative:
+    """One initiative of a loaded roadmap, its status rolled up over the roadmap's rows."""
+    id = row["initiative_id"]
+    return Initiative.of(
+        row,
+        rows.deliverables.get(id, ()),
+        position,
+        as_of,
+        status=rows.status_of(id),
+        children=rows.phases.children.get(id, ()),
+    )
 
 
 @strawberry.type(description="A board: a cadence and initiatives in priority order.")

@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 from uuid import UUID
 
 from projections import roadmap_queries
-from projections.roadmap_queries import cycle_state, rolled_up
+from projections.roadmap_queries import Phases, cycle_state, phases_of, status_of
 from schema.relay import to_global_id
 
 Getter = Callable[[Any], Any]
@@ -47,6 +47,19 @@ class View:
 
     def deliverables_of(self, row: Row) -> Sequence[Row]:
         return self.deliverables.get(row["initiative_id"], ())
+
+    @cached_property
+    def phases(self) -> Phases:
+        """Each initiative's phases in the view, in priority order (the view's order)."""
+        return phases_of(self.initiatives.values(), self.deliverables)
+
+    def children_of(self, row: Row) -> list[Row]:
+        """An initiative's phases on the roadmap at the view's instant, in priority order."""
+        return [self.initiatives[id] for id in self.phases.children.get(row["initiative_id"], ())]
+
+    def status_of(self, row: Row) -> str:
+        """An initiative's rolled-up status (``roadmap_queries.status_of``)."""
+        return status_of(row["initiative_id"], self.phases.statuses, self.phases.children)
 
 
 HAND_BACK = object()
@@ -84,10 +97,11 @@ def initiative_getters(view: View) -> dict[str, Getter]:
         "stakeholders": Column("stakeholders"),
         "kind": Column("kind"),
         "position": lambda r: view.positions[r["initiative_id"]],
-        "status": lambda r: rolled_up(d["status"] for d in view.deliverables_of(r)),
+        "status": view.status_of,
         "version": Column("version"),
         "team": lambda r: view.teams.get(r["team_id"]),
         "parent": parent,
+        "children": view.children_of,
         "deliverables": view.deliverables_of,
     }
 

@@ -127,6 +127,9 @@ CREATE TABLE initiative_versions (
 );
 CREATE UNIQUE INDEX initiative_versions_current
     ON initiative_versions (initiative_id) WHERE valid_to = 'infinity';
+-- An initiative's phases (Initiative.children, the roll-up of a parent's status).
+CREATE INDEX initiative_versions_by_parent
+    ON initiative_versions (parent_id, valid_from) WHERE parent_id IS NOT NULL;
 
 -- The priority order: one versioned row per (roadmap, initiative) while it is on the
 -- roadmap, with a rank; position = order of rank among the rows valid at an instant. A
