@@ -340,3 +340,39 @@ async def test_an_initiative_without_changed_deliverables_has_no_deliverable_cha
     assert labels(changed["changes"]) == {
         "goal": ("The old CI is switched off, so that nobody maintains two", "One CI only")
     }
+
+
+async def test_a_new_parent_reads_as_the_titles_of_the_old_and_the_new_one(
+    client: GraphQLClient, services: Services
+) -> None:
+    ws = await new_workspace(services)
+    story = ws.story(services)
+    sre = build_sre_roadmap(story)
+    story.later().run(
+        "update_initiative",
+        initiative_id=sre.final_phase,
+        parent_id=sre.general_availability,
+        reason="after general availability",
+    )
+    later = story.later().clock
+    await story.projected(services)
+
+    data = await ask(
+        client,
+        ws.token,
+        LABELLED_DIFF,
+        id=to_global_id("Roadmap", sre.roadmap),
+        **{"from": sre.moved_at.isoformat(), "to": later.isoformat()},
+    )
+
+    [changed] = data["roadmapDiff"]["changed"]
+    assert changed["initiative"] == {"title": "New CI final phase"}
+    assert changed["changes"] == [
+        {
+            "field": "parent",
+            "from": json.dumps(to_global_id("Initiative", sre.pilot)),
+            "to": json.dumps(to_global_id("Initiative", sre.general_availability)),
+            "fromLabel": "New CI pilot",
+            "toLabel": "New CI general availability",
+        }
+    ]
