@@ -13,6 +13,7 @@ from schema.initiatives import Initiative, initiatives_by_ids
 from schema.pagination import PageInfo
 from schema.permissions import require
 from schema.roadmap.decisions import Decision
+from schema.roadmap.entities import Deliverable
 from schema.roadmap.loaders import roadmaps_by_ids
 from schema.roadmap.roadmaps import Roadmap
 from schema.roadmap.timeline import FieldChange, decision_of
@@ -92,12 +93,30 @@ class InitiativeMove:
     to_position: int = strawberry.field(description="Position at the later instant.")
 
 
+@strawberry.type(description="A deliverable whose fields differ between two instants.")
+class DeliverableChanges:
+    deliverable: Deliverable = strawberry.field(
+        description="The deliverable, at the later instant (at the earlier one when it was"
+        " removed in between)."
+    )
+    changes: list[FieldChange] = strawberry.field(
+        description="Each differing field, named as on Deliverable (title, stretch, status,"
+        " estimateWeeks, targetCycle, targetDate, actualWeeks, completedAt); one added in"
+        " between is its title from null, one removed in between its title to null."
+    )
+
+
 @strawberry.type(description="An initiative whose fields differ between two instants.")
 class InitiativeChanges:
     initiative: Initiative = strawberry.field(description="The initiative, at the later one.")
     changes: list[FieldChange] = strawberry.field(
         description="Each differing field: its own (title, goal, stakeholders, team, kind,"
-        " parent, status) and its deliverables' (deliverables.<id>.<field>)."
+        " parent, status) and its deliverables' (deliverables.<id>.<field>, kept for"
+        " compatibility: deliverableChanges is the readable form of the same changes)."
+    )
+    deliverable_changes: list[DeliverableChanges] = strawberry.field(
+        description="Changes of its deliverables, one entry per deliverable, with field"
+        " names of the deliverable itself."
     )
 
 

@@ -46,7 +46,8 @@ CREATE INDEX entry_subjects_newest ON entry_subjects (subject_id, at DESC, posit
 
 -- Each name a thing is given (a creation, a rename), at the position of the event giving
 -- it: summaries quote the latest before their own position. Kept by this model itself so
--- that it rebuilds on its own.
+-- that it rebuilds on its own. Cycles are named here too (planned, changed): a retarget's
+-- summary names its cycles as they were then ("from Cycle 1 to Cycle 2 (slip)").
 CREATE TABLE names (
     id            uuid NOT NULL,
     position      bigint NOT NULL,
