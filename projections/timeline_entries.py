@@ -65,6 +65,7 @@ ENTRY_TYPES = (
     "RoadmapArchived",
     "RoadmapCreated",
     "RoadmapRenamed",
+    "StatusUpdatePosted",
     "TeamArchived",
     "TeamCreated",
     "TeamRenamed",
