@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -154,6 +154,14 @@ def is_slip(before: Row, after: Row) -> bool:
     )
 
 
+def before_creation(roadmap: Row, until: datetime) -> datetime:
+    """The start of a period that begins with the roadmap: the instant just before its
+    creation, so that what was done at that very instant (an import does everything at
+    one business time) counts as added. Never after ``until``."""
+    created: datetime = roadmap["created_at"]
+    return min(created - timedelta(microseconds=1), until)
+
+
 async def default_since(
     conn: Connection,
     workspace_id: UUID,
@@ -161,14 +169,13 @@ async def default_since(
     initiative_id: UUID | None,
     until: datetime,
 ) -> datetime:
-    """The subject's latest status update at or before ``until``, or else the roadmap's
-    creation."""
+    """The subject's latest status update at or before ``until``, or else just before the
+    roadmap's creation."""
     latest = await q.latest_update_before(conn, workspace_id, roadmap["id"], initiative_id, until)
     if latest is not None:
         at: datetime = latest["at"]
         return at
-    created: datetime = roadmap["created_at"]
-    return min(created, until)
+    return before_creation(roadmap, until)
 
 
 async def digest_of(
@@ -201,7 +208,7 @@ async def digest_of_update(conn: Connection, workspace_id: UUID, update: Row) ->
         previous = await q.latest_update_before(
             conn, workspace_id, roadmap["id"], subject, update["at"], update["position"]
         )
-        since = min(roadmap["created_at"], update["at"]) if previous is None else previous["at"]
+        since = before_creation(roadmap, update["at"]) if previous is None else previous["at"]
         return await _digest(conn, workspace_id, roadmap, since, update["at"], subject)
 
 

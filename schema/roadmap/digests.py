@@ -22,7 +22,8 @@ from schema.roadmap.rows import view_time
 class DigestQuery:
     @strawberry.field(
         description="What changed on a roadmap in (since, until]; since defaults to its"
-        " latest status update (on the roadmap as a whole), or its creation; until to now."
+        " latest status update (on the roadmap as a whole), or to just before its creation;"
+        " until to now."
         " Net effects: see Digest.items. consistentWith: a mutation's position to read at"
         " least."
     )
