@@ -27,6 +27,7 @@ from schema.pagination import Page, PageInfo, decode_cursor, encode_cursor, page
 from schema.permissions import require
 from schema.relay import GlobalRef, Node, to_global_id
 from schema.roadmap.digest_items import DigestItem, Health
+from schema.roadmap.digest_shape import shape_digest
 from schema.roadmap.entities import Cadence, Cycle, Team, team_of
 from schema.roadmap.roadmap_shape import shape_roadmap
 from schema.roadmap.shaped import ShapingExecutionContext
@@ -179,7 +180,33 @@ class Digest:
         description="Health of the latest status update at `to`, if any (of the roadmap"
         " itself; for an update on one initiative, of that initiative)."
     )
-    items: list[DigestItem] = strawberry.field(
+    roadmap_id: strawberry.Private[UUID]
+    found: strawberry.Private[digest.Digest]
+    shapeable: strawberry.Private[bool] = True
+    """The fast path completes a digest whose selection asks for leaves only
+    (schema.roadmap.digest_shape)."""
+
+    @classmethod
+    def of(cls, found: digest.Digest) -> Digest:
+        return cls(
+            from_=found.since,
+            to=found.until,
+            health=None if found.health is None else Health(found.health),
+            roadmap_id=found.roadmap_id,
+            found=found,
+        )
+
+    def shape(
+        self,
+        executor: ShapingExecutionContext,
+        return_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        path: Path,
+    ) -> Any:
+        """The completed value for the selection: see schema.roadmap.digest_shape."""
+        return shape_digest(self.found, executor, return_type, field_details_list)
+
+    @strawberry.field(
         description="Net effects, not noise: the roadmap at `from` compared with the roadmap"
         " at `to`, each difference one item explained by the last change behind it (reason,"
         " decision). Moves are explicit moves only, from the position before an initiative's"
@@ -188,21 +215,12 @@ class Digest:
         " kind (status updates, completed, slipped, status changes, added, removed, moved,"
         " retargeted, estimates, decisions), then in priority order at `to`."
     )
-    markdown: str = strawberry.field(
-        description="The same digest as a Markdown document, ready to send."
-    )
-    roadmap_id: strawberry.Private[UUID]
+    def items(self) -> list[DigestItem]:
+        return [DigestItem.of(item) for item in self.found.items]
 
-    @classmethod
-    def of(cls, found: digest.Digest) -> Digest:
-        return cls(
-            from_=found.since,
-            to=found.until,
-            health=None if found.health is None else Health(found.health),
-            items=[DigestItem.of(item) for item in found.items],
-            markdown=markdown(found),
-            roadmap_id=found.roadmap_id,
-        )
+    @strawberry.field(description="The same digest as a Markdown document, ready to send.")
+    def markdown(self) -> str:
+        return markdown(self.found)
 
     @strawberry.field(description="The roadmap, as it is now.")
     async def roadmap(self, info: Info) -> Roadmap:

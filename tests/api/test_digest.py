@@ -452,3 +452,39 @@ async def test_a_missing_roadmap_or_a_backwards_period_is_refused(
     assert "since (2025-02-01T00:00:00+00:00) is after until" in error["message"]
     [error] = await errors_of(client, ws.token, DIGEST, id="nonsense")
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+SHAPED = """
+query ($id: ID!, $since: DateTime, $until: DateTime, $withReason: Boolean!) {
+  digest(roadmapId: $id, since: $since, until: $until) {
+    __typename from to health markdown
+    lines: items { __typename kind line: summary reason @include(if: $withReason) at actor }
+    ... on Digest { again: items { kind } }
+  }
+}
+"""
+
+UNSHAPED = SHAPED.replace("health markdown", "health markdown roadmap { name }")
+
+
+async def test_the_fast_path_answers_what_graphql_core_answers(
+    client: GraphQLClient, services: Services
+) -> None:
+    ws = await new_workspace(services)
+    story = ws.story(services)
+    plan = dinner(story)
+    await story.projected(services)
+    for with_reason in (True, False):
+        variables = {
+            "id": to_global_id("Roadmap", plan.roadmap),
+            "since": plan.first_update.isoformat(),
+            "until": plan.second_update.isoformat(),
+            "withReason": with_reason,
+        }
+        shaped = (await ask(client, ws.token, SHAPED, **variables))["digest"]
+        unshaped = (await ask(client, ws.token, UNSHAPED, **variables))["digest"]
+        assert unshaped.pop("roadmap") == {"name": "Dinner party"}
+        assert shaped == unshaped
+        assert len(shaped["lines"]) == len(EXPECTED)
+        keys = ["__typename", "kind", "line", "reason", "at", "actor"]
+        assert list(shaped["lines"][0]) == [k for k in keys if with_reason or k != "reason"]
