@@ -27,10 +27,11 @@ are), then in business-time order. A digest about one initiative keeps the items
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from projections import digest_queries as q
@@ -63,6 +64,9 @@ STATUSES = {
     "WONT_DO": "Won't do",
 }
 """A deliverable's status as people write it."""
+
+Key = tuple[UUID, UUID]
+"""A deliverable: (initiative id, deliverable id)."""
 
 NAME = "\x00"
 """Where a summary names its initiative (or the roadmap), until names are looked up: no
@@ -153,7 +157,7 @@ def weeks(value: Decimal | None) -> str:
     return f"{value.normalize():f}"
 
 
-def target_label(row: Row, cycles: dict[UUID, str]) -> str:
+def target_label(row: State, cycles: dict[UUID, str]) -> str:
     """A deliverable's target as people name it: the cycle's name, a date, or no target."""
     cycle_id: UUID | None = row["target_cycle_id"]
     if cycle_id is not None:
@@ -162,7 +166,7 @@ def target_label(row: Row, cycles: dict[UUID, str]) -> str:
     return "no target" if target is None else target.isoformat()
 
 
-def is_slip(before: Row, after: Row) -> bool:
+def is_slip(before: State, after: State) -> bool:
     """Now due later than before (both having a due date)."""
     return (
         before["due_on"] is not None
@@ -241,8 +245,7 @@ async def _digest(
     before = await q.positions_at(conn, workspace_id, roadmap_id, since)
     after = await q.positions_at(conn, workspace_id, roadmap_id, until)
     changes = await q.priority_changes(conn, workspace_id, roadmap_id, since, until)
-    then = await q.deliverables_at(conn, workspace_id, roadmap_id, since)
-    now = await q.deliverables_at(conn, workspace_id, roadmap_id, until)
+    then, now = states(await q.changed_deliverables(conn, workspace_id, roadmap_id, since, until))
     cycles = await q.cycle_names(conn, workspace_id, roadmap_id)
     items = initiative_items(before, after, changes, until)
     added = {item.initiative_id for item in items if item.kind == "ADDED"}
@@ -382,11 +385,30 @@ async def _digest(
     )
 
 
-def targets(row: Row) -> tuple[UUID | None, date | None]:
+State = Mapping[str, Any]
+"""A deliverable at an instant: the columns of ``digest_queries.STATE``."""
+
+
+def states(rows: Sequence[Row]) -> tuple[dict[Key, State], dict[Key, State]]:
+    """The deliverables that may have changed, as they were at the start and at the end
+    of the period (those that did not exist then, or no longer do, left out of each)."""
+    then: dict[Key, State] = {}
+    now: dict[Key, State] = {}
+    columns = q.STATE.split(", ")
+    for row in rows:
+        key = (row["initiative_id"], row["deliverable_id"])
+        if row["exists_before"]:
+            then[key] = {column: row[f"then_{column}"] for column in columns}
+        if row["exists_after"]:
+            now[key] = {column: row[column] for column in columns}
+    return then, now
+
+
+def targets(row: State) -> tuple[UUID | None, date | None]:
     return row["target_cycle_id"], row["target_date"]
 
 
-def deliverable_item(kind: str, summary: str, key: tuple[UUID, UUID], why: Why) -> Item:
+def deliverable_item(kind: str, summary: str, key: Key, why: Why) -> Item:
     """An item about a deliverable; ``NAME`` in ``summary`` is its initiative's name."""
     initiative_id, deliverable_id = key
     return Item(

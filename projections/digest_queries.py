@@ -17,21 +17,42 @@ from datetime import datetime
 from uuid import UUID
 
 from projections.readers import Reader
-from projections.roadmap_queries import POSITIONS_AT, VERSION_OF_DELIVERABLE_AT, Row
+from projections.roadmap_queries import POSITIONS_AT, Row
 
 ROADMAP = """
     SELECT id, name, created_at FROM roadmap.roadmaps WHERE id = $1 AND workspace_id = $2
 """
 
-DELIVERABLES_AT = f"""
-    SELECT d.initiative_id, d.deliverable_id, v.title, v.status, v.target_cycle_id,
-        v.target_date, v.due_on, v.estimate_weeks
+STATE = "title, status, target_cycle_id, target_date, due_on, estimate_weeks"
+"""What a digest compares of a deliverable at both ends of a period."""
+
+
+def version_at(alias: str, at: str) -> str:
+    """The version of deliverable ``d`` whose validity starts last at or before ``at``."""
+    return f"""(
+        SELECT v.valid_from, v.valid_to, {", ".join(f"v.{c}" for c in STATE.split(", "))}
+        FROM roadmap.deliverable_versions v
+        WHERE v.initiative_id = d.initiative_id AND v.deliverable_id = d.deliverable_id
+          AND v.valid_from <= {at}
+        ORDER BY v.valid_from DESC LIMIT 1
+    ) AS {alias}"""
+
+
+CHANGED_DELIVERABLES = f"""
+    SELECT d.initiative_id, d.deliverable_id, b.valid_to > $4 AS exists_after,
+        {", ".join(f"b.{c}" for c in STATE.split(", "))},
+        a.status IS NOT NULL AS exists_before,
+        {", ".join(f"a.{c} AS then_{c}" for c in STATE.split(", "))}
     FROM roadmap.deliverables d
-    {VERSION_OF_DELIVERABLE_AT}
-    WHERE d.roadmap_id = $1 AND d.workspace_id = $2 AND d.added_at <= $3
-      AND v.valid_to > $3
+    CROSS JOIN LATERAL {version_at("b", "$4")}
+    LEFT JOIN LATERAL {version_at("a", "$3")} ON d.added_at <= $3 AND a.valid_to > $3
+    WHERE d.roadmap_id = $1 AND d.workspace_id = $2 AND d.added_at <= $4
+      AND b.valid_to > $3 AND (b.valid_from > $3 OR b.valid_to <= $4)
 """
-"""Every deliverable of the roadmap that exists at ``$3``, with its state then."""
+"""The roadmap's deliverables that may differ between ``$3`` and ``$4``, with their state
+at both: one probe each for the others, whose version at ``$4`` was already valid at
+``$3`` and still is (the same version: nothing changed), and none for those removed
+before ``$3``."""
 
 TITLES_AT = """
     SELECT asked.id AS initiative_id, v.title
@@ -169,12 +190,13 @@ async def positions_at(
     return {row["initiative_id"]: n for n, row in enumerate(rows, start=1)}
 
 
-async def deliverables_at(
-    conn: Reader, workspace_id: UUID, roadmap_id: UUID, at: datetime
-) -> dict[tuple[UUID, UUID], Row]:
-    """The roadmap's deliverables that exist at ``at``, by (initiative, deliverable)."""
-    rows = await conn.fetch(DELIVERABLES_AT, roadmap_id, workspace_id, at)
-    return {(row["initiative_id"], row["deliverable_id"]): row for row in rows}
+async def changed_deliverables(
+    conn: Reader, workspace_id: UUID, roadmap_id: UUID, since: datetime, until: datetime
+) -> list[Row]:
+    """The roadmap's deliverables that may differ between ``since`` and ``until``: their
+    state at ``until`` (columns of ``STATE``), and at ``since`` (``then_`` ones), whether
+    they exist at each (``exists_after``, ``exists_before``)."""
+    return list(await conn.fetch(CHANGED_DELIVERABLES, roadmap_id, workspace_id, since, until))
 
 
 async def titles_at(
