@@ -19,6 +19,7 @@ from graphql.execution.collect_fields import FieldDetailsList
 
 from projections import digest
 from projections.digest_markdown import markdown
+from schema.roadmap.roadmap_shape import collection_paused
 from schema.roadmap.shaped import NotShapeable, ShapingExecutionContext
 
 ITEM_LEAVES: dict[str, Callable[[digest.Item], Any]] = {
@@ -50,7 +51,21 @@ def shape_digest(
     return_type: GraphQLObjectType,
     details: FieldDetailsList,
 ) -> dict[str, Any]:
-    """The completed value of a digest for its selection, or NotShapeable."""
+    """The completed value of a digest for its selection, or NotShapeable.
+
+    Without cyclic garbage collection meanwhile, as for a roadmap (``collection_paused``):
+    thousands of small dicts, none in a cycle, and nothing awaited in between.
+    """
+    with collection_paused():
+        return _shape_digest(found, executor, return_type, details)
+
+
+def _shape_digest(
+    found: digest.Digest,
+    executor: ShapingExecutionContext,
+    return_type: GraphQLObjectType,
+    details: FieldDetailsList,
+) -> dict[str, Any]:
     collected = executor.collect_subfields(return_type, details)
     if collected.new_defer_usages:
         raise NotShapeable("@defer")
