@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from projections.digest import HEALTHS, Digest, Item
+from projections.digest_items import HEALTHS, Digest, Item
 
 HEADINGS = {
     "STATUS_UPDATE": "Status updates",

@@ -12,7 +12,7 @@ from uuid import UUID
 
 import strawberry
 
-from projections import digest
+from projections.digest_items import Item
 from schema.context import Info
 from schema.initiatives import Initiative, initiatives_by_ids
 from schema.nodes import resolve_refs
@@ -61,7 +61,7 @@ class DigestItem:
     decision_id: strawberry.Private[UUID | None]
 
     @classmethod
-    def of(cls, item: digest.Item) -> DigestItem:
+    def of(cls, item: Item) -> DigestItem:
         return cls(
             kind=DigestItemKind(item.kind),
             summary=item.summary,

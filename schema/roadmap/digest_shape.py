@@ -17,12 +17,12 @@ from typing import Any
 from graphql import GraphQLObjectType, get_named_type
 from graphql.execution.collect_fields import FieldDetailsList
 
-from projections import digest
+from projections.digest_items import Digest, Item
 from projections.digest_markdown import markdown
 from schema.roadmap.roadmap_shape import collection_paused
 from schema.roadmap.shaped import NotShapeable, ShapingExecutionContext
 
-ITEM_LEAVES: dict[str, Callable[[digest.Item], Any]] = {
+ITEM_LEAVES: dict[str, Callable[[Item], Any]] = {
     "kind": lambda item: item.kind,
     "summary": lambda item: item.summary,
     "reason": lambda item: item.reason,
@@ -32,7 +32,7 @@ ITEM_LEAVES: dict[str, Callable[[digest.Item], Any]] = {
 """Each leaf of a DigestItem as the API shows it."""
 
 
-def digest_leaf(found: digest.Digest, name: str) -> Any:
+def digest_leaf(found: Digest, name: str) -> Any:
     """A leaf of the digest itself as the API shows it, or NotShapeable."""
     if name == "from":
         return found.since.isoformat()
@@ -46,7 +46,7 @@ def digest_leaf(found: digest.Digest, name: str) -> Any:
 
 
 def shape_digest(
-    found: digest.Digest,
+    found: Digest,
     executor: ShapingExecutionContext,
     return_type: GraphQLObjectType,
     details: FieldDetailsList,
@@ -61,7 +61,7 @@ def shape_digest(
 
 
 def _shape_digest(
-    found: digest.Digest,
+    found: Digest,
     executor: ShapingExecutionContext,
     return_type: GraphQLObjectType,
     details: FieldDetailsList,
@@ -84,7 +84,7 @@ def _shape_digest(
 
 
 def shape_items(
-    found: digest.Digest,
+    found: Digest,
     executor: ShapingExecutionContext,
     item_type: GraphQLObjectType,
     details: FieldDetailsList,
@@ -92,7 +92,7 @@ def shape_items(
     collected = executor.collect_subfields(item_type, details)
     if collected.new_defer_usages:
         raise NotShapeable("@defer")
-    getters: list[tuple[str, Callable[[digest.Item], Any]]] = []
+    getters: list[tuple[str, Callable[[Item], Any]]] = []
     for key, field_details in collected.grouped_field_set.items():
         name = field_details[0].node.name.value
         if name == "__typename":

@@ -17,7 +17,7 @@ from graphql import GraphQLObjectType
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
 
-from projections import digest, digest_queries
+from projections import digest, digest_items, digest_queries
 from projections.digest_markdown import markdown
 from projections.roadmap_queries import RoadmapRows, Row, cycles_of_roadmap, roadmap_rows
 from schema.context import Info
@@ -181,13 +181,13 @@ class Digest:
         " itself; for an update on one initiative, of that initiative)."
     )
     roadmap_id: strawberry.Private[UUID]
-    found: strawberry.Private[digest.Digest]
+    found: strawberry.Private[digest_items.Digest]
     shapeable: strawberry.Private[bool] = True
     """The fast path completes a digest whose selection asks for leaves only
     (schema.roadmap.digest_shape)."""
 
     @classmethod
-    def of(cls, found: digest.Digest) -> Digest:
+    def of(cls, found: digest_items.Digest) -> Digest:
         return cls(
             from_=found.since,
             to=found.until,
