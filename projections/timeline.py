@@ -30,8 +30,13 @@ from projections.global_ids import global_id
 from projections.read_model import Fact, FactTable, ReadModel
 from projections.timeline_entries import ROADMAP_DESCRIBERS, Entry, Ref
 from projections.timeline_goals import GOAL_DESCRIBERS
+from projections.timeline_updates import UPDATE_DESCRIBERS
 
-DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {**ROADMAP_DESCRIBERS, **GOAL_DESCRIBERS}
+DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
+    **ROADMAP_DESCRIBERS,
+    **GOAL_DESCRIBERS,
+    **UPDATE_DESCRIBERS,
+}
 """What each event type says on the timeline (command receipts say nothing)."""
 
 

@@ -68,6 +68,7 @@ ENTRY_TYPES = (
     "RoadmapArchived",
     "RoadmapCreated",
     "RoadmapRenamed",
+    "StatusUpdatePosted",
     "TeamArchived",
     "TeamCreated",
     "TeamRenamed",

@@ -1,4 +1,4 @@
-"""``roadlog export roadmap|report``: the roadmap and the reports as Markdown or CSV on stdout.
+"""``roadlog export roadmap|report|digest``: the roadmap, the reports and digests on stdout.
 
 Exports read the read models. Before reading, the command waits until they hold every
 event already in the log (running the projector itself when no other process does), so
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 from uuid import UUID
@@ -32,6 +33,8 @@ from backend.exporting.roadmap import roadmap_sheet, roadmap_table
 from backend.exporting.tables import FORMATS, render
 from backend.startup import StartupError
 from backend.tokens import SELECT_FIRST_WORKSPACE, SELECT_WORKSPACE
+from projections.digest import digest_of
+from projections.digest_markdown import markdown
 from projections.readers import Connection
 from projections.watcher import ConsistencyTimeout
 
@@ -141,6 +144,35 @@ def export_roadmap(
         if format_ == "sheet":
             return render(roadmap_sheet(initiatives), "csv")
         return render(roadmap_table(initiatives), format_)
+
+    click.echo(read_caught_up(data_dir, workspace, read), nl=False)
+
+
+@export.command(name="digest")
+@click.argument("name")
+@click.option(
+    "--since", default=None, help="Start of the period (exclusive) [the latest status update]."
+)
+@click.option("--until", default=None, help="End of the period (inclusive) [now].")
+@workspace_option
+@data_dir_option
+def export_digest(
+    name: str, since: str | None, until: str | None, workspace: str | None, data_dir: Path | None
+) -> None:
+    """What changed on the roadmap NAME (its name, or its global id) in a period, as a
+    Markdown document ready for an email: the health of the latest status update, then
+    one section per kind of change. The same digest as the API's ``digest`` query.
+    """
+    start = None if since is None else parse_time(since, "--since")
+    end = datetime.now(UTC) if until is None else parse_time(until, "--until")
+    if start is not None and start > end:
+        raise StartupError(f"--since {since!r} is after the end of the period ({end.isoformat()})")
+
+    async def read(conn: Connection, workspace_id: UUID) -> str:
+        roadmap_id = await roadmap_named(conn, workspace_id, name)
+        found = await digest_of(conn, workspace_id, roadmap_id, start, end)
+        assert found is not None, f"roadmap {roadmap_id} was just found"
+        return markdown(found)
 
     click.echo(read_caught_up(data_dir, workspace, read), nl=False)
 

@@ -12,6 +12,7 @@ from schema.mutations.naming import NamingMutations
 from schema.mutations.objectives import ObjectiveMutations
 from schema.mutations.okr_changes import OkrChangeMutations
 from schema.mutations.roadmaps import RoadmapMutations
+from schema.mutations.status_updates import StatusUpdateMutations
 from schema.mutations.workspaces import WorkspaceMutations
 
 Mutation = merge_types(
@@ -25,6 +26,7 @@ Mutation = merge_types(
         ObjectiveMutations,
         OkrChangeMutations,
         DecisionMutations,
+        StatusUpdateMutations,
         WorkspaceMutations,
     ),
 )

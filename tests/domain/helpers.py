@@ -372,6 +372,14 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
         "supersede_decision": lambda c, at: app.supersede_decision(
             c, decision_id=decision_id, superseded_by_id=later_decision.id, effective_at=at
         ),
+        "post_status_update": lambda c, at: app.post_status_update(
+            c,
+            roadmap_id=roadmap_id,
+            initiative_id=initiative_id,
+            health="AT_RISK",
+            body="Waiting on the vendor",
+            effective_at=at,
+        ),
     }
 
 

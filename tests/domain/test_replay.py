@@ -36,6 +36,7 @@ def test_replaying_every_aggregate_reproduces_the_state_its_commands_decided(
         "Objective",
         "Decision",
         "Workspace",
+        "StatusUpdate",
     }
     for aggregate_id, decided in app.decided.items():
         assert replayed(app, aggregate_id) == decided, type(decided).__name__

@@ -20,6 +20,7 @@ from backend.domain.initiative import Initiative
 from backend.domain.objective import Objective
 from backend.domain.receipt import CommandReceipt
 from backend.domain.roadmap import Roadmap
+from backend.domain.status_update import StatusUpdate
 from backend.domain.team import Team
 from backend.domain.workspace import Workspace
 from projections import timeline
@@ -143,7 +144,7 @@ def test_references_in_changes_are_global_ids(log: Log) -> None:
 
 
 def test_every_event_of_the_domain_has_a_timeline_entry_but_receipts() -> None:
-    aggregates = (Team, Roadmap, Initiative, Objective, Decision, Workspace)
+    aggregates = (Team, Roadmap, Initiative, Objective, Decision, Workspace, StatusUpdate)
     events = {
         value
         for aggregate in aggregates
