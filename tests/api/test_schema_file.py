@@ -5,14 +5,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from graphql import GraphQLSchema, build_schema, extend_schema, find_breaking_changes, parse
+import pytest
+from graphql import (
+    GraphQLSchema,
+    build_schema,
+    extend_schema,
+    find_breaking_changes,
+    parse,
+    value_from_ast,
+)
 
 from schema.export import SDL_FILE, sorted_sdl
 
 CONTRACTS = Path(__file__).parents[2] / "schema" / "contract"
 """The project's own copy of the API contract and of the extensions whose issues landed."""
 
-EXTENSIONS = ["contract-lifecycle.graphql"]
+EXTENSIONS = ["contract-lifecycle.graphql", "contract-communicate.graphql"]
 """The extensions the schema keeps, applied in this order on top of ``contract.graphql``."""
 
 
@@ -59,13 +67,33 @@ def test_a_field_missing_from_the_schema_breaks_the_contract() -> None:
     ]
 
 
-def test_a_field_missing_from_an_extension_breaks_the_contract() -> None:
+@pytest.mark.parametrize(
+    ("type_line", "field", "qualified"),
+    [
+        ("type Initiative implements Node {", "children", "Initiative.children"),
+        ("type Query {", "digest", "Query.digest"),
+    ],
+)
+def test_a_field_missing_from_an_extension_breaks_the_contract(
+    type_line: str, field: str, qualified: str
+) -> None:
     # The extensions are checked too: a field only an extension asks for is required.
     sdl = SDL_FILE.read_text()
-    start = sdl.index("type Initiative implements Node {")
+    start = sdl.index(type_line)
     end = sdl.index("\n}", start)
-    initiative = re.sub(r"\n  children\b", "\n  phases", sdl[start:end], count=1)
-    narrower = sdl[:start] + initiative + sdl[end:]
+    narrowed = re.sub(rf"\n  {field}\b", f"\n  renamed_{field}", sdl[start:end], count=1)
+    narrower = sdl[:start] + narrowed + sdl[end:]
     assert breaking_changes(the_contract(), build_schema(narrower)) == [
-        "FIELD_REMOVED: Field Initiative.children was removed."
+        f"FIELD_REMOVED: Field {qualified} was removed."
     ]
+
+
+def test_priority_changes_can_include_displaced_ones() -> None:
+    # Part of contract-communicate.graphql that an extension cannot express: an optional
+    # argument on an existing field.
+    ours = build_schema(SDL_FILE.read_text())
+    assert ours.query_type is not None
+    argument = ours.query_type.fields["priorityChanges"].args["includeDisplaced"]
+    assert argument.ast_node is not None and argument.ast_node.default_value is not None
+    assert str(argument.type) == "Boolean"
+    assert value_from_ast(argument.ast_node.default_value, argument.type) is False
