@@ -7,7 +7,7 @@ from uuid import UUID
 
 from backend.commands.core import Caller, Decided, Recorded, idempotent, retried
 from backend.commands.names import NameCommands
-from backend.domain.base import business_time, require_reason
+from backend.domain.base import Meta, business_time, require_reason
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
@@ -78,14 +78,7 @@ class RoadmapCommands(NameCommands):
         Its own name again records nothing (position None).
         """
         meta = self._meta(caller, reason=reason, effective_at=effective_at)
-        now = datetime.now(UTC)
-        team = self._load(caller, Team, team_id, "team_id")
-        old_name, at = team.name, team.business_time(meta, now)
-        team.rename(name, meta, at)
-        if not team.pending_events:
-            return Recorded(team.id, None)
-        names = self._reserve_name(caller, team, old_name, meta, at)
-        return self._save_all(team.id, team, names=names)
+        return self._renamed(caller, self._load(caller, Team, team_id, "team_id"), name, meta)
 
     @retried
     def archive_team(
@@ -119,15 +112,19 @@ class RoadmapCommands(NameCommands):
         Its own name again records nothing (position None).
         """
         meta = self._meta(caller, reason=reason, effective_at=effective_at)
-        now = datetime.now(UTC)
         roadmap = self._load(caller, Roadmap, roadmap_id, "roadmap_id")
         self._check_version(roadmap, expected_version)
-        old_name, at = roadmap.name, roadmap.business_time(meta, now)
-        roadmap.rename(name, meta, at)
-        if not roadmap.pending_events:
-            return Recorded(roadmap.id, None)
-        names = self._reserve_name(caller, roadmap, old_name, meta, at)
-        return self._save_all(roadmap.id, roadmap, names=names)
+        return self._renamed(caller, roadmap, name, meta)
+
+    def _renamed(self, caller: Caller, named: Team | Roadmap, name: str, meta: Meta) -> Recorded:
+        """Rename a team or a roadmap and save it with the reservation of its new name
+        (and the release of its old one); its own name again records nothing."""
+        old_name, at = named.name, named.business_time(meta, datetime.now(UTC))
+        named.rename(name, meta, at)
+        if not named.pending_events:
+            return Recorded(named.id, None)
+        names = self._reserve_name(caller, named, old_name, meta, at)
+        return self._save_all(named.id, named, names=names)
 
     @retried
     def archive_roadmap(
