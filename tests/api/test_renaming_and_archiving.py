@@ -156,6 +156,42 @@ async def test_an_archived_team_is_read_only_and_takes_no_new_work(
     assert user_errors(payload) == [(["input", "teamId"], "INVALID")]
 
 
+async def test_no_initiative_or_objective_can_be_given_to_an_archived_team(
+    client: GraphQLClient, database: DatabaseTarget
+) -> None:
+    team_id = await a_team(client)
+    other = await a_team(client, "Kitchen")
+    roadmap_id = await a_roadmap(client)
+    initiative = await mutate(
+        client,
+        "proposeInitiative",
+        {"roadmapId": roadmap_id, "title": "Make tacos", "goal": "dinner"},
+        "initiative { id }",
+    )
+    objective = await mutate(
+        client,
+        "createObjective",
+        {"title": "Eat well", "period": "2026-Q1", "level": "TEAM", "teamId": other},
+        "objective { id }",
+    )
+    await mutate(client, "archiveTeam", {"teamId": team_id, "reason": "merged"})
+    for name, input in [
+        (
+            "proposeInitiative",
+            {"roadmapId": roadmap_id, "title": "T", "goal": "G", "teamId": team_id},
+        ),
+        ("updateInitiative", {"initiativeId": initiative["initiative"]["id"], "teamId": team_id}),
+        (
+            "createObjective",
+            {"title": "O", "period": "2026-Q1", "level": "TEAM", "teamId": team_id},
+        ),
+        ("updateObjective", {"objectiveId": objective["objective"]["id"], "teamId": team_id}),
+    ]:
+        payload = await refused(client, database, name, input, "__typename")
+        assert user_errors(payload) == [(["input", "teamId"], "INVALID")], name
+        assert team_id in payload["userErrors"][0]["message"], name
+
+
 async def test_rename_roadmap_checks_the_version_and_shows_in_later_summaries(
     client: GraphQLClient, database: DatabaseTarget
 ) -> None:

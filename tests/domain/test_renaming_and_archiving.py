@@ -136,6 +136,23 @@ def test_archiving_a_team_needs_a_reason_and_makes_it_read_only(
             editor, title="O", period="2026-Q1", level="TEAM", team_id=team_id
         ),
     )
+    [initiative_id] = initiatives_on(app, editor, roadmap_id, 1)
+    other_team = app.create_team(editor, name="Other").id
+    objective_id = app.create_objective(
+        editor, title="O", period="2026-Q1", level="TEAM", team_id=other_team
+    ).id
+    rejected(
+        app,
+        ArchivedError,
+        "team_id",
+        lambda: app.update_initiative(editor, initiative_id=initiative_id, team_id=team_id),
+    )
+    rejected(
+        app,
+        ArchivedError,
+        "team_id",
+        lambda: app.update_objective(editor, objective_id=objective_id, team_id=team_id),
+    )
 
 
 def test_an_archived_teams_name_stays_taken(
