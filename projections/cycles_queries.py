@@ -61,9 +61,10 @@ LIVE_DELIVERABLES = f"""
     SELECT d.initiative_id, d.deliverable_id,
         COALESCE(s.committed, false) AS committed,
         COALESCE(NOT s.committed, false) AS unplanned,
-        d.title, d.stretch, d.status, d.target_cycle_id, d.target_date, d.due_on,
+        d.title, d.stretch, d.status, d.target_cycle_id, d.target_date,
+        COALESCE(d.target_date, t.ends_on) AS due_on,
         COALESCE(s.committed, false) AND d.status NOT IN ('DONE', 'WONT_DO')
-            AND d.due_on IS NOT NULL AND d.due_on > $4 AS carried_over,
+            AND COALESCE(d.target_date, t.ends_on) > $4 AS carried_over,
         e.first_estimate_weeks, d.estimate_weeks, e.generations, d.actual_weeks, x.slips,
         d.completed_at
     FROM roadmap.deliverable_versions d
@@ -73,6 +74,7 @@ LIVE_DELIVERABLES = f"""
     LEFT JOIN roadmap.scope s
         ON s.roadmap_id = $2 AND s.cycle_id = $3
         AND s.initiative_id = d.initiative_id AND s.deliverable_id = d.deliverable_id
+    LEFT JOIN roadmap.cycles t ON t.roadmap_id = $2 AND t.cycle_id = d.target_cycle_id
     {counted_from_facts("NULL::bigint")}
     WHERE d.workspace_id = $1 AND d.roadmap_id = $2 AND d.valid_to = 'infinity'
       AND (s.committed OR (i.on_roadmap AND d.target_cycle_id = $3))

@@ -170,8 +170,9 @@ CREATE TABLE deliverable_versions (
     stretch          boolean NOT NULL,
     status           text NOT NULL,
     target_cycle_id  uuid,
+    -- Due on target_date, or on the target cycle's ends_on (the cycle's, read from cycles:
+    -- moving a planned cycle moves what is due on it).
     target_date      date,
-    due_on           date,
     completed_at     timestamptz,
     -- The cycle it targeted when it became DONE (cleared when reopened).
     completed_cycle_id  uuid,
