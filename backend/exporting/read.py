@@ -54,9 +54,12 @@ async def roadmap_named(conn: Connection, workspace_id: UUID, name: str) -> UUID
     return _one("roadmap", name, found, [row["name"] for row in rows])
 
 
-async def cycle_names(conn: Connection, workspace_id: UUID, roadmap_id: UUID) -> dict[UUID, str]:
-    """The roadmap's cycles: name by id."""
-    rows = await cycles_of_roadmap(conn, workspace_id, roadmap_id)
+async def cycle_names(
+    conn: Connection, workspace_id: UUID, roadmap_id: UUID, at: datetime | None = None
+) -> dict[UUID, str]:
+    """The roadmap's cycles: name by id, now (None) or as they were named at a business
+    time."""
+    rows = await cycles_of_roadmap(conn, workspace_id, roadmap_id, at)
     return {row["cycle_id"]: row["name"] for row in sorted(rows, key=lambda r: r["starts_on"])}
 
 
@@ -80,7 +83,7 @@ async def roadmap_initiatives(
     if rows is None:
         when = "yet" if at is None else f"at {at.isoformat()}"
         raise NotInReadModels(f"the roadmap did not exist {when}")
-    cycles = await cycle_names(conn, workspace_id, roadmap_id)
+    cycles = await cycle_names(conn, workspace_id, roadmap_id, at)
     return [
         RoadmapInitiative(
             title=row["title"],

@@ -324,7 +324,9 @@ async def load_extras(
         found = await roadmap_queries.teams_by_ids(conn, workspace_id, [i for i in ids if i])
         view.teams = {row["id"]: row for row in found}
     if "cycles" in needs:
-        found = await roadmap_queries.cycles_of_roadmap(conn, workspace_id, roadmap.roadmap_id)
+        found = await roadmap_queries.cycles_of_roadmap(
+            conn, workspace_id, roadmap.roadmap_id, roadmap.at
+        )
         view.cycles = {row["cycle_id"]: row for row in found}
     if "estimates" in needs:
         found = await roadmap_queries.estimates_of_roadmap(

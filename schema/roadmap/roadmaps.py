@@ -108,7 +108,7 @@ class Roadmap(Node):
     async def cycles(self, info: Info) -> list[Cycle]:
         workspace_id = require(info).workspace_id
         async with info.context.services.pool.acquire() as conn:
-            rows = await cycles_of_roadmap(conn, workspace_id, self.roadmap_id)
+            rows = await cycles_of_roadmap(conn, workspace_id, self.roadmap_id, self.at)
         shown = [row for row in rows if self.at is None or row["created_at"] <= self.at]
         shown.sort(key=lambda row: (row["starts_on"], row["name"]))
         return [Cycle.of(row, self.at) for row in shown]

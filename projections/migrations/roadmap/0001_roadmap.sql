@@ -37,14 +37,12 @@ CREATE TABLE roadmaps (
 CREATE INDEX roadmaps_by_name ON roadmaps (workspace_id, name, id);
 
 -- Cycles change state twice: PLANNED, ACTIVE once started, CLOSED once closed. The log
--- positions of the start and the close bound what a cycle's report counts.
+-- positions of the start and the close bound what a cycle's report counts. Their names
+-- and dates are versioned in cycle_versions.
 CREATE TABLE cycles (
     roadmap_id        uuid NOT NULL,
     cycle_id          uuid NOT NULL,
     workspace_id      uuid NOT NULL,
-    name              text NOT NULL,
-    starts_on         date NOT NULL,
-    ends_on           date NOT NULL,
     state             text NOT NULL,
     created_at        timestamptz NOT NULL,
     created_position  bigint NOT NULL,
@@ -57,6 +55,22 @@ CREATE TABLE cycles (
 );
 -- A retarget names only the cycle: it finds the cycle (and its roadmap) by id.
 CREATE UNIQUE INDEX cycles_by_id ON cycles (cycle_id);
+
+-- A cycle's name and dates, one version per change (a planned cycle can be renamed or
+-- moved), so a view as of an earlier instant shows them as they were then.
+CREATE TABLE cycle_versions (
+    roadmap_id  uuid NOT NULL,
+    cycle_id    uuid NOT NULL,
+    valid_from  timestamptz NOT NULL,
+    valid_to    timestamptz NOT NULL DEFAULT 'infinity',
+    name        text NOT NULL,
+    starts_on   date NOT NULL,
+    ends_on     date NOT NULL,
+    PRIMARY KEY (roadmap_id, cycle_id, valid_from),
+    CHECK (valid_from <= valid_to)
+);
+CREATE UNIQUE INDEX cycle_versions_current
+    ON cycle_versions (roadmap_id, cycle_id) WHERE valid_to = 'infinity';
 
 -- Who is in a started cycle: committed when it started (in priority order), or targeted to
 -- it while it was active (unplanned: committed = false, ordinal NULL).
