@@ -281,7 +281,7 @@ class RoadlogCore(Application[UUID]):
                     if link["kind"] == "Roadmap":
                         roadmap_id = link["id"]
                     elif link["kind"] == "Initiative":
-                        linked: object = self.repository.get(link["id"])
+                        linked: object = self.repository.get(link["id"], deepcopy_from_cache=False)
                         assert isinstance(linked, Initiative), f"{linked!r} is no initiative"
                         roadmap_id = linked.roadmap_id
                     else:
@@ -289,8 +289,14 @@ class RoadlogCore(Application[UUID]):
                     self._roadmap(roadmap_id, saved).require_active(f"links.{i}")
 
     def _roadmap(self, roadmap_id: UUID, saved: dict[UUID, RoadlogAggregate]) -> Roadmap:
-        """The roadmap as the command left it if it saves it too, else as recorded."""
-        roadmap = saved.get(roadmap_id) or self.repository.get(roadmap_id)
+        """The roadmap as the command left it if it saves it too, else as recorded.
+
+        Only read, never changed: the cached copy itself, without the deep copy a command
+        that changes it takes (some 130 µs for a roadmap of 500 initiatives).
+        """
+        roadmap = saved.get(roadmap_id) or self.repository.get(
+            roadmap_id, deepcopy_from_cache=False
+        )
         assert isinstance(roadmap, Roadmap), f"{roadmap!r} is no roadmap"
         return roadmap
 
