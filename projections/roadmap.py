@@ -112,9 +112,9 @@ INSERT_INITIATIVE = """
 INSERT_INITIATIVE_VERSION = """
     INSERT INTO {schema}.initiative_versions (
         initiative_id, valid_from, workspace_id, roadmap_id, title, goal, stakeholders,
-        team_id, kind, parent_id, on_roadmap
+        team_id, kind, parent_id, on_roadmap, opened_position
     )
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true, $11)
 """
 
 # $1 initiative, $2 at, then a flag and a value per field: one statement for any update.
@@ -130,10 +130,25 @@ UPDATE_INITIATIVE = versioned_change(
         "team_id": "CASE WHEN $9 THEN $10::uuid ELSE team_id END",
         "kind": "CASE WHEN $11 THEN $12::text ELSE kind END",
     },
+    position="$13",
 )
 
 TAKE_OFF_ROADMAP = versioned_change(
-    "initiative_versions", ("$1",), "$2", INITIATIVE_COLUMNS, {"on_roadmap": "false"}
+    "initiative_versions",
+    ("$1",),
+    "$2",
+    INITIATIVE_COLUMNS,
+    {"on_roadmap": "false"},
+    position="$3",
+)
+
+CHANGE_PARENT = versioned_change(
+    "initiative_versions",
+    ("$1",),
+    "$2",
+    INITIATIVE_COLUMNS,
+    {"parent_id": "$3::uuid"},
+    position="$4",
 )
 
 
@@ -190,6 +205,7 @@ def initiative_placed(event: Roadmap.InitiativePlaced, position: int) -> Sequenc
                 event.effective_at,
                 event.position,
                 event.workspace_id,
+                position,
             ),
         ),
         Statement(RENUMBER_IF_LONG, (roadmap_id, event.initiative_id)),
@@ -201,7 +217,7 @@ def initiative_moved(event: Roadmap.InitiativeMoved, position: int) -> Sequence[
     return [
         Statement(
             MOVE_INITIATIVE,
-            (roadmap_id, event.initiative_id, event.effective_at, event.to_position),
+            (roadmap_id, event.initiative_id, event.effective_at, event.to_position, position),
         ),
         Statement(RENUMBER_IF_LONG, (roadmap_id, event.initiative_id)),
     ]
@@ -210,7 +226,9 @@ def initiative_moved(event: Roadmap.InitiativeMoved, position: int) -> Sequence[
 def initiative_removed(event: Roadmap.InitiativeRemoved, position: int) -> Sequence[Statement]:
     roadmap_id = event.originator_id
     return [
-        Statement(REMOVE_INITIATIVE, (roadmap_id, event.initiative_id, event.effective_at)),
+        Statement(
+            REMOVE_INITIATIVE, (roadmap_id, event.initiative_id, event.effective_at, position)
+        ),
     ]
 
 
@@ -234,6 +252,7 @@ def initiative_proposed(event: Initiative.Proposed, position: int) -> Sequence[S
                 event.team_id,
                 event.kind,
                 event.parent_id,
+                position,
             ),
         ),
     ]
@@ -248,14 +267,24 @@ def initiative_updated(event: Initiative.Updated, position: int) -> Sequence[Sta
         change = event.changes.get(name)
         new = None if change is None else change[1]
         args += [change is not None, list(new) if isinstance(new, list) else new]
-    return [Statement(UPDATE_INITIATIVE, tuple(args))]
+    return [Statement(UPDATE_INITIATIVE, (*args, position))]
+
+
+def initiative_parent_changed(
+    event: Initiative.ParentChanged, position: int
+) -> Sequence[Statement]:
+    return [
+        Statement(
+            CHANGE_PARENT, (event.originator_id, event.effective_at, event.parent_id, position)
+        )
+    ]
 
 
 def initiative_removed_from_roadmap(
     event: Initiative.RemovedFromRoadmap, position: int
 ) -> Sequence[Statement]:
     return [
-        Statement(TAKE_OFF_ROADMAP, (event.originator_id, event.effective_at)),
+        Statement(TAKE_OFF_ROADMAP, (event.originator_id, event.effective_at, position)),
     ]
 
 
@@ -275,13 +304,14 @@ def deliverable_updated(event: Initiative.DeliverableUpdated, position: int) -> 
     for name in DELIVERABLE_UPDATABLE_FIELDS:
         change = event.changes.get(name)
         args += [change is not None, None if change is None else change[1]]
-    return [Statement(UPDATE_DELIVERABLE, tuple(args))]
+    return [Statement(UPDATE_DELIVERABLE, (*args, position))]
 
 
 def deliverable_removed(event: Initiative.DeliverableRemoved, position: int) -> Sequence[Statement]:
     return [
         Statement(
-            REMOVE_DELIVERABLE, (event.originator_id, event.deliverable_id, event.effective_at)
+            REMOVE_DELIVERABLE,
+            (event.originator_id, event.deliverable_id, event.effective_at, position),
         )
     ]
 
@@ -298,6 +328,7 @@ def deliverable_status_changed(
                 event.effective_at,
                 event.to_status,
                 event.completed_at,
+                position,
             ),
         ),
         Fact(
@@ -325,7 +356,7 @@ def deliverable_estimated(
     return [
         Statement(
             ESTIMATE,
-            (event.originator_id, event.deliverable_id, event.effective_at, event.weeks),
+            (event.originator_id, event.deliverable_id, event.effective_at, event.weeks, position),
         ),
         Fact(
             ESTIMATES,
@@ -350,7 +381,7 @@ def deliverable_untargeted(
 ) -> Sequence[Statement]:
     """Its cycle was cancelled: no target any more (no retarget fact: not a slip)."""
     args = (event.originator_id, event.deliverable_id, event.effective_at, None, None)
-    return [Statement(RETARGET, args)]
+    return [Statement(RETARGET, (*args, position))]
 
 
 def deliverable_retargeted(
@@ -365,6 +396,7 @@ def deliverable_retargeted(
                 event.effective_at,
                 event.to_cycle_id,
                 event.to_date,
+                position,
             ),
         ),
         Fact(
@@ -395,7 +427,7 @@ def effort_logged(event: Initiative.EffortLogged, position: int) -> Sequence[Sta
     return [
         Statement(
             LOG_EFFORT,
-            (event.originator_id, event.deliverable_id, event.effective_at, event.weeks),
+            (event.originator_id, event.deliverable_id, event.effective_at, event.weeks, position),
         ),
     ]
 
@@ -419,6 +451,7 @@ HANDLERS: dict[type[Any], Handler] = {
     Roadmap.CycleClosed: cycle_closed,
     Initiative.Proposed: initiative_proposed,
     Initiative.Updated: initiative_updated,
+    Initiative.ParentChanged: initiative_parent_changed,
     Initiative.RemovedFromRoadmap: initiative_removed_from_roadmap,
     Initiative.DeliverableAdded: deliverable_added,
     Initiative.DeliverableUpdated: deliverable_updated,
@@ -443,9 +476,13 @@ ROADMAP = ReadModel(
         "roadmaps_by_name",
         "initiatives_by_roadmap",
         "initiatives_by_workspace",
+        "initiative_versions_by_parent",
         "deliverables_by_roadmap",
         "deliverable_versions_current_by_roadmap",
         "deliverable_versions_completed",
+        "initiative_versions_recorded",
+        "placements_recorded",
+        "deliverable_versions_recorded",
         "estimates_by_deliverable",
         "status_changes_by_deliverable",
         "retargets_by_deliverable",

@@ -30,22 +30,23 @@ INSERT_CYCLE = """
 
 INSERT_CYCLE_VERSION = """
     INSERT INTO {schema}.cycle_versions (
-        roadmap_id, cycle_id, valid_from, name, starts_on, ends_on
+        roadmap_id, cycle_id, valid_from, opened_position, name, starts_on, ends_on
     )
-    VALUES ($1, $2, $3, $4, $5, $6)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)
 """
 
-# $1 roadmap, $2 cycle, $3 at, $4 name, $5 starts_on, $6 ends_on.
+# $1 roadmap, $2 cycle, $3 at, $4 name, $5 starts_on, $6 ends_on, $7 log position.
 UPDATE_CYCLE = versioned_change(
     "cycle_versions",
     ("$1", "$2"),
     "$3",
     ("name", "starts_on", "ends_on"),
     {"name": "$4::text", "starts_on": "$5::date", "ends_on": "$6::date"},
+    position="$7",
 )
 
 CANCEL_CYCLE = """
-    UPDATE {schema}.cycles SET state = 'CANCELLED', cancelled_at = $3
+    UPDATE {schema}.cycles SET state = 'CANCELLED', cancelled_at = $3, cancelled_position = $4
     WHERE roadmap_id = $1 AND cycle_id = $2
 """
 
@@ -152,7 +153,7 @@ def cycle_created(event: Roadmap.CycleCreated, position: int) -> Sequence[Statem
         Statement(INSERT_CYCLE, (roadmap_id, cycle_id, event.workspace_id, at, position)),
         Statement(
             INSERT_CYCLE_VERSION,
-            (roadmap_id, cycle_id, at, event.name, event.starts_on, event.ends_on),
+            (roadmap_id, cycle_id, at, position, event.name, event.starts_on, event.ends_on),
         ),
     ]
 
@@ -166,12 +167,13 @@ def cycle_updated(event: Roadmap.CycleUpdated, position: int) -> Sequence[Statem
         event.name,
         event.starts_on,
         event.ends_on,
+        position,
     )
     return [Statement(UPDATE_CYCLE, args)]
 
 
 def cycle_cancelled(event: Roadmap.CycleCancelled, position: int) -> Sequence[Statement]:
-    args = (event.originator_id, event.cycle_id, event.effective_at)
+    args = (event.originator_id, event.cycle_id, event.effective_at, position)
     return [Statement(CANCEL_CYCLE, args)]
 
 

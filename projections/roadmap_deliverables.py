@@ -39,9 +39,9 @@ INSERT_DELIVERABLE = """
 INSERT_DELIVERABLE_VERSION = """
     INSERT INTO {schema}.deliverable_versions (
         initiative_id, deliverable_id, valid_from, workspace_id, roadmap_id, added_position,
-        title, stretch, status, actual_weeks
+        title, stretch, status, actual_weeks, opened_position
     )
-    SELECT $1, $2, $4, $3, roadmap_id, $5, $6, $7, 'PLANNED', 0
+    SELECT $1, $2, $4, $3, roadmap_id, $5, $6, $7, 'PLANNED', 0, $5
     FROM {schema}.initiatives WHERE id = $1
 """
 
@@ -55,6 +55,7 @@ CHANGE_STATUS = versioned_change(
         "completed_at": "$5::timestamptz",
         "completed_cycle_id": "CASE WHEN $4::text = 'DONE' THEN target_cycle_id END",
     },
+    position="$6",
 )
 
 # $1 initiative, $2 deliverable, $3 at, then a flag and a value per field.
@@ -67,12 +68,13 @@ UPDATE_DELIVERABLE = versioned_change(
         "title": "CASE WHEN $4 THEN $5::text ELSE title END",
         "stretch": "CASE WHEN $6 THEN $7::boolean ELSE stretch END",
     },
+    position="$8",
 )
 
 # A removed deliverable has no current version: its last one ends at the removal, so the
 # roadmap as of any earlier instant still shows it, and nothing after does.
 REMOVE_DELIVERABLE = """
-    UPDATE {schema}.deliverable_versions SET valid_to = $3
+    UPDATE {schema}.deliverable_versions SET valid_to = $3, closed_position = $4
     WHERE initiative_id = $1 AND deliverable_id = $2 AND valid_to = 'infinity'
 """
 
@@ -82,6 +84,7 @@ ESTIMATE = versioned_change(
     "$3",
     DELIVERABLE_COLUMNS,
     {"estimate_weeks": "$4::numeric"},
+    position="$5",
 )
 
 RETARGET = versioned_change(
@@ -90,6 +93,7 @@ RETARGET = versioned_change(
     "$3",
     DELIVERABLE_COLUMNS,
     {"target_cycle_id": "$4::uuid", "target_date": "$5::date"},
+    position="$6",
 )
 
 LOG_EFFORT = versioned_change(
@@ -98,6 +102,7 @@ LOG_EFFORT = versioned_change(
     "$3",
     DELIVERABLE_COLUMNS,
     {"actual_weeks": "actual_weeks + $4::numeric"},
+    position="$5",
 )
 
 ESTIMATES = FactTable(

@@ -14,10 +14,11 @@ Rows are asyncpg records; their columns are those the SQL constants select.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from uuid import UUID
 
 import asyncpg
@@ -228,7 +229,8 @@ ESTIMATES_OF_ROADMAP = """
 
 CYCLE_FIELDS = """
     c.roadmap_id, c.cycle_id, v.name, v.starts_on, v.ends_on, c.created_at, c.started_at,
-    c.closed_at, c.cancelled_at
+    c.closed_at, c.cancelled_at, c.created_position, c.started_position, c.closed_position,
+    c.cancelled_position
 """
 
 
@@ -348,6 +350,18 @@ class RoadmapRows:
     initiatives: list[Row]
     deliverables: dict[UUID, list[Row]]
     """Deliverables per initiative, in the order they were added."""
+    recorded: int | None = None
+    """The last log position counted, when read as recorded (``projections.roadmap_recorded``);
+    None: every event."""
+
+    @cached_property
+    def phases(self) -> Phases:
+        """Its initiatives' phases and their deliverables' statuses."""
+        return phases_of(self.initiatives, self.deliverables)
+
+    def status_of(self, initiative_id: UUID) -> str:
+        """An initiative's rolled-up status (``status_of``)."""
+        return status_of(initiative_id, self.phases.statuses, self.phases.children)
 
 
 def by_initiative(rows: Sequence[Row]) -> dict[UUID, list[Row]]:
@@ -399,6 +413,89 @@ async def initiative_rows(
     return list(initiatives), by_initiative(deliverables)
 
 
+PHASES_NOW = """
+    SELECT v.initiative_id, v.parent_id
+    FROM roadmap.initiative_versions v
+    JOIN roadmap.placements p
+        ON p.roadmap_id = v.roadmap_id AND p.initiative_id = v.initiative_id
+       AND p.valid_to = 'infinity'
+    WHERE v.parent_id = ANY($1::uuid[]) AND v.workspace_id = $2 AND v.valid_to = 'infinity'
+    ORDER BY p.rank
+"""
+
+PHASES_AT = """
+    SELECT c.initiative_id, v.parent_id
+    FROM (
+        SELECT DISTINCT c.initiative_id, c.roadmap_id FROM roadmap.initiative_versions c
+        WHERE c.parent_id = ANY($1::uuid[]) AND c.workspace_id = $2 AND c.valid_from <= $3
+    ) AS c
+    CROSS JOIN LATERAL (
+        SELECT v.parent_id FROM roadmap.initiative_versions v
+        WHERE v.initiative_id = c.initiative_id AND v.valid_from <= $3
+        ORDER BY v.valid_from DESC LIMIT 1
+    ) AS v
+    CROSS JOIN LATERAL (
+        SELECT p.rank, p.valid_to FROM roadmap.placements p
+        WHERE p.roadmap_id = c.roadmap_id AND p.initiative_id = c.initiative_id
+          AND p.valid_from <= $3
+        ORDER BY p.valid_from DESC LIMIT 1
+    ) AS p
+    WHERE v.parent_id = ANY($1::uuid[]) AND p.valid_to > $3
+    ORDER BY p.rank
+"""
+# An initiative that was a phase of one of them at some time before $3 is a candidate
+# (initiative_versions_by_parent); its version at $3 says whether it still is.
+
+
+@dataclass(frozen=True)
+class Phases:
+    """The phases below some initiatives at one instant: what their status rolls up."""
+
+    children: dict[UUID, list[UUID]]
+    """Each initiative's phases on the roadmap, in priority order."""
+    statuses: dict[UUID, list[str]]
+    """The statuses of each phase's own deliverables."""
+
+
+def phases_of(initiatives: Iterable[Row], deliverables: Mapping[UUID, Sequence[Row]]) -> Phases:
+    """The phases among the initiatives of one roadmap at one instant (given in priority
+    order), and their deliverables' statuses."""
+    children: dict[UUID, list[UUID]] = defaultdict(list)
+    for row in initiatives:
+        if row["parent_id"] is not None:
+            children[row["parent_id"]].append(row["initiative_id"])
+    statuses = {id: [d["status"] for d in rows] for id, rows in deliverables.items()}
+    return Phases(dict(children), statuses)
+
+
+async def phases_below(
+    conn: Connection, workspace_id: UUID, ids: Sequence[UUID], at: datetime | None
+) -> Phases:
+    """The phases of ``ids`` on their roadmap at ``at`` (None: now), their phases, and so
+    on down, with the statuses of their own deliverables: one query per level."""
+    children: dict[UUID, list[UUID]] = defaultdict(list)
+    level = list(ids)
+    seen = set(level)
+    while level:
+        if at is None:
+            rows = await conn.fetch(PHASES_NOW, level, workspace_id)
+        else:
+            rows = await conn.fetch(PHASES_AT, level, workspace_id, at)
+        level = [row["initiative_id"] for row in rows if row["initiative_id"] not in seen]
+        seen.update(level)
+        for row in rows:
+            children[row["parent_id"]].append(row["initiative_id"])
+    below = list(seen - set(ids))
+    if at is None:
+        deliverables = await conn.fetch(DELIVERABLES_OF_INITIATIVES_NOW, below, workspace_id)
+    else:
+        deliverables = await conn.fetch(DELIVERABLES_OF_INITIATIVES_AT, below, workspace_id, at)
+    statuses: dict[UUID, list[str]] = defaultdict(list)
+    for row in deliverables:
+        statuses[row["initiative_id"]].append(row["status"])
+    return Phases(dict(children), dict(statuses))
+
+
 SEVERITY = ("AT_RISK", "POSSIBLE_DELAY", "IN_PROGRESS", "PLANNED")
 """Open statuses, most severe first."""
 
@@ -406,10 +503,11 @@ SEVERITY = ("AT_RISK", "POSSIBLE_DELAY", "IN_PROGRESS", "PLANNED")
 def rolled_up(statuses: Iterable[str]) -> str:
     """An initiative's status from its deliverables' statuses.
 
-    WONT_DO when there is at least one deliverable and every one is WONT_DO; DONE when
-    every one is DONE or WONT_DO (and one at least is DONE); else the most severe open
-    status (AT_RISK > POSSIBLE_DELAY > IN_PROGRESS > PLANNED). An initiative without
-    deliverables is PLANNED: nothing is done yet.
+    WONT_DO when there is at least one status and every one is WONT_DO; DONE when every
+    one is DONE or WONT_DO (and one at least is DONE); else the most severe open status
+    (AT_RISK > POSSIBLE_DELAY > IN_PROGRESS > PLANNED). Nothing to roll up is PLANNED:
+    nothing is done yet. The statuses are its deliverables', or those its phases roll up
+    to (``status_of``).
     """
     seen = set(statuses)
     if seen == {"WONT_DO"}:
@@ -419,18 +517,39 @@ def rolled_up(statuses: Iterable[str]) -> str:
     return next((status for status in SEVERITY if status in seen), "PLANNED")
 
 
+def status_of(
+    initiative_id: UUID,
+    statuses: Mapping[UUID, Sequence[str]],
+    children: Mapping[UUID, Sequence[UUID]],
+) -> str:
+    """An initiative's rolled-up status: of its own deliverables when it has any, else of
+    its phases' rolled-up statuses (recursively), by the same rule (``rolled_up``)."""
+    own = statuses.get(initiative_id, ())
+    if own:
+        return rolled_up(own)
+    return rolled_up(
+        status_of(phase, statuses, children) for phase in children.get(initiative_id, ())
+    )
+
+
 def decimal(text: str | None) -> Decimal | None:
     """A decimal read as text (see DELIVERABLE_FIELDS), or None."""
     return None if text is None else Decimal(text)
 
 
-def cycle_state(row: Row, at: datetime | None) -> str:
-    """A cycle's state at an instant (None: now)."""
-    closed, started, cancelled = row["closed_at"], row["started_at"], row["cancelled_at"]
-    if cancelled is not None and (at is None or cancelled <= at):
-        return "CANCELLED"
-    if closed is not None and (at is None or closed <= at):
-        return "CLOSED"
-    if started is not None and (at is None or started <= at):
-        return "ACTIVE"
+def cycle_state(row: Row, at: datetime | None, recorded: int | None = None) -> str:
+    """A cycle's state at an instant (None: now), as the log stood at position ``recorded``
+    (None: all of it)."""
+    for change, state in (("cancelled", "CANCELLED"), ("closed", "CLOSED"), ("started", "ACTIVE")):
+        if cycle_changed(row, change, at, recorded):
+            return state
     return "PLANNED"
+
+
+def cycle_changed(row: Row, change: str, at: datetime | None, recorded: int | None) -> bool:
+    """Whether a cycle was ``change`` (created, started, closed, cancelled) by business
+    time ``at`` (None: now), as recorded up to position ``recorded`` (None: all)."""
+    when = row[f"{change}_at"]
+    if when is None or (at is not None and when > at):
+        return False
+    return recorded is None or row[f"{change}_position"] <= recorded

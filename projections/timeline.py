@@ -7,10 +7,11 @@ the same statement as the entries). A batch of events becomes two statements.
 
 An entry's insert looks up what its event does not carry, in this model's own earlier
 rows only (so it rebuilds on its own): the names its summary quotes ("Moved 'New CI
-final phase' from 3 to 1: compliance audit moved up") and the cycles a retarget names,
-as they were just before the entry's position; the "from" of an estimate (the
-deliverable's previous estimate) and of logged effort (the effort logged before it),
-from the deliverable's earlier entries.
+final phase' from 3 to 1: compliance audit moved up") and the cycles a retarget names
+("Retargeted 'Runner fleet' from Cycle 1 to Cycle 2 (slip)"), as they were just before
+the entry's position (a cycle renamed later keeps its old name in earlier entries); the
+"from" of an estimate (the deliverable's previous estimate) and of logged effort (the
+effort logged before it), from the deliverable's earlier entries.
 
 What each event says is in ``projections.timeline_entries``; this module encodes values as
 the API shows them and turns them into facts.
@@ -135,7 +136,9 @@ INSERT_ENTRIES = f"""
             format(
                 fact.summary,
                 coalesce('''' || first.name || '''', 'something unknown'),
-                coalesce('''' || second.name || '''', 'something unknown')
+                coalesce('''' || second.name || '''', 'something unknown'),
+                coalesce(from_cycle.name, 'an unknown cycle'),
+                coalesce(to_cycle.name, 'an unknown cycle')
             ),
             fact.deliverable_id, fact.weeks
         FROM fact
@@ -245,6 +248,7 @@ TIMELINE = ReadModel(
         "entries_newest",
         "entries_by_actor",
         "entries_by_type",
+        "entries_recorded",
         "entry_subjects_newest",
     ),
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -20,6 +21,7 @@ from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
 from backend.domain.workspace import DEFAULT_FISCAL_YEAR_START_MONTH, Workspace
+from projections.labels import MONTHS, label
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ ENTRY_TYPES = (
     "FiscalYearSet",
     "InitiativeAligned",
     "InitiativeMoved",
+    "InitiativeParentChanged",
     "InitiativePlaced",
     "InitiativeProposed",
     "InitiativeRemoved",
@@ -80,7 +83,8 @@ class Entry:
     subject_kind: str
     subject_ids: tuple[UUID, ...]
     summary: str
-    """A ``format()`` template: a ``%s`` per id of ``quoted``, other ``%`` doubled."""
+    """A ``format()`` template: a ``%s`` per id of ``quoted`` (and ``FROM_CYCLE``,
+    ``TO_CYCLE`` for ``cycles``), other ``%`` doubled."""
     quoted: tuple[UUID, ...] = ()
     about: tuple[UUID, ...] = ()
     """Further ids this entry belongs to the history of (besides its subject)."""
@@ -93,10 +97,17 @@ class Entry:
     deliverable: UUID | None = None
     cycles: tuple[UUID | None, UUID | None] = (None, None)
     """The cycles a retarget moves between: the entry's insert adds the change, quoting
-    their global ids."""
+    their global ids, and fills their names, as they were then, in at ``FROM_CYCLE`` and
+    ``TO_CYCLE`` in the summary."""
 
     def __post_init__(self) -> None:
         assert self.type in ENTRY_TYPES, f"timeline entry type {self.type!r} is not in ENTRY_TYPES"
+
+
+FROM_CYCLE = "%3$s"
+TO_CYCLE = "%4$s"
+"""Where a summary names the cycles of ``Entry.cycles`` (unquoted, "from Cycle 1 to Cycle
+2"): ``format()``'s third and fourth arguments, after the two ``quoted`` names."""
 
 
 def literal(text: str) -> str:
@@ -112,22 +123,6 @@ def quoted(text: str) -> str:
 def because(reason: str) -> str:
     """': reason', or nothing without a reason."""
     return f": {literal(reason)}" if reason else ""
-
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def _fiscal_year_set(e: Any, from_month: int) -> Entry:
@@ -366,6 +361,29 @@ def initiative_updated(e: Initiative.Updated) -> Entry:
     )
 
 
+def initiative_parent_changed(e: Initiative.ParentChanged) -> Entry:
+    quoted_ids: tuple[UUID, ...]
+    if e.parent_id is None:
+        summary, quoted_ids = "Made %s a top-level initiative again", (e.originator_id,)
+    else:
+        summary, quoted_ids = "Made %s a phase of %s", (e.originator_id, e.parent_id)
+    return Entry(
+        "InitiativeParentChanged",
+        "Initiative",
+        (e.originator_id,),
+        summary + because(e.reason),
+        quoted=quoted_ids,
+        about=tuple(i for i in (e.parent_id, e.from_parent_id) if i is not None),
+        changes=(
+            (
+                "parent",
+                Ref("Initiative", (e.from_parent_id,)) if e.from_parent_id else None,
+                Ref("Initiative", (e.parent_id,)) if e.parent_id else None,
+            ),
+        ),
+    )
+
+
 def initiative_left_roadmap(e: Initiative.RemovedFromRoadmap) -> Entry:
     return Entry(
         "InitiativeRemovedFromRoadmap",
@@ -445,7 +463,7 @@ def deliverable_estimated(e: Initiative.DeliverableEstimated) -> Entry:
     return Entry(
         "DeliverableEstimated",
         *_deliverable(e),
-        f"Estimated %s at {e.weeks} weeks (generation {e.generation}){because(e.reason)}",
+        f"Estimated %s at {label(e.weeks)} weeks (generation {e.generation}){because(e.reason)}",
         quoted=(e.deliverable_id,),
         about=(e.originator_id,),
         weeks=e.weeks,
@@ -453,14 +471,23 @@ def deliverable_estimated(e: Initiative.DeliverableEstimated) -> Entry:
     )
 
 
+def _target(cycle_id: UUID | None, on: date | None, slot: str) -> str:
+    """A target as a summary names it: its cycle (by name, filled in at ``slot``), else its
+    date, else "no target"."""
+    if cycle_id is not None:
+        return slot
+    return label(on) or "no target"
+
+
 def deliverable_retargeted(e: Initiative.DeliverableRetargeted) -> Entry:
-    was = e.from_due_on.isoformat() if e.from_due_on else "no target"
-    slip = " (a slip)" if e.slip else ""
+    was = _target(e.from_cycle_id, e.from_date or e.from_due_on, FROM_CYCLE)
+    now = _target(e.to_cycle_id, e.to_date or e.to_due_on, TO_CYCLE)
+    slip = " (slip)" if e.slip else ""
     cycles = tuple(c for c in (e.from_cycle_id, e.to_cycle_id) if c is not None)
     return Entry(
         "DeliverableRetargeted",
         *_deliverable(e),
-        f"Retargeted %s from {was} to {e.to_due_on.isoformat()}{slip}{because(e.reason)}",
+        f"Retargeted %s from {was} to {now}{slip}{because(e.reason)}",
         quoted=(e.deliverable_id,),
         about=(e.originator_id, *cycles),
         changes=(("targetDate", e.from_date, e.to_date),),
@@ -485,7 +512,7 @@ def effort_logged(e: Initiative.EffortLogged) -> Entry:
     return Entry(
         "EffortLogged",
         *_deliverable(e),
-        f"Logged {e.weeks} weeks on %s{because(e.reason)}",
+        f"Logged {label(e.weeks)} weeks on %s{because(e.reason)}",
         quoted=(e.deliverable_id,),
         about=(e.originator_id,),
         weeks=e.weeks,
@@ -539,6 +566,7 @@ ROADMAP_DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
     Roadmap.CycleClosed: cycle_closed,
     Initiative.Proposed: initiative_proposed,
     Initiative.Updated: initiative_updated,
+    Initiative.ParentChanged: initiative_parent_changed,
     Initiative.RemovedFromRoadmap: initiative_left_roadmap,
     Initiative.DeliverableAdded: deliverable_added,
     Initiative.DeliverableUpdated: deliverable_updated,

@@ -20,7 +20,7 @@ import strawberry
 
 from backend.domain.fiscal import legacy_period_dates, period_dates
 from projections.okr_queries import AlignmentRow, CheckInRow, KeyResultRow, ObjectiveRow
-from projections.roadmap_queries import Row, fiscal_year_start_month, rolled_up
+from projections.roadmap_queries import Row, fiscal_year_start_month
 from schema.context import Info
 from schema.nodes import register_node_kind
 from schema.permissions import require
@@ -55,9 +55,10 @@ class Initiative(Node):
         " priority); null when it is not on it."
     )
     status: DeliverableStatus = strawberry.field(
-        description="Rolled up from the deliverables: all WONT_DO is WONT_DO; DONE and"
-        " WONT_DO only is DONE; otherwise the most urgent open status (AT_RISK >"
-        " POSSIBLE_DELAY > IN_PROGRESS > PLANNED); PLANNED without deliverables."
+        description="Rolled up from its deliverables, or, when it has none of its own, from"
+        " its phases' rolled-up statuses (recursively), by one rule: all WONT_DO is WONT_DO;"
+        " DONE and WONT_DO only is DONE; otherwise the most urgent open status (AT_RISK >"
+        " POSSIBLE_DELAY > IN_PROGRESS > PLANNED); PLANNED with nothing to roll up."
     )
     version: int = strawberry.field(
         description="Aggregate version, for expectedVersion: the current one, also when the"
@@ -67,13 +68,23 @@ class Initiative(Node):
     roadmap_id: strawberry.Private[UUID]
     team_id: strawberry.Private[UUID | None]
     parent_id: strawberry.Private[UUID | None]
+    children_ids: strawberry.Private[Sequence[UUID]]
     at: strawberry.Private[datetime | None]
     preloaded: strawberry.Private[list[Deliverable]]
 
     @classmethod
     def of(
-        cls, row: Row, deliverables: Sequence[Row], position: int | None, at: datetime | None
+        cls,
+        row: Row,
+        deliverables: Sequence[Row],
+        position: int | None,
+        at: datetime | None,
+        *,
+        status: str,
+        children: Sequence[UUID],
     ) -> Initiative:
+        """From its row and deliverables, with the status and phases rolled up by the
+        caller (``roadmap_queries.status_of``)."""
         return cls(
             id=to_global_id("Initiative", row["initiative_id"]),
             title=row["title"],
@@ -81,12 +92,13 @@ class Initiative(Node):
             stakeholders=list(row["stakeholders"]),
             kind=InitiativeKind(row["kind"]),
             position=position,
-            status=DeliverableStatus(rolled_up(d["status"] for d in deliverables)),
+            status=DeliverableStatus(status),
             version=row["version"],
             initiative_id=row["initiative_id"],
             roadmap_id=row["roadmap_id"],
             team_id=row["team_id"],
             parent_id=row["parent_id"],
+            children_ids=children,
             at=at,
             preloaded=[Deliverable.of(d, at) for d in deliverables],
         )
@@ -103,6 +115,12 @@ class Initiative(Node):
             return None
         [parent] = await initiatives_by_ids(info, [self.parent_id], self.at)
         return parent
+
+    @strawberry.field(description="Its phases, at the same instant, in priority order.")
+    async def children(self, info: Info) -> list[Initiative]:
+        require(info)
+        found = await initiatives_by_ids(info, self.children_ids, self.at)
+        return [child for child in found if child is not None]
 
     @strawberry.field(description="Its deliverables, in the order they were added.")
     def deliverables(self, info: Info) -> list[Deliverable]:
@@ -302,7 +320,16 @@ async def initiatives_by_ids(
     """
     found = await initiative_rows(info, ids, as_of)
     return [
-        None if rows is None else Initiative.of(rows.row, rows.deliverables, rows.position, as_of)
+        None
+        if rows is None
+        else Initiative.of(
+            rows.row,
+            rows.deliverables,
+            rows.position,
+            as_of,
+            status=rows.status,
+            children=rows.children,
+        )
         for rows in found
     ]
 

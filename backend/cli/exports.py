@@ -106,22 +106,38 @@ def export() -> None:
     help="markdown or csv: the roadmap table; sheet: the CSV `roadlog import csv` reads.",
 )
 @click.option("--as-of", "as_of", default=None, help="Business time to show [now].")
+@click.option(
+    "--recorded-as-of",
+    "recorded_as_of",
+    default=None,
+    help="Count only the changes recorded by then, backfills included [all];"
+    " --as-of defaults to it.",
+)
 @workspace_option
 @data_dir_option
 def export_roadmap(
-    name: str, format_: str, as_of: str | None, workspace: str | None, data_dir: Path | None
+    name: str,
+    format_: str,
+    as_of: str | None,
+    recorded_as_of: str | None,
+    workspace: str | None,
+    data_dir: Path | None,
 ) -> None:
     """The roadmap NAME (its name, or its global id) in priority order.
 
     markdown and csv: Project | Stakeholders | User-centric goal | Deliverables | Status,
     one row per initiative. sheet: one row per deliverable with the columns
     `roadlog import csv` reads, so it can be edited and imported back.
+
+    --recorded-as-of shows it as it was recorded by then, for audits: changes recorded
+    later are left out, also those effective earlier (backfills).
     """
     at = None if as_of is None else parse_time(as_of, "--as-of")
+    recorded_at = None if recorded_as_of is None else parse_time(recorded_as_of, "--recorded-as-of")
 
     async def read(conn: Connection, workspace_id: UUID) -> str:
         roadmap_id = await roadmap_named(conn, workspace_id, name)
-        initiatives = await roadmap_initiatives(conn, workspace_id, roadmap_id, at)
+        initiatives = await roadmap_initiatives(conn, workspace_id, roadmap_id, at, recorded_at)
         if format_ == "sheet":
             return render(roadmap_sheet(initiatives), "csv")
         return render(roadmap_table(initiatives), format_)

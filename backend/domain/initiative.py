@@ -108,6 +108,16 @@ class Initiative(RoadlogAggregate):
             for name, (_, new) in self.changes.items():
                 setattr(aggregate, name, list(new) if isinstance(new, list) else new)
 
+    class ParentChanged(RoadlogAggregate.Event):
+        """It became a phase of ``parent_id`` (same roadmap), or top-level again (None)."""
+
+        class_version = 1
+        from_parent_id: UUID | None
+        parent_id: UUID | None
+
+        def apply(self, aggregate: Initiative) -> None:
+            aggregate.parent_id = self.parent_id
+
     class RemovedFromRoadmap(RoadlogAggregate.Event):
         """The initiative was taken off its roadmap (with Roadmap.InitiativeRemoved)."""
 
@@ -311,6 +321,63 @@ class Initiative(RoadlogAggregate):
         }
         if changes:
             self.trigger_event(self.Updated, changes=changes, **meta.event_fields(at))
+
+    def require_parent_on(self, roadmap_id: UUID) -> None:
+        """This initiative can be a parent of a phase on ``roadmap_id``: it is on that
+        roadmap (a phase is on its parent's roadmap), and still on it; else Invalid."""
+        if self.roadmap_id != roadmap_id:
+            raise Invalid(
+                f"the parent initiative is on roadmap {str(self.roadmap_id)!r},"
+                f" not {str(roadmap_id)!r}: a phase is on its parent's roadmap",
+                "parent_id",
+                [Ref("Roadmap", (self.roadmap_id,)), Ref("Roadmap", (roadmap_id,))],
+            )
+        if not self.on_roadmap:
+            raise Invalid(
+                f"initiative {str(self.id)!r} is not on its roadmap any more:"
+                " a parent is an initiative of the roadmap",
+                "parent_id",
+                [Ref("Initiative", (self.id,))],
+            )
+
+    def change_parent(
+        self,
+        *,
+        parent: Initiative | None,
+        clear_parent: bool,
+        parent_ancestors: Sequence[UUID],
+        meta: Meta,
+        at: datetime,
+    ) -> None:
+        """Make it a phase of ``parent``, or top-level again (``clear_parent``); neither
+        given keeps the parent. The parent is on the same roadmap and neither this
+        initiative nor one of its phases: ``parent_ancestors`` are the parent's own
+        ancestors, nearest first. No change records nothing."""
+        if parent is not None and clear_parent:
+            raise Invalid(
+                f"give parentId or clearParent, not both (parentId {str(parent.id)!r})",
+                "parent_id",
+                [Ref("Initiative", (parent.id,))],
+            )
+        new_parent = None if clear_parent else self.parent_id
+        if parent is not None:
+            if parent.id == self.id or self.id in parent_ancestors:
+                raise Invalid(
+                    f"initiative {str(parent.id)!r} is this initiative or one of its phases:"
+                    " a parent cannot be its own phase",
+                    "parent_id",
+                    [Ref("Initiative", (parent.id,))],
+                )
+            parent.require_parent_on(self.roadmap_id)
+            new_parent = parent.id
+        if new_parent == self.parent_id:
+            return
+        self.trigger_event(
+            self.ParentChanged,
+            from_parent_id=self.parent_id,
+            parent_id=new_parent,
+            **meta.event_fields(at),
+        )
 
     def remove_from_roadmap(self, meta: Meta, at: datetime) -> None:
         """Record that the initiative left its roadmap."""

@@ -18,11 +18,12 @@ from projections.estimates_queries import EstimateGroup, EstimateQuery, Grouping
 from projections.global_ids import global_id
 from projections.readers import Connection
 from projections.roadmap_queries import (
-    cycles_of_roadmap,
     initiative_rows,
     roadmap_rows,
     roadmaps_of_workspace,
+    teams_by_ids,
 )
+from projections.roadmap_recorded import cycles_of_view, recorded_position, roadmap_rows_recorded
 
 
 class NotInReadModels(Exception):
@@ -55,11 +56,15 @@ async def roadmap_named(conn: Connection, workspace_id: UUID, name: str) -> UUID
 
 
 async def cycle_names(
-    conn: Connection, workspace_id: UUID, roadmap_id: UUID, at: datetime | None = None
+    conn: Connection,
+    workspace_id: UUID,
+    roadmap_id: UUID,
+    at: datetime | None = None,
+    recorded: int | None = None,
 ) -> dict[UUID, str]:
     """The roadmap's cycles: name by id, now (None) or as they were named at a business
-    time."""
-    rows = await cycles_of_roadmap(conn, workspace_id, roadmap_id, at)
+    time, as the log stood at position ``recorded`` (None: all of it)."""
+    rows = await cycles_of_view(conn, workspace_id, roadmap_id, at, recorded)
     return {row["cycle_id"]: row["name"] for row in sorted(rows, key=lambda r: r["starts_on"])}
 
 
@@ -76,24 +81,41 @@ def _weeks(value: object) -> Decimal | None:
 
 
 async def roadmap_initiatives(
-    conn: Connection, workspace_id: UUID, roadmap_id: UUID, at: datetime | None
+    conn: Connection,
+    workspace_id: UUID,
+    roadmap_id: UUID,
+    at: datetime | None,
+    recorded_at: datetime | None = None,
 ) -> list[RoadmapInitiative]:
-    """The roadmap's initiatives in priority order, now (None) or as of a business time."""
-    rows = await roadmap_rows(conn, workspace_id, roadmap_id, at)
-    if rows is None:
+    """The roadmap's initiatives in priority order, now (None) or as of a business time;
+    with ``recorded_at``, from the events recorded by then only (``at`` defaults to it)."""
+    if recorded_at is None:
+        rows = await roadmap_rows(conn, workspace_id, roadmap_id, at)
         when = "yet" if at is None else f"at {at.isoformat()}"
+    else:
+        at = recorded_at if at is None else at
+        position = await recorded_position(conn, workspace_id, recorded_at)
+        rows = await roadmap_rows_recorded(conn, workspace_id, roadmap_id, at, position)
+        when = f"at {at.isoformat()} as recorded by {recorded_at.isoformat()}"
+    if rows is None:
         raise NotInReadModels(f"the roadmap did not exist {when}")
-    cycles = await cycle_names(conn, workspace_id, roadmap_id, at)
+    cycles = await cycle_names(conn, workspace_id, roadmap_id, at, rows.recorded)
+    team_ids = list({row["team_id"] for row in rows.initiatives if row["team_id"] is not None})
+    teams = {team["id"]: team["name"] for team in await teams_by_ids(conn, workspace_id, team_ids)}
     return [
         RoadmapInitiative(
             title=row["title"],
             stakeholders=tuple(row["stakeholders"]),
             goal=row["goal"],
+            team=teams.get(row["team_id"]),
+            kind=row["kind"],
+            status=rows.status_of(row["initiative_id"]),
             deliverables=tuple(
                 RoadmapDeliverable(
                     title=d["title"],
                     status=d["status"],
                     estimate_weeks=_weeks(d["estimate_weeks"]),
+                    stretch=d["stretch"],
                     target=(
                         cycles.get(d["target_cycle_id"])
                         if d["target_cycle_id"] is not None

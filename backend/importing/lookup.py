@@ -33,3 +33,12 @@ def teams_by_name(app: Roadlog, workspace_id: UUID) -> dict[str, UUID]:
     for id, name in app.current_names(workspace_id, Team).items():
         teams.setdefault(name, id)
     return teams
+
+
+def teams_by_key(app: Roadlog, workspace_id: UUID) -> dict[str, UUID]:
+    """The workspace's teams by current name, case and spaces ignored (as team names are
+    unique: the oldest when two named alike before names had to be unique)."""
+    teams: dict[str, UUID] = {}
+    for id, name in app.current_names(workspace_id, Team).items():
+        teams.setdefault(match_key(name), id)
+    return teams

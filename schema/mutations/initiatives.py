@@ -100,6 +100,12 @@ class UpdateInitiativeInput:
     stakeholders: list[str] | None = strawberry.field(default=None, description="New list.")
     team_id: strawberry.ID | None = strawberry.field(default=None, description="New team.")
     kind: InitiativeKind | None = strawberry.field(default=None, description="New kind.")
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Make it a phase of this initiative (same roadmap; no cycles)."
+    )
+    clear_parent: bool | None = strawberry.field(
+        default=None, description="Make it a top-level initiative again."
+    )
     reason: str | None = strawberry.field(default=None, description="Why.")
     expected_version: int | None = strawberry.field(
         default=None, description="The version the client saw; stale is CONFLICT."
@@ -191,6 +197,7 @@ class InitiativeMutations:
         def prepare() -> Prepared[Initiative]:
             initiative = parse_id(input.initiative_id, "Initiative", "initiativeId")
             team = parse_optional_id(input.team_id, "Team", "teamId")
+            parent = parse_optional_id(input.parent_id, "Initiative", "parentId")
             app = info.context.services.app
             return Prepared(
                 lambda caller: app.update_initiative(
@@ -201,6 +208,8 @@ class InitiativeMutations:
                     stakeholders=input.stakeholders,
                     team_id=team.id if team else None,
                     kind=input.kind.name if input.kind else None,
+                    parent_id=parent.id if parent else None,
+                    clear_parent=bool(input.clear_parent),
                     reason=input.reason or "",
                     expected_version=input.expected_version,
                     effective_at=input.effective_at,

@@ -98,13 +98,15 @@ class Cycle(Node):
     cycle_id: strawberry.Private[UUID]
 
     @classmethod
-    def of(cls, row: Row, at: datetime | None) -> Cycle:
+    def of(cls, row: Row, at: datetime | None, recorded: int | None = None) -> Cycle:
+        """A cycle at business time ``at`` (None: now), as the log stood at position
+        ``recorded`` (None: all of it)."""
         return cls(
             id=to_global_id("Cycle", row["roadmap_id"], row["cycle_id"]),
             name=row["name"],
             starts_on=row["starts_on"],
             ends_on=row["ends_on"],
-            state=CycleState(cycle_state(row, at)),
+            state=CycleState(cycle_state(row, at, recorded)),
             roadmap_id=row["roadmap_id"],
             cycle_id=row["cycle_id"],
         )

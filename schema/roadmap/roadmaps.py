@@ -16,7 +16,13 @@ from graphql import GraphQLObjectType
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
 
-from projections.roadmap_queries import RoadmapRows, Row, cycles_of_roadmap, roadmap_rows
+from projections.roadmap_queries import (
+    RoadmapRows,
+    Row,
+    cycle_changed,
+    roadmap_rows,
+)
+from projections.roadmap_recorded import cycles_of_view
 from schema.context import Info
 from schema.initiatives import Initiative
 from schema.permissions import require
@@ -29,9 +35,24 @@ from schema.roadmap.shaped import ShapingExecutionContext
 def initiatives_of_rows(rows: RoadmapRows, as_of: datetime | None) -> list[Initiative]:
     """The initiatives of a loaded roadmap, highest priority first."""
     return [
-        Initiative.of(row, rows.deliverables.get(row["initiative_id"], ()), position, as_of)
+        initiative_of_rows(rows, row, position, as_of)
         for position, row in enumerate(rows.initiatives, start=1)
     ]
+
+
+def initiative_of_rows(
+    rows: RoadmapRows, row: Row, position: int, as_of: datetime | None
+) -> Initiative:
+    """One initiative of a loaded roadmap, its status rolled up over the roadmap's rows."""
+    id = row["initiative_id"]
+    return Initiative.of(
+        row,
+        rows.deliverables.get(id, ()),
+        position,
+        as_of,
+        status=rows.status_of(id),
+        children=rows.phases.children.get(id, ()),
+    )
 
 
 @strawberry.type(description="A board: a cadence and initiatives in priority order.")
@@ -107,11 +128,12 @@ class Roadmap(Node):
     )
     async def cycles(self, info: Info) -> list[Cycle]:
         workspace_id = require(info).workspace_id
+        recorded = None if self.rows is None else self.rows.recorded
         async with info.context.services.pool.acquire() as conn:
-            rows = await cycles_of_roadmap(conn, workspace_id, self.roadmap_id, self.at)
-        shown = [row for row in rows if self.at is None or row["created_at"] <= self.at]
+            rows = await cycles_of_view(conn, workspace_id, self.roadmap_id, self.at, recorded)
+        shown = [row for row in rows if cycle_changed(row, "created", self.at, recorded)]
         shown.sort(key=lambda row: (row["starts_on"], row["name"]))
-        return [Cycle.of(row, self.at) for row in shown]
+        return [Cycle.of(row, self.at, recorded) for row in shown]
 
     @strawberry.field(description="Initiatives in priority order, highest first (position 1).")
     async def initiatives(self, info: Info) -> list[Initiative]:

@@ -62,10 +62,26 @@ query ($id: ID!, $from: DateTime!, $to: DateTime!) {
   roadmapDiff(id: $id, from: $from, to: $to) {
     added { id position } removed { id position }
     moved { initiative { id } fromPosition toPosition }
-    changed { initiative { id } changes { field from to } }
+    changed {
+      initiative { id } changes { field from to }
+      deliverableChanges { deliverable { id } changes { field from to } }
+    }
   }
 }
 """
+
+
+def by_deliverable(listed: list[dict[str, Any]]) -> list[tuple[str, str | None, str | None]]:
+    """``deliverableChanges`` keyed as ``changes`` keys them: ``deliverables.<id>.<field>``,
+    or ``deliverables.<id>`` for a deliverable added or removed in between (its title from
+    or to null)."""
+    keyed = []
+    for entry in listed:
+        path = f"deliverables.{entry['deliverable']['id']}"
+        for f in entry["changes"]:
+            whole = f["field"] == "title" and None in (f["from"], f["to"])
+            keyed.append((path if whole else f"{path}.{f['field']}", f["from"], f["to"]))
+    return keyed
 
 
 # --- the model: the log replayed up to an instant ---------------------------------------
@@ -550,3 +566,9 @@ async def check(
         assert changed == {
             id: comparable(fields) for id, fields in expected_diff["changed"].items()
         }, f"from {earlier.isoformat()} to {later.isoformat()}"
+        for c in data["changed"]:
+            assert by_deliverable(c["deliverableChanges"]) == [
+                (f["field"], f["from"], f["to"])
+                for f in c["changes"]
+                if f["field"].startswith("deliverables.")
+            ], "deliverableChanges are the id-keyed changes, by deliverable"

@@ -53,7 +53,7 @@ def test_a_move_changes_one_placement_and_renumbers_if_needed(
         roadmap_order.RENUMBER_IF_LONG,
         VERSION,
     ]
-    assert statements[0].args == (roadmap_id, ids[2], AT, 1)
+    assert statements[0].args == (roadmap_id, ids[2], AT, 1, 42)
     assert moved.originator_id == roadmap_id
     assert statements[-1] == version_fact(moved, 42)
 
@@ -68,10 +68,11 @@ def test_an_update_sets_only_the_fields_that_changed(log: Log) -> None:
     [statement, version] = ROADMAP.written(updated, 7)
 
     assert statement.sql == roadmap.UPDATE_INITIATIVE
-    flags = statement.args[2::2]
-    values = statement.args[3::2]
+    flags = statement.args[2:-1:2]
+    values = statement.args[3:-1:2]
     assert flags == (False, True, False, False, True)
     assert values == (None, "better", None, None, "OTHER")
+    assert statement.args[-1] == 7
     assert updated.originator_id == proposed.originator_id
     assert version == version_fact(updated, 7)
 
@@ -95,7 +96,7 @@ def test_a_deliverable_update_sets_only_the_fields_that_changed(log: Log) -> Non
     [statement, version] = ROADMAP.written(updated, 8)
 
     assert statement.sql == roadmap_deliverables.UPDATE_DELIVERABLE
-    assert statement.args == (*ids.values(), AT, True, "B", False, None)
+    assert statement.args == (*ids.values(), AT, True, "B", False, None, 8)
     assert updated.originator_id == ids["initiative_id"]
     assert version == version_fact(updated, 8)
 
@@ -106,7 +107,7 @@ def test_a_removal_closes_the_deliverables_current_version(log: Log) -> None:
 
     [statement, _] = ROADMAP.written(removed, 8)
 
-    assert statement == Statement(roadmap_deliverables.REMOVE_DELIVERABLE, (*ids.values(), AT))
+    assert statement == Statement(roadmap_deliverables.REMOVE_DELIVERABLE, (*ids.values(), AT, 8))
 
 
 def test_an_estimate_is_one_versioned_update_and_one_fact(log: Log) -> None:
@@ -115,7 +116,7 @@ def test_an_estimate_is_one_versioned_update_and_one_fact(log: Log) -> None:
 
     update, fact, _ = ROADMAP.statements(estimated, 9)
 
-    assert update == Statement(roadmap_deliverables.ESTIMATE, (*ids.values(), AT, Decimal(3)))
+    assert update == Statement(roadmap_deliverables.ESTIMATE, (*ids.values(), AT, Decimal(3), 9))
     assert isinstance(fact, Fact) and fact.table == roadmap_deliverables.ESTIMATES
     assert fact.row[:4] == (9, *ids.values(), 1)
 
@@ -172,8 +173,8 @@ def test_priority_changes_come_from_nowhere_and_go_nowhere(log: Log) -> None:
         reason="dropped",
     )[0]
 
-    [placement] = PRIORITIES.statements(placed, 3)
-    [removal] = PRIORITIES.statements(removed, 4)
+    placement, _ = PRIORITIES.statements(placed, 3)
+    removal, _ = PRIORITIES.statements(removed, 4)
 
     assert isinstance(placement, Fact) and isinstance(removal, Fact)
     assert placement.row[4:6] == (None, 1)

@@ -243,13 +243,21 @@ class Driver:
             self.deliverables += [(initiative, d.deliverable_id) for d in added]
 
     def update_initiative(self) -> None:
+        """Change some fields, and mostly the parent: another initiative of the same roadmap
+        (the domain refuses a cycle, or one off the roadmap), or none."""
         if self.initiatives:
+            initiative = self.pick(self.initiatives)
+            roadmap = self.initiatives[initiative]
+            others = [i for i, r in self.initiatives.items() if r == roadmap and i != initiative]
+            parent = self.pick(["keep", "clear", *others, *others])
             self.run(
                 "update_initiative",
-                initiative_id=self.pick(self.initiatives),
+                initiative_id=initiative,
                 title=self.pick([None, self.name("I")]),
                 team_id=self.pick([None, *self.teams]),
                 kind=self.pick([None, *KINDS]),
+                parent_id=None if parent in ("keep", "clear") else parent,
+                clear_parent=parent == "clear",
             )
 
     def remove_initiative(self) -> None:

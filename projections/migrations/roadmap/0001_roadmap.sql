@@ -5,6 +5,12 @@
 -- Reading the current roadmap uses the partial "current" indexes (one range scan per
 -- table). Reading it as of an instant t takes, per entity, the last version starting at
 -- or before t: one backward probe of the (key, valid_from) primary key each.
+--
+-- Each version keeps the log positions of the events that opened and closed it
+-- (closed_position NULL while current): the roadmap as the log stood at a position P takes
+-- per entity the earlier of two probes, the last version starting at or before t and the
+-- last one opened at or before P, a version closed after P still holding
+-- (projections.roadmap_recorded). When each position was recorded is the timeline's.
 
 CREATE TABLE teams (
     id            uuid PRIMARY KEY,
@@ -37,8 +43,9 @@ CREATE TABLE roadmaps (
 CREATE INDEX roadmaps_by_name ON roadmaps (workspace_id, name, id);
 
 -- Cycles change state twice: PLANNED, ACTIVE once started, CLOSED once closed. The log
--- positions of the start and the close bound what a cycle's report counts. Their names
--- and dates are versioned in cycle_versions.
+-- positions of the start and the close bound what a cycle's report counts; with those of
+-- its creation and its cancellation they also say its state as the log stood at a
+-- position. Their names and dates are versioned in cycle_versions.
 CREATE TABLE cycles (
     roadmap_id        uuid NOT NULL,
     cycle_id          uuid NOT NULL,
@@ -51,26 +58,31 @@ CREATE TABLE cycles (
     closed_at         timestamptz,
     closed_position   bigint,
     cancelled_at      timestamptz,
+    cancelled_position  bigint,
     PRIMARY KEY (roadmap_id, cycle_id)
 );
 -- A retarget names only the cycle: it finds the cycle (and its roadmap) by id.
 CREATE UNIQUE INDEX cycles_by_id ON cycles (cycle_id);
 
 -- A cycle's name and dates, one version per change (a planned cycle can be renamed or
--- moved), so a view as of an earlier instant shows them as they were then.
+-- moved), so a view as of an earlier instant shows them as they were then, and the
+-- roadmap as recorded shows them as the log stood (opened/closed positions, as above).
 CREATE TABLE cycle_versions (
-    roadmap_id  uuid NOT NULL,
-    cycle_id    uuid NOT NULL,
-    valid_from  timestamptz NOT NULL,
-    valid_to    timestamptz NOT NULL DEFAULT 'infinity',
-    name        text NOT NULL,
-    starts_on   date NOT NULL,
-    ends_on     date NOT NULL,
+    roadmap_id       uuid NOT NULL,
+    cycle_id         uuid NOT NULL,
+    valid_from       timestamptz NOT NULL,
+    valid_to         timestamptz NOT NULL DEFAULT 'infinity',
+    opened_position  bigint NOT NULL,
+    closed_position  bigint,
+    name             text NOT NULL,
+    starts_on        date NOT NULL,
+    ends_on          date NOT NULL,
     PRIMARY KEY (roadmap_id, cycle_id, valid_from),
     CHECK (valid_from <= valid_to)
 );
 CREATE UNIQUE INDEX cycle_versions_current
     ON cycle_versions (roadmap_id, cycle_id) WHERE valid_to = 'infinity';
+CREATE INDEX cycle_versions_recorded ON cycle_versions (roadmap_id, cycle_id, opened_position);
 
 -- Who is in a started cycle: committed when it started (in priority order), or targeted to
 -- it while it was active (unplanned: committed = false, ordinal NULL).
@@ -127,6 +139,8 @@ CREATE TABLE initiative_versions (
     initiative_id  uuid NOT NULL,
     valid_from     timestamptz NOT NULL,
     valid_to       timestamptz NOT NULL DEFAULT 'infinity',
+    opened_position  bigint NOT NULL,
+    closed_position  bigint,
     workspace_id   uuid NOT NULL,
     roadmap_id     uuid NOT NULL,
     title          text NOT NULL,
@@ -141,6 +155,11 @@ CREATE TABLE initiative_versions (
 );
 CREATE UNIQUE INDEX initiative_versions_current
     ON initiative_versions (initiative_id) WHERE valid_to = 'infinity';
+-- An initiative's phases (Initiative.children, the roll-up of a parent's status).
+CREATE INDEX initiative_versions_by_parent
+    ON initiative_versions (parent_id, valid_from) WHERE parent_id IS NOT NULL;
+-- The roadmap as recorded: an entity's last version opened by a log position.
+CREATE INDEX initiative_versions_recorded ON initiative_versions (initiative_id, opened_position);
 
 -- The priority order: one versioned row per (roadmap, initiative) while it is on the
 -- roadmap, with a rank; position = order of rank among the rows valid at an instant. A
@@ -152,12 +171,15 @@ CREATE TABLE placements (
     initiative_id  uuid NOT NULL,
     valid_from     timestamptz NOT NULL,
     valid_to       timestamptz NOT NULL DEFAULT 'infinity',
+    opened_position  bigint NOT NULL,
+    closed_position  bigint,
     workspace_id   uuid NOT NULL,
     rank           numeric NOT NULL,
     PRIMARY KEY (roadmap_id, initiative_id, valid_from),
     CHECK (valid_from <= valid_to)
 );
 CREATE INDEX placements_current ON placements (roadmap_id, rank) WHERE valid_to = 'infinity';
+CREATE INDEX placements_recorded ON placements (roadmap_id, initiative_id, opened_position);
 
 CREATE TABLE deliverables (
     initiative_id   uuid NOT NULL,
@@ -177,6 +199,8 @@ CREATE TABLE deliverable_versions (
     deliverable_id   uuid NOT NULL,
     valid_from       timestamptz NOT NULL,
     valid_to         timestamptz NOT NULL DEFAULT 'infinity',
+    opened_position  bigint NOT NULL,
+    closed_position  bigint,
     workspace_id     uuid NOT NULL,
     roadmap_id       uuid NOT NULL,
     added_position   bigint NOT NULL,
@@ -199,6 +223,8 @@ CREATE INDEX deliverable_versions_current_by_roadmap
     ON deliverable_versions (roadmap_id) WHERE valid_to = 'infinity';
 CREATE UNIQUE INDEX deliverable_versions_current
     ON deliverable_versions (initiative_id, deliverable_id) WHERE valid_to = 'infinity';
+CREATE INDEX deliverable_versions_recorded
+    ON deliverable_versions (initiative_id, deliverable_id, opened_position);
 -- The estimate report: the completed deliverables of a workspace.
 CREATE INDEX deliverable_versions_completed
     ON deliverable_versions (workspace_id, completed_at)
