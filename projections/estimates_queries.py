@@ -74,8 +74,9 @@ COMPLETED_DELIVERABLES = f"""
         ON i.initiative_id = d.initiative_id AND i.valid_to = 'infinity'
     {counted_from_facts("NULL::bigint")}
     LEFT JOIN roadmap.teams t ON t.id = i.team_id AND t.workspace_id = i.workspace_id
-    LEFT JOIN roadmap.cycles c
+    LEFT JOIN roadmap.cycle_versions c
         ON c.roadmap_id = d.roadmap_id AND c.cycle_id = d.completed_cycle_id
+        AND c.valid_to = 'infinity'
     LEFT JOIN roadmap.fiscal_years f ON f.workspace_id = d.workspace_id
     WHERE d.workspace_id = $1 AND d.valid_to = 'infinity' AND d.status = 'DONE'
       AND ($2::uuid IS NULL OR d.roadmap_id = $2)

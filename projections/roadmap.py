@@ -380,7 +380,7 @@ def deliverable_untargeted(
     event: Initiative.DeliverableUntargeted, position: int
 ) -> Sequence[Statement]:
     """Its cycle was cancelled: no target any more (no retarget fact: not a slip)."""
-    args = (event.originator_id, event.deliverable_id, event.effective_at, None, None, None)
+    args = (event.originator_id, event.deliverable_id, event.effective_at, None, None)
     return [Statement(RETARGET, (*args, position))]
 
 
@@ -396,7 +396,6 @@ def deliverable_retargeted(
                 event.effective_at,
                 event.to_cycle_id,
                 event.to_date,
-                event.to_due_on,
                 position,
             ),
         ),

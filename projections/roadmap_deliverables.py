@@ -23,7 +23,6 @@ DELIVERABLE_COLUMNS = (
     "status",
     "target_cycle_id",
     "target_date",
-    "due_on",
     "completed_at",
     "completed_cycle_id",
     "estimate_weeks",
@@ -93,8 +92,8 @@ RETARGET = versioned_change(
     ("$1", "$2"),
     "$3",
     DELIVERABLE_COLUMNS,
-    {"target_cycle_id": "$4::uuid", "target_date": "$5::date", "due_on": "$6::date"},
-    position="$7",
+    {"target_cycle_id": "$4::uuid", "target_date": "$5::date"},
+    position="$6",
 )
 
 LOG_EFFORT = versioned_change(

@@ -228,21 +228,35 @@ ESTIMATES_OF_ROADMAP = """
 """
 
 CYCLE_FIELDS = """
-    c.roadmap_id, c.cycle_id, c.name, c.starts_on, c.ends_on, c.created_at, c.started_at,
+    c.roadmap_id, c.cycle_id, v.name, v.starts_on, v.ends_on, c.created_at, c.started_at,
     c.closed_at, c.cancelled_at, c.created_position, c.started_position, c.closed_position,
     c.cancelled_position
 """
+
+
+def cycle_version_at(at: str) -> str:
+    """The join of a cycle ``c`` to its name and dates ``v`` as of ``at`` (an SQL
+    timestamptz, NULL: now); a cycle not planned yet at ``at`` has none."""
+    return f"""
+    JOIN roadmap.cycle_versions v
+        ON v.roadmap_id = c.roadmap_id AND v.cycle_id = c.cycle_id
+        AND CASE WHEN {at} IS NULL THEN v.valid_to = 'infinity'
+            ELSE v.valid_from <= {at} AND {at} < v.valid_to END
+"""
+
 
 CYCLES_BY_REFS = f"""
     SELECT {CYCLE_FIELDS}
     FROM roadmap.cycles c
     JOIN unnest($1::uuid[], $2::uuid[]) AS asked (roadmap_id, cycle_id)
         ON c.roadmap_id = asked.roadmap_id AND c.cycle_id = asked.cycle_id
+    {cycle_version_at("$4::timestamptz")}
     WHERE c.workspace_id = $3
 """
 
 CYCLES_OF_ROADMAP = f"""
     SELECT {CYCLE_FIELDS} FROM roadmap.cycles c
+    {cycle_version_at("$3::timestamptz")}
     WHERE c.roadmap_id = $1 AND c.workspace_id = $2
 """
 
@@ -293,16 +307,23 @@ async def roadmaps_changed(conn: Reader, workspace_id: UUID, after: int, up_to: 
 
 
 async def cycles_by_refs(
-    conn: Reader, workspace_id: UUID, refs: Sequence[tuple[UUID, UUID]]
+    conn: Reader,
+    workspace_id: UUID,
+    refs: Sequence[tuple[UUID, UUID]],
+    as_of: datetime | None = None,
 ) -> list[Row]:
-    """Cycles by (roadmap_id, cycle_id), those that exist in the workspace."""
+    """Cycles by (roadmap_id, cycle_id), those that exist in the workspace (and were
+    planned by ``as_of``), with their name and dates then (None: now)."""
     roadmaps, cycles = [ref[0] for ref in refs], [ref[1] for ref in refs]
-    return list(await conn.fetch(CYCLES_BY_REFS, roadmaps, cycles, workspace_id))
+    return list(await conn.fetch(CYCLES_BY_REFS, roadmaps, cycles, workspace_id, as_of))
 
 
-async def cycles_of_roadmap(conn: Reader, workspace_id: UUID, roadmap_id: UUID) -> list[Row]:
-    """Every cycle of a roadmap, in no particular order."""
-    return list(await conn.fetch(CYCLES_OF_ROADMAP, roadmap_id, workspace_id))
+async def cycles_of_roadmap(
+    conn: Reader, workspace_id: UUID, roadmap_id: UUID, as_of: datetime | None = None
+) -> list[Row]:
+    """Every cycle of a roadmap planned by ``as_of``, with its name and dates then (None:
+    now), in no particular order."""
+    return list(await conn.fetch(CYCLES_OF_ROADMAP, roadmap_id, workspace_id, as_of))
 
 
 async def estimates_of(

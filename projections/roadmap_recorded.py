@@ -6,7 +6,9 @@ each version (``projections.temporal``), so this is the as-of query of
 ``projections.roadmap_queries`` bounded by a log position: versions opened after the cut
 are left out (``version_recorded``), and one closed after it still holds. Initiatives and
 deliverables count from the positions that proposed and added them, estimate generations
-from their own.
+from their own; a cycle's name and dates are its ``cycle_versions`` read the same way, and
+its state is that of the changes its positions say were recorded
+(``roadmap_queries.cycle_changed``).
 
 When a position was recorded is kept once, by the timeline: one entry per event, keyed by
 position, with the event's recording time. ``recorded_position`` turns a recording instant
@@ -21,12 +23,14 @@ from uuid import UUID
 
 from projections.readers import Connection, Reader
 from projections.roadmap_queries import (
+    CYCLE_FIELDS,
     DELIVERABLE_FIELDS,
     INITIATIVE_FIELDS,
     ROADMAPS_BY_IDS,
     RoadmapRows,
     Row,
     by_initiative,
+    cycles_of_roadmap,
 )
 
 RECORDED_POSITION = """
@@ -71,6 +75,7 @@ def version_recorded(table: str, match: str, alias: str) -> str:
 
 
 OF_DELIVERABLE = "x.initiative_id = d.initiative_id AND x.deliverable_id = d.deliverable_id"
+OF_CYCLE = "x.roadmap_id = c.roadmap_id AND x.cycle_id = c.cycle_id"
 
 # $1 roadmap, $2 workspace, $3 business instant, $4 the last log position counted.
 ORDER_RECORDED = f"""
@@ -92,6 +97,15 @@ DELIVERABLES_RECORDED = f"""
       AND d.added_position <= $4
       AND (v.valid_to > $3 OR v.closed_position > $4)
     ORDER BY d.added_position
+"""
+
+# $1 roadmap, $2 workspace, $3 business instant, $4 the last log position counted. A
+# cycle's versions never end (a cycle is cancelled, not removed): the one found holds.
+CYCLES_RECORDED = f"""
+    SELECT {CYCLE_FIELDS}
+    FROM roadmap.cycles c
+    {version_recorded("cycle_versions", OF_CYCLE, "v")}
+    WHERE c.roadmap_id = $1 AND c.workspace_id = $2 AND c.created_position <= $4
 """
 
 ESTIMATES_RECORDED = """
@@ -137,3 +151,17 @@ async def estimates_recorded(
     """Estimate generations of a roadmap's deliverables made up to ``at`` and recorded up
     to log ``position``, oldest first."""
     return list(await conn.fetch(ESTIMATES_RECORDED, roadmap_id, workspace_id, at, position))
+
+
+async def cycles_of_view(
+    conn: Reader,
+    workspace_id: UUID,
+    roadmap_id: UUID,
+    at: datetime | None,
+    recorded: int | None,
+) -> list[Row]:
+    """Every cycle of a roadmap planned by ``at`` (None: now), with its name and dates then
+    as the log stood at position ``recorded`` (None: all of it), in no particular order."""
+    if recorded is None or at is None:
+        return await cycles_of_roadmap(conn, workspace_id, roadmap_id, at)
+    return list(await conn.fetch(CYCLES_RECORDED, roadmap_id, workspace_id, at, recorded))

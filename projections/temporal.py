@@ -78,6 +78,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "initiative_versions": ("initiative_id",),
     "deliverable_versions": ("initiative_id", "deliverable_id"),
     "placements": ("roadmap_id", "initiative_id"),
+    "cycle_versions": ("roadmap_id", "cycle_id"),
 }
 
 

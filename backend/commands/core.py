@@ -32,12 +32,14 @@ from backend.domain.base import (
 )
 from backend.domain.decision import Decision
 from backend.domain.errors import AlreadyExists, Conflict, Contention, DomainError, NotFound
+from backend.domain.initiative import Initiative
 from backend.domain.receipt import (
     CommandReceipt,
     check_idempotency_key,
     receipt_id,
     request_digest,
 )
+from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
 
 MAX_ATTEMPTS = 25
@@ -252,9 +254,51 @@ class RoadlogCore(Application[UUID]):
         transaction: the last event stays the change's own (or its receipt's).
         """
         changed = (*names, *aggregates)
+        self._require_writable(aggregates)
         require_storable(event for aggregate in changed for event in aggregate.pending_events)
         recordings = self.save(*changed)
         return Recorded(id, max((r.notification.id for r in recordings), default=None))
+
+    def _require_writable(self, aggregates: Sequence[RoadlogAggregate]) -> None:
+        """Nothing is recorded on what an archived roadmap holds: the last check before
+        recording, for every command at once, so that none can forget it.
+
+        A roadmap refuses its own changes (``Roadmap.trigger_event``); here its
+        initiatives (with their deliverables and alignments) refuse theirs, and a
+        decision being recorded refuses links to the roadmap or to its initiatives
+        (ArchivedError). A decision recorded before keeps its links (it may be superseded).
+        """
+        saved = {aggregate.id: aggregate for aggregate in aggregates}
+        for aggregate in aggregates:
+            if not aggregate.pending_events:
+                continue
+            if isinstance(aggregate, Initiative):
+                self._roadmap(aggregate.roadmap_id, saved).require_active("initiative_id")
+            elif isinstance(aggregate, Decision) and any(
+                isinstance(event, Decision.Recorded) for event in aggregate.pending_events
+            ):
+                for i, link in enumerate(aggregate.links):
+                    if link["kind"] == "Roadmap":
+                        roadmap_id = link["id"]
+                    elif link["kind"] == "Initiative":
+                        linked: object = self.repository.get(link["id"], deepcopy_from_cache=False)
+                        assert isinstance(linked, Initiative), f"{linked!r} is no initiative"
+                        roadmap_id = linked.roadmap_id
+                    else:
+                        continue
+                    self._roadmap(roadmap_id, saved).require_active(f"links.{i}")
+
+    def _roadmap(self, roadmap_id: UUID, saved: dict[UUID, RoadlogAggregate]) -> Roadmap:
+        """The roadmap as the command left it if it saves it too, else as recorded.
+
+        Only read, never changed: the cached copy itself, without the deep copy a command
+        that changes it takes (some 130 µs for a roadmap of 500 initiatives).
+        """
+        roadmap = saved.get(roadmap_id) or self.repository.get(
+            roadmap_id, deepcopy_from_cache=False
+        )
+        assert isinstance(roadmap, Roadmap), f"{roadmap!r} is no roadmap"
+        return roadmap
 
     def _first_result(
         self, caller: Caller, command: str, key: str, request: str

@@ -123,9 +123,10 @@ class CycleCommands(WorkspaceCommands):
             if any(d.target_cycle_id == cycle_id for d in initiative.deliverables)
         ]
         at = business_time(meta, now, roadmap, *initiatives)
+        ends_on = roadmap.cycle(cycle_id).ends_on
         roadmap.cancel_cycle(cycle_id, meta, at)
         for initiative in initiatives:
-            initiative.untarget_cancelled(cycle_id, meta, at)
+            initiative.untarget_cancelled(cycle_id, ends_on, meta, at)
         return self._save_all(roadmap_id, roadmap, *initiatives)
 
     @retried
@@ -184,7 +185,10 @@ class CycleCommands(WorkspaceCommands):
                 committed = cycle.was_committed(initiative.id, deliverable.deliverable_id)
                 targets = on_roadmap and deliverable.target_cycle_id == cycle.cycle_id
                 if committed or targets:
-                    outcome.append(cycle_outcome(cycle, initiative.id, deliverable, committed))
+                    due_on = roadmap.due_on(deliverable)
+                    outcome.append(
+                        cycle_outcome(cycle, initiative.id, deliverable, committed, due_on)
+                    )
         return outcome
 
     def _initiatives(self, caller: Caller, ids: list[UUID]) -> Iterator[Initiative]:

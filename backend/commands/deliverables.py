@@ -176,11 +176,20 @@ class DeliverableCommands(RoadlogCore):
         now = datetime.now(UTC)
         require_reason(meta, "changing a deliverable's target")
         initiative = self._load(caller, Initiative, initiative_id, "initiative_id")
-        initiative.deliverable(deliverable_id)
-        target = self._target(caller, initiative, target_cycle_id, target_date, "")
+        deliverable = initiative.deliverable(deliverable_id)
+        if target_cycle_id is None and deliverable.target_cycle_id is None:
+            target = self._target(caller, initiative, None, target_date, "")
+            due_on = deliverable.target_date
+        else:
+            # A cycle is due when it ends now, whatever it ended on when it was aimed at.
+            roadmap = self._load(caller, Roadmap, initiative.roadmap_id, "initiative_id")
+            target = roadmap.target(target_cycle_id, target_date)
+            due_on = roadmap.due_on(deliverable)
         if target is None:
             raise Invalid("a target is a cycle or a date: give one of them", "target_date")
-        initiative.retarget(deliverable_id, target, meta, business_time(meta, now, initiative))
+        initiative.retarget(
+            deliverable_id, target, meta, business_time(meta, now, initiative), due_on=due_on
+        )
         return self._save_all(deliverable_id, initiative)
 
     @retried

@@ -196,9 +196,15 @@ class InitiativeCommands(RoadlogCore):
         decision_id: UUID | None = None,
         effective_at: datetime | None = None,
     ) -> Recorded:
-        """Stop laddering up to a key result (Initiative.Unaligned); Invalid if not aligned."""
+        """Stop laddering up to a key result (Initiative.Unaligned); Invalid if not aligned.
+
+        A removed key result is NotFound: its alignments ended with it, so there is
+        nothing left to unalign (the initiative's state still names it).
+        """
         meta = self._meta(caller, reason=reason, effective_at=effective_at, decision_id=decision_id)
         now = datetime.now(UTC)
         initiative = self._load(caller, Initiative, initiative_id, "initiative_id")
+        objective = self._load(caller, Objective, objective_id, "objective_id")
+        objective.key_result(key_result_id)
         initiative.unalign(objective_id, key_result_id, meta, business_time(meta, now, initiative))
         return self._save_all(initiative.id, initiative)

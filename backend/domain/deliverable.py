@@ -55,6 +55,8 @@ class Deliverable(Entity):
     target_cycle_id: UUID | None = None
     target_date: date | None = None
     target_due_on: date | None = None
+    """The due date its last retarget recorded, kept as snapshots hold it. A cycle's end
+    moves when the cycle is moved: commands ask ``Roadmap.due_on`` instead."""
     actual_weeks: Decimal = Decimal(0)
     completed_at: datetime | None = None
 

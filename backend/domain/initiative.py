@@ -434,7 +434,7 @@ class Initiative(RoadlogAggregate):
         if estimate_weeks is not None:
             self.estimate(deliverable_id, estimate_weeks, None, meta, at)
         if target is not None:
-            self._retarget(self.deliverable(deliverable_id), target, meta, at)
+            self._retarget(self.deliverable(deliverable_id), target, meta, at, None)
         if status != "PLANNED":
             self._change_status(self.deliverable(deliverable_id), status, meta, at)
 
@@ -518,37 +518,56 @@ class Initiative(RoadlogAggregate):
             **meta.event_fields(at),
         )
 
-    def retarget(self, deliverable_id: UUID, target: Target, meta: Meta, at: datetime) -> None:
-        """Aim a deliverable at another cycle or date (with a reason); same target: nothing."""
+    def retarget(
+        self,
+        deliverable_id: UUID,
+        target: Target,
+        meta: Meta,
+        at: datetime,
+        *,
+        due_on: date | None,
+    ) -> None:
+        """Aim a deliverable at another cycle or date (with a reason); same target: nothing.
+
+        ``due_on`` is when it is due now (``Roadmap.due_on``): a slip is being due later.
+        """
         deliverable = self.deliverable(deliverable_id)
         require_reason(meta, "changing a deliverable's target")
         if deliverable.has_target(target.cycle_id, target.target_date):
             return
-        self._retarget(deliverable, target, meta, at)
+        self._retarget(deliverable, target, meta, at, due_on)
 
-    def _retarget(self, deliverable: Deliverable, target: Target, meta: Meta, at: datetime) -> None:
+    def _retarget(
+        self,
+        deliverable: Deliverable,
+        target: Target,
+        meta: Meta,
+        at: datetime,
+        due_on: date | None,
+    ) -> None:
         self.trigger_event(
             self.DeliverableRetargeted,
             deliverable_id=deliverable.deliverable_id,
             from_cycle_id=deliverable.target_cycle_id,
             from_date=deliverable.target_date,
-            from_due_on=deliverable.target_due_on,
+            from_due_on=due_on,
             to_cycle_id=target.cycle_id,
             to_date=target.target_date,
             to_due_on=target.due_on,
-            slip=is_slip(deliverable.target_due_on, target.due_on),
+            slip=is_slip(due_on, target.due_on),
             **meta.event_fields(at),
         )
 
-    def untarget_cancelled(self, cycle_id: UUID, meta: Meta, at: datetime) -> None:
-        """Every deliverable aimed at a cycle that is being cancelled loses that target."""
+    def untarget_cancelled(self, cycle_id: UUID, ends_on: date, meta: Meta, at: datetime) -> None:
+        """Every deliverable aimed at a cycle that is being cancelled (ending on
+        ``ends_on``) loses that target."""
         for deliverable in self.deliverables:
             if deliverable.target_cycle_id == cycle_id:
                 self.trigger_event(
                     self.DeliverableUntargeted,
                     deliverable_id=deliverable.deliverable_id,
                     from_cycle_id=cycle_id,
-                    from_due_on=deliverable.target_due_on,
+                    from_due_on=ends_on,
                     **meta.event_fields(at),
                 )
 

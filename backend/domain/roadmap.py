@@ -99,17 +99,19 @@ def check_plan_count(count: int) -> int:
 
 
 def cycle_outcome(
-    cycle: Cycle, initiative_id: UUID, deliverable: Deliverable, committed: bool
+    cycle: Cycle,
+    initiative_id: UUID,
+    deliverable: Deliverable,
+    committed: bool,
+    due_on: date | None,
 ) -> dict[str, Any]:
     """What became of one deliverable at the close of a cycle, frozen for retrospectives.
 
-    Carried over: committed, not finished, and now due after the cycle ends.
+    ``due_on`` is when it is due now (``Roadmap.due_on``). Carried over: committed, not
+    finished, and now due after the cycle ends.
     """
     carried_over = (
-        committed
-        and not deliverable.finished
-        and deliverable.target_due_on is not None
-        and deliverable.target_due_on > cycle.ends_on
+        committed and not deliverable.finished and due_on is not None and due_on > cycle.ends_on
     )
     return {
         "initiative_id": initiative_id,
@@ -120,7 +122,7 @@ def cycle_outcome(
         "status": deliverable.status,
         "target_cycle_id": deliverable.target_cycle_id,
         "target_date": deliverable.target_date,
-        "due_on": deliverable.target_due_on,
+        "due_on": due_on,
         "carried_over": carried_over,
         "first_estimate_weeks": deliverable.first_estimate_weeks,
         "estimate_weeks": deliverable.estimate_weeks,
@@ -653,6 +655,13 @@ class Roadmap(RoadlogAggregate):
                 "cycle_id",
             )
         return cycle
+
+    def due_on(self, deliverable: Deliverable) -> date | None:
+        """When a deliverable of this roadmap is due: its target date, or the last day of
+        its target cycle as the cycle is now (moving a cycle moves what it is due on)."""
+        if deliverable.target_cycle_id is not None:
+            return self.cycle(deliverable.target_cycle_id).ends_on
+        return deliverable.target_date
 
     def target(
         self, cycle_id: UUID | None, target_date: date | None, field_prefix: str = ""

@@ -18,13 +18,12 @@ from projections.estimates_queries import EstimateGroup, EstimateQuery, Grouping
 from projections.global_ids import global_id
 from projections.readers import Connection
 from projections.roadmap_queries import (
-    cycles_of_roadmap,
     initiative_rows,
     roadmap_rows,
     roadmaps_of_workspace,
     teams_by_ids,
 )
-from projections.roadmap_recorded import recorded_position, roadmap_rows_recorded
+from projections.roadmap_recorded import cycles_of_view, recorded_position, roadmap_rows_recorded
 
 
 class NotInReadModels(Exception):
@@ -56,9 +55,16 @@ async def roadmap_named(conn: Connection, workspace_id: UUID, name: str) -> UUID
     return _one("roadmap", name, found, [row["name"] for row in rows])
 
 
-async def cycle_names(conn: Connection, workspace_id: UUID, roadmap_id: UUID) -> dict[UUID, str]:
-    """The roadmap's cycles: name by id."""
-    rows = await cycles_of_roadmap(conn, workspace_id, roadmap_id)
+async def cycle_names(
+    conn: Connection,
+    workspace_id: UUID,
+    roadmap_id: UUID,
+    at: datetime | None = None,
+    recorded: int | None = None,
+) -> dict[UUID, str]:
+    """The roadmap's cycles: name by id, now (None) or as they were named at a business
+    time, as the log stood at position ``recorded`` (None: all of it)."""
+    rows = await cycles_of_view(conn, workspace_id, roadmap_id, at, recorded)
     return {row["cycle_id"]: row["name"] for row in sorted(rows, key=lambda r: r["starts_on"])}
 
 
@@ -93,7 +99,7 @@ async def roadmap_initiatives(
         when = f"at {at.isoformat()} as recorded by {recorded_at.isoformat()}"
     if rows is None:
         raise NotInReadModels(f"the roadmap did not exist {when}")
-    cycles = await cycle_names(conn, workspace_id, roadmap_id)
+    cycles = await cycle_names(conn, workspace_id, roadmap_id, at, rows.recorded)
     team_ids = list({row["team_id"] for row in rows.initiatives if row["team_id"] is not None})
     teams = {team["id"]: team["name"] for team in await teams_by_ids(conn, workspace_id, team_ids)}
     return [

@@ -35,7 +35,7 @@ from graphql.pyutils import Path
 from projections import roadmap_queries
 from projections.readers import Connection
 from projections.roadmap_queries import RoadmapRows
-from projections.roadmap_recorded import estimates_recorded
+from projections.roadmap_recorded import cycles_of_view, estimates_recorded
 from schema.initiatives import Initiative
 from schema.roadmap.entities import Cycle, Deliverable
 from schema.roadmap.shape_getters import (
@@ -326,11 +326,11 @@ async def load_extras(
         ids = {row["team_id"] for row in view.initiatives.values()} | {roadmap.team_id}
         found = await roadmap_queries.teams_by_ids(conn, workspace_id, [i for i in ids if i])
         view.teams = {row["id"]: row for row in found}
+    recorded = None if roadmap.rows is None else roadmap.rows.recorded
     if "cycles" in needs:
-        found = await roadmap_queries.cycles_of_roadmap(conn, workspace_id, roadmap.roadmap_id)
+        found = await cycles_of_view(conn, workspace_id, roadmap.roadmap_id, roadmap.at, recorded)
         view.cycles = {row["cycle_id"]: row for row in found}
     if "estimates" in needs:
-        recorded = None if roadmap.rows is None else roadmap.rows.recorded
         if recorded is None or roadmap.at is None:
             found = await roadmap_queries.estimates_of_roadmap(
                 conn, workspace_id, roadmap.roadmap_id, roadmap.at

@@ -23,9 +23,9 @@ from projections.roadmap_queries import (
     RoadmapRows,
     Row,
     cycle_changed,
-    cycles_of_roadmap,
     roadmap_rows,
 )
+from projections.roadmap_recorded import cycles_of_view
 from schema.context import Info
 from schema.initiatives import Initiative, initiatives_by_ids
 from schema.nodes import register_node_kind, resolve_refs
@@ -135,9 +135,9 @@ class Roadmap(Node):
     )
     async def cycles(self, info: Info) -> list[Cycle]:
         workspace_id = require(info).workspace_id
-        async with info.context.services.pool.acquire() as conn:
-            rows = await cycles_of_roadmap(conn, workspace_id, self.roadmap_id)
         recorded = None if self.rows is None else self.rows.recorded
+        async with info.context.services.pool.acquire() as conn:
+            rows = await cycles_of_view(conn, workspace_id, self.roadmap_id, self.at, recorded)
         shown = [row for row in rows if cycle_changed(row, "created", self.at, recorded)]
         shown.sort(key=lambda row: (row["starts_on"], row["name"]))
         return [Cycle.of(row, self.at, recorded) for row in shown]

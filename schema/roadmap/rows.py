@@ -126,7 +126,7 @@ async def cycle_rows(info: Info, refs: Sequence[Ref], as_of: datetime | None) ->
     pool = info.context.services.pool
 
     async def batch(keys: list[Ref]) -> list[Row | None]:
-        rows = await roadmap_queries.cycles_by_refs(pool, workspace_id, keys)
+        rows = await roadmap_queries.cycles_by_refs(pool, workspace_id, keys, as_of)
         found = {
             (row["roadmap_id"], row["cycle_id"]): row
             for row in rows

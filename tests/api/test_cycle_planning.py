@@ -3,6 +3,7 @@ planned, started in order; each refusal records nothing and says what was wrong.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from backend.database import DatabaseTarget
@@ -329,3 +330,53 @@ async def test_cancel_refusals_record_nothing(
     )
     assert user_errors(foreign) == [(["input", "cycleId"], "NOT_FOUND")]
     assert await event_count(database) == before
+
+
+async def test_a_view_as_of_before_a_cycle_changed_shows_its_name_and_dates_then(
+    client: GraphQLClient,
+) -> None:
+    roadmap_id = await six_weeks(client)
+    [cycle] = (await planned(client, roadmap_id, 1))["cycles"]
+    proposed = await mutate(
+        client,
+        "proposeInitiative",
+        {
+            "roadmapId": roadmap_id,
+            "title": "Make tacos",
+            "goal": "dinner",
+            "deliverables": [{"title": "Buy tortillas", "targetCycleId": cycle["id"]}],
+        },
+        "initiative { id }",
+    )
+    assert proposed["userErrors"] == []
+    before = datetime.now(UTC).isoformat()
+    updated = await mutate(
+        client,
+        "updateCycle",
+        {
+            "cycleId": cycle["id"],
+            "name": "Tortilla run",
+            "startsOn": "2026-01-12",
+            "endsOn": "2026-02-22",
+            "reason": "started a week late",
+        },
+        "cycle { id }",
+    )
+    assert updated["userErrors"] == []
+    query = f"""
+    query ($id: ID!, $at: DateTime, $p: String) {{
+      roadmap(id: $id, asOf: $at, consistentWith: $p) {{
+        cycles {{ {CYCLE} }}
+        initiatives {{ deliverables {{ targetCycle {{ name startsOn endsOn }} }} }}
+      }}
+    }}"""
+    for at, wanted in [
+        (before, ("Cycle 1", "2026-01-05", "2026-02-15")),
+        (None, ("Tortilla run", "2026-01-12", "2026-02-22")),
+    ]:
+        data = await client.execute(query, {"id": roadmap_id, "at": at, "p": updated["position"]})
+        roadmap = data["roadmap"]
+        assert shown(roadmap["cycles"]) == [(*wanted, "PLANNED")], at
+        [initiative] = roadmap["initiatives"]
+        target = initiative["deliverables"][0]["targetCycle"]
+        assert (target["name"], target["startsOn"], target["endsOn"]) == wanted, at

@@ -122,7 +122,7 @@ async def test_remove_key_result_needs_a_reason_and_leaves_the_objective_without
 
 
 async def test_an_alignment_read_as_of_before_the_removal_still_names_its_key_result(
-    client: GraphQLClient,
+    client: GraphQLClient, database: DatabaseTarget
 ) -> None:
     _, key_result_id = await objective_with_key_result(client)
     roadmap = await mutate(client, "createRoadmap", {"name": "R", "cadence": {}}, "roadmap { id }")
@@ -160,3 +160,11 @@ async def test_an_alignment_read_as_of_before_the_removal_still_names_its_key_re
     ]
     now = await client.execute(query, {"id": roadmap_id, "at": None})
     assert now["roadmap"]["initiatives"] == [{"alignments": []}]
+    # The alignment ended with its key result: there is nothing left to unalign.
+    payload = await refused(
+        client,
+        database,
+        "unalignInitiative",
+        {"initiativeId": initiative["initiative"]["id"], "keyResultId": key_result_id},
+    )
+    assert user_errors(payload) == [(["input", "keyResultId"], "NOT_FOUND")]

@@ -156,6 +156,42 @@ async def test_an_archived_team_is_read_only_and_takes_no_new_work(
     assert user_errors(payload) == [(["input", "teamId"], "INVALID")]
 
 
+async def test_no_initiative_or_objective_can_be_given_to_an_archived_team(
+    client: GraphQLClient, database: DatabaseTarget
+) -> None:
+    team_id = await a_team(client)
+    other = await a_team(client, "Kitchen")
+    roadmap_id = await a_roadmap(client)
+    initiative = await mutate(
+        client,
+        "proposeInitiative",
+        {"roadmapId": roadmap_id, "title": "Make tacos", "goal": "dinner"},
+        "initiative { id }",
+    )
+    objective = await mutate(
+        client,
+        "createObjective",
+        {"title": "Eat well", "period": "2026-Q1", "level": "TEAM", "teamId": other},
+        "objective { id }",
+    )
+    await mutate(client, "archiveTeam", {"teamId": team_id, "reason": "merged"})
+    for name, input in [
+        (
+            "proposeInitiative",
+            {"roadmapId": roadmap_id, "title": "T", "goal": "G", "teamId": team_id},
+        ),
+        ("updateInitiative", {"initiativeId": initiative["initiative"]["id"], "teamId": team_id}),
+        (
+            "createObjective",
+            {"title": "O", "period": "2026-Q1", "level": "TEAM", "teamId": team_id},
+        ),
+        ("updateObjective", {"objectiveId": objective["objective"]["id"], "teamId": team_id}),
+    ]:
+        payload = await refused(client, database, name, input, "__typename")
+        assert user_errors(payload) == [(["input", "teamId"], "INVALID")], name
+        assert team_id in payload["userErrors"][0]["message"], name
+
+
 async def test_rename_roadmap_checks_the_version_and_shows_in_later_summaries(
     client: GraphQLClient, database: DatabaseTarget
 ) -> None:
@@ -266,3 +302,76 @@ async def test_rename_and_archive_of_an_unknown_roadmap_are_not_found(
     ]:
         payload = await refused(client, database, name, input, ROADMAP)
         assert user_errors(payload) == [(["input", "roadmapId"], "NOT_FOUND")]
+
+
+async def test_an_archived_roadmap_refuses_every_change_of_its_initiatives_and_deliverables(
+    client: GraphQLClient, database: DatabaseTarget
+) -> None:
+    dinner = await a_roadmap(client)
+    proposed = await mutate(
+        client,
+        "proposeInitiative",
+        {
+            "roadmapId": dinner,
+            "title": "Make tacos",
+            "goal": "dinner",
+            "deliverables": [{"title": "Buy tortillas"}],
+        },
+        "initiative { id deliverables { id } }",
+    )
+    initiative = proposed["initiative"]["id"]
+    deliverable = proposed["initiative"]["deliverables"][0]["id"]
+    await mutate(client, "archiveRoadmap", {"roadmapId": dinner, "reason": "we eat out now"})
+    attempts: list[tuple[str, dict[str, Any], str]] = [
+        ("updateInitiative", {"initiativeId": initiative, "title": "Tacos"}, "initiativeId"),
+        (
+            "addDeliverable",
+            {"initiativeId": initiative, "deliverable": {"title": "Salsa"}},
+            "initiativeId",
+        ),
+        (
+            "updateDeliverable",
+            {"deliverableId": deliverable, "title": "Tortillas"},
+            "deliverableId",
+        ),
+        (
+            "removeDeliverable",
+            {"deliverableId": deliverable, "reason": "a duplicate"},
+            "deliverableId",
+        ),
+        (
+            "changeDeliverableStatus",
+            {"deliverableId": deliverable, "status": "DONE"},
+            "deliverableId",
+        ),
+        ("estimateDeliverable", {"deliverableId": deliverable, "weeks": "2"}, "deliverableId"),
+        (
+            "retargetDeliverable",
+            {"deliverableId": deliverable, "targetDate": "2027-03-01", "reason": "later"},
+            "deliverableId",
+        ),
+        ("logEffort", {"deliverableId": deliverable, "weeks": "1"}, "deliverableId"),
+        (
+            "removeInitiative",
+            {"roadmapId": dinner, "initiativeId": initiative, "reason": "r"},
+            "roadmapId",
+        ),
+        (
+            "recordDecision",
+            {
+                "title": "Tacos on Tuesdays",
+                "context": "c",
+                "outcome": "o",
+                "rationale": "r",
+                "linkIds": [initiative],
+            },
+            "linkIds.0",
+        ),
+    ]
+    for name, input, field in attempts:
+        payload = await refused(client, database, name, input, "__typename")
+        assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+            (["input", *field.split(".")], "INVALID")
+        ], name
+        message = payload["userErrors"][0]["message"]
+        assert dinner in message and "archived and read-only" in message, name

@@ -250,3 +250,66 @@ async def test_another_workspace_sees_nothing_of_this_one(
     )
 
     assert data == {"roadmapAsRecorded": None}
+
+
+CYCLES_AS_RECORDED = """
+query ($id: ID!, $asOf: DateTime, $recordedAsOf: DateTime!) {
+  roadmapAsRecorded(id: $id, asOf: $asOf, recordedAsOf: $recordedAsOf) {
+    cycles { name startsOn endsOn }
+    initiatives { title deliverables { title targetCycle { name endsOn } } }
+  }
+}
+"""
+
+
+async def test_a_cycle_renamed_after_the_cut_shows_its_old_name_and_dates_until_recorded(
+    client: GraphQLClient, services: Services
+) -> None:
+    ws = await new_workspace(services)
+    story = ws.story(services)
+    sre = build_sre_roadmap(story)
+    await story.projected(services)
+    before_rename = await recording_instant()
+    renamed_at = story.later().clock
+    story.run(
+        "update_cycle",
+        roadmap_id=sre.roadmap,
+        cycle_id=sre.cycle,
+        name="2025-Q1 and Easter",
+        ends_on=date(2025, 4, 21),
+        reason="the quarter runs past Easter",
+    )
+    await story.projected(services)
+    after_rename = await recording_instant()
+    roadmap_id = to_global_id("Roadmap", sre.roadmap)
+
+    async def cycles(recorded_as_of: datetime, as_of: datetime) -> tuple[Any, Any]:
+        data = await ask(
+            client,
+            ws.token,
+            CYCLES_AS_RECORDED,
+            id=roadmap_id,
+            asOf=as_of.isoformat(),
+            recordedAsOf=recorded_as_of.isoformat(),
+        )
+        roadmap = data["roadmapAsRecorded"]
+        [pilot] = [i for i in roadmap["initiatives"] if i["title"] == "New CI pilot"]
+        [runners] = [d for d in pilot["deliverables"] if d["title"] == "Runner fleet"]
+        return roadmap["cycles"], runners["targetCycle"]
+
+    old = {"name": "2025-Q1", "startsOn": "2025-01-01", "endsOn": "2025-03-31"}
+    new = {"name": "2025-Q1 and Easter", "startsOn": "2025-01-01", "endsOn": "2025-04-21"}
+    after = renamed_at + timedelta(minutes=1)
+    assert await cycles(before_rename, after) == (
+        [old],
+        {"name": "2025-Q1", "endsOn": "2025-03-31"},
+    )
+    assert await cycles(after_rename, after) == (
+        [new],
+        {"name": "2025-Q1 and Easter", "endsOn": "2025-04-21"},
+    )
+    # Recorded since, but effective later than the instant asked about: still the old name.
+    assert await cycles(after_rename, renamed_at - timedelta(seconds=30)) == (
+        [old],
+        {"name": "2025-Q1", "endsOn": "2025-03-31"},
+    )

@@ -355,3 +355,58 @@ def test_nothing_can_be_aimed_at_a_cancelled_cycle(
         "cycle_id",
         lambda: app.update_cycle(editor, roadmap_id=roadmap_id, cycle_id=cycle_id, name="X"),
     )
+
+
+def test_a_deliverable_aimed_at_a_cycle_is_due_when_the_cycle_ends_after_it_moves(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    cycle_id = a_cycle(app, editor, roadmap_id, "C1", date(2026, 1, 5), date(2026, 2, 13))
+    later = a_cycle(app, editor, roadmap_id, "C2", date(2026, 4, 6), date(2026, 5, 15))
+    moved, moved_deliverable = with_deliverable(app, editor, roadmap_id, target_cycle_id=cycle_id)
+    kept, kept_deliverable = with_deliverable(
+        app, editor, roadmap_id, title="Docs", target_cycle_id=cycle_id
+    )
+    app.update_cycle(
+        editor, roadmap_id=roadmap_id, cycle_id=cycle_id, ends_on=date(2026, 3, 27), reason="r"
+    )
+    # Aimed at a date before the cycle's new end: earlier, so no slip.
+    [retargeted] = recorded(
+        app,
+        lambda: app.retarget_deliverable(
+            editor,
+            initiative_id=moved,
+            deliverable_id=moved_deliverable,
+            target_date=date(2026, 3, 1),
+            reason="sooner",
+        ),
+    )
+    assert attrs(retargeted, "from_due_on", "to_due_on", "slip") == {
+        "from_due_on": date(2026, 3, 27),
+        "to_due_on": date(2026, 3, 1),
+        "slip": False,
+    }
+    # Closing the cycle: due on its new end, so not carried over.
+    app.start_cycle(editor, roadmap_id=roadmap_id, cycle_id=cycle_id)
+    [closed] = recorded(
+        app, lambda: app.close_cycle(editor, roadmap_id=roadmap_id, cycle_id=cycle_id)
+    )
+    [outcome] = [
+        o for o in attrs(closed, "outcome")["outcome"] if o["deliverable_id"] == kept_deliverable
+    ]
+    assert (outcome["due_on"], outcome["carried_over"]) == (date(2026, 3, 27), False)
+    # A cancelled cycle untargets from the end it had when it was cancelled.
+    app.retarget_deliverable(
+        editor,
+        initiative_id=kept,
+        deliverable_id=kept_deliverable,
+        target_cycle_id=later,
+        reason="next time",
+    )
+    app.update_cycle(
+        editor, roadmap_id=roadmap_id, cycle_id=later, ends_on=date(2026, 5, 29), reason="r"
+    )
+    events = recorded(
+        app,
+        lambda: app.cancel_cycle(editor, roadmap_id=roadmap_id, cycle_id=later, reason="r"),
+    )
+    assert [attrs(e, "from_due_on") for e in events[1:]] == [{"from_due_on": date(2026, 5, 29)}]

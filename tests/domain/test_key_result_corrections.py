@@ -128,3 +128,36 @@ def test_removing_a_key_result_needs_a_reason_and_then_it_is_gone(
         ),
     ):
         rejected(app, NotFound, "key_result_id", command)
+
+
+def test_the_alignments_of_a_removed_key_result_end_with_it(
+    app: ObservedRoadlog, editor: Caller, key_result: tuple[UUID, UUID]
+) -> None:
+    objective_id, key_result_id = key_result
+    roadmap_id = app.create_roadmap(editor, name="Platform").id
+    initiative_id = app.propose_initiative(editor, roadmap_id=roadmap_id, title="I", goal="g").id
+
+    def align(kind: str) -> object:
+        return app.align_initiative(
+            editor,
+            initiative_id=initiative_id,
+            objective_id=objective_id,
+            key_result_id=key_result_id,
+            kind=kind,
+        )
+
+    def unalign() -> object:
+        return app.unalign_initiative(
+            editor,
+            initiative_id=initiative_id,
+            objective_id=objective_id,
+            key_result_id=key_result_id,
+        )
+
+    align("CONTRIBUTES")
+    app.remove_key_result(
+        editor, objective_id=objective_id, key_result_id=key_result_id, reason="wrong metric"
+    )
+    # Nothing is left to unalign, nor to align to again.
+    rejected(app, NotFound, "key_result_id", unalign)
+    rejected(app, NotFound, "key_result_id", lambda: align("SUPPORTS"))

@@ -26,8 +26,14 @@ WEEK_2 = [
     "Billing,Finance,Customers pay without calling us,Invoices,Done,2.5,2026-01-15",
     'Search,"Sales, Support",Find any document in a second,Index,Done,4,2026-03-31',
 ]
-INDEX_THEN = 'Search,"Sales, Support",Find any document in a second,Index,In progress,3,2026-03-31'
-INDEX_NOW = 'Search,"Sales, Support",Find any document in a second,Index,Done,4,2026-03-31'
+# As exported: the sheet's optional columns follow (not stretch, no team, a feature).
+INDEX_THEN = (
+    'Search,"Sales, Support",Find any document in a second,Index,In progress,3,2026-03-31'
+    ",No,,Feature"
+)
+INDEX_NOW = (
+    'Search,"Sales, Support",Find any document in a second,Index,Done,4,2026-03-31,No,,Feature'
+)
 
 
 def write_sheet(path: Path, *rows: str) -> str:

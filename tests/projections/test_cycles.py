@@ -77,12 +77,12 @@ def test_a_close_freezes_every_outcome_in_one_statement() -> None:
     roadmap, cycle_id = a_roadmap_with_a_cycle()
     initiative_id = uuid4()
     done = Deliverable(uuid4(), "A", False, status="DONE", actual_weeks=Decimal(2))
-    open_ = Deliverable(uuid4(), "B", True, target_due_on=date(2026, 3, 1))
+    open_ = Deliverable(uuid4(), "B", True, target_date=date(2026, 3, 1))
     cycle = roadmap.cycle(cycle_id)
     roadmap.start_cycle(cycle_id, [[initiative_id, open_.deliverable_id]], META, AT)
     outcome = [
-        cycle_outcome(cycle, initiative_id, done, False),
-        cycle_outcome(cycle, initiative_id, open_, True),
+        cycle_outcome(cycle, initiative_id, done, False, None),
+        cycle_outcome(cycle, initiative_id, open_, True, roadmap.due_on(open_)),
     ]
     roadmap.close_cycle(cycle_id, outcome, META, AT)
     _started, closed = events_of(roadmap)
@@ -116,8 +116,16 @@ def test_a_retarget_to_a_cycle_may_join_it_and_one_to_a_date_does_not() -> None:
         meta=META,
         at=AT,
     )
-    initiative.retarget(deliverable_id, Target(cycle_id, None, date(2026, 2, 15)), META, AT)
-    initiative.retarget(deliverable_id, Target(None, date(2026, 4, 1), date(2026, 4, 1)), META, AT)
+    initiative.retarget(
+        deliverable_id, Target(cycle_id, None, date(2026, 2, 15)), META, AT, due_on=None
+    )
+    initiative.retarget(
+        deliverable_id,
+        Target(None, date(2026, 4, 1), date(2026, 4, 1)),
+        META,
+        AT,
+        due_on=date(2026, 2, 15),
+    )
     *_, to_cycle, to_date = events_of(initiative)
     joined = [s.sql for s in ROADMAP.written(to_cycle, 7)]
     version = AGGREGATE_VERSIONS.sql

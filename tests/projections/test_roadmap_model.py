@@ -207,6 +207,20 @@ async def test_a_rebuild_from_zero_writes_exactly_what_the_projector_wrote(
     )
     story.later().run("retarget_deliverable", target_cycle_id=spare, reason="r", **refs)
     story.later().run("update_cycle", roadmap_id=roadmap, cycle_id=spare, name="Spare 2")
+    # Moved at the instant of the rename (one version, amended), then again later.
+    story.run(
+        "update_cycle",
+        roadmap_id=roadmap,
+        cycle_id=spare,
+        starts_on=(START + timedelta(days=207)).date(),
+        ends_on=(START + timedelta(days=247)).date(),
+    )
+    story.later().run(
+        "update_cycle",
+        roadmap_id=roadmap,
+        cycle_id=spare,
+        ends_on=(START + timedelta(days=254)).date(),
+    )
     story.later().run("cancel_cycle", roadmap_id=roadmap, cycle_id=spare, reason="r")
     story.later().run("plan_cycles", roadmap_id=roadmap, cycle_ids=[uuid4(), uuid4()])
     story.later().run("start_cycle", roadmap_id=roadmap, cycle_id=cycle)

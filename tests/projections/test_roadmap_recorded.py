@@ -3,7 +3,7 @@ and the as-of query bounded by a position shows the roadmap as the log stood the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -12,7 +12,7 @@ from backend.application import Caller, Roadlog
 from backend.database import DatabaseTarget
 from backend.domain.deliverable import NewDeliverable
 from projections.roadmap import ROADMAP
-from projections.roadmap_recorded import roadmap_rows_recorded
+from projections.roadmap_recorded import cycles_of_view, roadmap_rows_recorded
 from projections.timeline import TIMELINE
 from tests.support.retro import Story
 from tests.support.roadmap import project
@@ -112,3 +112,48 @@ async def test_a_deliverable_shows_the_version_recorded_by_then(
     assert await statuses(started) == ["IN_PROGRESS"]
     assert await statuses(removed) == []
     assert await statuses_at(started_at - timedelta(seconds=1), removed) == ["PLANNED"]
+
+
+async def test_a_cycle_shows_the_name_and_dates_recorded_by_then(
+    app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
+) -> None:
+    story = Story(app, Caller(workspace_id=uuid4(), actor="alice", may_backfill=True), START)
+    roadmap = story.run("create_roadmap", name="Platform")
+    cycle = story.later().run(
+        "create_cycle",
+        roadmap_id=roadmap,
+        name="Q1",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2025, 3, 31),
+    )
+    created = story.position
+    renamed_at = story.later().clock
+    story.run("update_cycle", roadmap_id=roadmap, cycle_id=cycle, name="Q1+", reason="r")
+    renamed = story.position
+    story.later().run(
+        "update_cycle", roadmap_id=roadmap, cycle_id=cycle, ends_on=date(2025, 4, 6), reason="r"
+    )
+    moved = story.position
+    await project(app, toy_database, [ROADMAP, TIMELINE])
+    ws, at = story.caller.workspace_id, story.clock
+
+    versions = await conn.fetch(
+        "SELECT opened_position, closed_position FROM roadmap.cycle_versions"
+        " WHERE cycle_id = $1 ORDER BY valid_from",
+        cycle,
+    )
+
+    async def cycles_at(instant: datetime, position: int) -> list[tuple[str, date]]:
+        rows = await cycles_of_view(conn, ws, roadmap, instant, position)
+        return [(row["name"], row["ends_on"]) for row in rows]
+
+    assert [tuple(row) for row in versions] == [
+        (created, renamed),
+        (renamed, moved),
+        (moved, None),
+    ]
+    assert await cycles_at(at, created - 1) == []
+    assert await cycles_at(at, created) == [("Q1", date(2025, 3, 31))]
+    assert await cycles_at(at, renamed) == [("Q1+", date(2025, 3, 31))]
+    assert await cycles_at(at, moved) == [("Q1+", date(2025, 4, 6))]
+    assert await cycles_at(renamed_at - timedelta(seconds=1), moved) == [("Q1", date(2025, 3, 31))]

@@ -54,6 +54,7 @@ class Driver:
         self.cycles: dict[UUID, list[UUID]] = {}
         self.cycle_states: dict[UUID, str] = {}
         self.next_cycle_start: dict[UUID, date] = {}
+        self.archived: set[UUID] = set()
         self.initiatives: dict[UUID, UUID] = {}
         self.deliverables: list[Ref] = []
         self.objectives: list[tuple[UUID, str]] = []
@@ -101,7 +102,7 @@ class Driver:
             self.teams.append(team)
 
     def create_roadmap(self) -> None:
-        if len(self.roadmaps) >= 2:
+        if len([r for r in self.roadmaps if r not in self.archived]) >= 2:
             return
         cadence: dict[str, Any] = self.pick(
             [{"fiscal_year_start_month": m} for m in (1, 2, 4, 11)]
@@ -149,7 +150,7 @@ class Driver:
             self.next_cycle_start[roadmap] = board.cycle(cycle_id).ends_on + timedelta(days=1)
 
     def rename_or_cancel_cycle(self) -> None:
-        """Rename a planned cycle, or cancel it (its deliverables lose that target)."""
+        """Rename or move a planned cycle, or cancel it (its deliverables lose that target)."""
         planned = [
             (roadmap, cycle_id)
             for roadmap in self.roadmaps
@@ -159,11 +160,37 @@ class Driver:
         if not planned:
             return
         roadmap, cycle_id = self.pick(planned)
-        if self.pick(["rename", "cancel"]) == "rename":
+        change = self.pick(["rename", "move", "cancel"])
+        if change == "rename":
             name = self.name("C")
             self.run("update_cycle", roadmap_id=roadmap, cycle_id=cycle_id, name=name, reason="r")
+        elif change == "move":
+            # Its deliverables are due when it ends, wherever it moves (refused if it
+            # would overlap another cycle).
+            board: Roadmap = self.app.repository.get(roadmap)
+            cycle = board.cycle(cycle_id)
+            by = timedelta(days=self.pick([-7, 7, 14]))
+            self.run(
+                "update_cycle",
+                roadmap_id=roadmap,
+                cycle_id=cycle_id,
+                starts_on=cycle.starts_on + by,
+                ends_on=cycle.ends_on + by,
+                reason="r",
+            )
         elif self.run("cancel_cycle", roadmap_id=roadmap, cycle_id=cycle_id, reason="r"):
             self.cycle_states[cycle_id] = "CANCELLED"
+
+    def rename_or_archive_roadmap(self) -> None:
+        """Rename a roadmap, or now and then archive it (read-only from then on: the
+        commands drawn for it later are refused, and a new roadmap may take its place)."""
+        if not self.roadmaps:
+            return
+        roadmap = self.pick(self.roadmaps)
+        if self.pick(["rename", "rename", "rename", "archive"]) == "rename":
+            self.run("rename_roadmap", roadmap_id=roadmap, name=self.name("R"))
+        elif self.run("archive_roadmap", roadmap_id=roadmap, reason="r"):
+            self.archived.add(roadmap)
 
     def set_fiscal_year(self) -> None:
         self.run("set_fiscal_year", fiscal_year_start_month=self.pick([1, 2, 4, 11]))
@@ -383,6 +410,7 @@ class Driver:
             self.add_deliverable,
             *[self.work_on_deliverable] * 10,
             self.set_fiscal_year,
+            self.rename_or_archive_roadmap,
         ]
         if cycles:
             actions += [self.create_cycle, self.start_or_close_cycle]

@@ -109,6 +109,11 @@ class Model:
         elif kind == "Roadmap.CycleUpdated":
             cycle = self.cycles[(e.originator_id, e.cycle_id)]
             cycle.name, cycle.starts_on, cycle.ends_on = e.name, e.starts_on, e.ends_on
+            # What is aimed at a cycle is due when the cycle ends, wherever it moves.
+            for initiative in self.initiatives.values():
+                for d in initiative.deliverables.values():
+                    if initiative.roadmap == e.originator_id and d.target_cycle == e.cycle_id:
+                        d.due_on = e.ends_on
         elif kind == "Roadmap.CycleCancelled":
             self.cycles[(e.originator_id, e.cycle_id)].state = "CANCELLED"
         elif kind == "Roadmap.CycleStarted":

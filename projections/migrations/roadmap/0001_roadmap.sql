@@ -44,14 +44,12 @@ CREATE INDEX roadmaps_by_name ON roadmaps (workspace_id, name, id);
 
 -- Cycles change state twice: PLANNED, ACTIVE once started, CLOSED once closed. The log
 -- positions of the start and the close bound what a cycle's report counts; with those of
--- its creation and its cancellation they also say its state as the log stood at a position.
+-- its creation and its cancellation they also say its state as the log stood at a
+-- position. Their names and dates are versioned in cycle_versions.
 CREATE TABLE cycles (
     roadmap_id        uuid NOT NULL,
     cycle_id          uuid NOT NULL,
     workspace_id      uuid NOT NULL,
-    name              text NOT NULL,
-    starts_on         date NOT NULL,
-    ends_on           date NOT NULL,
     state             text NOT NULL,
     created_at        timestamptz NOT NULL,
     created_position  bigint NOT NULL,
@@ -65,6 +63,26 @@ CREATE TABLE cycles (
 );
 -- A retarget names only the cycle: it finds the cycle (and its roadmap) by id.
 CREATE UNIQUE INDEX cycles_by_id ON cycles (cycle_id);
+
+-- A cycle's name and dates, one version per change (a planned cycle can be renamed or
+-- moved), so a view as of an earlier instant shows them as they were then, and the
+-- roadmap as recorded shows them as the log stood (opened/closed positions, as above).
+CREATE TABLE cycle_versions (
+    roadmap_id       uuid NOT NULL,
+    cycle_id         uuid NOT NULL,
+    valid_from       timestamptz NOT NULL,
+    valid_to         timestamptz NOT NULL DEFAULT 'infinity',
+    opened_position  bigint NOT NULL,
+    closed_position  bigint,
+    name             text NOT NULL,
+    starts_on        date NOT NULL,
+    ends_on          date NOT NULL,
+    PRIMARY KEY (roadmap_id, cycle_id, valid_from),
+    CHECK (valid_from <= valid_to)
+);
+CREATE UNIQUE INDEX cycle_versions_current
+    ON cycle_versions (roadmap_id, cycle_id) WHERE valid_to = 'infinity';
+CREATE INDEX cycle_versions_recorded ON cycle_versions (roadmap_id, cycle_id, opened_position);
 
 -- Who is in a started cycle: committed when it started (in priority order), or targeted to
 -- it while it was active (unplanned: committed = false, ordinal NULL).
@@ -190,8 +208,9 @@ CREATE TABLE deliverable_versions (
     stretch          boolean NOT NULL,
     status           text NOT NULL,
     target_cycle_id  uuid,
+    -- Due on target_date, or on the target cycle's ends_on (the cycle's, read from cycles:
+    -- moving a planned cycle moves what is due on it).
     target_date      date,
-    due_on           date,
     completed_at     timestamptz,
     -- The cycle it targeted when it became DONE (cleared when reopened).
     completed_cycle_id  uuid,
