@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from projections.digest_queries import STATE
@@ -55,9 +55,13 @@ LAST = 1 << 30
 """The rank of items about no initiative, and the offset of those no longer on the roadmap."""
 
 
-@dataclass(frozen=True)
-class Item:
-    """One line of a digest: names, never ids, in ``summary``; the ids for the API."""
+class Item(NamedTuple):
+    """One line of a digest: names, never ids, in ``summary``; the ids for the API.
+
+    A named tuple rather than a frozen dataclass: a digest may hold thousands of items,
+    each built twice (then named), and a frozen dataclass takes five times as long to
+    build (each field set through ``object.__setattr__``).
+    """
 
     kind: str
     summary: str
@@ -74,8 +78,7 @@ class Item:
     rank: int = LAST
 
     def named(self, summary: str, rank: int) -> Item:
-        """This item with another summary and rank (``dataclasses.replace`` is several times
-        slower, and a digest may hold thousands of items)."""
+        """This item with another summary and rank (``_replace`` is twice as slow)."""
         return Item(
             self.kind,
             summary,
@@ -108,9 +111,9 @@ class Digest:
     initiative_title: str | None = None
 
 
-@dataclass(frozen=True)
-class Why:
-    """The fact behind a difference: when, who, why, which decision."""
+class Why(NamedTuple):
+    """The fact behind a difference: when, who, why, which decision (a named tuple, as
+    ``Item``: one per item)."""
 
     at: datetime
     actor: str
