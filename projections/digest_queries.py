@@ -100,15 +100,23 @@ LAST_CHANGES = {
 }
 
 LAST_ENTRIES = """
-    SELECT DISTINCT ON (s.subject_id)
-        s.subject_id AS deliverable_id, e.position, e.at, e.actor, e.reason, e.decision_id
+    SELECT asked.id AS deliverable_id, last.position, last.at, last.actor, last.reason,
+        last.decision_id
     FROM unnest($1::uuid[]) AS asked (id)
-    JOIN timeline.entry_subjects s ON s.subject_id = asked.id
-    JOIN timeline.entries e ON e.position = s.position
-    WHERE s.workspace_id = $2 AND s.at > $3 AND s.at <= $4 AND e.type = $5
-    ORDER BY s.subject_id, s.at DESC, s.position DESC
+    CROSS JOIN LATERAL (
+        SELECT e.position, e.at, e.actor, e.reason, e.decision_id
+        FROM timeline.entry_subjects s
+        JOIN timeline.entries e ON e.position = s.position
+        WHERE s.subject_id = asked.id AND s.workspace_id = $2 AND s.at > $3 AND s.at <= $4
+          AND e.type = $5
+        ORDER BY s.at DESC, s.position DESC
+        LIMIT 1
+    ) AS last
 """
-"""The last timeline entry of type ``$5`` in the period of each deliverable asked."""
+"""The last timeline entry of type ``$5`` in the period of each deliverable asked: one walk
+down ``entry_subjects_newest`` each, whatever the planner knows of the tables (joining
+every entry of the period to the ids asked instead, a freshly filled timeline without
+statistics was planned as a nested loop over both: 90 ms for 560 deliverables)."""
 
 DECISIONS = """
     SELECT d.id, d.title, d.outcome, d.rationale, d.at, d.actor, d.position,
