@@ -32,16 +32,18 @@ from uuid import UUID
 from projections import digest_queries as q
 from projections.digest_items import (
     HEALTHS,
-    KINDS,
     NAME,
     STATUSES,
     Digest,
     Item,
     Why,
+    by_ids,
     deliverable_item,
+    in_order,
     initiative_items,
     is_slip,
     named_item,
+    names_of,
     quoted,
     states,
     target_label,
@@ -127,7 +129,7 @@ async def _digest(
     items = initiative_items(before, after, changes, until)
     added = {item.initiative_id for item in items if item.kind == "ADDED"}
 
-    keys = sorted(then.keys() | now.keys())
+    keys = sorted(then.keys() | now.keys(), key=by_ids)
     both = [key for key in keys if key in then and key in now]
     status = [key for key in both if then[key]["status"] != now[key]["status"]]
     target = [key for key in both if targets(then[key]) != targets(now[key])]
@@ -245,8 +247,9 @@ async def _digest(
     if initiative_id is not None:
         involved.add(initiative_id)
     titles = await q.titles_at(conn, workspace_id, sorted(involved), until)
-    named = [named_item(item, titles, roadmap["name"], after, before) for item in items]
-    named.sort(key=lambda item: (KINDS.index(item.kind), item.rank, item.at, item.summary))
+    names = names_of(involved, titles, roadmap["name"], after, before)
+    named = [named_item(item, names) for item in items]
+    named.sort(key=in_order)
     decision_ids = sorted({item.decision_id for item in named if item.decision_id is not None})
     latest = await q.latest_update_before(conn, workspace_id, roadmap_id, initiative_id, until)
     return Digest(

@@ -7,11 +7,11 @@ Each difference between the two ends of a period becomes one ``Item``, worded fo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from projections.digest_queries import STATE
@@ -55,9 +55,13 @@ LAST = 1 << 30
 """The rank of items about no initiative, and the offset of those no longer on the roadmap."""
 
 
-@dataclass(frozen=True)
-class Item:
-    """One line of a digest: names, never ids, in ``summary``; the ids for the API."""
+class Item(NamedTuple):
+    """One line of a digest: names, never ids, in ``summary``; the ids for the API.
+
+    A named tuple rather than a frozen dataclass: a digest may hold thousands of items,
+    each built twice (then named), and a frozen dataclass takes five times as long to
+    build (each field set through ``object.__setattr__``).
+    """
 
     kind: str
     summary: str
@@ -74,8 +78,7 @@ class Item:
     rank: int = LAST
 
     def named(self, summary: str, rank: int) -> Item:
-        """This item with another summary and rank (``dataclasses.replace`` is several times
-        slower, and a digest may hold thousands of items)."""
+        """This item with another summary and rank (``_replace`` is twice as slow)."""
         return Item(
             self.kind,
             summary,
@@ -108,9 +111,9 @@ class Digest:
     initiative_title: str | None = None
 
 
-@dataclass(frozen=True)
-class Why:
-    """The fact behind a difference: when, who, why, which decision."""
+class Why(NamedTuple):
+    """The fact behind a difference: when, who, why, which decision (a named tuple, as
+    ``Item``: one per item)."""
 
     at: datetime
     actor: str
@@ -236,21 +239,45 @@ def last(chain: Sequence[Row], unset: str) -> Row | None:
     return next((change for change in reversed(chain) if change[unset] is None), None)
 
 
-def named_item(
-    item: Item,
+Names = dict[UUID | None, tuple[str, int]]
+"""Each initiative's quoted name and rank (None: the roadmap's, 0)."""
+
+
+def names_of(
+    initiative_ids: Iterable[UUID],
     titles: dict[UUID, str],
     roadmap_name: str,
     after: dict[UUID, int],
     before: dict[UUID, int],
-) -> Item:
-    """The item with its initiative's (or the roadmap's) name in its summary, and its rank:
-    its initiative's position at the end, or at the start after those still on it."""
+) -> Names:
+    """The name and rank of each initiative (once each, not once per item): its position
+    at the end, or at the start after those still on it. About the whole roadmap: before
+    the items about one initiative of it."""
+    names: Names = {None: (quoted(roadmap_name), 0)}
+    for initiative_id in initiative_ids:
+        name = quoted(titles.get(initiative_id, "an initiative since removed"))
+        rank = after.get(initiative_id) or LAST + before.get(initiative_id, LAST)
+        names[initiative_id] = (name, rank)
+    return names
+
+
+def named_item(item: Item, names: Names) -> Item:
+    """The item with its initiative's (or the roadmap's) name in its summary, and its rank."""
     if item.kind == "DECISION_RECORDED":
         return item
-    initiative_id = item.initiative_id
-    if initiative_id is None:
-        # About the whole roadmap: before the items about one initiative of it.
-        return item.named(item.summary.replace(NAME, quoted(roadmap_name)), 0)
-    name = quoted(titles.get(initiative_id, "an initiative since removed"))
-    rank = after.get(initiative_id) or LAST + before.get(initiative_id, LAST)
+    name, rank = names[item.initiative_id]
     return item.named(item.summary.replace(NAME, name), rank)
+
+
+ORDER = {kind: n for n, kind in enumerate(KINDS)}
+
+
+def in_order(item: Item) -> tuple[int, int, datetime, str]:
+    """Where an item comes in a digest: by kind, rank, business time, then summary."""
+    return ORDER[item.kind], item.rank, item.at, item.summary
+
+
+def by_ids(key: Key) -> tuple[int, int]:
+    """A deliverable's place in the order of its ids: the order of the UUIDs themselves,
+    whose comparison reads ``.int`` once per comparison instead of once per key."""
+    return key[0].int, key[1].int
