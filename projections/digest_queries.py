@@ -17,7 +17,7 @@ from datetime import datetime
 from uuid import UUID
 
 from projections.readers import Reader
-from projections.roadmap_queries import POSITIONS_AT, Row
+from projections.roadmap_queries import POSITIONS_AT, Row, cycles_of_roadmap
 
 ROADMAP = """
     SELECT id, name, created_at FROM roadmap.roadmaps WHERE id = $1 AND workspace_id = $2
@@ -28,9 +28,16 @@ STATE = "title, status, target_cycle_id, target_date, due_on, estimate_weeks"
 
 
 def version_at(alias: str, at: str) -> str:
-    """The version of deliverable ``d`` whose validity starts last at or before ``at``."""
+    """The version of deliverable ``d`` whose validity starts last at or before ``at``,
+    due on its target date or on its target cycle's end as the cycle was at ``at``."""
     return f"""(
-        SELECT v.valid_from, v.valid_to, {", ".join(f"v.{c}" for c in STATE.split(", "))}
+        SELECT v.valid_from, v.valid_to, v.title, v.status, v.target_cycle_id, v.target_date,
+            COALESCE(v.target_date, (
+                SELECT c.ends_on FROM roadmap.cycle_versions c
+                WHERE c.roadmap_id = v.roadmap_id AND c.cycle_id = v.target_cycle_id
+                  AND c.valid_from <= {at} AND {at} < c.valid_to
+            )) AS due_on,
+            v.estimate_weeks
         FROM roadmap.deliverable_versions v
         WHERE v.initiative_id = d.initiative_id AND v.deliverable_id = d.deliverable_id
           AND v.valid_from <= {at}
@@ -64,10 +71,6 @@ TITLES_AT = """
     ) AS v
 """
 """The initiatives' titles as of ``$3``."""
-
-CYCLE_NAMES = """
-    SELECT cycle_id, name FROM roadmap.cycles WHERE roadmap_id = $1 AND workspace_id = $2
-"""
 
 PRIORITY_CHANGES = """
     SELECT position, initiative_id, from_position, to_position, at, actor, reason, decision_id
@@ -226,7 +229,8 @@ async def titles_at(
 
 
 async def cycle_names(conn: Reader, workspace_id: UUID, roadmap_id: UUID) -> dict[UUID, str]:
-    rows = await conn.fetch(CYCLE_NAMES, roadmap_id, workspace_id)
+    """The current names of the roadmap's cycles."""
+    rows = await cycles_of_roadmap(conn, workspace_id, roadmap_id)
     return {row["cycle_id"]: row["name"] for row in rows}
 
 
