@@ -266,6 +266,8 @@ ON_THE_ARCHIVED_ROADMAP = {
     "log_effort": "initiative_id",
     "align_initiative": "initiative_id",
     "unalign_initiative": "initiative_id",
+    # Nothing is posted about a roadmap that is put away.
+    "post_status_update": "roadmap_id",
 }
 
 
