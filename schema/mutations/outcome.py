@@ -22,7 +22,7 @@ from strawberry.types.nodes import SelectedField, Selection
 
 from backend.application import Caller, Recorded
 from backend.domain.errors import DomainError
-from backend.tokens import Role
+from backend.tokens import Principal, Role
 from projections.watcher import ConsistencyTimeout
 from schema.context import Info
 from schema.mutations.wording import api_message, input_path
@@ -106,6 +106,15 @@ def parse_optional_id(value: str | None, kind: str, input_field: str) -> GlobalR
     return None if value is None else parse_id(value, kind, input_field)
 
 
+def caller_of(principal: Principal) -> Caller:
+    """Who runs a command for a token: its workspace, its name as actor; admins backfill."""
+    return Caller(
+        workspace_id=principal.workspace_id,
+        actor=principal.actor,
+        may_backfill=principal.role is Role.ADMIN,
+    )
+
+
 async def execute(
     info: Info,
     prepare: Callable[[], Prepared[E]],
@@ -113,12 +122,7 @@ async def execute(
 ) -> Outcome[E]:
     """Parse (``prepare``), run the command in a thread, map domain errors to userErrors,
     then load the changed entity once the read models show the change."""
-    principal = require(info, Role.EDITOR)
-    caller = Caller(
-        workspace_id=principal.workspace_id,
-        actor=principal.actor,
-        may_backfill=principal.role is Role.ADMIN,
-    )
+    caller = caller_of(require(info, Role.EDITOR))
     try:
         prepared = prepare()
         recorded = await run_in_threadpool(partial(prepared.command, caller))
