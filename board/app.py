@@ -69,8 +69,10 @@ def _secured(endpoint: Callable[[Request], Awaitable[Response]]) -> ASGIApp:
 
 def board_routes() -> list[BaseRoute]:
     """The web pages: ``/``, ``/sign-in``, ``/sign-out``, ``/roadmaps/{id}`` and the
-    meeting's controls under it, ``/static/*``. Routes of their own beside the API's (no
-    catch-all mount), so that a wrong method on ``/graphql`` is still its 405."""
+    meeting's controls under it (a deliverable's status, moves), ``/static/*``.
+
+    Routes of their own beside the API's (no catch-all mount), so that a wrong method on
+    ``/graphql`` is still its 405."""
     return [
         Route("/", _secured(home), methods=["GET"]),
         Route("/sign-in", _secured(sign_in_page), methods=["GET", "POST"]),
@@ -81,10 +83,6 @@ def board_routes() -> list[BaseRoute]:
             _secured(change_status),
             methods=["POST"],
         ),
-        Route(
-            "/roadmaps/{roadmap}/initiatives/{initiative}/move",
-            _secured(move_initiative),
-            methods=["POST"],
-        ),
+        Route("/roadmaps/{roadmap}/moves", _secured(move_initiative), methods=["POST"]),
         Mount("/static", SecurityHeaders(StaticFiles(directory=STATIC)), name="static"),
     ]

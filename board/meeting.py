@@ -58,7 +58,7 @@ def _ref(value: str, kind: str) -> GlobalRef:
 async def _run(
     request: Request,
     prepare: Callable[[FormData], Command],
-    control: Callable[[], str],
+    control: Callable[[FormData], str],
 ) -> Response:
     """Check the session, the role and the CSRF token, then run the command."""
     principal: Principal | None = await principal_of(request)
@@ -80,7 +80,7 @@ async def _run(
     except BadForm as error:
         return refusal_page(request, 400, str(error))
     except DomainError as error:
-        refused = Refused(control(), api_message(error))
+        refused = Refused(control(form), api_message(error))
         return await render_roadmap(request, principal, roadmap, refused)
     await _settle(request, recorded)
     return go(f"/roadmaps/{roadmap}")
@@ -115,16 +115,15 @@ async def change_status(request: Request) -> Response:
             expected_version=_number(form, "expected_version"),
         )
 
-    return await _run(request, prepare, lambda: f"status-{deliverable}")
+    return await _run(request, prepare, lambda _form: f"status-{deliverable}")
 
 
 async def move_initiative(request: Request) -> Response:
-    """An initiative to another priority position, with the reason asked for."""
-    initiative = request.path_params["initiative"]
+    """An initiative (the form's) to another priority position, with the reason asked for."""
 
     def prepare(form: FormData) -> Command:
         roadmap_ref = _ref(request.path_params["roadmap"], "Roadmap")
-        initiative_ref = _ref(initiative, "Initiative")
+        initiative_ref = _ref(_field(form, "initiative"), "Initiative")
         to_position = _number(form, "to_position")
         if to_position is None:
             raise BadForm("to_position is required")
@@ -138,4 +137,4 @@ async def move_initiative(request: Request) -> Response:
             expected_version=_number(form, "expected_version"),
         )
 
-    return await _run(request, prepare, lambda: f"move-{initiative}")
+    return await _run(request, prepare, lambda form: f"move-{_field(form, 'initiative')}")

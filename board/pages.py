@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemLoader
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from backend.tokens import Principal, Role
-from board.roadmap_table import STATUS_CHOICES, roadmap_links, roadmap_table
+from board.roadmap_table import roadmap_links, roadmap_table, status_options
 from board.session import (
     CSRF_FIELD,
     csrf_holds,
@@ -26,8 +27,16 @@ from board.session import (
 from schema.auth import AuthenticationFailed
 from schema.relay import InvalidGlobalId, from_global_id
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).with_name("templates"))
-"""Autoescaped (starlette's default): every user-written text renders as text."""
+TEMPLATES = Jinja2Templates(
+    env=Environment(
+        loader=FileSystemLoader(Path(__file__).with_name("templates")),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+)
+"""Autoescaped: every user-written text renders as text."""
+TEMPLATES.env.filters["status_options"] = status_options
 
 SEE_OTHER = 303
 
@@ -135,7 +144,6 @@ async def render_roadmap(
         roadmaps=await roadmap_links(services, principal.workspace_id),
         table=table,
         editor=principal.role.allows(Role.EDITOR),
-        statuses=STATUS_CHOICES,
         refused=refused,
     )
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from uuid import UUID
+
+from markupsafe import Markup
 
 from backend.bootstrap import Services
 from backend.domain.deliverable import STATUSES
@@ -24,8 +27,18 @@ from projections.roadmap_queries import (
 )
 from schema.relay import to_global_id
 
-STATUS_CHOICES = tuple((status, status_words(status)) for status in STATUSES)
-"""The statuses a deliverable can take, as the seeds' teams write them, in the domain's order."""
+
+@cache
+def status_options(current: str) -> Markup:
+    """The ``<option>``s of a status control, ``current`` selected: the statuses in the
+    domain's order, in the seeds' words. Built once per status: a roadmap shows thousands."""
+    return Markup("").join(
+        Markup('<option value="{}"{}>{}</option>').format(
+            status, Markup(" selected") if status == current else "", status_words(status)
+        )
+        for status in STATUSES
+    )
+
 
 SWITCHER_SIZE = 100
 """Roadmaps listed in the switcher (by name); a workspace has a handful."""

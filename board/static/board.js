@@ -1,13 +1,22 @@
-// The board's own script: open and close the move dialogs. htmx (htmx.min.js) posts the
-// forms and swaps the roadmap table; without scripts the forms post and reload the page.
+// The board's own script: the move dialog. htmx (htmx.min.js) posts the forms and swaps
+// the roadmap table in place; without scripts the status forms post and reload the page.
 "use strict";
 
+function openMove(button) {
+  const dialog = document.getElementById("move-dialog");
+  const project = button.closest("tr").querySelector(".project");
+  dialog.querySelector("#move-project").textContent = project.textContent;
+  dialog.querySelector("#move-initiative").value = button.dataset.move;
+  dialog.querySelector("#move-to").value = button.dataset.to;
+  dialog.querySelector("#move-reason").value = "";
+  dialog.showModal();
+  dialog.querySelector("#move-reason").focus();
+}
+
 document.addEventListener("click", (event) => {
-  const opener = event.target.closest("[data-opens]");
-  if (opener) {
-    const dialog = document.getElementById(opener.dataset.opens);
-    dialog.showModal();
-    dialog.querySelector("textarea, input:not([type=hidden])")?.focus();
+  const mover = event.target.closest("[data-move]");
+  if (mover) {
+    openMove(mover);
     return;
   }
   const closer = event.target.closest("[data-closes]");

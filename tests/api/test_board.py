@@ -207,14 +207,23 @@ async def test_a_move_needs_a_reason_and_then_reorders_the_table(
     editor: httpx.AsyncClient, seeded: Seeded, database: DatabaseTarget
 ) -> None:
     page = await roadmap_page(editor, seeded)
-    move = f"/roadmaps/{seeded.roadmap}/initiatives/{seeded.initiatives['Billing']}/move"
+    move = f"/roadmaps/{seeded.roadmap}/moves"
+    billing = seeded.initiatives["Billing"]
     before = await event_count(database)
-    refused = await editor.post(move, data={"to_position": "1", "csrf": csrf_of(page)})
+    refused = await editor.post(
+        move, data={"initiative": billing, "to_position": "1", "csrf": csrf_of(page)}
+    )
     assert refused.status_code == 422
     assert re.search(r'<p class="refusal" role="alert">[^<]*reason[^<]*</p>', refused.text)
     assert await event_count(database) == before
     moved = await editor.post(
-        move, data={"to_position": "1", "reason": "Finance closes the year", "csrf": csrf_of(page)}
+        move,
+        data={
+            "initiative": billing,
+            "to_position": "1",
+            "reason": "Finance closes the year",
+            "csrf": csrf_of(page),
+        },
     )
     assert moved.status_code == 303
     assert await event_count(database) == before + 1
@@ -225,20 +234,19 @@ async def test_a_move_past_the_end_or_from_a_stale_page_is_refused(
     editor: httpx.AsyncClient, seeded: Seeded, database: DatabaseTarget
 ) -> None:
     page = await roadmap_page(editor, seeded)
-    move = f"/roadmaps/{seeded.roadmap}/initiatives/{seeded.initiatives['Search']}/move"
+    move = f"/roadmaps/{seeded.roadmap}/moves"
+    search = {"initiative": seeded.initiatives["Search"], "reason": "r", "csrf": csrf_of(page)}
     before = await event_count(database)
-    past = await editor.post(move, data={"to_position": "9", "reason": "r", "csrf": csrf_of(page)})
+    past = await editor.post(move, data={**search, "to_position": "9"})
     assert past.status_code == 422
     assert "9" in past.text.split('class="refusal"')[1]
     stale = await editor.post(
         move,
-        data={"to_position": "2", "reason": "r", "expected_version": "1", "csrf": csrf_of(page)},
+        data={**search, "to_position": "2", "expected_version": "1"},
     )
     assert stale.status_code == 422
     assert "version" in stale.text.split('class="refusal"')[1]
-    malformed = await editor.post(
-        move, data={"to_position": "two", "reason": "r", "csrf": csrf_of(page)}
-    )
+    malformed = await editor.post(move, data={**search, "to_position": "two"})
     assert malformed.status_code == 400
     assert "&#39;two&#39;" in malformed.text
     assert await event_count(database) == before
@@ -268,7 +276,8 @@ async def test_a_viewer_reads_the_table_without_controls_and_may_not_post(
     page = await roadmap_page(viewer, seeded)
     assert projects(page)[:2] == ["Search", "Billing"]
     assert "status-change" not in page.text
-    assert "data-opens" not in page.text
+    assert "data-move" not in page.text
+    assert "move-dialog" not in page.text
     before = await event_count(database)
     refused = await viewer.post(
         f"/roadmaps/{seeded.roadmap}/deliverables/{seeded.deliverables['Index']}/status",

@@ -86,6 +86,19 @@ def test_an_editor_moves_a_row_down_with_a_reason(page: Page, board: Board, road
     assert projects(page) == ["Billing", "Search", *SEED_ORDER[2:]]
 
 
+def test_the_move_dialog_takes_any_position(page: Page, board: Board, roadmap: str) -> None:
+    sign_in(page, board, board.editor, roadmap)
+    row(page, "Search").get_by_role("button", name="Down").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("heading")).to_have_text(re.compile(r"^Move\W+Search\W*$"))
+    expect(dialog.get_by_label("To position")).to_have_value("2")
+    dialog.get_by_label("To position").fill("4")
+    dialog.get_by_label("Why does its priority change?").fill("Search waits for the new index")
+    dialog.get_by_role("button", name="Move").click()
+    expect(page.locator("table.roadmap > tbody > tr > th.project").last).to_have_text("Search")
+    assert projects(page) == [*SEED_ORDER[1:], "Search"]
+
+
 def test_a_move_without_a_reason_is_refused_in_the_apis_words(
     page: Page, board: Board, roadmap: str
 ) -> None:
