@@ -1,10 +1,10 @@
 """Board benchmark (issue 22): the board's roadmap page against the GraphQL roadmap query.
 
 Measured side by side in one run, on a fresh database, against a real ``roadlog serve``:
-the roadmap page (``GET /roadmaps/{id}``, signed in, rendered with every editor control)
-for a roadmap of N initiatives with 5 deliverables each, against the ``roadmap`` query
-over HTTP on the same roadmap (the same query as the roadmap benchmark); round by round,
-so both see the same machine. Target: p50 at most 1.5 times the query's.
+the roadmap page (``GET /roadmaps/{id}``, signed in as an editor, with every control, and
+as a viewer, without) for a roadmap of N initiatives with 5 deliverables each, against
+the ``roadmap`` query over HTTP on the same roadmap (the roadmap benchmark's query);
+round by round, so all see the same machine. Target: p50 at most 1.5 times the query's.
 
     .venv/bin/python -m benchmarks.board_bench --quick
     .venv/bin/python -m benchmarks.board_bench            # 500 x 5
@@ -40,22 +40,32 @@ from tests.support.process import serving
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 
 
-async def measure(url: str, secret: str, roadmap_id: UUID, requests: int) -> dict[str, float]:
-    """p50 latencies (ms) of the page and of the query, alternating."""
+async def signed_in(browser: httpx.AsyncClient, secret: str) -> None:
+    form = await browser.get("/sign-in")
+    found = CSRF.search(form.text)
+    assert found, form.text
+    signed = await browser.post("/sign-in", data={"token": secret, "csrf": found.group(1)})
+    assert signed.status_code == 303, signed.text
+
+
+async def measure(
+    url: str, editor: str, viewer: str, roadmap_id: UUID, requests: int
+) -> dict[str, float]:
+    """p50 latencies (ms) of the page (an editor's, a viewer's) and of the query, in turn."""
     roadmap = to_global_id("Roadmap", roadmap_id)
-    results: dict[str, list[float]] = {"page": [], "query": []}
-    async with httpx.AsyncClient(base_url=url, timeout=60) as browser:
-        form = await browser.get("/sign-in")
-        found = CSRF.search(form.text)
-        assert found, form.text
-        signed = await browser.post("/sign-in", data={"token": secret, "csrf": found.group(1)})
-        assert signed.status_code == 303, signed.text
-        headers = {"authorization": f"Bearer {secret}"}
+    results: dict[str, list[float]] = {"editor": [], "viewer": [], "query": []}
+    async with (
+        httpx.AsyncClient(base_url=url, timeout=60) as browser,
+        httpx.AsyncClient(base_url=url, timeout=60) as reader,
+    ):
+        await signed_in(browser, editor)
+        await signed_in(reader, viewer)
+        headers = {"authorization": f"Bearer {editor}"}
         body = {"query": QUERY, "variables": {"id": roadmap}}
 
-        async def page() -> float:
+        async def page(client: httpx.AsyncClient) -> float:
             started = time.perf_counter()
-            response = await browser.get(f"/roadmaps/{roadmap}")
+            response = await client.get(f"/roadmaps/{roadmap}")
             elapsed = time.perf_counter() - started
             assert response.status_code == 200, response.text[:500]
             return elapsed * 1000
@@ -67,11 +77,13 @@ async def measure(url: str, secret: str, roadmap_id: UUID, requests: int) -> dic
             assert response.status_code == 200 and "errors" not in response.json()
             return elapsed * 1000
 
-        for _ in range(3):  # warm up both sides
-            await page()
+        for _ in range(3):  # warm up every side
+            await page(browser)
+            await page(reader)
             await query()
         for _ in range(requests):
-            results["page"].append(await page())
+            results["editor"].append(await page(browser))
+            results["viewer"].append(await page(reader))
             results["query"].append(await query())
     return {name: p50(samples) for name, samples in results.items()}
 
@@ -96,15 +108,16 @@ def _run(
 ) -> list[Figure]:
     asyncio.run(prepare_database(target, READ_MODELS))
 
-    async def make_token() -> tuple[UUID, str]:
+    async def make_tokens() -> tuple[UUID, str, str]:
         async with prepared_pool(target) as pool:
             tokens = Tokens(pool)
-            _, secret = await tokens.create(Role.EDITOR, "bench", "bench")
-            principal = await tokens.authenticate(secret)
+            _, editor = await tokens.create(Role.EDITOR, "bench", "bench")
+            _, viewer = await tokens.create(Role.VIEWER, "reader", "bench")
+            principal = await tokens.authenticate(editor)
             assert principal is not None
-            return UUID(str(principal.workspace_id)), secret
+            return UUID(str(principal.workspace_id)), editor, viewer
 
-    workspace_id, secret = asyncio.run(make_token())
+    workspace_id, editor, viewer = asyncio.run(make_tokens())
     caller = Caller(workspace_id=workspace_id, actor="bench", may_backfill=True)
     app = open_event_store(target, pool_size=2, create_tables=False)
     try:
@@ -124,19 +137,20 @@ def _run(
 
             asyncio.run(projected())
             say(f"measuring {requests} requests each")
-            p50s = asyncio.run(measure(served.url, secret, board.roadmap_id, requests))
+            p50s = asyncio.run(measure(served.url, editor, viewer, board.roadmap_id, requests))
     finally:
         app.close()
     size = f"{initiatives} x {DELIVERABLES_PER_INITIATIVE}"
     target_text = "<= 1.5" if initiatives >= 500 else "<= 1.5 at 500 x 5 (not judged here)"
     return [
         figure(
-            f"board roadmap page p50 (editor), {size}, against the roadmap query",
-            p50s["page"],
+            f"board roadmap page p50 ({role}), {size}, against the roadmap query",
+            p50s[role],
             "ms",
             p50s["query"],
             target_text,
         )
+        for role in ("editor", "viewer")
     ]
 
 

@@ -76,6 +76,10 @@ def test_reopening_without_a_reason_is_refused_next_to_the_control(
 
 
 def test_an_editor_moves_a_row_down_with_a_reason(page: Page, board: Board, roadmap: str) -> None:
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     sign_in(page, board, board.editor, roadmap)
     row(page, "Search").get_by_role("button", name="Down").click()
     dialog = page.get_by_role("dialog")
@@ -84,6 +88,8 @@ def test_an_editor_moves_a_row_down_with_a_reason(page: Page, board: Board, road
     dialog.get_by_role("button", name="Move").click()
     expect(page.locator("table.roadmap > tbody > tr > th.project").first).to_have_text("Billing")
     assert projects(page) == ["Billing", "Search", *SEED_ORDER[2:]]
+    # The page's scripts (htmx and the board's) run under its Content-Security-Policy.
+    assert errors == []
 
 
 def test_the_move_dialog_takes_any_position(page: Page, board: Board, roadmap: str) -> None:
