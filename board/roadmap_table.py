@@ -16,7 +16,7 @@ from uuid import UUID
 from markupsafe import Markup
 
 from backend.bootstrap import Services
-from backend.domain.deliverable import STATUSES
+from backend.domain.deliverable import FINISHED, STATUSES
 from backend.exporting.roadmap import status_words
 from projections.roadmap_queries import (
     Row,
@@ -62,6 +62,11 @@ class DeliverableRow:
     @property
     def status_words(self) -> str:
         return status_words(self.status)
+
+    @property
+    def finished(self) -> bool:
+        """Done or won't do: reopening it needs a reason."""
+        return self.status in FINISHED
 
 
 @dataclass(frozen=True)

@@ -59,20 +59,21 @@ def test_an_editor_changes_a_status_in_place(page: Page, board: Board, roadmap: 
     ).to_have_text("In progress")
 
 
-def test_reopening_without_a_reason_is_refused_next_to_the_control(
+def test_reopening_needs_a_reason_asked_next_to_the_control(
     page: Page, board: Board, roadmap: str
 ) -> None:
     sign_in(page, board, board.editor, roadmap)
     invoices = row(page, "Billing").locator("tr.deliverable", has_text="Invoices")
     invoices.get_by_label("Status of Invoices").select_option("IN_PROGRESS")
     invoices.get_by_role("button", name="Set").click()
-    refusal = (
-        row(page, "Billing").locator("tr.deliverable", has_text="Invoices").get_by_role("alert")
-    )
-    expect(refusal).to_contain_text("reason")
-    expect(
-        row(page, "Billing").locator("tr.deliverable", has_text="Invoices").locator(".status")
-    ).to_have_text("Done")
+    expect(invoices.get_by_role("alert")).to_contain_text("reason")
+    expect(invoices.locator(".status")).to_have_text("Done")
+    invoices.get_by_label("Status of Invoices").select_option("IN_PROGRESS")
+    invoices.get_by_label("Reason to reopen Invoices").fill("The tax rules changed")
+    invoices.get_by_role("button", name="Set").click()
+    expect(invoices.locator(".status")).to_have_text("In progress")
+    expect(invoices.get_by_role("alert")).to_have_count(0)
+    expect(invoices.get_by_label("Reason to reopen Invoices")).to_have_count(0)
 
 
 def test_an_editor_moves_a_row_down_with_a_reason(page: Page, board: Board, roadmap: str) -> None:
