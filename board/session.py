@@ -29,6 +29,7 @@ from schema.auth import AuthenticationFailed, authenticate
 SESSION_COOKIE = "roadlog_session"
 CSRF_COOKIE = "roadlog_csrf"
 CSRF_FIELD = "csrf"
+NEW_NONCE_KEY = "roadlog.csrf_nonce"
 SESSION_SECONDS = 12 * 60 * 60
 """A meeting's day: sign in again after that."""
 
@@ -77,9 +78,11 @@ def end_session(response: Response) -> None:
 def csrf_nonce(request: Request) -> str:
     """This browser's CSRF nonce; a new one (set by ``keep_nonce``) if it has none yet."""
     nonce = request.cookies.get(CSRF_COOKIE)
-    if not nonce:
-        nonce = request.state.__dict__.setdefault("csrf_nonce", secrets.token_urlsafe(32))
-    return nonce
+    if nonce:
+        return nonce
+    # Kept in the request's scope: the page's forms and its Set-Cookie need the same one.
+    new: str = request.scope.setdefault(NEW_NONCE_KEY, secrets.token_urlsafe(32))
+    return new
 
 
 def keep_nonce(response: Response, request: Request) -> None:

@@ -129,6 +129,25 @@ async def test_signing_in_sets_a_guarded_session_cookie_and_opens_the_first_road
         assert projects(page) == ["Search", "Billing", "&lt;img src=x onerror=alert(1)&gt;"]
 
 
+async def test_behind_an_https_proxy_the_cookies_are_secure(
+    live_server: str, admin_token: str
+) -> None:
+    https = {"x-forwarded-proto": "https"}  # from 127.0.0.1, a proxy uvicorn trusts
+    async with httpx.AsyncClient(base_url=live_server, headers=https) as browser:
+        form = await browser.get("/sign-in")
+        assert "secure" in form.headers["set-cookie"].lower()
+        # httpx keeps Secure cookies from a plain-HTTP URL to itself: send the nonce as a
+        # browser on HTTPS would.
+        nonce = {"cookie": f"roadlog_csrf={form.cookies['roadlog_csrf']}"}
+        signed = await browser.post(
+            "/sign-in", data={"token": admin_token, "csrf": csrf_of(form)}, headers=nonce
+        )
+        assert signed.status_code == 303, signed.text
+        cookie = signed.headers["set-cookie"].lower()
+        assert "roadlog_session=" in cookie
+        assert "secure" in cookie
+
+
 async def test_a_wrong_token_is_refused_in_the_apis_words(live_server: str) -> None:
     async with httpx.AsyncClient(base_url=live_server) as browser:
         form = await browser.get("/sign-in")
