@@ -21,9 +21,9 @@ from backend.domain.errors import DomainError
 from backend.tokens import Principal, Role
 from board.pages import Refused, forged, go, refusal_page, render_roadmap
 from board.session import CSRF_FIELD, csrf_holds, principal_of, services_of
-from projections.watcher import ConsistencyTimeout
-from schema.mutations.outcome import caller_of
+from schema.mutations.outcome import caller_of, settle
 from schema.mutations.wording import api_message
+from schema.permissions import not_allowed
 from schema.relay import GlobalRef, InvalidGlobalId, from_global_id
 
 Command = Callable[[Caller], Recorded]
@@ -68,11 +68,7 @@ async def _run(
     if not csrf_holds(request, _field(form, CSRF_FIELD)):
         return forged(request)
     if not principal.role.allows(Role.EDITOR):
-        return refusal_page(
-            request,
-            403,
-            f"a {principal.role.value} token may not do this; {Role.EDITOR.value} is needed",
-        )
+        return refusal_page(request, 403, not_allowed(principal, Role.EDITOR))
     roadmap = request.path_params["roadmap"]
     try:
         command = prepare(form)
@@ -82,21 +78,8 @@ async def _run(
     except DomainError as error:
         refused = Refused(control(form), api_message(error))
         return await render_roadmap(request, principal, roadmap, refused)
-    await _settle(request, recorded)
+    await settle(services_of(request), recorded.position)
     return go(f"/roadmaps/{roadmap}")
-
-
-async def _settle(request: Request, recorded: Recorded) -> None:
-    """Wait until the read models show the change; a slow projector only delays it."""
-    if recorded.position is None:
-        return
-    services = services_of(request)
-    try:
-        await services.watcher.wait_for(
-            recorded.position, services.settings.consistency_timeout_seconds
-        )
-    except ConsistencyTimeout:
-        return
 
 
 async def change_status(request: Request) -> Response:

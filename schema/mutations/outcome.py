@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from strawberry.types.nodes import SelectedField, Selection
 
 from backend.application import Caller, Recorded
+from backend.bootstrap import Services
 from backend.domain.errors import DomainError
 from backend.tokens import Principal, Role
 from projections.watcher import ConsistencyTimeout
@@ -148,7 +149,7 @@ async def execute(
         )
     if not asks_for_entity(info):
         return Outcome(recorded=recorded)
-    await settle(info, recorded.position)
+    await settle(info.context.services, recorded.position)
     return Outcome(entity=await prepared.load(recorded), recorded=recorded)
 
 
@@ -170,12 +171,11 @@ def asks_for_entity(info: Info) -> bool:
     return any(name not in RECEIPT for name in selected)
 
 
-async def settle(info: Info, position: int | None) -> None:
+async def settle(services: Services, position: int | None) -> None:
     """Wait until the read models show ``position``; a slow projector is not an error here:
     the change is recorded, and the payload's ``position`` lets the client wait itself."""
     if position is None:
         return
-    services = info.context.services
     try:
         await services.watcher.wait_for(position, services.settings.consistency_timeout_seconds)
     except ConsistencyTimeout:
