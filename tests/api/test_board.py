@@ -336,3 +336,13 @@ async def test_another_workspaces_roadmap_is_not_found(
         page = await browser.get(f"/roadmaps/{seeded.roadmap}")
         assert page.status_code == 404
         assert "Search" not in page.text
+
+
+async def test_a_workspace_without_roadmaps_says_how_to_start(
+    live_server: str, tokens: Tokens
+) -> None:
+    _, secret = await tokens.create(Role.VIEWER, "newcomer", "initech")
+    async for browser in board_session(live_server, secret):
+        page = await browser.get("/")
+        assert page.status_code == 200
+        assert "This workspace has no roadmap yet" in page.text
