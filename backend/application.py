@@ -17,6 +17,8 @@ from backend.commands.deliverables import DeliverableCommands
 from backend.commands.initiatives import InitiativeCommands
 from backend.commands.objectives import ObjectiveCommands
 from backend.commands.roadmaps import RoadmapCommands
+from backend.commands.status_updates import StatusUpdateCommands
+from backend.commands.workspaces import WorkspaceCommands
 from backend.domain.deliverable import Deliverable, Estimate
 from backend.domain.initiative import Alignment, Initiative
 from backend.domain.objective import CheckIn, KeyResult, Objective
@@ -32,6 +34,8 @@ class Roadlog(
     DeliverableCommands,
     ObjectiveCommands,
     DecisionCommands,
+    StatusUpdateCommands,
+    WorkspaceCommands,
 ):
     """Every roadmap change, priority move and decision, recorded as immutable events."""
 

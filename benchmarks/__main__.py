@@ -29,6 +29,8 @@ from backend.application import Caller
 from backend.database import DatabaseTarget
 from backend.embedded import start_embedded_server, stop_embedded_server
 from benchmarks import (
+    board_bench,
+    digest_bench,
     history_bench,
     import_bench,
     mutations_bench,
@@ -69,8 +71,10 @@ BENCHES: dict[str, Bench] = {
         say=say,
     ),
     "roadmap": lambda server, quick, say: roadmap_bench.run(quick=quick, server=server, say=say),
+    "digest": lambda server, quick, say: digest_bench.run(quick=quick, server=server, say=say),
     "import": lambda server, quick, say: import_bench.run(server=server, say=say),
     "history": lambda server, quick, say: history_bench.run(server=server, say=say),
+    "board": lambda server, quick, say: board_bench.run(quick=quick, server=server, say=say),
 }
 
 

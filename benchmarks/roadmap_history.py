@@ -1,7 +1,9 @@
 """The roadmap benchmark's board and its long history (see ``benchmarks.roadmap_bench``).
 
 The board is built through the application; its later history is synthesized as domain
-events and written through the roadmap model's own handlers, a layer at a time.
+events and written through the roadmap model's own handlers, a layer at a time, and
+through the timeline's, which keeps when each of them was recorded (``roadmapAsRecorded``
+reads it).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -22,8 +24,10 @@ from backend.domain.deliverable import STATUSES
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from projections.batch import render
-from projections.read_model import alone
+from projections.read_model import Fact, FactTable, alone
 from projections.roadmap import ROADMAP as ROADMAP_MODEL
+from projections.script import ScriptWriter, run_script
+from projections.timeline import TIMELINE
 
 Say = Callable[[str], None]
 
@@ -49,21 +53,40 @@ class Board:
 class History:
     """Synthesized events of the board's later life, in business-time order."""
 
-    def __init__(self, board: Board, workspace_id: UUID, count: int, seed: int = 5) -> None:
+    def __init__(
+        self,
+        board: Board,
+        workspace_id: UUID,
+        count: int,
+        seed: int = 5,
+        recorded_from: datetime | None = None,
+    ) -> None:
         self.board = board
         self.workspace_id = workspace_id
         self.count = count
         self.random = random.Random(seed)
         self.generations = dict.fromkeys(board.deliverables, 1)
         self.versions: dict[UUID, int] = {}
+        self.recorded_from = recorded_from
+        """When the first event was recorded, each next one a microsecond later (after the
+        board, which was recorded when built); None: each at its business time."""
+        self.made = 0
+
+    def recorded_at(self, n: int, at: datetime) -> datetime:
+        """When the n-th event (business time ``at``) was recorded."""
+        if self.recorded_from is None:
+            return at
+        return self.recorded_from + timedelta(microseconds=n)
 
     def meta(self, originator: UUID, at: datetime) -> dict[str, Any]:
         version = self.versions.get(originator, 100) + 1
         self.versions[originator] = version
+        recorded = self.recorded_at(self.made, at)
+        self.made += 1
         return {
             "originator_id": originator,
             "originator_version": version,
-            "timestamp": at,
+            "timestamp": recorded,
             "workspace_id": self.workspace_id,
             "actor": "bench",
             "reason": "synthesized history",
@@ -148,10 +171,24 @@ def layers(window: list[Any]) -> list[list[Any]]:
     return [*found, moves]
 
 
+async def write_facts(
+    conn: asyncpg.Connection, facts: dict[FactTable, list[tuple[Any, ...]]]
+) -> None:
+    """The timeline's facts of a layer, in bulk, as a projector's batch writes them."""
+    writer = ScriptWriter()
+    for table in TIMELINE.facts:
+        rows = facts.get(table)
+        if rows:
+            statement = table.statement(rows)
+            writer.add(render(statement.sql, TIMELINE.name), statement.args)
+    await run_script(conn, writer.script)
+
+
 async def write_history(
     target: DatabaseTarget, history: History, start: datetime, end: datetime, say: Say
 ) -> None:
-    """Apply the history's statements to the roadmap model, a layer at a time.
+    """Apply the history's statements to the roadmap model and the timeline, a layer at a
+    time.
 
     Within a layer statements with the same SQL are sent together (``executemany``, in
     their order), which changes nothing: each entity's chain gets its statements in
@@ -169,13 +206,18 @@ async def write_history(
             async with conn.transaction():
                 for layer in layers(window):
                     groups: dict[str, list[tuple[Any, ...]]] = {}
+                    facts: dict[FactTable, list[tuple[Any, ...]]] = {}
                     for event in layer:
                         position += 1
                         for item in ROADMAP_MODEL.statements(event, position):
                             statement = alone(item)
                             groups.setdefault(statement.sql, []).append(statement.args)
+                        for fact in TIMELINE.statements(event, position):
+                            assert isinstance(fact, Fact), f"a timeline statement: {fact}"
+                            facts.setdefault(fact.table, []).append(fact.row)
                     for text, rows in groups.items():
                         await conn.executemany(render(text, "roadmap"), rows)
+                    await write_facts(conn, facts)
             window.clear()
 
         for event in history.events(start, end):
@@ -187,5 +229,6 @@ async def write_history(
         say(f"history written in {time.monotonic() - started:.0f} s")
         for table in ("placements", "initiative_versions", "deliverable_versions", "estimates"):
             await conn.execute(f"VACUUM ANALYZE roadmap.{table}")
+        await conn.execute("VACUUM ANALYZE timeline.entries")
     finally:
         await conn.close()

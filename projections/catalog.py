@@ -7,6 +7,7 @@ from projections.okr import OKR
 from projections.priorities import PRIORITIES
 from projections.read_model import ReadModel
 from projections.roadmap import ROADMAP
+from projections.status_updates import UPDATES
 from projections.timeline import TIMELINE
 
 READ_MODELS: list[ReadModel] = [
@@ -15,6 +16,7 @@ READ_MODELS: list[ReadModel] = [
     PRIORITIES,
     DECISIONS,
     OKR,
+    UPDATES,
 ]
 
 

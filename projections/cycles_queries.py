@@ -36,10 +36,12 @@ from projections.estimates_queries import counted_from_facts
 from projections.readers import Connection
 
 CYCLE = """
-    SELECT roadmap_id, cycle_id, name, starts_on, ends_on, state, started_position,
-        closed_position, closed_at
-    FROM roadmap.cycles
-    WHERE workspace_id = $1 AND roadmap_id = $2 AND cycle_id = $3
+    SELECT c.roadmap_id, c.cycle_id, v.name, v.starts_on, v.ends_on, c.state,
+        c.started_position, c.closed_position, c.closed_at
+    FROM roadmap.cycles c
+    JOIN roadmap.cycle_versions v
+        ON v.roadmap_id = c.roadmap_id AND v.cycle_id = c.cycle_id AND v.valid_to = 'infinity'
+    WHERE c.workspace_id = $1 AND c.roadmap_id = $2 AND c.cycle_id = $3
 """
 
 
@@ -61,9 +63,10 @@ LIVE_DELIVERABLES = f"""
     SELECT d.initiative_id, d.deliverable_id,
         COALESCE(s.committed, false) AS committed,
         COALESCE(NOT s.committed, false) AS unplanned,
-        d.title, d.stretch, d.status, d.target_cycle_id, d.target_date, d.due_on,
+        d.title, d.stretch, d.status, d.target_cycle_id, d.target_date,
+        COALESCE(d.target_date, t.ends_on) AS due_on,
         COALESCE(s.committed, false) AND d.status NOT IN ('DONE', 'WONT_DO')
-            AND d.due_on IS NOT NULL AND d.due_on > $4 AS carried_over,
+            AND COALESCE(d.target_date, t.ends_on) > $4 AS carried_over,
         e.first_estimate_weeks, d.estimate_weeks, e.generations, d.actual_weeks, x.slips,
         d.completed_at
     FROM roadmap.deliverable_versions d
@@ -73,6 +76,8 @@ LIVE_DELIVERABLES = f"""
     LEFT JOIN roadmap.scope s
         ON s.roadmap_id = $2 AND s.cycle_id = $3
         AND s.initiative_id = d.initiative_id AND s.deliverable_id = d.deliverable_id
+    LEFT JOIN roadmap.cycle_versions t
+        ON t.roadmap_id = $2 AND t.cycle_id = d.target_cycle_id AND t.valid_to = 'infinity'
     {counted_from_facts("NULL::bigint")}
     WHERE d.workspace_id = $1 AND d.roadmap_id = $2 AND d.valid_to = 'infinity'
       AND (s.committed OR (i.on_roadmap AND d.target_cycle_id = $3))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from backend.domain.decision import Decision
-from projections.read_model import ReadModel, Statement
+from projections.read_model import AGGREGATE_VERSIONS, ReadModel, Statement, with_versions
 
 INSERT_DECISION = """
     INSERT INTO {schema}.decisions (
@@ -80,7 +80,13 @@ def decision_superseded(event: Decision.Superseded, position: int) -> Sequence[S
 
 DECISIONS = ReadModel(
     "decisions",
-    {Decision.Recorded: decision_recorded, Decision.Superseded: decision_superseded},
+    with_versions(
+        {Decision.Recorded: decision_recorded, Decision.Superseded: decision_superseded},
+        Decision,
+    ),
+    facts=(AGGREGATE_VERSIONS,),
+    # No handler reads the versions: a batch writes them in one insert at its end.
+    facts_unread=True,
     # Handlers find rows by primary key only.
     query_indexes=("decisions_newest", "decisions_superseded_by", "decision_links_by_target"),
 )

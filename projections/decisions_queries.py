@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
+from projections.read_model import version_of
 from projections.readers import Reader
 from projections.roadmap_queries import Row
 
-DECISION_FIELDS = """
+DECISION_FIELDS = f"""
     d.id, d.title, d.context, d.options, d.outcome, d.rationale, d.decided_by, d.status,
-    d.at, d.recorded_at, d.actor, d.position, d.superseded_by_id
+    d.at, d.recorded_at, d.actor, d.position, d.superseded_by_id,
+    {version_of("decisions", "d.id")} AS version
 """
 
 DECISIONS_BY_IDS = f"""

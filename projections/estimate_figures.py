@@ -114,8 +114,8 @@ class FiscalQuarter:
 def fiscal_quarter(at: datetime, start_month: int | None) -> FiscalQuarter:
     """The fiscal quarter of an instant, in UTC (business time is UTC).
 
-    ``start_month`` is the roadmap's fiscal-year start month; a roadmap with fixed cycles
-    has none and counts quarters from January.
+    ``start_month`` is the workspace's fiscal-year start month (None: never set, January),
+    whatever the cadence of the deliverable's roadmap.
     """
     month = DEFAULT_FISCAL_YEAR_START_MONTH if start_month is None else start_month
     assert 1 <= month <= 12, f"fiscal-year start month {month!r} is not a month"

@@ -9,9 +9,9 @@ Groups (``EstimateGrouping``), each named by ``group`` and, where it is an entit
 - TEAM: the initiative's current team (``"(no team)"`` without one);
 - CYCLE: the cycle the deliverable targeted when it was completed (``"(no cycle)"``
   when it targeted a date or nothing);
-- QUARTER: the fiscal quarter of its completion time, in UTC, with the fiscal-year start
-  month of the initiative's roadmap (January for roadmaps with fixed cycles), named like
-  ``"FY2027 Q1"`` (see ``figures.FiscalQuarter``);
+- QUARTER: the fiscal quarter of its completion time, in UTC, with the workspace's
+  fiscal-year start month (``fiscal_years``; January until set), whatever the cadence of
+  the initiative's roadmap, named like ``"FY2027 Q1"`` (see ``figures.FiscalQuarter``);
 - KIND: the initiative's current kind (``"FEATURE"``, ...);
 - INITIATIVE: the initiative (named by its current title).
 
@@ -68,15 +68,16 @@ COMPLETED_DELIVERABLES = f"""
         e.first_estimate_weeks, d.estimate_weeks, e.generations, d.actual_weeks, x.slips,
         d.roadmap_id, i.title AS initiative_title, i.team_id, i.kind,
         t.name AS team_name, c.name AS cycle_name, c.starts_on AS cycle_starts_on,
-        r.fiscal_year_start_month
+        f.start_month AS fiscal_year_start_month
     FROM roadmap.deliverable_versions d
     JOIN roadmap.initiative_versions i
         ON i.initiative_id = d.initiative_id AND i.valid_to = 'infinity'
     {counted_from_facts("NULL::bigint")}
     LEFT JOIN roadmap.teams t ON t.id = i.team_id AND t.workspace_id = i.workspace_id
-    LEFT JOIN roadmap.cycles c
+    LEFT JOIN roadmap.cycle_versions c
         ON c.roadmap_id = d.roadmap_id AND c.cycle_id = d.completed_cycle_id
-    LEFT JOIN roadmap.roadmaps r ON r.id = d.roadmap_id
+        AND c.valid_to = 'infinity'
+    LEFT JOIN roadmap.fiscal_years f ON f.workspace_id = d.workspace_id
     WHERE d.workspace_id = $1 AND d.valid_to = 'infinity' AND d.status = 'DONE'
       AND ($2::uuid IS NULL OR d.roadmap_id = $2)
       AND ($3::uuid IS NULL OR i.team_id = $3)

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from backend.domain.initiative import Initiative
 from backend.domain.objective import Objective
-from projections.read_model import Fact, FactTable, ReadModel, Statement
+from projections.read_model import (
+    AGGREGATE_VERSIONS,
+    Fact,
+    FactTable,
+    ReadModel,
+    Statement,
+    with_versions,
+)
 
 INSERT_OBJECTIVE = """
     INSERT INTO {schema}.objectives (
@@ -30,6 +37,32 @@ INSERT_KEY_RESULT = """
 SET_CURRENT_VALUE = """
     UPDATE {schema}.key_results SET current_value = $3
     WHERE objective_id = $1 AND key_result_id = $2
+"""
+
+UPDATE_OBJECTIVE = """
+    UPDATE {schema}.objectives SET title = $2, team_id = $3, parent_id = $4
+    WHERE objective_id = $1
+"""
+
+ARCHIVE_OBJECTIVE = """
+    UPDATE {schema}.objectives SET archived = true WHERE objective_id = $1
+"""
+
+UPDATE_KEY_RESULT = """
+    UPDATE {schema}.key_results SET title = $3, unit = $4, target_value = $5
+    WHERE objective_id = $1 AND key_result_id = $2
+"""
+
+# A removed key result leaves its objective's key results and progress, and its alignments
+# end with it; its row stays for what still names it (an alignment read as of earlier).
+REMOVE_KEY_RESULT = """
+    UPDATE {schema}.key_results SET removed = true
+    WHERE objective_id = $1 AND key_result_id = $2
+"""
+
+END_ALIGNMENTS_OF_KEY_RESULT = """
+    UPDATE {schema}.alignments SET ended_position = $3, ended_at = $4
+    WHERE objective_id = $1 AND key_result_id = $2 AND ended_position IS NULL
 """
 
 CHECK_INS = FactTable(
@@ -105,6 +138,34 @@ def key_result_checked_in(
     ]
 
 
+def objective_updated(event: Objective.Updated, position: int) -> list[Statement]:
+    args = (event.originator_id, event.title, event.team_id, event.parent_id)
+    return [Statement(UPDATE_OBJECTIVE, args)]
+
+
+def objective_archived(event: Objective.Archived, position: int) -> list[Statement]:
+    return [Statement(ARCHIVE_OBJECTIVE, (event.originator_id,))]
+
+
+def key_result_updated(event: Objective.KeyResultUpdated, position: int) -> list[Statement]:
+    args = (
+        event.originator_id,
+        event.key_result_id,
+        event.title,
+        event.unit,
+        float(event.target_value),
+    )
+    return [Statement(UPDATE_KEY_RESULT, args)]
+
+
+def key_result_removed(event: Objective.KeyResultRemoved, position: int) -> list[Statement]:
+    ref = (event.originator_id, event.key_result_id)
+    return [
+        Statement(REMOVE_KEY_RESULT, ref),
+        Statement(END_ALIGNMENTS_OF_KEY_RESULT, (*ref, position, event.effective_at)),
+    ]
+
+
 def aligned(event: Initiative.Aligned, position: int) -> list[Statement]:
     """Mirrors the aggregate: one alignment per key result, the latest kind wins."""
     initiative_id, key_result_id = event.originator_id, event.key_result_id
@@ -132,14 +193,21 @@ def unaligned(event: Initiative.Unaligned, position: int) -> list[Statement]:
 
 OKR = ReadModel(
     "okr",
-    {
-        Objective.Created: objective_created,
-        Objective.KeyResultAdded: key_result_added,
-        Objective.KeyResultCheckedIn: key_result_checked_in,
-        Initiative.Aligned: aligned,
-        Initiative.Unaligned: unaligned,
-    },
-    facts=(CHECK_INS,),
+    with_versions(
+        {
+            Objective.Created: objective_created,
+            Objective.Updated: objective_updated,
+            Objective.Archived: objective_archived,
+            Objective.KeyResultAdded: key_result_added,
+            Objective.KeyResultCheckedIn: key_result_checked_in,
+            Objective.KeyResultUpdated: key_result_updated,
+            Objective.KeyResultRemoved: key_result_removed,
+            Initiative.Aligned: aligned,
+            Initiative.Unaligned: unaligned,
+        },
+        Objective,
+    ),
+    facts=(CHECK_INS, AGGREGATE_VERSIONS),
     facts_unread=True,
     # Handlers find rows by primary key (or its first columns) only.
     query_indexes=(

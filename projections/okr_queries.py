@@ -10,9 +10,9 @@ Definitions (issue 6):
   children (each counts once); an objective with neither has progress 0;
 - an initiative counts when it is on its roadmap (one taken off its roadmap no longer
   counts anywhere in the alignment view) and, with a roadmap asked for, on that roadmap;
-  it is active unless its rolled-up status is DONE, i.e. unless it has deliverables and
-  every one is DONE or WONT_DO; its effort is the sum of the latest estimates of its
-  deliverables that are not WONT_DO (an unestimated one adds nothing);
+  it is active unless its rolled-up status is DONE or WONT_DO, i.e. unless it has
+  deliverables and every one is DONE or WONT_DO; its effort is the sum of the latest
+  estimates of its deliverables that are not WONT_DO (an unestimated one adds nothing);
 - effort per objective: the effort of the active initiatives with a CONTRIBUTES
   alignment to one of that objective's own key results (each initiative once);
 - coverage: the effort of active initiatives with a CONTRIBUTES alignment to a key result
@@ -33,10 +33,12 @@ from uuid import UUID
 
 from backend.domain.objective import key_result_progress
 from projections.estimate_figures import ZERO, normalized
+from projections.read_model import version_of
 from projections.readers import Connection, Reader
 
-OBJECTIVES_OF_PERIODS = """
-    SELECT objective_id, title, period, level, team_id, parent_id
+OBJECTIVES_OF_PERIODS = f"""
+    SELECT objective_id, title, period, level, team_id, parent_id, archived,
+        {version_of("okr", "objective_id")} AS version
     FROM okr.objectives
     WHERE workspace_id = $1 AND period = ANY($2::text[])
     ORDER BY created_position
@@ -48,7 +50,8 @@ PERIODS_OF_OBJECTIVES = """
 """
 
 KEY_RESULTS_OF_OBJECTIVES = """
-    SELECT objective_id, key_result_id, title, unit, start_value, target_value, current_value
+    SELECT objective_id, key_result_id, title, unit, start_value, target_value, current_value,
+        removed
     FROM okr.key_results
     WHERE workspace_id = $1 AND objective_id = ANY($2::uuid[])
     ORDER BY added_position
@@ -115,6 +118,7 @@ class KeyResultRow:
     start_value: float
     target_value: float
     current_value: float
+    removed: bool = False
 
     @property
     def ref(self) -> tuple[UUID, UUID]:
@@ -135,8 +139,12 @@ class ObjectiveRow:
     level: str
     team_id: UUID | None
     parent_id: UUID | None
+    version: int
+    archived: bool = False
     children: tuple[UUID, ...] = ()
     key_results: tuple[KeyResultRow, ...] = ()
+    removed_key_results: tuple[KeyResultRow, ...] = ()
+    """Removed ones: out of its key results and progress, still readable by id."""
     progress: float = 0.0
 
 
@@ -174,34 +182,50 @@ class InitiativeWork:
 
 @dataclass
 class Period:
-    """The objectives of one period, parents before children (creation order)."""
+    """The objectives of one period, in tree order (see ``tree_order``), and apart from
+    them the archived ones: out of the tree and its progress, still readable by id."""
 
     period: str
     objectives: list[ObjectiveRow] = field(default_factory=list)
+    archived: list[ObjectiveRow] = field(default_factory=list)
 
     def by_id(self) -> dict[UUID, ObjectiveRow]:
+        """The period's objectives in the tree."""
         return {o.objective_id: o for o in self.objectives}
+
+    def every_by_id(self) -> dict[UUID, ObjectiveRow]:
+        """The period's objectives, archived ones too."""
+        return {o.objective_id: o for o in [*self.objectives, *self.archived]}
 
 
 def rolled_up(
     objectives: Sequence[ObjectiveRow], key_results: Iterable[KeyResultRow]
 ) -> list[ObjectiveRow]:
-    """The objectives (parents created before children) with children, key results and
-    progress: the mean over key results and children, 0 with neither."""
+    """The objectives with children, key results and progress: the mean over key results
+    and children, 0 with neither."""
     ids = {o.objective_id for o in objectives}
     results: dict[UUID, list[KeyResultRow]] = {}
+    removed: dict[UUID, list[KeyResultRow]] = {}
     for key_result in key_results:
-        results.setdefault(key_result.objective_id, []).append(key_result)
+        kept = removed if key_result.removed else results
+        kept.setdefault(key_result.objective_id, []).append(key_result)
     children: dict[UUID, list[UUID]] = {}
     for objective in objectives:
         if objective.parent_id in ids:
             children.setdefault(objective.parent_id, []).append(objective.objective_id)
     progress: dict[UUID, float] = {}
-    # Children are created after their parent, so reversed creation order sees them first.
-    for objective in reversed(objectives):
-        parts = [kr.progress for kr in results.get(objective.objective_id, [])]
-        parts += [progress[child] for child in children.get(objective.objective_id, [])]
-        progress[objective.objective_id] = sum(parts) / len(parts) if parts else 0.0
+
+    def progress_of(objective_id: UUID) -> float:
+        # A re-parented objective may be older than its parent: children first, by
+        # walking the tree (updateObjective keeps it free of cycles), not creation order.
+        if objective_id not in progress:
+            parts = [kr.progress for kr in results.get(objective_id, [])]
+            parts += [progress_of(child) for child in children.get(objective_id, [])]
+            progress[objective_id] = sum(parts) / len(parts) if parts else 0.0
+        return progress[objective_id]
+
+    for objective in objectives:
+        progress_of(objective.objective_id)
     return [
         ObjectiveRow(
             objective_id=o.objective_id,
@@ -210,8 +234,11 @@ def rolled_up(
             level=o.level,
             team_id=o.team_id,
             parent_id=o.parent_id,
+            version=o.version,
+            archived=o.archived,
             children=tuple(children.get(o.objective_id, [])),
             key_results=tuple(results.get(o.objective_id, [])),
+            removed_key_results=tuple(removed.get(o.objective_id, [])),
             progress=progress[o.objective_id],
         )
         for o in objectives
@@ -245,7 +272,10 @@ async def periods(conn: Reader, workspace_id: UUID, names: Sequence[str]) -> dic
             for kr in key_results
             if kr["objective_id"] in {o.objective_id for o in own}
         ]
-        found[name].objectives = tree_order(rolled_up(own, own_results))
+        found[name].objectives = tree_order(
+            rolled_up([o for o in own if not o.archived], own_results)
+        )
+        found[name].archived = rolled_up([o for o in own if o.archived], own_results)
     return found
 
 

@@ -23,18 +23,19 @@ never applies an event twice: its statements run once, in log order, or not at a
 - never skip an event silently: a handler that cannot project one raises.
 
 Facts: rows that are only ever inserted (timeline entries, priority changes, status
-changes, estimate generations, check-ins, retargets), keyed by log position, are
-returned as ``Fact`` rows of a ``FactTable`` the model declares, not as statements. A
-batch writes them in bulk: the facts of a run of events become one multi-row insert per
-table, written before the model's next ordinary statement runs (and at the end of the
-batch), table after table in the order of ``ReadModel.facts``. So every statement still
-sees exactly the rows of the events before it, as if each fact were inserted alone; and a
-fact table's own insert (``FactTable.insert``) may read the fact tables declared before
-it, bounded by log position, to find what it needs of earlier events of the same batch.
-A model whose ordinary statements never read its fact tables says so
-(``ReadModel.facts_unread``): its facts then wait for the end of the batch, one insert per
-table for the whole batch, as a run of facts is cut short by each statement in between
-(the roadmap's estimate, status change and retarget each come with an update).
+changes, estimate generations, check-ins, retargets, aggregate versions), keyed by log
+position or what the event fixes, are returned as ``Fact`` rows of a ``FactTable`` the
+model declares, not as statements. A batch writes them in bulk: the facts of a run of
+events become one multi-row insert per table, written before the model's next ordinary
+statement runs (and at the end of the batch), table after table in the order of
+``ReadModel.facts``. So every statement still sees exactly the rows of the events before
+it, as if each fact were inserted alone; and a fact table's own insert
+(``FactTable.insert``) may read the fact tables declared before it, bounded by log
+position, to find what it needs of earlier events of the same batch. A model whose
+ordinary statements never read its fact tables says so (``ReadModel.facts_unread``): its
+facts then wait for the end of the batch, one insert per table for the whole batch, as a
+run of facts is cut short by each statement in between (the roadmap's estimate, status
+change and retarget each come with an update).
 
 ``tests/projections/test_replay.py`` holds both halves: a batch committed twice is
 refused, and a batch forced in twice past the tracking check fails on a unique key.
@@ -213,3 +214,62 @@ class ReadModel:
     def written(self, event: Any, position: int) -> list[Statement]:
         """What ``event`` changes, each fact as a statement of its own (for tests)."""
         return [alone(item) for item in self.statements(event, position)]
+
+
+AGGREGATE_VERSIONS = FactTable(
+    "aggregate_versions", "originator_id uuid, version integer, position bigint"
+)
+"""One row per event of a versioned aggregate (``with_versions``): an entity's version is
+the ``max(version)`` of its rows, read at query time beside the entity's row. Keyed by
+(originator_id, version), so an event forced in twice fails on the key."""
+
+
+def version_of(schema: str, originator_id: str) -> str:
+    """The SQL expression of the version of the aggregate ``originator_id`` (an SQL
+    expression) as ``schema``'s ``AGGREGATE_VERSIONS`` hold it: one backward probe of
+    their primary key."""
+    return (
+        f"(SELECT max(a.version) FROM {schema}.{AGGREGATE_VERSIONS.name} a"
+        f" WHERE a.originator_id = {originator_id})"
+    )
+
+
+def with_versions(
+    handlers: Mapping[type[Any], Handler], *aggregates: type[Any]
+) -> dict[type[Any], Handler]:
+    """``handlers``, each event of ``aggregates`` also recording its ``originator_version``
+    as an ``AGGREGATE_VERSIONS`` fact: the version a command compares a client's expected
+    version with.
+
+    Every event class nested in an aggregate counts, handled here or not (an initiative's
+    alignments are the okr model's, yet they change its version), so an event added later
+    keeps the version right without a word here. A fact rather than an update of the
+    entity's row: a model whose statements never read its facts (``facts_unread``, which
+    the model must declare, with ``AGGREGATE_VERSIONS`` among its ``facts``) writes the
+    versions of a whole batch in one insert, where an update per event was one more
+    statement for every event of these aggregates.
+    """
+    extended = dict(handlers)
+    for aggregate in aggregates:
+        events = [
+            cls
+            for cls in vars(aggregate).values()
+            if isinstance(cls, type)
+            and issubclass(cls, aggregate.Event)
+            and cls is not aggregate.Event
+        ]
+        assert events, f"{aggregate.__name__} has no events"
+        for cls in events:
+            extended[cls] = versioned(handlers.get(cls))
+    return extended
+
+
+def versioned(handler: Handler | None) -> Handler:
+    """``handler`` (or nothing) followed by the event's ``AGGREGATE_VERSIONS`` fact."""
+
+    def handle(event: Any, position: int) -> Sequence[Statement | Fact]:
+        own = () if handler is None else handler(event, position)
+        row = (event.originator_id, event.originator_version, position)
+        return [*own, Fact(AGGREGATE_VERSIONS, row)]
+
+    return handle

@@ -5,8 +5,9 @@ and ``deliverables`` (identities), the versioned ``initiative_versions``, ``plac
 (the order, one ranked row per initiative on a roadmap) and ``deliverable_versions`` (the
 one home of a deliverable's state), the facts ``estimates``, ``status_changes`` and
 ``retargets`` (``projections.roadmap_deliverables``), and the cycles with their scope and
-outcomes (``projections.roadmap_cycles``). The estimate, cycle and okr reports join these
-tables when asked.
+outcomes (``projections.roadmap_cycles``), and the workspace's fiscal calendar
+(``projections.roadmap_fiscal``). The estimate, cycle and okr reports join these tables
+when asked.
 
 Every handler is pure: the event and its position in, statements out. Statements that need
 other rows (a new rank between two neighbours, the roadmap of an initiative) read them in
@@ -22,8 +23,23 @@ from typing import Any
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
-from projections.read_model import Fact, Handler, ReadModel, Statement
-from projections.roadmap_cycles import cycle_closed, cycle_created, cycle_started, joined_cycle
+from backend.domain.workspace import Workspace
+from projections.read_model import (
+    AGGREGATE_VERSIONS,
+    Fact,
+    Handler,
+    ReadModel,
+    Statement,
+    with_versions,
+)
+from projections.roadmap_cycles import (
+    cycle_cancelled,
+    cycle_closed,
+    cycle_created,
+    cycle_started,
+    cycle_updated,
+    joined_cycle,
+)
 from projections.roadmap_deliverables import (
     CHANGE_STATUS,
     ESTIMATE,
@@ -31,10 +47,13 @@ from projections.roadmap_deliverables import (
     INSERT_DELIVERABLE,
     INSERT_DELIVERABLE_VERSION,
     LOG_EFFORT,
+    REMOVE_DELIVERABLE,
     RETARGET,
     RETARGETS,
     STATUS_CHANGES,
+    UPDATE_DELIVERABLE,
 )
+from projections.roadmap_fiscal import fiscal_year_set, workspace_created
 from projections.roadmap_order import (
     MOVE_INITIATIVE,
     PLACE_INITIATIVE,
@@ -67,6 +86,22 @@ INSERT_ROADMAP = """
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 """
 
+RENAME_TEAM = """
+    UPDATE {schema}.teams SET name = $2 WHERE id = $1
+"""
+
+ARCHIVE_TEAM = """
+    UPDATE {schema}.teams SET archived = true WHERE id = $1
+"""
+
+RENAME_ROADMAP = """
+    UPDATE {schema}.roadmaps SET name = $2 WHERE id = $1
+"""
+
+ARCHIVE_ROADMAP = """
+    UPDATE {schema}.roadmaps SET archived = true WHERE id = $1
+"""
+
 INSERT_INITIATIVE = """
     INSERT INTO {schema}.initiatives (
         id, workspace_id, roadmap_id, proposed_at, proposed_position
@@ -77,9 +112,9 @@ INSERT_INITIATIVE = """
 INSERT_INITIATIVE_VERSION = """
     INSERT INTO {schema}.initiative_versions (
         initiative_id, valid_from, workspace_id, roadmap_id, title, goal, stakeholders,
-        team_id, kind, parent_id, on_roadmap
+        team_id, kind, parent_id, on_roadmap, opened_position
     )
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true, $11)
 """
 
 # $1 initiative, $2 at, then a flag and a value per field: one statement for any update.
@@ -95,10 +130,25 @@ UPDATE_INITIATIVE = versioned_change(
         "team_id": "CASE WHEN $9 THEN $10::uuid ELSE team_id END",
         "kind": "CASE WHEN $11 THEN $12::text ELSE kind END",
     },
+    position="$13",
 )
 
 TAKE_OFF_ROADMAP = versioned_change(
-    "initiative_versions", ("$1",), "$2", INITIATIVE_COLUMNS, {"on_roadmap": "false"}
+    "initiative_versions",
+    ("$1",),
+    "$2",
+    INITIATIVE_COLUMNS,
+    {"on_roadmap": "false"},
+    position="$3",
+)
+
+CHANGE_PARENT = versioned_change(
+    "initiative_versions",
+    ("$1",),
+    "$2",
+    INITIATIVE_COLUMNS,
+    {"parent_id": "$3::uuid"},
+    position="$4",
 )
 
 
@@ -128,6 +178,22 @@ def roadmap_created(event: Roadmap.Created, position: int) -> Sequence[Statement
     ]
 
 
+def team_renamed(event: Team.Renamed, position: int) -> Sequence[Statement]:
+    return [Statement(RENAME_TEAM, (event.originator_id, event.name))]
+
+
+def team_archived(event: Team.Archived, position: int) -> Sequence[Statement]:
+    return [Statement(ARCHIVE_TEAM, (event.originator_id,))]
+
+
+def roadmap_renamed(event: Roadmap.Renamed, position: int) -> Sequence[Statement]:
+    return [Statement(RENAME_ROADMAP, (event.originator_id, event.name))]
+
+
+def roadmap_archived(event: Roadmap.Archived, position: int) -> Sequence[Statement]:
+    return [Statement(ARCHIVE_ROADMAP, (event.originator_id,))]
+
+
 def initiative_placed(event: Roadmap.InitiativePlaced, position: int) -> Sequence[Statement]:
     roadmap_id = event.originator_id
     return [
@@ -139,6 +205,7 @@ def initiative_placed(event: Roadmap.InitiativePlaced, position: int) -> Sequenc
                 event.effective_at,
                 event.position,
                 event.workspace_id,
+                position,
             ),
         ),
         Statement(RENUMBER_IF_LONG, (roadmap_id, event.initiative_id)),
@@ -150,7 +217,7 @@ def initiative_moved(event: Roadmap.InitiativeMoved, position: int) -> Sequence[
     return [
         Statement(
             MOVE_INITIATIVE,
-            (roadmap_id, event.initiative_id, event.effective_at, event.to_position),
+            (roadmap_id, event.initiative_id, event.effective_at, event.to_position, position),
         ),
         Statement(RENUMBER_IF_LONG, (roadmap_id, event.initiative_id)),
     ]
@@ -159,7 +226,9 @@ def initiative_moved(event: Roadmap.InitiativeMoved, position: int) -> Sequence[
 def initiative_removed(event: Roadmap.InitiativeRemoved, position: int) -> Sequence[Statement]:
     roadmap_id = event.originator_id
     return [
-        Statement(REMOVE_INITIATIVE, (roadmap_id, event.initiative_id, event.effective_at)),
+        Statement(
+            REMOVE_INITIATIVE, (roadmap_id, event.initiative_id, event.effective_at, position)
+        ),
     ]
 
 
@@ -183,6 +252,7 @@ def initiative_proposed(event: Initiative.Proposed, position: int) -> Sequence[S
                 event.team_id,
                 event.kind,
                 event.parent_id,
+                position,
             ),
         ),
     ]
@@ -197,14 +267,24 @@ def initiative_updated(event: Initiative.Updated, position: int) -> Sequence[Sta
         change = event.changes.get(name)
         new = None if change is None else change[1]
         args += [change is not None, list(new) if isinstance(new, list) else new]
-    return [Statement(UPDATE_INITIATIVE, tuple(args))]
+    return [Statement(UPDATE_INITIATIVE, (*args, position))]
+
+
+def initiative_parent_changed(
+    event: Initiative.ParentChanged, position: int
+) -> Sequence[Statement]:
+    return [
+        Statement(
+            CHANGE_PARENT, (event.originator_id, event.effective_at, event.parent_id, position)
+        )
+    ]
 
 
 def initiative_removed_from_roadmap(
     event: Initiative.RemovedFromRoadmap, position: int
 ) -> Sequence[Statement]:
     return [
-        Statement(TAKE_OFF_ROADMAP, (event.originator_id, event.effective_at)),
+        Statement(TAKE_OFF_ROADMAP, (event.originator_id, event.effective_at, position)),
     ]
 
 
@@ -213,6 +293,26 @@ def deliverable_added(event: Initiative.DeliverableAdded, position: int) -> Sequ
     return [
         Statement(INSERT_DELIVERABLE, (*keys, position)),
         Statement(INSERT_DELIVERABLE_VERSION, (*keys, position, event.title, event.stretch)),
+    ]
+
+
+DELIVERABLE_UPDATABLE_FIELDS = ("title", "stretch")
+
+
+def deliverable_updated(event: Initiative.DeliverableUpdated, position: int) -> Sequence[Statement]:
+    args: list[Any] = [event.originator_id, event.deliverable_id, event.effective_at]
+    for name in DELIVERABLE_UPDATABLE_FIELDS:
+        change = event.changes.get(name)
+        args += [change is not None, None if change is None else change[1]]
+    return [Statement(UPDATE_DELIVERABLE, (*args, position))]
+
+
+def deliverable_removed(event: Initiative.DeliverableRemoved, position: int) -> Sequence[Statement]:
+    return [
+        Statement(
+            REMOVE_DELIVERABLE,
+            (event.originator_id, event.deliverable_id, event.effective_at, position),
+        )
     ]
 
 
@@ -228,6 +328,7 @@ def deliverable_status_changed(
                 event.effective_at,
                 event.to_status,
                 event.completed_at,
+                position,
             ),
         ),
         Fact(
@@ -255,7 +356,7 @@ def deliverable_estimated(
     return [
         Statement(
             ESTIMATE,
-            (event.originator_id, event.deliverable_id, event.effective_at, event.weeks),
+            (event.originator_id, event.deliverable_id, event.effective_at, event.weeks, position),
         ),
         Fact(
             ESTIMATES,
@@ -275,6 +376,14 @@ def deliverable_estimated(
     ]
 
 
+def deliverable_untargeted(
+    event: Initiative.DeliverableUntargeted, position: int
+) -> Sequence[Statement]:
+    """Its cycle was cancelled: no target any more (no retarget fact: not a slip)."""
+    args = (event.originator_id, event.deliverable_id, event.effective_at, None, None)
+    return [Statement(RETARGET, (*args, position))]
+
+
 def deliverable_retargeted(
     event: Initiative.DeliverableRetargeted, position: int
 ) -> Sequence[Statement | Fact]:
@@ -287,7 +396,7 @@ def deliverable_retargeted(
                 event.effective_at,
                 event.to_cycle_id,
                 event.to_date,
-                event.to_due_on,
+                position,
             ),
         ),
         Fact(
@@ -318,34 +427,46 @@ def effort_logged(event: Initiative.EffortLogged, position: int) -> Sequence[Sta
     return [
         Statement(
             LOG_EFFORT,
-            (event.originator_id, event.deliverable_id, event.effective_at, event.weeks),
+            (event.originator_id, event.deliverable_id, event.effective_at, event.weeks, position),
         ),
     ]
 
 
 HANDLERS: dict[type[Any], Handler] = {
     Team.Created: team_created,
+    Team.Renamed: team_renamed,
+    Team.Archived: team_archived,
+    Workspace.Created: workspace_created,
+    Workspace.FiscalYearSet: fiscal_year_set,
     Roadmap.Created: roadmap_created,
+    Roadmap.Renamed: roadmap_renamed,
+    Roadmap.Archived: roadmap_archived,
     Roadmap.InitiativePlaced: initiative_placed,
     Roadmap.InitiativeMoved: initiative_moved,
     Roadmap.InitiativeRemoved: initiative_removed,
     Roadmap.CycleCreated: cycle_created,
+    Roadmap.CycleUpdated: cycle_updated,
+    Roadmap.CycleCancelled: cycle_cancelled,
     Roadmap.CycleStarted: cycle_started,
     Roadmap.CycleClosed: cycle_closed,
     Initiative.Proposed: initiative_proposed,
     Initiative.Updated: initiative_updated,
+    Initiative.ParentChanged: initiative_parent_changed,
     Initiative.RemovedFromRoadmap: initiative_removed_from_roadmap,
     Initiative.DeliverableAdded: deliverable_added,
+    Initiative.DeliverableUpdated: deliverable_updated,
+    Initiative.DeliverableRemoved: deliverable_removed,
     Initiative.DeliverableStatusChanged: deliverable_status_changed,
     Initiative.DeliverableEstimated: deliverable_estimated,
     Initiative.DeliverableRetargeted: deliverable_retargeted,
+    Initiative.DeliverableUntargeted: deliverable_untargeted,
     Initiative.EffortLogged: effort_logged,
 }
 
 ROADMAP = ReadModel(
     "roadmap",
-    HANDLERS,
-    facts=(ESTIMATES, STATUS_CHANGES, RETARGETS),
+    with_versions(HANDLERS, Roadmap, Initiative),
+    facts=(ESTIMATES, STATUS_CHANGES, RETARGETS, AGGREGATE_VERSIONS),
     # The reports read the facts; no handler does.
     facts_unread=True,
     # Handlers find rows by key: placements_current, cycles_by_id and the *_current unique
@@ -355,9 +476,13 @@ ROADMAP = ReadModel(
         "roadmaps_by_name",
         "initiatives_by_roadmap",
         "initiatives_by_workspace",
+        "initiative_versions_by_parent",
         "deliverables_by_roadmap",
         "deliverable_versions_current_by_roadmap",
         "deliverable_versions_completed",
+        "initiative_versions_recorded",
+        "placements_recorded",
+        "deliverable_versions_recorded",
         "estimates_by_deliverable",
         "status_changes_by_deliverable",
         "retargets_by_deliverable",

@@ -1,11 +1,13 @@
 """Cycles in the roadmap read model: their state, their scope and their frozen outcome.
 
-Tables (schema ``roadmap``): ``cycles`` (each cycle, its state and the log positions of
-its start and close), ``scope`` (who is in a started cycle: committed at its start, in
-priority order, or unplanned: targeted to it while it was active) and ``outcomes`` (what
-``Roadmap.CycleClosed`` says became of each deliverable, written once at the close). A
-closed cycle's estimate generations, slips and status changes are the facts of its
-deliverables before ``closed_position``, so its report never changes afterwards.
+Tables (schema ``roadmap``): ``cycles`` (each cycle, its state, the log positions of its
+start and close, and when it was cancelled, if it was), ``cycle_versions`` (its name and
+dates, versioned in business time: a planned cycle may be renamed or moved), ``scope``
+(who is in a started cycle: committed at its start, in priority order, or unplanned:
+targeted to it while it was active) and ``outcomes`` (what ``Roadmap.CycleClosed`` says
+became of each deliverable, written once at the close). A closed cycle's estimate
+generations, slips and status changes are the facts of its deliverables before
+``closed_position``, so its report never changes afterwards.
 """
 
 from __future__ import annotations
@@ -17,13 +19,35 @@ from uuid import UUID
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from projections.read_model import Statement
+from projections.temporal import versioned_change
 
 INSERT_CYCLE = """
     INSERT INTO {schema}.cycles (
-        roadmap_id, cycle_id, workspace_id, name, starts_on, ends_on, state, created_at,
-        created_position
+        roadmap_id, cycle_id, workspace_id, state, created_at, created_position
     )
-    VALUES ($1, $2, $3, $4, $5, $6, 'PLANNED', $7, $8)
+    VALUES ($1, $2, $3, 'PLANNED', $4, $5)
+"""
+
+INSERT_CYCLE_VERSION = """
+    INSERT INTO {schema}.cycle_versions (
+        roadmap_id, cycle_id, valid_from, opened_position, name, starts_on, ends_on
+    )
+    VALUES ($1, $2, $3, $4, $5, $6, $7)
+"""
+
+# $1 roadmap, $2 cycle, $3 at, $4 name, $5 starts_on, $6 ends_on, $7 log position.
+UPDATE_CYCLE = versioned_change(
+    "cycle_versions",
+    ("$1", "$2"),
+    "$3",
+    ("name", "starts_on", "ends_on"),
+    {"name": "$4::text", "starts_on": "$5::date", "ends_on": "$6::date"},
+    position="$7",
+)
+
+CANCEL_CYCLE = """
+    UPDATE {schema}.cycles SET state = 'CANCELLED', cancelled_at = $3, cancelled_position = $4
+    WHERE roadmap_id = $1 AND cycle_id = $2
 """
 
 START_CYCLE = """
@@ -124,17 +148,33 @@ def _field(value: Any, kind: type | None) -> Any:
 
 
 def cycle_created(event: Roadmap.CycleCreated, position: int) -> Sequence[Statement]:
+    roadmap_id, cycle_id, at = event.originator_id, event.cycle_id, event.effective_at
+    return [
+        Statement(INSERT_CYCLE, (roadmap_id, cycle_id, event.workspace_id, at, position)),
+        Statement(
+            INSERT_CYCLE_VERSION,
+            (roadmap_id, cycle_id, at, position, event.name, event.starts_on, event.ends_on),
+        ),
+    ]
+
+
+def cycle_updated(event: Roadmap.CycleUpdated, position: int) -> Sequence[Statement]:
+    """A planned cycle's name and dates from now on; its versions keep the earlier ones."""
     args = (
         event.originator_id,
         event.cycle_id,
-        event.workspace_id,
+        event.effective_at,
         event.name,
         event.starts_on,
         event.ends_on,
-        event.effective_at,
         position,
     )
-    return [Statement(INSERT_CYCLE, args)]
+    return [Statement(UPDATE_CYCLE, args)]
+
+
+def cycle_cancelled(event: Roadmap.CycleCancelled, position: int) -> Sequence[Statement]:
+    args = (event.originator_id, event.cycle_id, event.effective_at, position)
+    return [Statement(CANCEL_CYCLE, args)]
 
 
 def cycle_started(event: Roadmap.CycleStarted, position: int) -> Sequence[Statement]:

@@ -23,8 +23,9 @@ RANK_SCALE_LIMIT = 24
 PLACEMENT_COLUMNS = ("workspace_id", "rank")
 
 
-# $1 roadmap, $2 initiative, $3 at, $4 position (1-based), $5 workspace. The new rank lies
-# between the ranks now at positions $4 - 1 and $4 (one more or one less at either end).
+# $1 roadmap, $2 initiative, $3 at, $4 position (1-based), $5 workspace, $6 the event's log
+# position. The new rank lies between the ranks now at positions $4 - 1 and $4 (one more or
+# one less at either end).
 # An initiative is placed once, when proposed; a command that places one again after a
 # removal at the same instant would meet its empty row [at, at) here and must reopen it.
 PLACE_INITIATIVE = """
@@ -41,24 +42,27 @@ PLACE_INITIATIVE = """
                 ORDER BY rank OFFSET $4::int - 1 LIMIT 1
             ) AS below
     )
-    INSERT INTO {schema}.placements (roadmap_id, initiative_id, valid_from, workspace_id, rank)
+    INSERT INTO {schema}.placements (
+        roadmap_id, initiative_id, valid_from, workspace_id, rank, opened_position
+    )
     SELECT $1, $2, $3, $5, CASE
         WHEN above IS NULL AND below IS NULL THEN 1
         WHEN above IS NULL THEN below - 1
         WHEN below IS NULL THEN above + 1
         ELSE (above + below) * 0.5
-    END
+    END, $6
     FROM neighbours
 """
 
-# $1 roadmap, $2 initiative, $3 at, $4 to_position: the neighbours are those of the order
-# without the initiative that moves.
+# $1 roadmap, $2 initiative, $3 at, $4 to_position, $5 log position: the neighbours are those
+# of the order without the initiative that moves.
 MOVE_INITIATIVE = versioned_change(
     "placements",
     ("$1", "$2"),
     "$3",
     PLACEMENT_COLUMNS,
     {"rank": "(SELECT new_rank FROM moved)"},
+    position="$5",
     prelude="""neighbours AS (
         SELECT
             CASE WHEN $4::int > 1 THEN (
@@ -102,6 +106,6 @@ RENUMBER_IF_LONG = f"""
 # An initiative placed and removed at the same instant keeps an empty row; the "last
 # version starting at or before t" is then one that ended at t already: not on the roadmap.
 REMOVE_INITIATIVE = """
-    UPDATE {schema}.placements SET valid_to = $3
+    UPDATE {schema}.placements SET valid_to = $3, closed_position = $4
     WHERE roadmap_id = $1 AND initiative_id = $2 AND valid_to = 'infinity'
 """

@@ -10,6 +10,18 @@ ever empty and "the version valid at t" is always "the last one starting at or b
 That holds because the events of one aggregate arrive in business-time order (the domain
 refuses a backfill before an aggregate's latest change); events of different aggregates
 may arrive in any business-time order, and each entity's chain only sees its own.
+
+Each version also keeps the log positions that opened it (``opened_position``) and closed
+it (``closed_position``: a later version, or a removal; NULL while it is current). Along
+one entity's chain both grow with ``valid_from``, so the version valid at t as the log
+stood at position P is the last one starting at or before t and opened at or before P, and
+it still held at t then if it ends after t or was closed only after P: the roadmap as
+recorded (``projections.roadmap_queries``) is the same backward probe with one more bound.
+A version amended in place keeps the position that opened it: the events of one command
+share their instant and are recorded together, so nothing is lost; a later command at
+exactly the same business instant amends it too, and the roadmap as recorded before that
+command then shows its change already (a second version at one instant would need
+``opened_position`` in the key).
 """
 
 from __future__ import annotations
@@ -27,6 +39,7 @@ def versioned_change(
     columns: Sequence[str],
     assignments: Mapping[str, str],
     *,
+    position: str,
     prelude: str = "",
 ) -> str:
     """SQL that applies ``assignments`` to the current version of one entity at ``at``.
@@ -48,7 +61,7 @@ def versioned_change(
     head = f"WITH {prelude},\n" if prelude else "WITH "
     return f"""
     {head}closed AS (
-        UPDATE {{schema}}.{table} SET valid_to = {at}
+        UPDATE {{schema}}.{table} SET valid_to = {at}, closed_position = {position}
         WHERE {match} AND valid_to = {CURRENT} AND valid_from < {at}
         RETURNING {names}, {", ".join(columns)}
     ), amended AS (
@@ -56,8 +69,8 @@ def versioned_change(
         WHERE {match} AND valid_to = {CURRENT} AND valid_from = {at}
         RETURNING 1
     )
-    INSERT INTO {{schema}}.{table} ({names}, {", ".join(columns)}, valid_from)
-    SELECT {names}, {copied}, {at} FROM closed
+    INSERT INTO {{schema}}.{table} ({names}, {", ".join(columns)}, valid_from, opened_position)
+    SELECT {names}, {copied}, {at}, {position} FROM closed
     """
 
 
@@ -65,6 +78,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "initiative_versions": ("initiative_id",),
     "deliverable_versions": ("initiative_id", "deliverable_id"),
     "placements": ("roadmap_id", "initiative_id"),
+    "cycle_versions": ("roadmap_id", "cycle_id"),
 }
 
 

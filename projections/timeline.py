@@ -7,10 +7,11 @@ the same statement as the entries). A batch of events becomes two statements.
 
 An entry's insert looks up what its event does not carry, in this model's own earlier
 rows only (so it rebuilds on its own): the names its summary quotes ("Moved 'New CI
-final phase' from 3 to 1: compliance audit moved up") and the cycles a retarget names,
-as they were just before the entry's position; the "from" of an estimate (the
-deliverable's previous estimate) and of logged effort (the effort logged before it),
-from the deliverable's earlier entries.
+final phase' from 3 to 1: compliance audit moved up") and the cycles a retarget names
+("Retargeted 'Runner fleet' from Cycle 1 to Cycle 2 (slip)"), as they were just before
+the entry's position (a cycle renamed later keeps its old name in earlier entries); the
+"from" of an estimate (the deliverable's previous estimate) and of logged effort (the
+effort logged before it), from the deliverable's earlier entries.
 
 What each event says is in ``projections.timeline_entries``; this module encodes values as
 the API shows them and turns them into facts.
@@ -29,8 +30,13 @@ from projections.global_ids import global_id
 from projections.read_model import Fact, FactTable, ReadModel
 from projections.timeline_entries import ROADMAP_DESCRIBERS, Entry, Ref
 from projections.timeline_goals import GOAL_DESCRIBERS
+from projections.timeline_updates import UPDATE_DESCRIBERS
 
-DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {**ROADMAP_DESCRIBERS, **GOAL_DESCRIBERS}
+DESCRIBERS: dict[type[Any], Callable[[Any], Entry]] = {
+    **ROADMAP_DESCRIBERS,
+    **GOAL_DESCRIBERS,
+    **UPDATE_DESCRIBERS,
+}
 """What each event type says on the timeline (command receipts say nothing)."""
 
 
@@ -106,22 +112,24 @@ INSERT_ENTRIES = f"""
             fact.position, fact.workspace_id, fact.type, fact.subject_kind,
             fact.subject_ids::uuid[], fact.at, fact.recorded_at, fact.actor, fact.reason,
             fact.decision_id,
-            CASE fact.type
-                WHEN 'DeliverableEstimated' THEN fact.changes::jsonb || jsonb_build_array(
+            CASE
+                WHEN fact.type = 'DeliverableEstimated'
+                THEN fact.changes::jsonb || jsonb_build_array(
                     jsonb_build_object(
                         'field', 'estimateWeeks',
                         'from', to_json(fact.estimate_before::text)::text,
                         'to', to_json(fact.weeks::text)::text
                     )
                 )
-                WHEN 'EffortLogged' THEN fact.changes::jsonb || jsonb_build_array(
+                WHEN fact.type = 'EffortLogged' THEN fact.changes::jsonb || jsonb_build_array(
                     jsonb_build_object(
                         'field', 'actualWeeks',
                         'from', to_json(fact.effort_before::text)::text,
                         'to', to_json((fact.effort_before + fact.weeks)::text)::text
                     )
                 )
-                WHEN 'DeliverableRetargeted' THEN jsonb_build_array(
+                WHEN fact.type IN ('DeliverableRetargeted', 'DeliverableUntargeted')
+                THEN jsonb_build_array(
                     jsonb_build_object(
                         'field', 'targetCycle',
                         'from', to_json(from_cycle.global_id)::text,
@@ -133,7 +141,9 @@ INSERT_ENTRIES = f"""
             format(
                 fact.summary,
                 coalesce('''' || first.name || '''', 'something unknown'),
-                coalesce('''' || second.name || '''', 'something unknown')
+                coalesce('''' || second.name || '''', 'something unknown'),
+                coalesce(from_cycle.name, 'an unknown cycle'),
+                coalesce(to_cycle.name, 'an unknown cycle')
             ),
             fact.deliverable_id, fact.weeks
         FROM fact
@@ -243,6 +253,7 @@ TIMELINE = ReadModel(
         "entries_newest",
         "entries_by_actor",
         "entries_by_type",
+        "entries_recorded",
         "entry_subjects_newest",
     ),
 )

@@ -21,6 +21,7 @@ from backend.bootstrap import Services, background, bootstrap
 from backend.database import DatabaseTarget
 from backend.logs import configure_logging
 from backend.settings import Settings
+from board.app import board_routes
 from schema.auth import RequireBearerToken
 from schema.graphiql import graphiql_routes
 from schema.health import healthz, readyz
@@ -46,7 +47,8 @@ class State(TypedDict):
 
 
 def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
-    """roadlog over HTTP: ``/graphql`` (POST and WebSocket), ``/healthz``, ``/readyz``."""
+    """roadlog over HTTP: ``/graphql`` (POST and WebSocket), ``/healthz``, ``/readyz``, and
+    the board's web pages at ``/``."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
@@ -80,6 +82,7 @@ def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
             Route("/graphql", RequireBearerToken(graphql), methods=["POST", "OPTIONS"]),
             WebSocketRoute("/graphql", graphql),
             *(graphiql_routes() if settings.dev else []),
+            *board_routes(),
         ],
         middleware=[
             Middleware(RequestLog, observe=metrics.observe),

@@ -11,15 +11,16 @@ workspace.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
+from backend.domain.fiscal import legacy_period_dates, period_dates
 from projections.okr_queries import AlignmentRow, CheckInRow, KeyResultRow, ObjectiveRow
-from projections.roadmap_queries import Row, rolled_up
+from projections.roadmap_queries import Row, fiscal_year_start_month
 from schema.context import Info
 from schema.nodes import register_node_kind
 from schema.permissions import require
@@ -54,21 +55,36 @@ class Initiative(Node):
         " priority); null when it is not on it."
     )
     status: DeliverableStatus = strawberry.field(
-        description="Rolled up from the deliverables: DONE when there are some and all are"
-        " DONE or WONT_DO, else the most severe open one (AT_RISK > POSSIBLE_DELAY >"
-        " IN_PROGRESS > PLANNED); PLANNED without deliverables."
+        description="Rolled up from its deliverables, or, when it has none of its own, from"
+        " its phases' rolled-up statuses (recursively), by one rule: all WONT_DO is WONT_DO;"
+        " DONE and WONT_DO only is DONE; otherwise the most urgent open status (AT_RISK >"
+        " POSSIBLE_DELAY > IN_PROGRESS > PLANNED); PLANNED with nothing to roll up."
+    )
+    version: int = strawberry.field(
+        description="Aggregate version, for expectedVersion: the current one, also when the"
+        " initiative is read as of an earlier instant."
     )
     initiative_id: strawberry.Private[UUID]
     roadmap_id: strawberry.Private[UUID]
     team_id: strawberry.Private[UUID | None]
     parent_id: strawberry.Private[UUID | None]
+    children_ids: strawberry.Private[Sequence[UUID]]
     at: strawberry.Private[datetime | None]
     preloaded: strawberry.Private[list[Deliverable]]
 
     @classmethod
     def of(
-        cls, row: Row, deliverables: Sequence[Row], position: int | None, at: datetime | None
+        cls,
+        row: Row,
+        deliverables: Sequence[Row],
+        position: int | None,
+        at: datetime | None,
+        *,
+        status: str,
+        children: Sequence[UUID],
     ) -> Initiative:
+        """From its row and deliverables, with the status and phases rolled up by the
+        caller (``roadmap_queries.status_of``)."""
         return cls(
             id=to_global_id("Initiative", row["initiative_id"]),
             title=row["title"],
@@ -76,11 +92,13 @@ class Initiative(Node):
             stakeholders=list(row["stakeholders"]),
             kind=InitiativeKind(row["kind"]),
             position=position,
-            status=DeliverableStatus(rolled_up(d["status"] for d in deliverables)),
+            status=DeliverableStatus(status),
+            version=row["version"],
             initiative_id=row["initiative_id"],
             roadmap_id=row["roadmap_id"],
             team_id=row["team_id"],
             parent_id=row["parent_id"],
+            children_ids=children,
             at=at,
             preloaded=[Deliverable.of(d, at) for d in deliverables],
         )
@@ -97,6 +115,12 @@ class Initiative(Node):
             return None
         [parent] = await initiatives_by_ids(info, [self.parent_id], self.at)
         return parent
+
+    @strawberry.field(description="Its phases, at the same instant, in priority order.")
+    async def children(self, info: Info) -> list[Initiative]:
+        require(info)
+        found = await initiatives_by_ids(info, self.children_ids, self.at)
+        return [child for child in found if child is not None]
 
     @strawberry.field(description="Its deliverables, in the order they were added.")
     def deliverables(self, info: Info) -> list[Deliverable]:
@@ -225,6 +249,10 @@ class Objective(Node):
         description="0..1, rolled up from key results: the mean of its key results' and its"
         " children's progress (0 when it has neither)."
     )
+    version: int = strawberry.field(description="Aggregate version, for expectedVersion.")
+    archived: bool = strawberry.field(
+        description="Archived: out of `objectives` and `alignment`, read-only, still in history."
+    )
     row: strawberry.Private[ObjectiveRow]
 
     @classmethod
@@ -235,12 +263,35 @@ class Objective(Node):
             period=row.period,
             level=ObjectiveLevel(row.level),
             progress=row.progress,
+            version=row.version,
+            archived=row.archived,
             row=row,
         )
 
     @strawberry.field(description="The team, for a TEAM objective.")
     async def team(self, info: Info) -> Team | None:
         return await team_of(info, self.row.team_id)
+
+    @strawberry.field(
+        description="First day of the period, on the workspace's fiscal calendar. A period"
+        " written before periods were checked reads as the calendar year it names (or its"
+        ' half, for "2026-H1"); one naming no year spans every date (0001-01-01 to'
+        " 9999-12-31)."
+    )
+    async def starts_on(self, info: Info) -> date:
+        return (await self._days(info))[0]
+
+    @strawberry.field(
+        description="Last day of the period, on the workspace's fiscal calendar (see startsOn)."
+    )
+    async def ends_on(self, info: Info) -> date:
+        return (await self._days(info))[1]
+
+    async def _days(self, info: Info) -> tuple[date, date]:
+        workspace_id = require(info).workspace_id
+        month = await fiscal_year_start_month(info.context.services.pool, workspace_id)
+        days = period_dates(self.row.period, month)
+        return legacy_period_dates(self.row.period) if days is None else days
 
     @strawberry.field(description="The objective this one ladders up to.")
     async def parent(self, info: Info) -> Objective | None:
@@ -269,7 +320,16 @@ async def initiatives_by_ids(
     """
     found = await initiative_rows(info, ids, as_of)
     return [
-        None if rows is None else Initiative.of(rows.row, rows.deliverables, rows.position, as_of)
+        None
+        if rows is None
+        else Initiative.of(
+            rows.row,
+            rows.deliverables,
+            rows.position,
+            as_of,
+            status=rows.status,
+            children=rows.children,
+        )
         for rows in found
     ]
 

@@ -13,7 +13,10 @@ def require(info: Info, role: Role = Role.VIEWER) -> Principal:
     if principal is None:
         raise coded_error(UNAUTHENTICATED, "a valid bearer token is required")
     if not principal.role.allows(role):
-        raise coded_error(
-            FORBIDDEN, f"a {principal.role.value} token may not do this; {role.value} is needed"
-        )
+        raise coded_error(FORBIDDEN, not_allowed(principal, role))
     return principal
+
+
+def not_allowed(principal: Principal, role: Role) -> str:
+    """Why a token may not do what needs ``role``, in the API's words."""
+    return f"a {principal.role.value} token may not do this; {role.value} is needed"

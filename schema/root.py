@@ -19,6 +19,7 @@ from schema.errors import CodedErrors
 from schema.middleware import OPERATION_KEY
 from schema.mutations.root import Mutation
 from schema.reports.queries import ReportQueries
+from schema.roadmap.digests import DigestQuery
 from schema.roadmap.queries import RoadmapQuery
 from schema.scalars import SCALARS
 from schema.subscriptions import Subscription
@@ -28,7 +29,7 @@ from schema.viewer import ViewerQuery
 CACHED_DOCUMENTS = 256
 """Parsed and validated documents kept per process (clients repeat the same queries)."""
 
-QUERIES: tuple[type, ...] = (ViewerQuery, RoadmapQuery, ReportQueries)
+QUERIES: tuple[type, ...] = (ViewerQuery, RoadmapQuery, DigestQuery, ReportQueries)
 
 Query = merge_types("Query", QUERIES)
 

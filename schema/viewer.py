@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from enum import Enum
+from uuid import UUID
 
 import strawberry
 
 from backend.tokens import Principal
 from backend.tokens import Role as TokenRole
+from projections.roadmap_queries import fiscal_year_start_month
 from schema.context import Info
 from schema.permissions import require
 from schema.relay import Node, to_global_id
@@ -23,6 +25,16 @@ class Role(Enum):
 @strawberry.type(description="One organisation's data; nothing crosses workspaces.")
 class Workspace(Node):
     name: str = strawberry.field(description="The workspace's unique name.")
+    workspace_id: strawberry.Private[UUID]
+
+    @strawberry.field(
+        description="First month (1..12) of the organisation's fiscal year; 1 until set."
+        " Fiscal quarters in reports and planned quarter cycles follow it, whatever a"
+        " roadmap's cadence says."
+    )
+    async def fiscal_year_start_month(self, info: Info) -> int:
+        require(info)
+        return await fiscal_year_start_month(info.context.services.pool, self.workspace_id)
 
 
 @strawberry.type(description="The caller, as identified by its bearer token.")
@@ -39,6 +51,7 @@ def viewer_of(principal: Principal) -> Viewer:
         workspace=Workspace(
             id=to_global_id("Workspace", principal.workspace_id),
             name=principal.workspace_name,
+            workspace_id=principal.workspace_id,
         ),
     )
 

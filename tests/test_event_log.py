@@ -42,7 +42,9 @@ async def test_updating_deleting_or_truncating_events_is_refused_even_to_the_own
     try:
         with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
             await conn.execute(statement)
-        assert await conn.fetchval("SELECT count(*) FROM public.roadlog_events") == 1
+        # The team's creation, the reservation of its name and the mark that the
+        # workspace's names are reserved, saved together: all still there.
+        assert await conn.fetchval("SELECT count(*) FROM public.roadlog_events") == 3
         assert (
             await conn.fetchval(
                 "SELECT count(*) FROM public.roadlog_events WHERE topic = 'rewritten'"
@@ -122,7 +124,9 @@ def test_a_command_records_once_after_the_server_dropped_its_connection(
             rows = reader.execute(
                 "SELECT notification_id FROM public.roadlog_events ORDER BY notification_id"
             ).fetchall()
-        assert [row[0] for row in rows] == [1, 2] and recorded.position == 2
+        # Each create records its team and its name's reservation (the first also the
+        # mark that the workspace's names are reserved), once.
+        assert [row[0] for row in rows] == [1, 2, 3, 4, 5] and recorded.position == 5
     finally:
         app.close()
 

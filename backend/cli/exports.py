@@ -1,4 +1,4 @@
-"""``roadlog export roadmap|report``: the roadmap and the reports as Markdown or CSV on stdout.
+"""``roadlog export roadmap|report|digest``: the roadmap, the reports and digests on stdout.
 
 Exports read the read models. Before reading, the command waits until they hold every
 event already in the log (running the projector itself when no other process does), so
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 from uuid import UUID
@@ -32,6 +33,8 @@ from backend.exporting.roadmap import roadmap_sheet, roadmap_table
 from backend.exporting.tables import FORMATS, render
 from backend.startup import StartupError
 from backend.tokens import SELECT_FIRST_WORKSPACE, SELECT_WORKSPACE
+from projections.digest import digest_of
+from projections.digest_markdown import markdown
 from projections.readers import Connection
 from projections.watcher import ConsistencyTimeout
 
@@ -106,25 +109,70 @@ def export() -> None:
     help="markdown or csv: the roadmap table; sheet: the CSV `roadlog import csv` reads.",
 )
 @click.option("--as-of", "as_of", default=None, help="Business time to show [now].")
+@click.option(
+    "--recorded-as-of",
+    "recorded_as_of",
+    default=None,
+    help="Count only the changes recorded by then, backfills included [all];"
+    " --as-of defaults to it.",
+)
 @workspace_option
 @data_dir_option
 def export_roadmap(
-    name: str, format_: str, as_of: str | None, workspace: str | None, data_dir: Path | None
+    name: str,
+    format_: str,
+    as_of: str | None,
+    recorded_as_of: str | None,
+    workspace: str | None,
+    data_dir: Path | None,
 ) -> None:
-    """The roadmap NAME in priority order.
+    """The roadmap NAME (its name, or its global id) in priority order.
 
     markdown and csv: Project | Stakeholders | User-centric goal | Deliverables | Status,
     one row per initiative. sheet: one row per deliverable with the columns
     `roadlog import csv` reads, so it can be edited and imported back.
+
+    --recorded-as-of shows it as it was recorded by then, for audits: changes recorded
+    later are left out, also those effective earlier (backfills).
     """
     at = None if as_of is None else parse_time(as_of, "--as-of")
+    recorded_at = None if recorded_as_of is None else parse_time(recorded_as_of, "--recorded-as-of")
 
     async def read(conn: Connection, workspace_id: UUID) -> str:
         roadmap_id = await roadmap_named(conn, workspace_id, name)
-        initiatives = await roadmap_initiatives(conn, workspace_id, roadmap_id, at)
+        initiatives = await roadmap_initiatives(conn, workspace_id, roadmap_id, at, recorded_at)
         if format_ == "sheet":
             return render(roadmap_sheet(initiatives), "csv")
         return render(roadmap_table(initiatives), format_)
+
+    click.echo(read_caught_up(data_dir, workspace, read), nl=False)
+
+
+@export.command(name="digest")
+@click.argument("name")
+@click.option(
+    "--since", default=None, help="Start of the period (exclusive) [the latest status update]."
+)
+@click.option("--until", default=None, help="End of the period (inclusive) [now].")
+@workspace_option
+@data_dir_option
+def export_digest(
+    name: str, since: str | None, until: str | None, workspace: str | None, data_dir: Path | None
+) -> None:
+    """What changed on the roadmap NAME (its name, or its global id) in a period, as a
+    Markdown document ready for an email: the health of the latest status update, then
+    one section per kind of change. The same digest as the API's ``digest`` query.
+    """
+    start = None if since is None else parse_time(since, "--since")
+    end = datetime.now(UTC) if until is None else parse_time(until, "--until")
+    if start is not None and start > end:
+        raise StartupError(f"--since {since!r} is after the end of the period ({end.isoformat()})")
+
+    async def read(conn: Connection, workspace_id: UUID) -> str:
+        roadmap_id = await roadmap_named(conn, workspace_id, name)
+        found = await digest_of(conn, workspace_id, roadmap_id, start, end)
+        assert found is not None, f"roadmap {roadmap_id} was just found"
+        return markdown(found)
 
     click.echo(read_caught_up(data_dir, workspace, read), nl=False)
 
@@ -138,7 +186,9 @@ def report() -> None:
 @click.option(
     "--group-by", "group_by", type=click.Choice(GROUPINGS), default="team", help="Grouping."
 )
-@click.option("--roadmap", "roadmap_name", default=None, help="Only this roadmap [all].")
+@click.option(
+    "--roadmap", "roadmap_name", default=None, help="Only this roadmap (name or id) [all]."
+)
 @format_option
 @workspace_option
 @data_dir_option
@@ -162,7 +212,7 @@ def export_estimates(
 
 
 @report.command(name="cycle")
-@click.option("--roadmap", "roadmap_name", required=True, help="The roadmap.")
+@click.option("--roadmap", "roadmap_name", required=True, help="The roadmap (name or id).")
 @click.option("--cycle", "cycle_name", required=True, help="The cycle's name.")
 @format_option
 @workspace_option

@@ -112,11 +112,22 @@ def _not_blank(option: str, value: str | None) -> str | None:
 
 @import_.command(name="csv")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--roadmap", "roadmap_name", required=True, help="The roadmap (created if new).")
+@click.option(
+    "--roadmap",
+    "roadmap_name",
+    required=True,
+    help="The roadmap: its name (created if new) or its id.",
+)
 @click.option("--at", "at_text", default=None, help="Business time of the changes [now].")
 @click.option("--actor", default=None, help="Who made the changes [your login name].")
 @click.option("--reason", default=None, help="Why [imported from FILE].")
 @click.option("--workspace", default=None, help="Workspace name (created if new) [the first one].")
+@click.option(
+    "--remove-missing",
+    is_flag=True,
+    help="Remove the deliverables whose rows are no longer in the sheet, with the import's"
+    " reason [they become Won't do].",
+)
 @data_dir_option
 def import_csv(
     file: Path,
@@ -125,14 +136,25 @@ def import_csv(
     actor: str | None,
     reason: str | None,
     workspace: str | None,
+    remove_missing: bool,
     data_dir: Path | None,
 ) -> None:
     """Import a roadmap spreadsheet exported as CSV; again later, only what changed.
 
     Columns: Project, Stakeholders, User-centric goal, Deliverable, Deliverable status,
-    Target, and optionally Estimate weeks; one row per deliverable, in priority order.
-    Rows match earlier imports by project name and deliverable title (case and spaces
-    ignored). A Target is an ISO date or the name of a cycle of the roadmap.
+    Target, and optionally Estimate weeks, Stretch (Yes/No), Team (created if new) and
+    Kind (Feature, Tech debt, Operations, Research, Other); one row per deliverable, in
+    priority order. A Target is an ISO date or the name of a cycle of the roadmap. A
+    deliverable title starting with "Stretch goal:" is a stretch goal (the prefix is
+    dropped). A blank Estimate, Target, Stretch, Team or Kind keeps what is recorded.
+
+    Matching: rows match earlier imports by project name and deliverable title (case
+    and spaces ignored). A row whose title matches none is a RENAMED deliverable (its
+    title is updated, its history kept) when nothing else changed on it: same project,
+    same status, target, estimate and stretch as exactly one deliverable of that
+    project whose title left the sheet, and no other new row fits that deliverable.
+    Otherwise it is a new deliverable. A deliverable whose row left the sheet becomes
+    Won't do, or is removed with --remove-missing.
     """
     name = _not_blank("--roadmap", roadmap_name) or ""
     at = datetime.now(UTC) if at_text is None else parse_time(at_text)
@@ -150,6 +172,7 @@ def import_csv(
                 reason=_not_blank("--reason", reason) or f"imported from {file.name}",
                 at=at,
                 tracker=bar,
+                remove_missing=remove_missing,
             )
             summary = importer.run(projects, str(file))
     for line in summary.lines():

@@ -1,4 +1,4 @@
-"""Deliverables of an initiative: add, status, estimates, targets and effort.
+"""Deliverables of an initiative: add, correct, remove, status, estimates, targets, effort.
 
 Every command takes the initiative id and the deliverable id, and returns the deliverable id.
 """
@@ -50,8 +50,63 @@ class DeliverableCommands(RoadlogCore):
             target=target,
             meta=meta,
             at=business_time(meta, now, initiative),
+            status=new.status,
         )
         return self._save_all(deliverable_id, initiative)
+
+    @retried
+    def update_deliverable(
+        self,
+        caller: Caller,
+        *,
+        initiative_id: UUID,
+        deliverable_id: UUID,
+        title: str | None = None,
+        stretch: bool | None = None,
+        reason: str = "",
+        expected_version: int | None = None,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Rename a deliverable or change its stretch flag (Initiative.DeliverableUpdated).
+
+        None leaves a field as it is; when nothing changes, nothing is recorded.
+        ``expected_version`` is the initiative's version.
+        """
+        meta = self._meta(caller, reason=reason, effective_at=effective_at)
+        now = datetime.now(UTC)
+        initiative = self._load(caller, Initiative, initiative_id, "initiative_id")
+        self._check_version(initiative, expected_version)
+        initiative.update_deliverable(
+            deliverable_id,
+            title=title,
+            stretch=stretch,
+            meta=meta,
+            at=business_time(meta, now, initiative),
+        )
+        return self._save_all(deliverable_id, initiative)
+
+    @retried
+    def remove_deliverable(
+        self,
+        caller: Caller,
+        *,
+        initiative_id: UUID,
+        deliverable_id: UUID,
+        reason: str,
+        decision_id: UUID | None = None,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Take a deliverable off the roadmap (Initiative.DeliverableRemoved); needs a reason.
+
+        From then on no command reaches it and the roadmap, its reports and cycles not
+        closed yet no longer show it; its history, the roadmap as of an earlier instant
+        and the reports of cycles closed before keep it. Returns the initiative id.
+        """
+        meta = self._meta(caller, reason=reason, effective_at=effective_at, decision_id=decision_id)
+        now = datetime.now(UTC)
+        initiative = self._load(caller, Initiative, initiative_id, "initiative_id")
+        initiative.remove_deliverable(deliverable_id, meta, business_time(meta, now, initiative))
+        return self._save_all(initiative.id, initiative)
 
     @retried
     def change_deliverable_status(
@@ -121,11 +176,20 @@ class DeliverableCommands(RoadlogCore):
         now = datetime.now(UTC)
         require_reason(meta, "changing a deliverable's target")
         initiative = self._load(caller, Initiative, initiative_id, "initiative_id")
-        initiative.deliverable(deliverable_id)
-        target = self._target(caller, initiative, target_cycle_id, target_date, "")
+        deliverable = initiative.deliverable(deliverable_id)
+        if target_cycle_id is None and deliverable.target_cycle_id is None:
+            target = self._target(caller, initiative, None, target_date, "")
+            due_on = deliverable.target_date
+        else:
+            # A cycle is due when it ends now, whatever it ended on when it was aimed at.
+            roadmap = self._load(caller, Roadmap, initiative.roadmap_id, "initiative_id")
+            target = roadmap.target(target_cycle_id, target_date)
+            due_on = roadmap.due_on(deliverable)
         if target is None:
             raise Invalid("a target is a cycle or a date: give one of them", "target_date")
-        initiative.retarget(deliverable_id, target, meta, business_time(meta, now, initiative))
+        initiative.retarget(
+            deliverable_id, target, meta, business_time(meta, now, initiative), due_on=due_on
+        )
         return self._save_all(deliverable_id, initiative)
 
     @retried

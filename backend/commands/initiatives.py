@@ -9,11 +9,10 @@ from uuid import UUID, uuid4
 from backend.commands.core import Caller, Decided, Recorded, RoadlogCore, idempotent, retried
 from backend.domain.base import business_time
 from backend.domain.deliverable import NewDeliverable
-from backend.domain.errors import AlreadyExists, Invalid, Ref
+from backend.domain.errors import AlreadyExists
 from backend.domain.initiative import Initiative
 from backend.domain.objective import Objective
 from backend.domain.roadmap import Roadmap
-from backend.domain.team import Team
 
 
 class InitiativeCommands(RoadlogCore):
@@ -50,16 +49,9 @@ class InitiativeCommands(RoadlogCore):
         now = datetime.now(UTC)
         roadmap = self._load(caller, Roadmap, roadmap_id, "roadmap_id")
         if team_id is not None:
-            self._load(caller, Team, team_id, "team_id")
+            self._load_active_team(caller, team_id, "team_id")
         if parent_id is not None:
-            parent = self._load(caller, Initiative, parent_id, "parent_id")
-            if parent.roadmap_id != roadmap.id:
-                raise Invalid(
-                    f"the parent initiative is on roadmap {str(parent.roadmap_id)!r},"
-                    f" not {str(roadmap.id)!r}",
-                    "parent_id",
-                    [Ref("Roadmap", (parent.roadmap_id,)), Ref("Roadmap", (roadmap.id,))],
-                )
+            self._load(caller, Initiative, parent_id, "parent_id").require_parent_on(roadmap.id)
         inputs = [d.checked(f"deliverables.{i}") for i, d in enumerate(deliverables)]
         targets = [
             roadmap.target(d.target_cycle_id, d.target_date, f"deliverables.{i}.")
@@ -97,6 +89,7 @@ class InitiativeCommands(RoadlogCore):
                 target=target,
                 meta=meta,
                 at=at,
+                status=new.status,
                 field_prefix=f"deliverables.{i}",
             )
         roadmap.place(initiative.id, placement, meta, at)
@@ -113,12 +106,16 @@ class InitiativeCommands(RoadlogCore):
         stakeholders: Sequence[str] | None = None,
         team_id: UUID | None = None,
         kind: str | None = None,
+        parent_id: UUID | None = None,
+        clear_parent: bool = False,
         reason: str = "",
         decision_id: UUID | None = None,
         expected_version: int | None = None,
         effective_at: datetime | None = None,
     ) -> Recorded:
-        """Change an initiative's fields (Initiative.Updated with only what really changes).
+        """Change an initiative's fields (Initiative.Updated with only what really changes)
+        and its parent (Initiative.ParentChanged: a phase of ``parent_id``, or top-level
+        again with ``clear_parent``; same roadmap, no cycles).
 
         None leaves a field as it is; when nothing changes, nothing is recorded.
         """
@@ -127,7 +124,11 @@ class InitiativeCommands(RoadlogCore):
         initiative = self._load(caller, Initiative, initiative_id, "initiative_id")
         self._check_version(initiative, expected_version)
         if team_id is not None:
-            self._load(caller, Team, team_id, "team_id")
+            self._load_active_team(caller, team_id, "team_id")
+        parent = (
+            None if parent_id is None else self._load(caller, Initiative, parent_id, "parent_id")
+        )
+        at = business_time(meta, now, initiative)
         initiative.update(
             title=title,
             goal=goal,
@@ -135,9 +136,25 @@ class InitiativeCommands(RoadlogCore):
             team_id=team_id,
             kind=kind,
             meta=meta,
-            at=business_time(meta, now, initiative),
+            at=at,
+        )
+        initiative.change_parent(
+            parent=parent,
+            clear_parent=clear_parent,
+            parent_ancestors=[] if parent is None else self._initiative_ancestors(caller, parent),
+            meta=meta,
+            at=at,
         )
         return self._save_all(initiative.id, initiative)
+
+    def _initiative_ancestors(self, caller: Caller, initiative: Initiative) -> list[UUID]:
+        """The initiative's parent, its parent's parent, and so on up to the top."""
+        found: list[UUID] = []
+        current = initiative.parent_id
+        while current is not None and current not in found:
+            found.append(current)
+            current = self._load(caller, Initiative, current, "parent_id").parent_id
+        return found
 
     @retried
     def align_initiative(
@@ -160,6 +177,7 @@ class InitiativeCommands(RoadlogCore):
         now = datetime.now(UTC)
         initiative = self._load(caller, Initiative, initiative_id, "initiative_id")
         objective = self._load(caller, Objective, objective_id, "objective_id")
+        objective.require_active("key_result_id")
         objective.key_result(key_result_id)
         initiative.align(
             objective_id, key_result_id, kind, meta, business_time(meta, now, initiative)
@@ -178,9 +196,15 @@ class InitiativeCommands(RoadlogCore):
         decision_id: UUID | None = None,
         effective_at: datetime | None = None,
     ) -> Recorded:
-        """Stop laddering up to a key result (Initiative.Unaligned); Invalid if not aligned."""
+        """Stop laddering up to a key result (Initiative.Unaligned); Invalid if not aligned.
+
+        A removed key result is NotFound: its alignments ended with it, so there is
+        nothing left to unalign (the initiative's state still names it).
+        """
         meta = self._meta(caller, reason=reason, effective_at=effective_at, decision_id=decision_id)
         now = datetime.now(UTC)
         initiative = self._load(caller, Initiative, initiative_id, "initiative_id")
+        objective = self._load(caller, Objective, objective_id, "objective_id")
+        objective.key_result(key_result_id)
         initiative.unalign(objective_id, key_result_id, meta, business_time(meta, now, initiative))
         return self._save_all(initiative.id, initiative)

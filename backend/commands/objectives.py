@@ -9,7 +9,6 @@ from backend.commands.core import Caller, Recorded, RoadlogCore, retried
 from backend.domain.base import business_time
 from backend.domain.errors import Invalid
 from backend.domain.objective import Objective
-from backend.domain.team import Team
 
 
 class ObjectiveCommands(RoadlogCore):
@@ -34,10 +33,8 @@ class ObjectiveCommands(RoadlogCore):
         if parent_id is not None and parent_id == id:
             raise Invalid("an objective cannot be its own parent", "parent_id")
         if team_id is not None:
-            self._load(caller, Team, team_id, "team_id")
-        parent = (
-            None if parent_id is None else self._load(caller, Objective, parent_id, "parent_id")
-        )
+            self._load_active_team(caller, team_id, "team_id")
+        parent = None if parent_id is None else self._active_parent(caller, parent_id)
         objective = Objective.create(
             id=self._new_id(Objective, id),
             title=title,
@@ -49,6 +46,72 @@ class ObjectiveCommands(RoadlogCore):
             at=business_time(meta, now),
         )
         return self._save_all(objective.id, objective)
+
+    @retried
+    def update_objective(
+        self,
+        caller: Caller,
+        *,
+        objective_id: UUID,
+        title: str | None = None,
+        parent_id: UUID | None = None,
+        clear_parent: bool = False,
+        team_id: UUID | None = None,
+        reason: str = "",
+        expected_version: int | None = None,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Change an objective's title, parent or team (Objective.Updated); the tree
+        keeps no cycles. No change records nothing (position None)."""
+        meta = self._meta(caller, reason=reason, effective_at=effective_at)
+        now = datetime.now(UTC)
+        objective = self._load(caller, Objective, objective_id, "objective_id")
+        self._check_version(objective, expected_version)
+        if team_id is not None:
+            self._load_active_team(caller, team_id, "team_id")
+        parent = None if parent_id is None else self._active_parent(caller, parent_id)
+        objective.update(
+            title=title,
+            team_id=team_id,
+            parent=parent,
+            clear_parent=clear_parent,
+            parent_ancestors=[] if parent is None else self._ancestors(caller, parent),
+            meta=meta,
+            at=business_time(meta, now, objective),
+        )
+        return self._save_all(objective.id, objective)
+
+    def _active_parent(self, caller: Caller, parent_id: UUID) -> Objective:
+        """An objective that may take a child: of the workspace and not archived."""
+        parent = self._load(caller, Objective, parent_id, "parent_id")
+        parent.require_active("parent_id")
+        return parent
+
+    @retried
+    def archive_objective(
+        self,
+        caller: Caller,
+        *,
+        objective_id: UUID,
+        reason: str,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Archive an objective (Objective.Archived); needs a reason. It leaves the
+        period's objectives and alignment view; its children become top-level there."""
+        meta = self._meta(caller, reason=reason, effective_at=effective_at)
+        now = datetime.now(UTC)
+        objective = self._load(caller, Objective, objective_id, "objective_id")
+        objective.archive(meta, business_time(meta, now, objective))
+        return self._save_all(objective.id, objective)
+
+    def _ancestors(self, caller: Caller, objective: Objective) -> list[UUID]:
+        """The objective's parent, its parent's parent, and so on up to the top."""
+        found: list[UUID] = []
+        current = objective.parent_id
+        while current is not None and current not in found:
+            found.append(current)
+            current = self._load(caller, Objective, current, "parent_id").parent_id
+        return found
 
     @retried
     def add_key_result(
@@ -99,3 +162,49 @@ class ObjectiveCommands(RoadlogCore):
             key_result_id, value, confidence, meta, business_time(meta, now, objective)
         )
         return self._save_all(key_result_id, objective)
+
+    @retried
+    def update_key_result(
+        self,
+        caller: Caller,
+        *,
+        objective_id: UUID,
+        key_result_id: UUID,
+        title: str | None = None,
+        unit: str | None = None,
+        target_value: float | None = None,
+        reason: str = "",
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Change a key result's title, unit or target (Objective.KeyResultUpdated); its
+        progress follows. No change records nothing (position None). Returns its id."""
+        meta = self._meta(caller, reason=reason, effective_at=effective_at)
+        now = datetime.now(UTC)
+        objective = self._load(caller, Objective, objective_id, "objective_id")
+        objective.update_key_result(
+            key_result_id,
+            title=title,
+            unit=unit,
+            target_value=target_value,
+            meta=meta,
+            at=business_time(meta, now, objective),
+        )
+        return self._save_all(key_result_id, objective)
+
+    @retried
+    def remove_key_result(
+        self,
+        caller: Caller,
+        *,
+        objective_id: UUID,
+        key_result_id: UUID,
+        reason: str,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Remove a key result (Objective.KeyResultRemoved); needs a reason. Its
+        alignments end with it. Returns the objective id."""
+        meta = self._meta(caller, reason=reason, effective_at=effective_at)
+        now = datetime.now(UTC)
+        objective = self._load(caller, Objective, objective_id, "objective_id")
+        objective.remove_key_result(key_result_id, meta, business_time(meta, now, objective))
+        return self._save_all(objective.id, objective)

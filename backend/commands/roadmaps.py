@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from backend.commands.core import Caller, Decided, Recorded, RoadlogCore, idempotent, retried
-from backend.domain.base import business_time, require_reason
+from backend.commands.core import Caller, Decided, Recorded, idempotent, retried
+from backend.commands.names import NameCommands
+from backend.domain.base import Meta, business_time, require_reason
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
 from backend.domain.team import Team
 
 
-class RoadmapCommands(RoadlogCore):
-    """Create teams and roadmaps; change the priority order of a roadmap."""
+class RoadmapCommands(NameCommands):
+    """Create, rename and archive teams and roadmaps; change the priority order of a roadmap."""
 
     @retried
     def create_team(
@@ -26,11 +27,10 @@ class RoadmapCommands(RoadlogCore):
     ) -> Recorded:
         """Create a team (Team.Created)."""
         meta = self._meta(caller, effective_at=effective_at)
-        now = datetime.now(UTC)
-        team = Team.create(
-            id=self._new_id(Team, id), name=name, meta=meta, at=business_time(meta, now)
-        )
-        return self._save_all(team.id, team)
+        at = business_time(meta, datetime.now(UTC))
+        team = Team.create(id=self._new_id(Team, id), name=name, meta=meta, at=at)
+        names = self._reserve_name(caller, team, None, meta, at)
+        return self._save_all(team.id, team, names=names)
 
     @retried
     def create_roadmap(
@@ -47,9 +47,9 @@ class RoadmapCommands(RoadlogCore):
     ) -> Recorded:
         """Create a roadmap with its cadence (Roadmap.Created)."""
         meta = self._meta(caller, effective_at=effective_at)
-        now = datetime.now(UTC)
+        at = business_time(meta, datetime.now(UTC))
         if team_id is not None:
-            self._load(caller, Team, team_id, "team_id")
+            self._load_active_team(caller, team_id, "team_id")
         roadmap = Roadmap.create(
             id=self._new_id(Roadmap, id),
             name=name,
@@ -58,8 +58,88 @@ class RoadmapCommands(RoadlogCore):
             cycle_weeks=cycle_weeks,
             anchor_date=anchor_date,
             meta=meta,
-            at=business_time(meta, now),
+            at=at,
         )
+        names = self._reserve_name(caller, roadmap, None, meta, at)
+        return self._save_all(roadmap.id, roadmap, names=names)
+
+    @retried
+    def rename_team(
+        self,
+        caller: Caller,
+        *,
+        team_id: UUID,
+        name: str,
+        reason: str = "",
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Rename a team (Team.Renamed); the name must be free in the workspace.
+
+        Its own name again records nothing (position None).
+        """
+        meta = self._meta(caller, reason=reason, effective_at=effective_at)
+        return self._renamed(caller, self._load(caller, Team, team_id, "team_id"), name, meta)
+
+    @retried
+    def archive_team(
+        self,
+        caller: Caller,
+        *,
+        team_id: UUID,
+        reason: str,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Archive a team (Team.Archived); needs a reason. It stays readable by id."""
+        meta = self._meta(caller, reason=reason, effective_at=effective_at)
+        now = datetime.now(UTC)
+        team = self._load(caller, Team, team_id, "team_id")
+        team.archive(meta, team.business_time(meta, now))
+        return self._save_all(team.id, team)
+
+    @retried
+    def rename_roadmap(
+        self,
+        caller: Caller,
+        *,
+        roadmap_id: UUID,
+        name: str,
+        reason: str = "",
+        expected_version: int | None = None,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Rename a roadmap (Roadmap.Renamed); the name must be free in the workspace.
+
+        Its own name again records nothing (position None).
+        """
+        meta = self._meta(caller, reason=reason, effective_at=effective_at)
+        roadmap = self._load(caller, Roadmap, roadmap_id, "roadmap_id")
+        self._check_version(roadmap, expected_version)
+        return self._renamed(caller, roadmap, name, meta)
+
+    def _renamed(self, caller: Caller, named: Team | Roadmap, name: str, meta: Meta) -> Recorded:
+        """Rename a team or a roadmap and save it with the reservation of its new name
+        (and the release of its old one); its own name again records nothing."""
+        old_name, at = named.name, named.business_time(meta, datetime.now(UTC))
+        named.rename(name, meta, at)
+        if not named.pending_events:
+            return Recorded(named.id, None)
+        names = self._reserve_name(caller, named, old_name, meta, at)
+        return self._save_all(named.id, named, names=names)
+
+    @retried
+    def archive_roadmap(
+        self,
+        caller: Caller,
+        *,
+        roadmap_id: UUID,
+        reason: str,
+        effective_at: datetime | None = None,
+    ) -> Recorded:
+        """Archive a roadmap (Roadmap.Archived); needs a reason. It stays readable by id."""
+        meta = self._meta(caller, reason=reason, effective_at=effective_at)
+        now = datetime.now(UTC)
+        roadmap = self._load(caller, Roadmap, roadmap_id, "roadmap_id")
+        roadmap.archive(meta, roadmap.business_time(meta, now))
         return self._save_all(roadmap.id, roadmap)
 
     @retried

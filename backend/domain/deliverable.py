@@ -12,7 +12,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from backend.domain.base import Entity, Value, require_positive_weeks, require_text
+from backend.domain.base import (
+    Entity,
+    Value,
+    require_choice,
+    require_positive_weeks,
+    require_text,
+)
 from backend.domain.errors import Invalid
 
 STATUSES = ("PLANNED", "IN_PROGRESS", "POSSIBLE_DELAY", "AT_RISK", "DONE", "WONT_DO")
@@ -49,6 +55,8 @@ class Deliverable(Entity):
     target_cycle_id: UUID | None = None
     target_date: date | None = None
     target_due_on: date | None = None
+    """The due date its last retarget recorded, kept as snapshots hold it. A cycle's end
+    moves when the cycle is moved: commands ask ``Roadmap.due_on`` instead."""
     actual_weeks: Decimal = Decimal(0)
     completed_at: datetime | None = None
 
@@ -85,7 +93,7 @@ class Deliverable(Entity):
 
 @dataclass(frozen=True)
 class NewDeliverable:
-    """The input of a deliverable to add, with an optional first estimate and target."""
+    """The input of a deliverable to add, with an optional first estimate, target and status."""
 
     title: str
     stretch: bool = False
@@ -93,6 +101,7 @@ class NewDeliverable:
     target_cycle_id: UUID | None = None
     target_date: date | None = None
     id: UUID | None = None
+    status: str = "PLANNED"
 
     def checked(self, field_prefix: str) -> NewDeliverable:
         """A trimmed copy, or Invalid naming the field (``deliverables.0.title``)."""
@@ -104,6 +113,7 @@ class NewDeliverable:
                 "a target is either a cycle or a date, not both",
                 f"{field_prefix}.target_date",
             )
+        require_choice(self.status, STATUSES, f"{field_prefix}.status")
         return NewDeliverable(
             title=title,
             stretch=self.stretch,
@@ -111,6 +121,7 @@ class NewDeliverable:
             target_cycle_id=self.target_cycle_id,
             target_date=self.target_date,
             id=self.id,
+            status=self.status,
         )
 
 

@@ -130,3 +130,31 @@ class Contention(DomainError):
             None,
         )
         self.attempts = attempts
+
+
+class NameTaken(DomainError):
+    """Another team or roadmap of the workspace has this name (compared case-insensitively)."""
+
+    code = "CONFLICT"
+
+    def __init__(self, kind: str, name: str, holder_id: UUID, holder_name: str) -> None:
+        super().__init__(
+            f"{kind.lower()} name {name!r} is taken: {kind} {str(holder_id)!r} is named"
+            f" {holder_name!r} (names are unique per workspace, ignoring case)",
+            "name",
+            [Ref(kind, (holder_id,))],
+        )
+        self.holder_id = holder_id
+
+
+class ArchivedError(DomainError):
+    """The team or roadmap is archived: it is read-only from then on."""
+
+    code = "INVALID"
+
+    def __init__(self, kind: str, id: UUID, field: str | None = None) -> None:
+        super().__init__(
+            f"{kind} {str(id)!r} is archived and read-only; nothing was recorded",
+            field,
+            [Ref(kind, (id,))],
+        )

@@ -3,23 +3,31 @@
 Priority order is a list of initiative ids, position 1 = highest priority, always dense.
 Cycles are entities of the roadmap: starting one freezes the committed scope into
 ``CycleStarted``, closing one freezes the outcome into ``CycleClosed`` so that a
-retrospective never changes afterwards.
+retrospective never changes afterwards. A PLANNED cycle can still be changed
+(``CycleUpdated``) or cancelled (``CycleCancelled``); a cancelled one no longer counts
+for names, overlaps, planning or the order in which cycles start, and nothing can be
+aimed at it.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from backend.domain.base import Meta, RoadlogAggregate, require_text
+from backend.domain.base import Meta, RoadlogAggregate, require_reason, require_text
 from backend.domain.deliverable import Deliverable, Target
-from backend.domain.errors import AlreadyExists, Invalid, NotFound, Ref
+from backend.domain.errors import AlreadyExists, ArchivedError, Invalid, NotFound, Ref
+from backend.domain.fiscal import quarter_after, quarter_of
 
-CYCLE_STATES = ("PLANNED", "ACTIVE", "CLOSED")
+CYCLE_STATES = ("PLANNED", "ACTIVE", "CLOSED", "CANCELLED")
 DEFAULT_FISCAL_YEAR_START_MONTH = 1
+MAX_PLANNED_CYCLES = 26
+"""How many cycles one planCycles may create: a year of 2-week cycles."""
+FIXED_CYCLE_NAME = re.compile(r"Cycle (\d+)")
 
 
 @dataclass
@@ -32,6 +40,10 @@ class Cycle:
     ends_on: date
     state: str = "PLANNED"
     committed: list[list[UUID]] = field(default_factory=list)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.state == "CANCELLED"
 
     def overlaps(self, starts_on: date, ends_on: date) -> bool:
         """Whether [starts_on, ends_on] shares at least one day with this cycle."""
@@ -79,18 +91,27 @@ def check_cadence(
     return None, cycle_weeks, anchor_date
 
 
+def check_plan_count(count: int) -> int:
+    """How many cycles one planning may create: 1..MAX_PLANNED_CYCLES, else Invalid."""
+    if not 1 <= count <= MAX_PLANNED_CYCLES:
+        raise Invalid(f"count {count} is not within 1..{MAX_PLANNED_CYCLES}", "count")
+    return count
+
+
 def cycle_outcome(
-    cycle: Cycle, initiative_id: UUID, deliverable: Deliverable, committed: bool
+    cycle: Cycle,
+    initiative_id: UUID,
+    deliverable: Deliverable,
+    committed: bool,
+    due_on: date | None,
 ) -> dict[str, Any]:
     """What became of one deliverable at the close of a cycle, frozen for retrospectives.
 
-    Carried over: committed, not finished, and now due after the cycle ends.
+    ``due_on`` is when it is due now (``Roadmap.due_on``). Carried over: committed, not
+    finished, and now due after the cycle ends.
     """
     carried_over = (
-        committed
-        and not deliverable.finished
-        and deliverable.target_due_on is not None
-        and deliverable.target_due_on > cycle.ends_on
+        committed and not deliverable.finished and due_on is not None and due_on > cycle.ends_on
     )
     return {
         "initiative_id": initiative_id,
@@ -101,7 +122,7 @@ def cycle_outcome(
         "status": deliverable.status,
         "target_cycle_id": deliverable.target_cycle_id,
         "target_date": deliverable.target_date,
-        "due_on": deliverable.target_due_on,
+        "due_on": due_on,
         "carried_over": carried_over,
         "first_estimate_weeks": deliverable.first_estimate_weeks,
         "estimate_weeks": deliverable.estimate_weeks,
@@ -120,6 +141,7 @@ class Roadmap(RoadlogAggregate):
     anchor_date: date | None = field(init=False)
     priority: list[UUID] = field(init=False)
     cycles: list[Cycle] = field(init=False)
+    archived: bool = field(init=False, default=False)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Roadmap:
         """A deep copy, except that its new priority list holds the same ids.
@@ -199,6 +221,33 @@ class Roadmap(RoadlogAggregate):
         def apply(self, aggregate: Roadmap) -> None:
             aggregate.cycles.append(Cycle(self.cycle_id, self.name, self.starts_on, self.ends_on))
 
+    class CycleUpdated(RoadlogAggregate.Event):
+        """A planned cycle was renamed or moved: its name and dates before and now."""
+
+        class_version = 1
+        cycle_id: UUID
+        from_name: str
+        from_starts_on: date
+        from_ends_on: date
+        name: str
+        starts_on: date
+        ends_on: date
+
+        def apply(self, aggregate: Roadmap) -> None:
+            cycle = aggregate.cycle(self.cycle_id)
+            cycle.name = self.name
+            cycle.starts_on = self.starts_on
+            cycle.ends_on = self.ends_on
+
+    class CycleCancelled(RoadlogAggregate.Event):
+        """A planned cycle was cancelled (the reason says why); it will never start."""
+
+        class_version = 1
+        cycle_id: UUID
+
+        def apply(self, aggregate: Roadmap) -> None:
+            aggregate.cycle(self.cycle_id).state = "CANCELLED"
+
     class CycleStarted(RoadlogAggregate.Event):
         """A cycle started; ``committed`` is its frozen scope, [initiative_id, deliverable_id]."""
 
@@ -226,6 +275,24 @@ class Roadmap(RoadlogAggregate):
             # the roadmap slower (each one copies the roadmap's state).
             cycle.committed = []
 
+    class Renamed(RoadlogAggregate.Event):
+        """The roadmap was renamed from ``from_name`` to ``name``."""
+
+        class_version = 1
+        from_name: str
+        name: str
+
+        def apply(self, aggregate: Roadmap) -> None:
+            aggregate.name = self.name
+
+    class Archived(RoadlogAggregate.Event):
+        """The roadmap was archived: read-only from then on, out of the list of roadmaps."""
+
+        class_version = 1
+
+        def apply(self, aggregate: Roadmap) -> None:
+            aggregate.archived = True
+
     @classmethod
     def create(
         cls,
@@ -252,6 +319,33 @@ class Roadmap(RoadlogAggregate):
             anchor_date=anchor,
             **meta.event_fields(at),
         )
+
+    def require_active(self, field: str = "roadmap_id") -> None:
+        """An archived roadmap takes no change at all: ArchivedError."""
+        if self.archived:
+            raise ArchivedError("Roadmap", self.id, field)
+
+    def trigger_event(self, *args: Any, **kwargs: Any) -> None:
+        """Every change of an archived roadmap (its order, its cycles, its name) is refused
+        before it is recorded: one place, so that no command can forget it."""
+        self.require_active()
+        super().trigger_event(*args, **kwargs)
+
+    def rename(self, name: str, meta: Meta, at: datetime) -> None:
+        """Give the roadmap another name (trimmed, not blank); its own name records nothing.
+
+        Uniqueness in the workspace is the command's to check: it spans roadmaps.
+        """
+        name = require_text(name, "name", "a roadmap's name")
+        self.require_active()
+        if name == self.name:
+            return
+        self.trigger_event(self.Renamed, from_name=self.name, name=name, **meta.event_fields(at))
+
+    def archive(self, meta: Meta, at: datetime) -> None:
+        """Archive the roadmap; needs a reason."""
+        require_reason(meta, "archiving a roadmap")
+        self.trigger_event(self.Archived, **meta.event_fields(at))
 
     def position_of(self, initiative_id: UUID) -> int | None:
         """1-based position of an initiative, or None when it is not on the roadmap."""
@@ -338,25 +432,11 @@ class Roadmap(RoadlogAggregate):
         meta: Meta,
         at: datetime,
     ) -> None:
-        """Plan a cycle: a unique name, dates not inverted, no overlap with another cycle."""
-        name = require_text(name, "name", "a cycle's name")
-        if starts_on > ends_on:
-            raise Invalid(
-                f"cycle dates are inverted: starts_on {starts_on.isoformat()}"
-                f" is after ends_on {ends_on.isoformat()}",
-                "ends_on",
-            )
-        for other in self.cycles:
-            if other.cycle_id == cycle_id:
-                raise AlreadyExists("Cycle", cycle_id, within=self.id)
-            if other.name.casefold() == name.casefold():
-                raise Invalid(f"this roadmap already has a cycle named {other.name!r}", "name")
-            if other.overlaps(starts_on, ends_on):
-                raise Invalid(
-                    f"{starts_on.isoformat()}..{ends_on.isoformat()} overlaps cycle"
-                    f" {other.name!r} ({other.starts_on.isoformat()}..{other.ends_on.isoformat()})",
-                    "starts_on",
-                )
+        """Plan a cycle: a unique name, dates not inverted, no overlap with another cycle,
+        and on a roadmap of fixed cycles, exactly ``cycle_weeks`` long."""
+        if any(other.cycle_id == cycle_id for other in self.cycles):
+            raise AlreadyExists("Cycle", cycle_id, within=self.id)
+        name = self._check_cycle(name, starts_on, ends_on, None)
         self.trigger_event(
             self.CycleCreated,
             cycle_id=cycle_id,
@@ -365,6 +445,160 @@ class Roadmap(RoadlogAggregate):
             ends_on=ends_on,
             **meta.event_fields(at),
         )
+
+    def _check_cycle(self, name: str, starts_on: date, ends_on: date, cycle_id: UUID | None) -> str:
+        """The trimmed name, if a cycle so named and dated fits among the other cycles
+        (all but ``cycle_id`` and the cancelled ones) and the cadence."""
+        name = require_text(name, "name", "a cycle's name")
+        if starts_on > ends_on:
+            raise Invalid(
+                f"cycle dates are inverted: starts_on {starts_on.isoformat()}"
+                f" is after ends_on {ends_on.isoformat()}",
+                "ends_on",
+            )
+        if self.cycle_weeks is not None:
+            days = (ends_on - starts_on).days + 1
+            if days != self.cycle_weeks * 7:
+                fitting = starts_on + timedelta(weeks=self.cycle_weeks, days=-1)
+                raise Invalid(
+                    f"{starts_on.isoformat()}..{ends_on.isoformat()} is {days} days; this"
+                    f" roadmap's cycles are {self.cycle_weeks} weeks ({self.cycle_weeks * 7}"
+                    f" days, first to last day inclusive): from {starts_on.isoformat()}"
+                    f" that ends on {fitting.isoformat()}",
+                    "ends_on",
+                )
+        for other in self.cycles:
+            if other.cycle_id == cycle_id or other.cancelled:
+                continue
+            if other.name.casefold() == name.casefold():
+                raise Invalid(f"this roadmap already has a cycle named {other.name!r}", "name")
+            if other.overlaps(starts_on, ends_on):
+                raise Invalid(
+                    f"{starts_on.isoformat()}..{ends_on.isoformat()} overlaps cycle"
+                    f" {other.name!r} ({other.starts_on.isoformat()}..{other.ends_on.isoformat()})",
+                    "starts_on",
+                )
+        return name
+
+    def plan_cycles(
+        self,
+        *,
+        cycle_ids: list[UUID],
+        fiscal_year_start_month: int,
+        meta: Meta,
+        at: datetime,
+    ) -> None:
+        """Create the next ``len(cycle_ids)`` cycles of the cadence after the last cycle.
+
+        Fixed cycles follow the grid of ``cycle_weeks`` from ``anchor_date`` (the first
+        is the anchor's when there is no cycle yet) and are named "Cycle N", continuing
+        the highest such number. Quarters are the fiscal quarters of
+        ``fiscal_year_start_month``, named like "FY2027 Q1", the first being the quarter
+        of ``at`` when there is no cycle yet. Cancelled cycles do not count.
+        """
+        count = check_plan_count(len(cycle_ids))
+        live = [cycle for cycle in self.cycles if not cycle.cancelled]
+        last_end = max((cycle.ends_on for cycle in live), default=None)
+        planned = self._next_cycles(count, live, last_end, fiscal_year_start_month, at)
+        for cycle_id, (name, starts_on, ends_on) in zip(cycle_ids, planned, strict=True):
+            self.create_cycle(
+                cycle_id=cycle_id,
+                name=name,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                meta=meta,
+                at=at,
+            )
+
+    def _next_cycles(
+        self,
+        count: int,
+        live: list[Cycle],
+        last_end: date | None,
+        fiscal_year_start_month: int,
+        at: datetime,
+    ) -> list[tuple[str, date, date]]:
+        if self.cycle_weeks is None or self.anchor_date is None:
+            quarter = quarter_of(
+                at.date() if last_end is None else last_end, fiscal_year_start_month
+            )
+            if last_end is not None and quarter.starts_on <= last_end:
+                quarter = quarter_after(quarter, fiscal_year_start_month)
+            quarters = [quarter]
+            while len(quarters) < count:
+                quarters.append(quarter_after(quarters[-1], fiscal_year_start_month))
+            return [(q.name, q.starts_on, q.ends_on) for q in quarters]
+        length = timedelta(weeks=self.cycle_weeks)
+        index = 0
+        if last_end is not None:
+            # The first slot of the grid that starts after the last cycle ends.
+            index = -((self.anchor_date - last_end - timedelta(days=1)) // length)
+        numbers = [
+            int(found.group(1))
+            for cycle in live
+            if (found := FIXED_CYCLE_NAME.fullmatch(cycle.name)) is not None
+        ]
+        first_number = max(numbers, default=0) + 1
+        return [
+            (
+                f"Cycle {first_number + n}",
+                self.anchor_date + length * (index + n),
+                self.anchor_date + length * (index + n + 1) - timedelta(days=1),
+            )
+            for n in range(count)
+        ]
+
+    def update_cycle(
+        self,
+        cycle_id: UUID,
+        *,
+        name: str | None,
+        starts_on: date | None,
+        ends_on: date | None,
+        meta: Meta,
+        at: datetime,
+    ) -> None:
+        """Rename or move a PLANNED cycle under the rules of a new one; no change: nothing."""
+        cycle = self._planned(cycle_id, "changed")
+        new_name = self._check_cycle(
+            cycle.name if name is None else name,
+            cycle.starts_on if starts_on is None else starts_on,
+            cycle.ends_on if ends_on is None else ends_on,
+            cycle_id,
+        )
+        changed = (
+            new_name,
+            cycle.starts_on if starts_on is None else starts_on,
+            cycle.ends_on if ends_on is None else ends_on,
+        )
+        if changed == (cycle.name, cycle.starts_on, cycle.ends_on):
+            return
+        self.trigger_event(
+            self.CycleUpdated,
+            cycle_id=cycle_id,
+            from_name=cycle.name,
+            from_starts_on=cycle.starts_on,
+            from_ends_on=cycle.ends_on,
+            name=changed[0],
+            starts_on=changed[1],
+            ends_on=changed[2],
+            **meta.event_fields(at),
+        )
+
+    def cancel_cycle(self, cycle_id: UUID, meta: Meta, at: datetime) -> None:
+        """Cancel a PLANNED cycle; it needs a reason."""
+        self._planned(cycle_id, "cancelled")
+        require_reason(meta, "cancelling a cycle")
+        self.trigger_event(self.CycleCancelled, cycle_id=cycle_id, **meta.event_fields(at))
+
+    def _planned(self, cycle_id: UUID, what: str) -> Cycle:
+        cycle = self.cycle(cycle_id)
+        if cycle.state != "PLANNED":
+            raise Invalid(
+                f"cycle {cycle.name!r} is {cycle.state}; only a PLANNED cycle can be {what}",
+                "cycle_id",
+            )
+        return cycle
 
     def start_cycle(
         self, cycle_id: UUID, committed: list[list[UUID]], meta: Meta, at: datetime
@@ -379,7 +613,8 @@ class Roadmap(RoadlogAggregate):
         )
 
     def cycle_to_start(self, cycle_id: UUID) -> Cycle:
-        """The cycle, if it may start now (PLANNED, and no other cycle ACTIVE)."""
+        """The cycle, if it may start now: PLANNED, no other cycle ACTIVE, and every
+        earlier cycle (by start date) closed or cancelled."""
         cycle = self.cycle(cycle_id)
         if cycle.state != "PLANNED":
             raise Invalid(
@@ -390,6 +625,14 @@ class Roadmap(RoadlogAggregate):
             if other.state == "ACTIVE":
                 raise Invalid(
                     f"cycle {other.name!r} is still ACTIVE; close it before starting another",
+                    "cycle_id",
+                )
+        for other in sorted(self.cycles, key=lambda c: c.starts_on):
+            if other.starts_on < cycle.starts_on and other.state == "PLANNED":
+                raise Invalid(
+                    f"cycle {other.name!r} ({other.starts_on.isoformat()}) comes before"
+                    f" {cycle.name!r} and is still PLANNED; start and close it, or cancel"
+                    " it, first",
                     "cycle_id",
                 )
         return cycle
@@ -413,6 +656,13 @@ class Roadmap(RoadlogAggregate):
             )
         return cycle
 
+    def due_on(self, deliverable: Deliverable) -> date | None:
+        """When a deliverable of this roadmap is due: its target date, or the last day of
+        its target cycle as the cycle is now (moving a cycle moves what it is due on)."""
+        if deliverable.target_cycle_id is not None:
+            return self.cycle(deliverable.target_cycle_id).ends_on
+        return deliverable.target_date
+
     def target(
         self, cycle_id: UUID | None, target_date: date | None, field_prefix: str = ""
     ) -> Target | None:
@@ -426,6 +676,11 @@ class Roadmap(RoadlogAggregate):
             )
         if cycle_id is not None:
             cycle = self.cycle(cycle_id, f"{field_prefix}target_cycle_id")
+            if cycle.cancelled:
+                raise Invalid(
+                    f"cycle {cycle.name!r} was cancelled; aim at another cycle or a date",
+                    f"{field_prefix}target_cycle_id",
+                )
             return Target(cycle_id, None, cycle.ends_on)
         if target_date is not None:
             return Target(None, target_date, target_date)

@@ -8,8 +8,8 @@ Two shapes:
   status (as the API computes it);
 - ``roadmap_sheet`` (CSV, ``--format sheet``): one row per deliverable, with exactly the columns
   ``roadlog import csv`` reads (Project, Stakeholders, User-centric goal, Deliverable,
-  Deliverable status, Estimate weeks, Target), so an export can be edited and imported
-  back.
+  Deliverable status, Estimate weeks, Target, Stretch, Team, Kind), so an export can be
+  edited and imported back, or imported into another workspace as the same roadmap.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from backend.exporting.tables import Table, joined, weeks_text
-from projections.roadmap_queries import rolled_up
 
 STATUS_WORDS = {
     "PLANNED": "Planned",
@@ -38,7 +37,17 @@ SHEET_COLUMNS = (
     "Deliverable status",
     "Estimate weeks",
     "Target",
+    "Stretch",
+    "Team",
+    "Kind",
 )
+KIND_WORDS = {
+    "FEATURE": "Feature",
+    "TECH_DEBT": "Tech debt",
+    "OPERATIONS": "Operations",
+    "RESEARCH": "Research",
+    "OTHER": "Other",
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,7 @@ class RoadmapDeliverable:
     status: str
     estimate_weeks: Decimal | None = None
     target: str | None = None
+    stretch: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,11 +69,12 @@ class RoadmapInitiative:
     stakeholders: tuple[str, ...]
     goal: str
     deliverables: tuple[RoadmapDeliverable, ...]
-
-    @property
-    def status(self) -> str:
-        """The rolled-up status (DONE when all are finished, else the most severe open one)."""
-        return rolled_up(d.status for d in self.deliverables)
+    team: str | None = None
+    """The owning team's name."""
+    kind: str = "FEATURE"
+    status: str = "PLANNED"
+    """Its rolled-up status, as the API gives it (``roadmap_queries.status_of``: of its
+    deliverables, or of its phases when it has none)."""
 
 
 def status_words(status: str) -> str:
@@ -90,20 +101,27 @@ def roadmap_table(initiatives: Sequence[RoadmapInitiative]) -> Table:
 
 def roadmap_sheet(initiatives: Sequence[RoadmapInitiative]) -> Table:
     """One row per deliverable, the columns of ``roadlog import csv``; an initiative
-    without deliverables cannot be a row of the sheet and is left out."""
+    without deliverables is one row with blank deliverable cells (the import keeps it)."""
     return Table(
         SHEET_COLUMNS,
-        tuple(
-            (
-                initiative.title,
-                joined(initiative.stakeholders),
-                initiative.goal,
-                d.title,
-                status_words(d.status),
-                weeks_text(d.estimate_weeks),
-                d.target or "",
-            )
-            for initiative in initiatives
-            for d in initiative.deliverables
-        ),
+        tuple(row for initiative in initiatives for row in _sheet_rows(initiative)),
     )
+
+
+def _sheet_rows(initiative: RoadmapInitiative) -> list[tuple[str, ...]]:
+    project = (initiative.title, joined(initiative.stakeholders), initiative.goal)
+    owner = (initiative.team or "", KIND_WORDS.get(initiative.kind, initiative.kind))
+    if not initiative.deliverables:
+        return [(*project, "", "", "", "", "", *owner)]
+    return [
+        (
+            *project,
+            d.title,
+            status_words(d.status),
+            weeks_text(d.estimate_weeks),
+            d.target or "",
+            "Yes" if d.stretch else "No",
+            *owner,
+        )
+        for d in initiative.deliverables
+    ]

@@ -12,7 +12,10 @@ business time checked against the roadmap's latest change, before the first comm
 Re-running is safe: the diff is computed from what is recorded, so the same file again
 records nothing, and an interrupted import records the rest. New initiatives and
 deliverables get ids derived from the workspace, roadmap and names, so two runs racing
-cannot both create them.
+cannot both create them. Teams the sheet names are found by name (case and spaces
+ignored) and created when new; an archived one is a bad row. With ``remove_missing``,
+the deliverables whose rows left the sheet are removed (with the import's reason)
+instead of becoming WONT_DO.
 """
 
 from __future__ import annotations
@@ -31,11 +34,14 @@ from backend.domain.deliverable import NewDeliverable
 from backend.domain.errors import DomainError
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap
+from backend.domain.team import Team
 from backend.importing.csv_changes import (
+    REMOVED_ROW,
     AddDeliverable,
     Change,
     ChangeStatus,
     CreateRoadmap,
+    CreateTeam,
     CurrentDeliverable,
     CurrentInitiative,
     CurrentRoadmap,
@@ -43,63 +49,22 @@ from backend.importing.csv_changes import (
     NewTarget,
     ProposeInitiative,
     Reestimate,
+    RemoveDeliverable,
     RemoveInitiative,
     Retarget,
+    SheetTeam,
+    UpdateDeliverable,
     UpdateInitiative,
+    describe,
 )
 from backend.importing.csv_plan import SheetDiff
 from backend.importing.csv_sheet import SheetProject
 from backend.importing.errors import BadLine, ImportFailed, ImportRefused
 from backend.importing.ids import derived_id, match_key
-from backend.importing.lookup import roadmaps_named
+from backend.importing.lookup import roadmaps_named, teams_by_key
 from backend.importing.progress import Silent, Tracker
 
-STATUS_WORDS = {
-    "PLANNED": "Planned",
-    "IN_PROGRESS": "In progress",
-    "POSSIBLE_DELAY": "Possible delay",
-    "AT_RISK": "At risk",
-    "DONE": "Done",
-    "WONT_DO": "Won't do",
-}
-REMOVED_ROW = "row removed from the sheet"
-
 A = TypeVar("A", bound=RoadlogAggregate)
-
-
-def describe(change: Change) -> str:
-    """One change as the command lists it."""
-    match change:
-        case CreateRoadmap(name=name):
-            return f"created roadmap {name!r}"
-        case RemoveInitiative(title=title):
-            return f"removed {title!r} from the roadmap"
-        case MoveInitiative(title=title, from_position=start, to_position=end):
-            return f"moved {title!r} from {start} to {end}"
-        case ProposeInitiative(project=project, position=position):
-            count = len(project.deliverables)
-            plural = "s" if count != 1 else ""
-            return f"proposed {project.name!r} at {position} with {count} deliverable{plural}"
-        case UpdateInitiative(project=project, title=title, goal=goal, stakeholders=people):
-            what = [name for name, value in (("title", title), ("goal", goal)) if value]
-            what += ["stakeholders"] if people is not None else []
-            return f"updated {project!r}: {', '.join(what)}"
-        case AddDeliverable(project=project, row=row):
-            return f"added {row.title!r} to {project!r}"
-        case ChangeStatus(project=project, title=title, from_status=old, to_status=new, line=line):
-            why = "" if line else f" ({REMOVED_ROW})"
-            return f"{project!r} / {title!r}: {STATUS_WORDS[old]} -> {STATUS_WORDS[new]}{why}"
-        case Reestimate(project=project, title=title, weeks=weeks):
-            return f"{project!r} / {title!r}: estimated {weeks} weeks"
-        case Retarget(project=project, title=title, target=target):
-            return f"{project!r} / {title!r}: retargeted to {_target_text(target)}"
-    raise AssertionError(f"unknown change {change!r}")
-
-
-def _target_text(target: NewTarget) -> str:
-    if target.target_date is not None:
-        return target.target_date.isoformat()
-    return f"cycle {target.cycle_id}"
 
 
 @dataclass
@@ -135,6 +100,7 @@ class SheetImporter:
         reason: str,
         at: datetime,
         tracker: Tracker | None = None,
+        remove_missing: bool = False,
     ) -> None:
         self.app = app
         self.workspace_id = workspace_id
@@ -143,13 +109,32 @@ class SheetImporter:
         self.reason = reason.strip()
         self.at = at
         self.tracker = tracker or Silent()
+        self.remove_missing = remove_missing
         assert self.reason, "an import needs a reason (moves, retargets and reopens need one)"
 
     def run(self, projects: Sequence[SheetProject], source: str = "the sheet") -> CsvSummary:
         """Check everything, then record the changes one by one; what was recorded."""
         roadmap = self.current_roadmap()
-        diff = SheetDiff(self.workspace_id, roadmap, self.roadmap_name, self._taken)
+        diff = SheetDiff(
+            self.workspace_id,
+            roadmap,
+            self.roadmap_name,
+            self._taken,
+            teams=self.sheet_teams(projects),
+            remove_missing=self.remove_missing,
+        )
         changes = diff.changes(projects, source)
+        if changes and roadmap.archived:
+            raise ImportRefused(
+                source,
+                [
+                    BadLine(
+                        0,
+                        f"roadmap {self.roadmap_name!r} is archived (read-only): the sheet"
+                        f" would change it ({describe(changes[0])}, ...)",
+                    )
+                ],
+            )
         if changes and roadmap.latest is not None and self.at < roadmap.latest:
             raise ImportRefused(
                 source,
@@ -172,6 +157,28 @@ class SheetImporter:
     def _taken(self, id: UUID) -> bool:
         return id in self.app.repository
 
+    def sheet_teams(self, projects: Sequence[SheetProject]) -> dict[str, SheetTeam]:
+        """The teams the sheet names, by name key: the workspace's, or new ones (with
+        ids derived from their names) that the import creates."""
+        names: dict[str, str] = {}
+        for project in projects:
+            if project.team:
+                names.setdefault(match_key(project.team), project.team)
+        if not names:
+            return {}
+        known = teams_by_key(self.app, self.workspace_id)
+        teams: dict[str, SheetTeam] = {}
+        for key, name in names.items():
+            if key in known:
+                team = self._get(Team, known[key])
+                teams[key] = SheetTeam(team.id, team.name, True, team.archived)
+                continue
+            generation = 0
+            while self._taken(id := derived_id(self.workspace_id, "team", key, generation)):
+                generation += 1
+            teams[key] = SheetTeam(id, name, False)
+        return teams
+
     def current_roadmap(self) -> CurrentRoadmap:
         """The roadmap of that name as recorded now, or an empty one to create."""
         found = roadmaps_named(self.app, self.workspace_id, self.roadmap_name)
@@ -192,6 +199,7 @@ class SheetImporter:
             latest=latest,
             initiatives=tuple(_current(initiative) for initiative in initiatives),
             cycles={match_key(cycle.name): cycle.cycle_id for cycle in roadmap.cycles},
+            archived=roadmap.archived,
         )
 
     def apply(self, roadmap_id: UUID, change: Change) -> Recorded:
@@ -228,6 +236,8 @@ class SheetImporter:
                 )
             case ProposeInitiative():
                 return self._propose(roadmap_id, change)
+            case CreateTeam(team_id=team_id, name=name):
+                return app.create_team(caller, name=name, id=team_id, effective_at=at)
             case UpdateInitiative():
                 return app.update_initiative(
                     caller,
@@ -235,7 +245,27 @@ class SheetImporter:
                     title=change.title,
                     goal=change.goal,
                     stakeholders=change.stakeholders,
+                    team_id=change.team.id if change.team is not None else None,
+                    kind=change.kind,
                     reason=reason,
+                    effective_at=at,
+                )
+            case UpdateDeliverable():
+                return app.update_deliverable(
+                    caller,
+                    initiative_id=change.initiative_id,
+                    deliverable_id=change.deliverable_id,
+                    title=change.new_title,
+                    stretch=change.stretch,
+                    reason=reason,
+                    effective_at=at,
+                )
+            case RemoveDeliverable():
+                return app.remove_deliverable(
+                    caller,
+                    initiative_id=change.initiative_id,
+                    deliverable_id=change.deliverable_id,
+                    reason=f"{reason} ({REMOVED_ROW})",
                     effective_at=at,
                 )
             case AddDeliverable(row=row, target=target):
@@ -281,6 +311,7 @@ class SheetImporter:
         deliverables = [
             NewDeliverable(
                 row.title,
+                stretch=bool(row.stretch),
                 estimate_weeks=row.estimate_weeks,
                 target_cycle_id=target.cycle_id if target else None,
                 target_date=target.target_date if target else None,
@@ -296,6 +327,8 @@ class SheetImporter:
             title=project.name,
             goal=project.goal,
             stakeholders=project.stakeholders,
+            team_id=change.team_id,
+            kind=project.kind or "FEATURE",
             position=change.position,
             deliverables=deliverables,
             reason=self.reason,
@@ -314,6 +347,7 @@ def _new_deliverable(
 ) -> NewDeliverable:
     return NewDeliverable(
         title,
+        stretch=bool(change.row.stretch),
         estimate_weeks=weeks,
         target_cycle_id=target.cycle_id if target else None,
         target_date=target.target_date if target else None,
@@ -327,6 +361,9 @@ def _current(initiative: Initiative) -> CurrentInitiative:
         title=initiative.title,
         goal=initiative.goal,
         stakeholders=tuple(initiative.stakeholders),
+        team_id=initiative.team_id,
+        kind=initiative.kind,
+        removed_deliverable_ids=tuple(initiative.removed_deliverable_ids),
         deliverables=tuple(
             CurrentDeliverable(
                 id=d.deliverable_id,
@@ -335,6 +372,7 @@ def _current(initiative: Initiative) -> CurrentInitiative:
                 estimate_weeks=d.estimate_weeks,
                 target_cycle_id=d.target_cycle_id,
                 target_date=d.target_date,
+                stretch=d.stretch,
             )
             for d in initiative.deliverables
         ),

@@ -3,21 +3,29 @@
 Matching between the sheet and the roadmap (and so between two exports of the sheet):
 a project is the initiative ON THE ROADMAP whose title is the same, case and spaces
 ignored; a row is that initiative's deliverable with the same title, case and spaces
-ignored. A renamed project or deliverable is therefore a removal plus an addition.
+ignored. A renamed project is therefore a removal plus an addition. A row whose title
+matches none is a RENAMED row when nothing else changed on it: among that project's
+deliverables whose titles are no longer in the sheet, exactly one has the same status,
+target, estimate (and stretch flag, when the sheet gives one), and no other new row of
+the project fits that deliverable; it keeps its id and history and gets the new title.
+Otherwise the row is a new deliverable.
 
 What a difference becomes:
 
-- a project not on the roadmap: proposed, with its deliverables (estimates, targets),
-  at its position; then its non-PLANNED statuses;
+- a team the sheet names that the workspace does not have: created (first);
+- a project not on the roadmap: proposed, with its deliverables (estimates, targets,
+  stretch flags), team and kind, at its position; then its non-PLANNED statuses;
 - an initiative of the roadmap not in the sheet: removed from the roadmap;
 - another order: the fewest priority moves that give the sheet's order (the projects
   outside the longest run already in order are moved);
-- a new row of a known project: the deliverable is added; a row no longer in the sheet:
-  its deliverable becomes WONT_DO (roadlog keeps every deliverable), unless finished;
-- a different status, estimate (a new estimate generation), target, goal, stakeholders,
-  or project title spelling: the change.
-- A blank estimate or target where roadlog has one changes nothing (roadlog cannot
-  "un-estimate"), nor does a deliverable title differing only in case.
+- a new row of a known project: the deliverable is added; a renamed row: the
+  deliverable's title is updated; a row no longer in the sheet: its deliverable is
+  removed when the import removes missing rows (``remove_missing``), otherwise it
+  becomes WONT_DO (unless finished);
+- a different status, estimate (a new estimate generation), target, stretch flag, goal,
+  stakeholders, team, kind, or project title spelling: the change.
+- A blank estimate, target, stretch, team or kind where roadlog has one changes nothing
+  (roadlog cannot "un-estimate"), nor does a deliverable title differing only in case.
 
 A target naming no cycle of the roadmap is a bad row (cycles have dates a sheet does not
 give; create the cycle first), reported with the others by line number.
@@ -26,7 +34,8 @@ give; create the cycle first), reported with the others by line number.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Hashable, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date
 from typing import TypeVar
 from uuid import UUID
@@ -36,6 +45,7 @@ from backend.importing.csv_changes import (
     Change,
     ChangeStatus,
     CreateRoadmap,
+    CreateTeam,
     CurrentDeliverable,
     CurrentInitiative,
     CurrentRoadmap,
@@ -43,8 +53,11 @@ from backend.importing.csv_changes import (
     NewTarget,
     ProposeInitiative,
     Reestimate,
+    RemoveDeliverable,
     RemoveInitiative,
     Retarget,
+    SheetTeam,
+    UpdateDeliverable,
     UpdateInitiative,
 )
 from backend.importing.csv_sheet import SheetDeliverable, SheetProject
@@ -112,16 +125,25 @@ class SheetDiff:
         roadmap: CurrentRoadmap,
         roadmap_name: str,
         taken: Callable[[UUID], bool],
+        *,
+        teams: Mapping[str, SheetTeam] | None = None,
+        remove_missing: bool = False,
     ) -> None:
         self.workspace_id = workspace_id
         self.roadmap = roadmap
         self.roadmap_name = roadmap_name
         self.taken = taken
+        self.teams = teams or {}
+        """The teams the sheet names, by name (case and spaces ignored)."""
+        self.remove_missing = remove_missing
         self.bad: list[BadLine] = []
 
     def changes(self, projects: Sequence[SheetProject], source: str) -> list[Change]:
         """Every change, in the order to record them; ImportRefused for unknown cycles."""
         changes: list[Change] = [] if self.roadmap.exists else [CreateRoadmap(self.roadmap_name)]
+        changes += [
+            CreateTeam(team.id, team.name) for team in self.teams.values() if not team.exists
+        ]
         on_roadmap: dict[str, CurrentInitiative] = {}
         for initiative in self.roadmap.initiatives:
             on_roadmap.setdefault(match_key(initiative.title), initiative)
@@ -154,10 +176,20 @@ class SheetDiff:
                 continue
             initiative_id = self._new_initiative_id(project)
             ids = tuple(
-                self._deliverable_id(initiative_id, row, ()) for row in project.deliverables
+                self._deliverable_id(initiative_id, row, None) for row in project.deliverables
             )
             targets = tuple(self._target(row) for row in project.deliverables)
-            changes.append(ProposeInitiative(initiative_id, project, position, ids, targets))
+            team = self._team(project, None)
+            changes.append(
+                ProposeInitiative(
+                    initiative_id,
+                    project,
+                    position,
+                    ids,
+                    targets,
+                    team_id=team.id if team else None,
+                )
+            )
             for row, deliverable_id in zip(project.deliverables, ids, strict=True):
                 if row.status != "PLANNED":
                     changes.append(
@@ -180,18 +212,38 @@ class SheetDiff:
         stakeholders = (
             project.stakeholders if project.stakeholders != current.stakeholders else None
         )
-        if title is not None or goal is not None or stakeholders is not None:
+        team = self._team(project, current.team_id)
+        kind = project.kind if project.kind is not None and project.kind != current.kind else None
+        if any(value is not None for value in (title, goal, stakeholders, team, kind)):
             changes.append(
-                UpdateInitiative(current.id, project.name, title, goal, stakeholders, project.line)
+                UpdateInitiative(
+                    current.id,
+                    project.name,
+                    title,
+                    goal,
+                    stakeholders,
+                    project.line,
+                    team=team,
+                    kind=kind,
+                )
             )
         by_key: dict[str, CurrentDeliverable] = {}
         for deliverable in current.deliverables:
             by_key.setdefault(match_key(deliverable.title), deliverable)
+        targets = {row.line: self._target(row) for row in project.deliverables}
+        renamed = _renamed_rows(project, current, by_key, targets)
         for row in project.deliverables:
-            existing = by_key.get(row.key)
-            target = self._target(row)
-            if existing is None:
-                deliverable_id = self._deliverable_id(current.id, row, current.deliverables)
+            target = targets[row.line]
+            if (was := renamed.get(row.line)) is not None:
+                changes.append(
+                    UpdateDeliverable(
+                        current.id, project.name, was.id, was.title, row.title, None, row.line
+                    )
+                )
+            elif (existing := by_key.get(row.key)) is not None:
+                changes += self._row_changes(current, existing, row, target)
+            else:
+                deliverable_id = self._deliverable_id(current.id, row, current)
                 changes.append(
                     AddDeliverable(current.id, project.name, deliverable_id, row, target)
                 )
@@ -207,12 +259,16 @@ class SheetDiff:
                             row.line,
                         )
                     )
-                continue
-            changes += self._row_changes(current, existing, row, target)
         in_sheet = {row.key for row in project.deliverables}
+        renamed_ids = {deliverable.id for deliverable in renamed.values()}
         for deliverable in current.deliverables:
-            gone = match_key(deliverable.title) not in in_sheet
-            if gone and deliverable.status not in ("DONE", "WONT_DO"):
+            if match_key(deliverable.title) in in_sheet or deliverable.id in renamed_ids:
+                continue
+            if self.remove_missing:
+                changes.append(
+                    RemoveDeliverable(current.id, current.title, deliverable.id, deliverable.title)
+                )
+            elif deliverable.status not in ("DONE", "WONT_DO"):
                 changes.append(
                     ChangeStatus(
                         current.id,
@@ -226,6 +282,24 @@ class SheetDiff:
                 )
         return changes
 
+    def _team(self, project: SheetProject, current_team_id: UUID | None) -> SheetTeam | None:
+        """The team a project newly names; None when the sheet names none or the one it
+        has. An archived team cannot be given new work: a bad row."""
+        if not project.team:
+            return None
+        team = self.teams[match_key(project.team)]
+        if team.id == current_team_id:
+            return None
+        if team.archived:
+            self.bad.append(
+                BadLine(
+                    project.line,
+                    f"Team {project.team!r} is archived (read-only); accepted: an active"
+                    " team's name, or a new name (the import creates the team)",
+                )
+            )
+        return team
+
     @staticmethod
     def _row_changes(
         current: CurrentInitiative,
@@ -235,6 +309,8 @@ class SheetDiff:
     ) -> list[Change]:
         changes: list[Change] = []
         ids = (current.id, current.title, existing.id, existing.title)
+        if row.stretch is not None and row.stretch != existing.stretch:
+            changes.append(UpdateDeliverable(*ids, None, row.stretch, row.line))
         if target is not None and (
             target.cycle_id != existing.target_cycle_id
             or target.target_date != existing.target_date
@@ -277,12 +353,54 @@ class SheetDiff:
             generation += 1
 
     def _deliverable_id(
-        self, initiative_id: UUID, row: SheetDeliverable, existing: Sequence[CurrentDeliverable]
+        self, initiative_id: UUID, row: SheetDeliverable, current: CurrentInitiative | None
     ) -> UUID:
-        used = {deliverable.id for deliverable in existing}
+        """A derived id: the next free one when a deliverable of that title had it (a row
+        removed earlier and now back is a new deliverable)."""
+        used: set[UUID] = set()
+        if current is not None:
+            used = {d.id for d in current.deliverables} | set(current.removed_deliverable_ids)
         generation = 0
         while True:
             candidate = derived_id(self.workspace_id, "csv", initiative_id, row.key, generation)
             if candidate not in used:
                 return candidate
             generation += 1
+
+
+def _same_but_title(
+    row: SheetDeliverable, target: NewTarget | None, deliverable: CurrentDeliverable
+) -> bool:
+    """Whether a row says exactly what is recorded on ``deliverable``, its title aside."""
+    cycle_id, target_date = (target.cycle_id, target.target_date) if target else (None, None)
+    return (
+        row.status == deliverable.status
+        and row.estimate_weeks == deliverable.estimate_weeks
+        and (cycle_id, target_date) == (deliverable.target_cycle_id, deliverable.target_date)
+        and (row.stretch is None or row.stretch == deliverable.stretch)
+    )
+
+
+def _renamed_rows(
+    project: SheetProject,
+    current: CurrentInitiative,
+    by_key: Mapping[str, CurrentDeliverable],
+    targets: Mapping[int, NewTarget | None],
+) -> dict[int, CurrentDeliverable]:
+    """The renamed rows (by line) and the deliverable each renames: a row matching no
+    title whose only fitting candidate, among the deliverables whose titles left the
+    sheet, fits no other such row (see the module docstring)."""
+    in_sheet = {row.key for row in project.deliverables}
+    gone = [d for d in current.deliverables if match_key(d.title) not in in_sheet]
+    candidates = {
+        row.line: [d.id for d in gone if _same_but_title(row, targets[row.line], d)]
+        for row in project.deliverables
+        if row.key not in by_key
+    }
+    fits = Counter(id for ids in candidates.values() for id in ids)
+    by_id = {d.id: d for d in gone}
+    return {
+        line: by_id[ids[0]]
+        for line, ids in candidates.items()
+        if len(ids) == 1 and fits[ids[0]] == 1
+    }

@@ -13,11 +13,19 @@ ignored; other columns are ignored):
 | | | Done, Won't do; blank: Planned |
 | Estimate weeks (or Estimate) | no | positive resource-weeks |
 | Target | yes | a cycle name of the roadmap, or an ISO date (2026-03-31); blank: none |
+| Stretch | no | Yes or No (also Y, N, True, False, X, 1, 0); blank: as recorded (new: No) |
+| Team | no | the owning team's name (created if new); blank: as recorded |
+| Kind | no | Feature, Tech debt, Operations, Research, Other (or Ops); blank: as |
+| | | recorded (new: Feature) |
 
-One row per deliverable, in priority order: a project's first row gives its position.
-A project's stakeholders and goal may be given on any of its rows, but two different
-non-blank values are a bad row. Every bad row is reported with its line number, and a
-file with any bad row is refused as a whole (nothing is recorded).
+A deliverable title starting with "Stretch goal:" (any case) is a stretch goal; the
+prefix is not kept in the title. One row per deliverable, in priority order: a
+project's first row gives its position; a project without deliverables is one row with
+blank Deliverable, status, estimate, target and stretch cells. A project's
+stakeholders, goal, team and kind may be given on any of its rows, but two different
+non-blank values are a bad row.
+Every bad row is reported with its line number, and a file with any bad row is refused
+as a whole (nothing is recorded).
 """
 
 from __future__ import annotations
@@ -43,8 +51,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "status": ("Deliverable status", "Status"),
     "estimate": ("Estimate weeks", "Estimate (weeks)", "Estimate"),
     "target": ("Target",),
+    "stretch": ("Stretch", "Stretch goal"),
+    "team": ("Team",),
+    "kind": ("Kind",),
 }
-OPTIONAL_COLUMNS = ("estimate",)
+OPTIONAL_COLUMNS = ("estimate", "stretch", "team", "kind")
 STATUS_WORDS = {
     "": "PLANNED",
     "planned": "PLANNED",
@@ -55,6 +66,28 @@ STATUS_WORDS = {
     "wontdo": "WONT_DO",
 }
 STATUS_NAMES = "Planned, In progress, Possible delay, At risk, Done, Won't do"
+STRETCH_WORDS = {
+    "yes": True,
+    "y": True,
+    "true": True,
+    "x": True,
+    "1": True,
+    "no": False,
+    "n": False,
+    "false": False,
+    "0": False,
+}
+STRETCH_NAMES = "Yes, No (or Y, N, True, False, X, 1, 0), or blank"
+STRETCH_PREFIX = "stretch goal:"
+KIND_WORDS = {
+    "feature": "FEATURE",
+    "techdebt": "TECH_DEBT",
+    "operations": "OPERATIONS",
+    "ops": "OPERATIONS",
+    "research": "RESEARCH",
+    "other": "OTHER",
+}
+KIND_NAMES = "Feature, Tech debt, Operations, Research, Other, or blank"
 LIST_SEPARATORS = re.compile(r"[;,\n]")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -71,6 +104,8 @@ class SheetDeliverable:
     status: str
     estimate_weeks: Decimal | None
     target: Target
+    stretch: bool | None = None
+    """None: the sheet does not say (blank, or no Stretch column)."""
 
     @property
     def key(self) -> str:
@@ -86,7 +121,13 @@ class SheetProject:
     name: str
     stakeholders: tuple[str, ...] = ()
     goal: str = ""
+    team: str = ""
+    """The owning team's name; blank: the sheet does not say."""
+    kind: str | None = None
+    """FEATURE, TECH_DEBT, ...; None: the sheet does not say."""
     deliverables: list[SheetDeliverable] = field(default_factory=list)
+    without_deliverables: bool = False
+    """A row of its own names it with no deliverable: kept even if it has no rows."""
 
     @property
     def key(self) -> str:
@@ -142,7 +183,10 @@ def parse_estimate(text: str) -> Decimal | None:
     try:
         weeks = Decimal(text.strip())
     except InvalidOperation:
-        raise ValueError(f"Estimate weeks {text.strip()!r} is not a number") from None
+        raise ValueError(
+            f"Estimate weeks {text.strip()!r} is not a number; accepted: resource-weeks"
+            " (e.g. 2.5), or blank"
+        ) from None
     try:
         return require_positive_weeks(weeks)
     except Invalid as error:
@@ -158,8 +202,38 @@ def parse_target(text: str) -> Target:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"Target {text!r} is not a real date") from None
+            raise ValueError(
+                f"Target {text!r} is not a real date; accepted: a date (YYYY-MM-DD),"
+                " a cycle's name, or blank"
+            ) from None
     return text
+
+
+def parse_stretch(text: str) -> bool | None:
+    """Whether a row is a stretch goal; None when the cell is blank."""
+    if not text.strip():
+        return None
+    stretch = STRETCH_WORDS.get(text.strip().casefold())
+    if stretch is None:
+        raise ValueError(f"Stretch {text.strip()!r} is not one of {STRETCH_NAMES}")
+    return stretch
+
+
+def parse_kind(text: str) -> str | None:
+    """An initiative's kind as teams write it ("Tech debt") as roadlog's name; None if blank."""
+    if not text.strip():
+        return None
+    kind = KIND_WORDS.get(_squeeze(text))
+    if kind is None:
+        raise ValueError(f"Kind {text.strip()!r} is not one of {KIND_NAMES}")
+    return kind
+
+
+def split_stretch_prefix(title: str) -> tuple[str, bool]:
+    """A title without its "Stretch goal:" prefix (any case), and whether it had one."""
+    if title.casefold().startswith(STRETCH_PREFIX):
+        return " ".join(title[len(STRETCH_PREFIX) :].split()), True
+    return title, False
 
 
 def parse_list(text: str) -> tuple[str, ...]:
@@ -175,18 +249,23 @@ class _SheetBuilder:
         self.bad: list[BadLine] = []
         self.seen: dict[tuple[str, str], int] = {}
         self.current: SheetProject | None = None
-        self.stakeholders_line: dict[str, int] = {}
-        self.goal_line: dict[str, int] = {}
+        self.first_line: dict[tuple[str, str], int] = {}
 
     def add(self, line: int, cell: dict[str, str]) -> None:
         try:
             project = self._project(line, cell["project"])
+            if _only_the_project(cell):
+                self._project_fields(line, project, cell)
+                project.without_deliverables = True
+                return
+            title, stretch = self._title(cell["deliverable"], parse_stretch(cell["stretch"]))
             row = SheetDeliverable(
                 line=line,
-                title=self._title(cell["deliverable"]),
+                title=title,
                 status=parse_status(cell["status"]),
                 estimate_weeks=parse_estimate(cell["estimate"]),
                 target=parse_target(cell["target"]),
+                stretch=stretch,
             )
             first = self.seen.setdefault((project.key, row.key), line)
             if first != line:
@@ -213,41 +292,76 @@ class _SheetBuilder:
         return self.current
 
     @staticmethod
-    def _title(text: str) -> str:
-        title = " ".join(text.split())
+    def _title(text: str, stretch: bool | None) -> tuple[str, bool | None]:
+        """The title without a "Stretch goal:" prefix, and the row's stretch flag."""
+        title, prefixed = split_stretch_prefix(" ".join(text.split()))
         if not title:
-            raise ValueError("Deliverable is blank")
-        return title
+            raise ValueError(
+                "Deliverable is blank; accepted: a title (a project without deliverables"
+                " is a row whose deliverable cells are all blank)"
+            )
+        if prefixed and stretch is False:
+            raise ValueError(
+                f"Deliverable {text.strip()!r} starts with 'Stretch goal:' but Stretch is No;"
+                " accepted: Stretch Yes or blank with the prefix, or no prefix"
+            )
+        return title, True if prefixed else stretch
 
     def _project_fields(self, line: int, project: SheetProject, cell: dict[str, str]) -> None:
         stakeholders = parse_list(cell["stakeholders"])
-        goal = " ".join(cell["goal"].split())
         if stakeholders:
-            if project.stakeholders and stakeholders != project.stakeholders:
-                raise ValueError(
-                    f"Stakeholders of project {project.name!r} differ from line"
-                    f" {self.stakeholders_line[project.key]}: {', '.join(stakeholders)!r}"
-                    f" is not {', '.join(project.stakeholders)!r}"
-                )
+            self._same_on_every_row(
+                line,
+                project,
+                "Stakeholders",
+                ", ".join(stakeholders),
+                ", ".join(project.stakeholders),
+            )
             project.stakeholders = stakeholders
-            self.stakeholders_line.setdefault(project.key, line)
-        if goal:
-            if project.goal and goal != project.goal:
-                raise ValueError(
-                    f"User-centric goal of project {project.name!r} differs from line"
-                    f" {self.goal_line[project.key]}: {goal!r} is not {project.goal!r}"
-                )
+        if goal := " ".join(cell["goal"].split()):
+            self._same_on_every_row(line, project, "User-centric goal", goal, project.goal)
             project.goal = goal
-            self.goal_line.setdefault(project.key, line)
+        if team := " ".join(cell["team"].split()):
+            self._same_on_every_row(line, project, "Team", team, project.team)
+            project.team = team
+        if kind := parse_kind(cell["kind"]):
+            self._same_on_every_row(line, project, "Kind", kind, project.kind or "")
+            project.kind = kind
+
+    def _same_on_every_row(
+        self, line: int, project: SheetProject, column: str, value: str, known: str
+    ) -> None:
+        """A project's value of ``column`` on this row agrees with an earlier row's."""
+        first = self.first_line.setdefault((project.key, column), line)
+        if known and value != known:
+            differ = "differ" if column == "Stakeholders" else "differs"
+            raise ValueError(
+                f"{column} of project {project.name!r} {differ} from line {first}:"
+                f" {value!r} is not {known!r}"
+            )
 
     def finish(self) -> list[SheetProject]:
         for project in self.projects.values():
-            if not project.goal and project.deliverables:
+            if not project.goal and (project.deliverables or project.without_deliverables):
                 self.bad.append(
                     BadLine(project.line, f"project {project.name!r} has no User-centric goal")
                 )
         self.bad.sort(key=lambda bad: bad.line)
-        return [project for project in self.projects.values() if project.deliverables]
+        return [
+            project
+            for project in self.projects.values()
+            if project.deliverables or project.without_deliverables
+        ]
+
+
+DELIVERABLE_CELLS = ("deliverable", "status", "estimate", "target", "stretch")
+
+
+def _only_the_project(cell: dict[str, str]) -> bool:
+    """A row naming a project and no deliverable at all: the project has none (yet)."""
+    return bool(cell["project"].strip()) and not any(
+        cell[column].strip() for column in DELIVERABLE_CELLS
+    )
 
 
 def _by_column(cells: list[str], columns: dict[str, int]) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Mutations on deliverables: add, status, estimate generations, targets, effort."""
+"""Mutations on deliverables: add, correct, remove, status, estimate generations, targets,
+effort."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import strawberry
 
 from backend.application import Recorded
 from schema.context import Info
-from schema.mutations.initiatives import DeliverableInput, new_deliverable
+from schema.mutations.initiatives import DeliverableInput, initiative_of, new_deliverable
 from schema.mutations.outcome import (
     Prepared,
     UserError,
@@ -26,7 +27,7 @@ from schema.mutations.payloads import (
 )
 from schema.relay import GlobalRef
 from schema.roadmap.loaders import deliverables_by_refs
-from schema.roadmap.types import Deliverable, DeliverableStatus
+from schema.roadmap.types import Deliverable, DeliverableStatus, Initiative
 
 # A deliverable lives inside its initiative: the initiative is the first id of its id.
 DELIVERABLE_IN_INITIATIVE = {"initiative_id": "deliverable_id"}
@@ -43,6 +44,47 @@ class AddDeliverableInput:
 @strawberry.type(description="The new deliverable, or why nothing was recorded.")
 class AddDeliverablePayload:
     deliverable: Deliverable | None = strawberry.field(description="The deliverable.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+    position: str | None = strawberry.field(description=POSITION)
+
+
+@strawberry.input(description="Rename a deliverable or change its stretch flag.")
+class UpdateDeliverableInput:
+    deliverable_id: strawberry.ID = strawberry.field(description="The deliverable.")
+    title: str | None = strawberry.field(default=None, description="Its new title.")
+    stretch: bool | None = strawberry.field(
+        default=None, description="Whether it is a stretch goal."
+    )
+    reason: str | None = strawberry.field(default=None, description="Why.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="The initiative version the client saw; stale is CONFLICT."
+    )
+    effective_at: datetime | None = strawberry.field(default=None, description=EFFECTIVE_AT)
+
+
+@strawberry.type(description="The deliverable, or why nothing was recorded.")
+class UpdateDeliverablePayload:
+    deliverable: Deliverable | None = strawberry.field(description="The deliverable.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+    position: str | None = strawberry.field(description=POSITION)
+
+
+@strawberry.input(
+    description="Take a deliverable off the roadmap: it stays in history, in the roadmap as of"
+    " earlier instants and in the reports of cycles closed before."
+)
+class RemoveDeliverableInput:
+    deliverable_id: strawberry.ID = strawberry.field(description="The deliverable.")
+    reason: str = strawberry.field(description="Required: why it is removed.")
+    decision_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The decision behind it."
+    )
+    effective_at: datetime | None = strawberry.field(default=None, description=EFFECTIVE_AT)
+
+
+@strawberry.type(description="The initiative without the deliverable, or why nothing was recorded.")
+class RemoveDeliverablePayload:
+    initiative: Initiative | None = strawberry.field(description="The deliverable's initiative.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     position: str | None = strawberry.field(description=POSITION)
 
@@ -145,6 +187,57 @@ class DeliverableMutations:
         outcome = await execute(info, prepare)
         return AddDeliverablePayload(
             deliverable=outcome.entity, user_errors=outcome.errors, position=outcome.position
+        )
+
+    @strawberry.mutation(description="Rename a deliverable or change its stretch flag.")
+    async def update_deliverable(
+        self, info: Info, input: UpdateDeliverableInput
+    ) -> UpdateDeliverablePayload:
+        def prepare() -> Prepared[Deliverable]:
+            deliverable = parse_deliverable(input.deliverable_id)
+            app = info.context.services.app
+            return Prepared(
+                lambda caller: app.update_deliverable(
+                    caller,
+                    initiative_id=deliverable.parent_id,
+                    deliverable_id=deliverable.id,
+                    title=input.title,
+                    stretch=input.stretch,
+                    reason=input.reason or "",
+                    expected_version=input.expected_version,
+                    effective_at=input.effective_at,
+                ),
+                lambda recorded: deliverable_of(info, deliverable.parent_id, recorded),
+            )
+
+        outcome = await execute(info, prepare, DELIVERABLE_IN_INITIATIVE)
+        return UpdateDeliverablePayload(
+            deliverable=outcome.entity, user_errors=outcome.errors, position=outcome.position
+        )
+
+    @strawberry.mutation(description="Take a deliverable off the roadmap (a reason is required).")
+    async def remove_deliverable(
+        self, info: Info, input: RemoveDeliverableInput
+    ) -> RemoveDeliverablePayload:
+        def prepare() -> Prepared[Initiative]:
+            deliverable = parse_deliverable(input.deliverable_id)
+            decision = parse_optional_id(input.decision_id, "Decision", "decisionId")
+            app = info.context.services.app
+            return Prepared(
+                lambda caller: app.remove_deliverable(
+                    caller,
+                    initiative_id=deliverable.parent_id,
+                    deliverable_id=deliverable.id,
+                    reason=input.reason,
+                    decision_id=decision.id if decision else None,
+                    effective_at=input.effective_at,
+                ),
+                lambda recorded: initiative_of(info, recorded),
+            )
+
+        outcome = await execute(info, prepare, DELIVERABLE_IN_INITIATIVE)
+        return RemoveDeliverablePayload(
+            initiative=outcome.entity, user_errors=outcome.errors, position=outcome.position
         )
 
     @strawberry.mutation(description="Change a deliverable's status.")

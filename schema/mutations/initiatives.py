@@ -26,7 +26,7 @@ from schema.mutations.payloads import (
 from schema.relay import GlobalRef
 from schema.reports.types import AlignmentKind
 from schema.roadmap.loaders import initiatives_by_ids
-from schema.roadmap.types import Initiative, InitiativeKind
+from schema.roadmap.types import DeliverableStatus, Initiative, InitiativeKind
 
 # A key result lives inside its objective: the objective is the first id of a key result id.
 KEY_RESULT_IN_OBJECTIVE = {"objective_id": "key_result_id"}
@@ -43,6 +43,10 @@ class DeliverableInput:
         default=None, description="Target cycle (of the initiative's roadmap)."
     )
     target_date: date | None = strawberry.field(default=None, description="Or a target date.")
+    status: DeliverableStatus | None = strawberry.field(
+        default=None,
+        description="Initial status (default PLANNED); DONE sets completedAt to the business time.",
+    )
 
 
 def new_deliverable(given: DeliverableInput, at_field: str) -> NewDeliverable:
@@ -53,6 +57,7 @@ def new_deliverable(given: DeliverableInput, at_field: str) -> NewDeliverable:
         estimate_weeks=given.estimate_weeks,
         target_cycle_id=cycle.id if cycle else None,
         target_date=given.target_date,
+        status="PLANNED" if given.status is None else given.status.name,
     )
 
 
@@ -95,6 +100,12 @@ class UpdateInitiativeInput:
     stakeholders: list[str] | None = strawberry.field(default=None, description="New list.")
     team_id: strawberry.ID | None = strawberry.field(default=None, description="New team.")
     kind: InitiativeKind | None = strawberry.field(default=None, description="New kind.")
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Make it a phase of this initiative (same roadmap; no cycles)."
+    )
+    clear_parent: bool | None = strawberry.field(
+        default=None, description="Make it a top-level initiative again."
+    )
     reason: str | None = strawberry.field(default=None, description="Why.")
     expected_version: int | None = strawberry.field(
         default=None, description="The version the client saw; stale is CONFLICT."
@@ -186,6 +197,7 @@ class InitiativeMutations:
         def prepare() -> Prepared[Initiative]:
             initiative = parse_id(input.initiative_id, "Initiative", "initiativeId")
             team = parse_optional_id(input.team_id, "Team", "teamId")
+            parent = parse_optional_id(input.parent_id, "Initiative", "parentId")
             app = info.context.services.app
             return Prepared(
                 lambda caller: app.update_initiative(
@@ -196,6 +208,8 @@ class InitiativeMutations:
                     stakeholders=input.stakeholders,
                     team_id=team.id if team else None,
                     kind=input.kind.name if input.kind else None,
+                    parent_id=parent.id if parent else None,
+                    clear_parent=bool(input.clear_parent),
                     reason=input.reason or "",
                     expected_version=input.expected_version,
                     effective_at=input.effective_at,

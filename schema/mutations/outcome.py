@@ -21,8 +21,9 @@ from starlette.concurrency import run_in_threadpool
 from strawberry.types.nodes import SelectedField, Selection
 
 from backend.application import Caller, Recorded
+from backend.bootstrap import Services
 from backend.domain.errors import DomainError
-from backend.tokens import Role
+from backend.tokens import Principal, Role
 from projections.watcher import ConsistencyTimeout
 from schema.context import Info
 from schema.mutations.wording import api_message, input_path
@@ -106,6 +107,15 @@ def parse_optional_id(value: str | None, kind: str, input_field: str) -> GlobalR
     return None if value is None else parse_id(value, kind, input_field)
 
 
+def caller_of(principal: Principal) -> Caller:
+    """Who runs a command for a token: its workspace, its name as actor; admins backfill."""
+    return Caller(
+        workspace_id=principal.workspace_id,
+        actor=principal.actor,
+        may_backfill=principal.role is Role.ADMIN,
+    )
+
+
 async def execute(
     info: Info,
     prepare: Callable[[], Prepared[E]],
@@ -113,12 +123,7 @@ async def execute(
 ) -> Outcome[E]:
     """Parse (``prepare``), run the command in a thread, map domain errors to userErrors,
     then load the changed entity once the read models show the change."""
-    principal = require(info, Role.EDITOR)
-    caller = Caller(
-        workspace_id=principal.workspace_id,
-        actor=principal.actor,
-        may_backfill=principal.role is Role.ADMIN,
-    )
+    caller = caller_of(require(info, Role.EDITOR))
     try:
         prepared = prepare()
         recorded = await run_in_threadpool(partial(prepared.command, caller))
@@ -144,7 +149,7 @@ async def execute(
         )
     if not asks_for_entity(info):
         return Outcome(recorded=recorded)
-    await settle(info, recorded.position)
+    await settle(info.context.services, recorded.position)
     return Outcome(entity=await prepared.load(recorded), recorded=recorded)
 
 
@@ -166,12 +171,11 @@ def asks_for_entity(info: Info) -> bool:
     return any(name not in RECEIPT for name in selected)
 
 
-async def settle(info: Info, position: int | None) -> None:
+async def settle(services: Services, position: int | None) -> None:
     """Wait until the read models show ``position``; a slow projector is not an error here:
     the change is recorded, and the payload's ``position`` lets the client wait itself."""
     if position is None:
         return
-    services = info.context.services
     try:
         await services.watcher.wait_for(position, services.settings.consistency_timeout_seconds)
     except ConsistencyTimeout:

@@ -267,7 +267,7 @@ class RoadmapMutations:
                     ends_on=input.ends_on,
                     effective_at=input.effective_at,
                 ),
-                lambda recorded: _cycle(info, roadmap.id, recorded),
+                lambda recorded: cycle_of(info, roadmap.id, recorded),
             )
 
         outcome = await execute(info, prepare)
@@ -287,7 +287,7 @@ class RoadmapMutations:
                     cycle_id=cycle.id,
                     effective_at=input.effective_at,
                 ),
-                lambda recorded: _cycle(info, cycle.parent_id, recorded),
+                lambda recorded: cycle_of(info, cycle.parent_id, recorded),
             )
 
         outcome = await execute(info, prepare, CYCLE_IN_ROADMAP)
@@ -307,7 +307,7 @@ class RoadmapMutations:
                     cycle_id=cycle.id,
                     effective_at=input.effective_at,
                 ),
-                lambda recorded: _cycle(info, cycle.parent_id, recorded),
+                lambda recorded: cycle_of(info, cycle.parent_id, recorded),
             )
 
         outcome = await execute(info, prepare, CYCLE_IN_ROADMAP)
@@ -320,5 +320,6 @@ async def _roadmap(info: Info, recorded: Recorded) -> Roadmap | None:
     return await first(roadmaps_by_ids(info, [recorded.id]))
 
 
-async def _cycle(info: Info, roadmap_id: UUID, recorded: Recorded) -> Cycle | None:
+async def cycle_of(info: Info, roadmap_id: UUID, recorded: Recorded) -> Cycle | None:
+    """The cycle a command recorded (``recorded.id``) on a roadmap, as projected."""
     return await first(cycles_by_refs(info, [(roadmap_id, recorded.id)]))

@@ -19,7 +19,7 @@ from schema.context import Info
 from schema.permissions import require
 from schema.relay import to_global_id
 from schema.roadmap.entities import Deliverable, DeliverableStatus
-from schema.roadmap.timeline import TimelineEntry, entry_of
+from schema.roadmap.timeline import TimelineEntry, entries_of
 
 
 def report_deliverables(
@@ -54,4 +54,4 @@ async def report_status_changes(info: Info, report: CycleReportData) -> list[Tim
     if not positions:
         return []
     rows = await entries_at(info.context.services.pool, workspace_id, positions)
-    return [entry_of(row) for row in rows]
+    return await entries_of(info, rows)

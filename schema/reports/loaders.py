@@ -67,7 +67,7 @@ def objective_row_loader(info: Info) -> DataLoader[UUID, ObjectiveRow | None]:
         names = await okr_queries.periods_of(pool, workspace_id, ids)
         rows: dict[UUID, ObjectiveRow] = {}
         for period in await periods.load_many(names):
-            rows.update(period.by_id())
+            rows.update(period.every_by_id())
         return [rows.get(objective_id) for objective_id in ids]
 
     return _loader(info, "objectives", batch)
@@ -124,6 +124,11 @@ async def key_result_rows(info: Info, refs: Sequence[KeyResultRef]) -> list[KeyR
     """The key result rows, for resolvers that build their own objects."""
     objectives = await objective_row_loader(info).load_many([ref[0] for ref in refs])
     return [
-        next((kr for kr in o.key_results if kr.key_result_id == ref[1]), None) if o else None
+        next(
+            (kr for kr in (*o.key_results, *o.removed_key_results) if kr.key_result_id == ref[1]),
+            None,
+        )
+        if o
+        else None
         for ref, o in zip(refs, objectives, strict=True)
     ]

@@ -35,7 +35,7 @@ class EstimateGrouping(Enum):
         "QUARTER",
         description='The fiscal quarter of its completion (UTC), e.g. "FY2027 Q1": the fiscal'
         " year is named after the calendar year it ends in, its start month is the"
-        " roadmap's (January for roadmaps with fixed cycles).",
+        " workspace's (Workspace.fiscalYearStartMonth), whatever the roadmap's cadence.",
     )
     KIND = strawberry.enum_value("KIND", description="The initiative's current kind.")
     INITIATIVE = strawberry.enum_value("INITIATIVE", description="The initiative.")

@@ -46,6 +46,7 @@ class Decision(Node):
     status: DecisionStatus = strawberry.field(description="Where the decision stands now.")
     at: datetime = strawberry.field(description="Business time: when it was decided.")
     recorded_at: datetime = strawberry.field(description="When it was recorded.")
+    version: int = strawberry.field(description="Aggregate version, for expectedVersion.")
     decision_id: strawberry.Private[UUID]
     superseded_by_id: strawberry.Private[UUID | None]
 
@@ -62,6 +63,7 @@ class Decision(Node):
             status=DecisionStatus(row["status"]),
             at=row["at"],
             recorded_at=row["recorded_at"],
+            version=row["version"],
             decision_id=row["id"],
             superseded_by_id=row["superseded_by_id"],
         )

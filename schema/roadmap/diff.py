@@ -8,12 +8,19 @@ Both instants are read as ``roadmap(asOf:)`` reads them; the difference is compu
 - changed: on it at both, with fields that differ: its own (``title``, ``goal``,
   ``stakeholders``, ``team``, ``kind``, ``parent``, and the rolled-up ``status``) and its
   deliverables' (``deliverables.<id>.<field>``; a deliverable added in between is
-  ``deliverables.<id>`` from null to its title). Values are JSON-encoded as on the timeline.
+  ``deliverables.<id>`` from null to its title, one removed in between from its title to
+  null). Values are JSON-encoded as on the timeline.
+
+The same deliverable changes are listed per deliverable under ``deliverableChanges``,
+with the deliverable's own field names (``status``, not ``deliverables.<id>.status``): the
+readable form; the id-keyed entries stay in ``changes`` so that the contract holds. Each
+change also has labels (``schema.labels``): names, not ids.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -24,7 +31,6 @@ from projections.roadmap_queries import (
     decimal,
     roadmap_rows,
     roadmaps_by_ids,
-    rolled_up,
 )
 from projections.timeline import encoded
 from schema.context import Info
@@ -32,8 +38,15 @@ from schema.errors import BAD_USER_INPUT, coded_error
 from schema.initiatives import Initiative
 from schema.permissions import require
 from schema.relay import to_global_id
-from schema.roadmap.history import InitiativeChanges, InitiativeMove, RoadmapDiff
-from schema.roadmap.timeline import FieldChange
+from schema.roadmap.entities import Deliverable
+from schema.roadmap.history import (
+    DeliverableChanges,
+    InitiativeChanges,
+    InitiativeMove,
+    RoadmapDiff,
+)
+from schema.roadmap.roadmaps import initiative_of_rows
+from schema.roadmap.timeline import FieldChange, labelled
 
 DELIVERABLE_FIELDS = (
     ("title", "title"),
@@ -51,8 +64,8 @@ def _ref(kind: str, id: UUID | None) -> str | None:
     return None if id is None else str(to_global_id(kind, id))
 
 
-def initiative_fields(row: Row, deliverables: Sequence[Row]) -> dict[str, Any]:
-    """An initiative's compared fields, as the API shows them."""
+def initiative_fields(row: Row, status: str) -> dict[str, Any]:
+    """An initiative's compared fields, as the API shows them (its rolled-up status given)."""
     return {
         "title": row["title"],
         "goal": row["goal"],
@@ -60,7 +73,7 @@ def initiative_fields(row: Row, deliverables: Sequence[Row]) -> dict[str, Any]:
         "team": _ref("Team", row["team_id"]),
         "kind": row["kind"],
         "parent": _ref("Initiative", row["parent_id"]),
-        "status": rolled_up(d["status"] for d in deliverables),
+        "status": status,
     }
 
 
@@ -76,32 +89,77 @@ def deliverable_fields(row: Row) -> dict[str, Any]:
     return values
 
 
-def field_changes(
-    before: Row, before_deliverables: Sequence[Row], after: Row, after_deliverables: Sequence[Row]
+@dataclass(frozen=True)
+class DeliverableDifference:
+    """How one deliverable of an initiative differs between two instants."""
+
+    row: Row
+    """The deliverable at the later instant, or at the earlier one if it was removed."""
+    changes: list[tuple[str, Any, Any]]
+    """(field, old, new) by the deliverable's own field names."""
+    added: bool = False
+    """Added in between: ``changes`` is its title from null."""
+    removed: bool = False
+    """Removed in between: ``changes`` is its title to null, ``row`` as it was."""
+
+
+def own_changes(
+    before: Row, before_rows: RoadmapRows, after: Row, after_rows: RoadmapRows
 ) -> Iterator[tuple[str, Any, Any]]:
-    """(field, old, new) for each field of an initiative that differs."""
+    """(field, old, new) for each of an initiative's own fields that differs, read in the
+    roadmap's rows before and after."""
+    id = after["initiative_id"]
     old, new = (
-        initiative_fields(before, before_deliverables),
-        initiative_fields(after, after_deliverables),
+        initiative_fields(before, before_rows.status_of(id)),
+        initiative_fields(after, after_rows.status_of(id)),
     )
     for name, value in new.items():
         if old[name] != value:
             yield name, old[name], value
+
+
+def deliverable_differences(
+    before_deliverables: Sequence[Row], after_deliverables: Sequence[Row]
+) -> Iterator[DeliverableDifference]:
+    """Each deliverable that differs: those at the later instant in order, then those
+    removed in between."""
     earlier = {d["deliverable_id"]: d for d in before_deliverables}
     for deliverable in after_deliverables:
-        path = f"deliverables.{to_global_id('Deliverable', *_deliverable_key(deliverable))}"
         previous = earlier.get(deliverable["deliverable_id"])
         if previous is None:
-            yield path, None, deliverable["title"]
+            yield DeliverableDifference(
+                deliverable, [("title", None, deliverable["title"])], added=True
+            )
             continue
         was, now = deliverable_fields(previous), deliverable_fields(deliverable)
-        for name, value in now.items():
-            if was[name] != value:
-                yield f"{path}.{name}", was[name], value
+        changes = [(name, was[name], value) for name, value in now.items() if was[name] != value]
+        if changes:
+            yield DeliverableDifference(deliverable, changes)
+    later = {d["deliverable_id"] for d in after_deliverables}
+    for deliverable in before_deliverables:
+        if deliverable["deliverable_id"] not in later:
+            yield DeliverableDifference(
+                deliverable, [("title", deliverable["title"], None)], removed=True
+            )
 
 
-def _deliverable_key(row: Row) -> tuple[UUID, UUID]:
+def id_keyed(differences: Sequence[DeliverableDifference]) -> Iterator[tuple[str, Any, Any]]:
+    """Deliverable changes as ``changes`` has always listed them, keyed by id:
+    ``deliverables.<id>.<field>``, and ``deliverables.<id>`` for one added or removed in
+    between."""
+    for difference in differences:
+        path = f"deliverables.{to_global_id('Deliverable', *deliverable_key(difference.row))}"
+        for name, old, new in difference.changes:
+            yield (path if difference.added or difference.removed else f"{path}.{name}"), old, new
+
+
+def deliverable_key(row: Row) -> tuple[UUID, UUID]:
+    """(initiative_id, deliverable_id): what a deliverable's global id carries."""
     return row["initiative_id"], row["deliverable_id"]
+
+
+def _change(name: str, old: Any, new: Any) -> FieldChange:
+    return FieldChange(field=name, from_=encoded(old), to=encoded(new))
 
 
 def difference(
@@ -115,7 +173,7 @@ def difference(
 
     def initiative(rows: RoadmapRows | None, position: int, row: Row, at: datetime) -> Initiative:
         assert rows is not None
-        return Initiative.of(row, rows.deliverables.get(row["initiative_id"], ()), position, at)
+        return initiative_of_rows(rows, row, position, at)
 
     added = [initiative(after, n, row, to) for id, (n, row) in new.items() if id not in old]
     removed = [initiative(before, n, row, from_) for id, (n, row) in old.items() if id not in new]
@@ -128,17 +186,23 @@ def difference(
         if was != n:
             moved.append(InitiativeMove(initiative=current, from_position=was, to_position=n))
         assert before is not None and after is not None, "on the roadmap at both instants"
-        changes = [
-            FieldChange(field=name, from_=encoded(a), to=encoded(b))
-            for name, a, b in field_changes(
-                previous,
-                before.deliverables.get(id, ()),
-                row,
-                after.deliverables.get(id, ()),
+        was_delivering, delivering = before.deliverables.get(id, ()), after.deliverables.get(id, ())
+        differences = list(deliverable_differences(was_delivering, delivering))
+        own = own_changes(previous, before, row, after)
+        changes = [_change(*change) for change in (*own, *id_keyed(differences))]
+        deliverables = [
+            DeliverableChanges(
+                deliverable=Deliverable.of(d.row, from_ if d.removed else to),
+                changes=[_change(*change) for change in d.changes],
             )
+            for d in differences
         ]
         if changes:
-            changed.append(InitiativeChanges(initiative=current, changes=changes))
+            changed.append(
+                InitiativeChanges(
+                    initiative=current, changes=changes, deliverable_changes=deliverables
+                )
+            )
     return RoadmapDiff(
         from_=from_, to=to, added=added, removed=removed, moved=moved, changed=changed
     )
@@ -157,4 +221,16 @@ async def roadmap_diff(info: Info, roadmap_id: UUID, from_: datetime, to: dateti
             raise coded_error(BAD_USER_INPUT, f"id: no roadmap {missing!r}")
         before = await roadmap_rows(conn, workspace_id, roadmap_id, from_)
         after = await roadmap_rows(conn, workspace_id, roadmap_id, to)
-    return difference(before, after, from_, to)
+    diff = difference(before, after, from_, to)
+    await labelled(
+        info,
+        [
+            change
+            for changed in diff.changed
+            for change in (
+                *changed.changes,
+                *(c for d in changed.deliverable_changes for c in d.changes),
+            )
+        ],
+    )
+    return diff

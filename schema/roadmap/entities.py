@@ -43,20 +43,27 @@ class InitiativeKind(Enum):
     OTHER = "OTHER"
 
 
-@strawberry.enum(description="A cycle is planned, then active (scope frozen), then closed.")
+@strawberry.enum(
+    description="A cycle is planned, then active (scope frozen), then closed; a planned one"
+    " may be cancelled instead."
+)
 class CycleState(Enum):
     PLANNED = "PLANNED"
     ACTIVE = "ACTIVE"
     CLOSED = "CLOSED"
+    CANCELLED = "CANCELLED"
 
 
 @strawberry.type(description='Who owns work ("SRE", "sig-node").')
 class Team(Node):
     name: str = strawberry.field(description="The team's name.")
+    archived: bool = strawberry.field(
+        description="Archived: read-only, and out of `teams` unless asked for."
+    )
 
     @classmethod
     def of(cls, row: Row) -> Team:
-        return cls(id=to_global_id("Team", row["id"]), name=row["name"])
+        return cls(id=to_global_id("Team", row["id"]), name=row["name"], archived=row["archived"])
 
 
 async def team_of(info: Info, team_id: UUID | None) -> Team | None:
@@ -73,7 +80,9 @@ async def team_of(info: Info, team_id: UUID | None) -> Team | None:
 )
 class Cadence:
     fiscal_year_start_month: int | None = strawberry.field(
-        description="First month (1..12) of the fiscal year, for quarters."
+        description="The fiscal-year start month given when the roadmap was created (1..12),"
+        " for quarters. Quarters in reports and planned quarter cycles follow the workspace's"
+        " fiscal year instead (Workspace.fiscalYearStartMonth)."
     )
     cycle_weeks: int | None = strawberry.field(description="Length of fixed cycles in weeks.")
     anchor_date: date | None = strawberry.field(description="Start of the first fixed cycle.")
@@ -89,13 +98,15 @@ class Cycle(Node):
     cycle_id: strawberry.Private[UUID]
 
     @classmethod
-    def of(cls, row: Row, at: datetime | None) -> Cycle:
+    def of(cls, row: Row, at: datetime | None, recorded: int | None = None) -> Cycle:
+        """A cycle at business time ``at`` (None: now), as the log stood at position
+        ``recorded`` (None: all of it)."""
         return cls(
             id=to_global_id("Cycle", row["roadmap_id"], row["cycle_id"]),
             name=row["name"],
             starts_on=row["starts_on"],
             ends_on=row["ends_on"],
-            state=CycleState(cycle_state(row, at)),
+            state=CycleState(cycle_state(row, at, recorded)),
             roadmap_id=row["roadmap_id"],
             cycle_id=row["cycle_id"],
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from uuid import UUID
 
 import strawberry
@@ -12,12 +13,28 @@ from schema.initiatives import Initiative, initiatives_by_ids
 from schema.pagination import PageInfo
 from schema.permissions import require
 from schema.roadmap.decisions import Decision
+from schema.roadmap.entities import Deliverable
 from schema.roadmap.loaders import roadmaps_by_ids
 from schema.roadmap.roadmaps import Roadmap
 from schema.roadmap.timeline import FieldChange, decision_of
 
 
-@strawberry.type(description="An initiative placed on, moved on, or removed from a roadmap.")
+@strawberry.enum(description="What a priority change was.")
+class PriorityChangeKind(Enum):
+    PLACED = strawberry.enum_value("PLACED", description="Placed on the roadmap.")
+    MOVED = strawberry.enum_value("MOVED", description="Moved explicitly by someone.")
+    DISPLACED = strawberry.enum_value(
+        "DISPLACED",
+        description="Shifted because another initiative was placed, moved or removed around it.",
+    )
+    REMOVED = strawberry.enum_value("REMOVED", description="Taken off the roadmap.")
+
+
+@strawberry.type(
+    description="An initiative placed on, moved on, or removed from a roadmap, or shifted by"
+    " one position because another one was (DISPLACED: its time, actor, reason and decision"
+    " are those of its cause)."
+)
 class PriorityChange:
     from_position: int | None = strawberry.field(
         description="Position before; null when it was placed (it was not on the roadmap)."
@@ -32,6 +49,11 @@ class PriorityChange:
     roadmap_id: strawberry.Private[UUID]
     initiative_id: strawberry.Private[UUID]
     decision_id: strawberry.Private[UUID | None]
+    kind: PriorityChangeKind = strawberry.field(description="What the change was.")
+    cause: PriorityChange | None = strawberry.field(
+        description="For DISPLACED: the explicit change that caused it (its reason and"
+        " decision explain this one)."
+    )
 
     @strawberry.field(description="The roadmap, as it is now.")
     async def roadmap(self, info: Info) -> Roadmap:
@@ -71,12 +93,30 @@ class InitiativeMove:
     to_position: int = strawberry.field(description="Position at the later instant.")
 
 
+@strawberry.type(description="A deliverable whose fields differ between two instants.")
+class DeliverableChanges:
+    deliverable: Deliverable = strawberry.field(
+        description="The deliverable, at the later instant (at the earlier one when it was"
+        " removed in between)."
+    )
+    changes: list[FieldChange] = strawberry.field(
+        description="Each differing field, named as on Deliverable (title, stretch, status,"
+        " estimateWeeks, targetCycle, targetDate, actualWeeks, completedAt); one added in"
+        " between is its title from null, one removed in between its title to null."
+    )
+
+
 @strawberry.type(description="An initiative whose fields differ between two instants.")
 class InitiativeChanges:
     initiative: Initiative = strawberry.field(description="The initiative, at the later one.")
     changes: list[FieldChange] = strawberry.field(
         description="Each differing field: its own (title, goal, stakeholders, team, kind,"
-        " parent, status) and its deliverables' (deliverables.<id>.<field>)."
+        " parent, status) and its deliverables' (deliverables.<id>.<field>, kept for"
+        " compatibility: deliverableChanges is the readable form of the same changes)."
+    )
+    deliverable_changes: list[DeliverableChanges] = strawberry.field(
+        description="Changes of its deliverables, one entry per deliverable, with field"
+        " names of the deliverable itself."
     )
 
 

@@ -27,7 +27,7 @@ from uuid import UUID
 
 import asyncpg
 
-from projections import roadmap_queries
+from projections import roadmap_queries, roadmap_recorded
 from schema.context import Info
 from schema.initiatives import initiatives_by_ids
 from schema.nodes import register_node_kind
@@ -45,6 +45,7 @@ __all__ = [
     "decisions_by_ids",
     "deliverables_by_refs",
     "initiatives_by_ids",
+    "roadmap_recorded_view",
     "roadmap_view",
     "roadmaps_by_ids",
     "roadmaps_changed_between",
@@ -90,6 +91,22 @@ async def roadmap_view(info: Info, roadmap_id: UUID, as_of: datetime | None) -> 
     workspace_id = require(info).workspace_id
     async with info.context.services.pool.acquire() as conn:
         rows = await roadmap_queries.roadmap_rows(conn, workspace_id, roadmap_id, as_of)
+    if rows is None:
+        return None
+    return Roadmap.of(rows.roadmap, as_of, view_time(info), rows=rows)
+
+
+async def roadmap_recorded_view(
+    info: Info, roadmap_id: UUID, as_of: datetime, recorded_as_of: datetime
+) -> Roadmap | None:
+    """One roadmap as of ``as_of`` from the events recorded up to ``recorded_as_of`` only,
+    loaded at once; None when it did not exist then (in either time)."""
+    workspace_id = require(info).workspace_id
+    async with info.context.services.pool.acquire() as conn:
+        position = await roadmap_recorded.recorded_position(conn, workspace_id, recorded_as_of)
+        rows = await roadmap_recorded.roadmap_rows_recorded(
+            conn, workspace_id, roadmap_id, as_of, position
+        )
     if rows is None:
         return None
     return Roadmap.of(rows.roadmap, as_of, view_time(info), rows=rows)
@@ -147,7 +164,11 @@ async def _cycles(info: Info, refs: Sequence[GlobalRef]) -> Sequence[Any | None]
 async def _workspaces(info: Info, refs: Sequence[GlobalRef]) -> Sequence[Any | None]:
     principal = require(info)
     return [
-        Workspace(id=to_global_id("Workspace", ref.id), name=principal.workspace_name)
+        Workspace(
+            id=to_global_id("Workspace", ref.id),
+            name=principal.workspace_name,
+            workspace_id=ref.id,
+        )
         if ref.id == principal.workspace_id
         else None
         for ref in refs

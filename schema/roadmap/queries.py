@@ -10,6 +10,7 @@ import strawberry
 from projections import roadmap_queries
 from schema.consistency import consistent_with as wait_for_argument
 from schema.context import Info
+from schema.errors import BAD_USER_INPUT, coded_error
 from schema.nodes import NodeQuery, parse_global_id
 from schema.pagination import Page, PageInfo, decode_cursor, encode_cursor, page_size
 from schema.permissions import require
@@ -17,7 +18,7 @@ from schema.roadmap.decisions import DecisionConnection, decisions_page
 from schema.roadmap.diff import roadmap_diff
 from schema.roadmap.entities import Team
 from schema.roadmap.history import PriorityChangeConnection, RoadmapDiff
-from schema.roadmap.loaders import roadmap_view
+from schema.roadmap.loaders import roadmap_recorded_view, roadmap_view
 from schema.roadmap.priorities import priority_changes_page
 from schema.roadmap.roadmaps import Roadmap
 from schema.roadmap.rows import view_time
@@ -45,9 +46,17 @@ def _roadmap_cursor(row: roadmap_queries.Row) -> str:
 @strawberry.type
 class RoadmapQuery(NodeQuery):
     @strawberry.field(description="The teams of the workspace, by name.")
-    async def teams(self, info: Info) -> list[Team]:
+    async def teams(
+        self,
+        info: Info,
+        include_archived: Annotated[
+            bool, strawberry.argument(description="Archived teams too.")
+        ] = False,
+    ) -> list[Team]:
         workspace_id = require(info).workspace_id
-        rows = await roadmap_queries.teams(info.context.services.pool, workspace_id)
+        rows = await roadmap_queries.teams(
+            info.context.services.pool, workspace_id, include_archived
+        )
         return [Team.of(row) for row in rows]
 
     @strawberry.field(description="The roadmaps of the workspace, by name.")
@@ -56,12 +65,15 @@ class RoadmapQuery(NodeQuery):
         info: Info,
         first: Annotated[int | None, strawberry.argument(description="Page size.")] = None,
         after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+        include_archived: Annotated[
+            bool, strawberry.argument(description="Archived roadmaps too.")
+        ] = False,
     ) -> RoadmapConnection:
         workspace_id = require(info).workspace_id
         size = page_size(info, first)
         key = decode_cursor(after, ROADMAPS, (str, str))
         rows = await roadmap_queries.roadmaps_by_name(
-            info.context.services.pool, workspace_id, key, size + 1
+            info.context.services.pool, workspace_id, key, size + 1, include_archived
         )
         page = Page.of(rows, size, key)
         now = view_time(info)
@@ -94,6 +106,42 @@ class RoadmapQuery(NodeQuery):
         ref = parse_global_id(id, "id", "Roadmap")
         await wait_for_argument(info, consistent_with)
         return await roadmap_view(info, ref.id, as_of)
+
+    @strawberry.field(
+        description="The roadmap as of business time `asOf`, as the log stood at `recordedAsOf`"
+        " (changes recorded later, backfills included, are left out): order, titles, goals,"
+        " statuses, targets, estimates, cycles and their states, as `roadmap(asOf:)` shows"
+        " them. `asOf` defaults to `recordedAsOf`. `recordedAsOf` may not be in the future:"
+        " what the log will hold then is not known yet. Names kept without history (the"
+        " roadmap's, teams', cycles') read as now, as in `roadmap(asOf:)`."
+    )
+    async def roadmap_as_recorded(
+        self,
+        info: Info,
+        *,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The roadmap's id.")],
+        as_of: Annotated[
+            datetime | None,
+            strawberry.argument(description="An instant in business time; default `recordedAsOf`."),
+        ] = None,
+        recorded_as_of: Annotated[
+            datetime,
+            strawberry.argument(
+                description="Count only the events recorded at or before this instant."
+            ),
+        ],
+    ) -> Roadmap | None:
+        require(info)
+        ref = parse_global_id(id, "id", "Roadmap")
+        now = view_time(info)
+        if recorded_as_of > now:
+            raise coded_error(
+                BAD_USER_INPUT,
+                f"recordedAsOf: {recorded_as_of.isoformat()} is in the future; the log is"
+                f" recorded up to now ({now.isoformat()}): give an instant at or before it",
+            )
+        at = recorded_as_of if as_of is None else as_of
+        return await roadmap_recorded_view(info, ref.id, at, recorded_as_of)
 
     @strawberry.field(description="What changed on a roadmap between two instants (business time).")
     async def roadmap_diff(
@@ -149,7 +197,10 @@ class RoadmapQuery(NodeQuery):
 
     @strawberry.field(
         description="Every placement, move and removal of initiatives, newest first, with"
-        " the reason and the decision. since is inclusive, until exclusive."
+        " the reason and the decision. since is inclusive, until exclusive. With"
+        " includeDisplaced, each explicit change is followed by the changes it caused"
+        " (DISPLACED, top to bottom): since, until and roadmapId then select by the explicit"
+        " change, initiativeId by the initiative that moved either way."
     )
     async def priority_changes(
         self,
@@ -164,6 +215,12 @@ class RoadmapQuery(NodeQuery):
         until: Annotated[datetime | None, strawberry.argument(description="To (excl.).")] = None,
         first: Annotated[int | None, strawberry.argument(description="Page size.")] = None,
         after: Annotated[str | None, strawberry.argument(description="Cursor.")] = None,
+        include_displaced: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="Also the initiatives each change shifted by one position."
+            ),
+        ] = False,
     ) -> PriorityChangeConnection:
         require(info)
         roadmap = (
@@ -182,6 +239,7 @@ class RoadmapQuery(NodeQuery):
             until=until,
             first=first,
             after=after,
+            include_displaced=bool(include_displaced),
         )
 
     @strawberry.field(description="The workspace's decision records, most recent first.")

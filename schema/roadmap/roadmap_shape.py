@@ -35,6 +35,7 @@ from graphql.pyutils import Path
 from projections import roadmap_queries
 from projections.readers import Connection
 from projections.roadmap_queries import RoadmapRows
+from projections.roadmap_recorded import cycles_of_view, estimates_recorded
 from schema.initiatives import Initiative
 from schema.roadmap.entities import Cycle, Deliverable
 from schema.roadmap.shape_getters import (
@@ -254,11 +255,13 @@ class Shaper:
                     view.deliverables_of(source),
                     view.positions[source["initiative_id"]],
                     view.at,
+                    status=view.status_of(source),
+                    children=view.phases.children.get(source["initiative_id"], ()),
                 )
             elif type_name == "Deliverable":
                 obj = Deliverable.of(source, view.at)
             elif type_name == "Cycle":
-                obj = Cycle.of(source, view.at)
+                obj = Cycle.of(source, view.at, view.recorded)
             else:
                 raise AssertionError(f"no strawberry object for a {type_name} row")
             found = self._objects[id(source)] = (source, obj)
@@ -323,13 +326,19 @@ async def load_extras(
         ids = {row["team_id"] for row in view.initiatives.values()} | {roadmap.team_id}
         found = await roadmap_queries.teams_by_ids(conn, workspace_id, [i for i in ids if i])
         view.teams = {row["id"]: row for row in found}
+    recorded = None if roadmap.rows is None else roadmap.rows.recorded
     if "cycles" in needs:
-        found = await roadmap_queries.cycles_of_roadmap(conn, workspace_id, roadmap.roadmap_id)
+        found = await cycles_of_view(conn, workspace_id, roadmap.roadmap_id, roadmap.at, recorded)
         view.cycles = {row["cycle_id"]: row for row in found}
     if "estimates" in needs:
-        found = await roadmap_queries.estimates_of_roadmap(
-            conn, workspace_id, roadmap.roadmap_id, roadmap.at
-        )
+        if recorded is None or roadmap.at is None:
+            found = await roadmap_queries.estimates_of_roadmap(
+                conn, workspace_id, roadmap.roadmap_id, roadmap.at
+            )
+        else:
+            found = await estimates_recorded(
+                conn, workspace_id, roadmap.roadmap_id, roadmap.at, recorded
+            )
         grouped: dict[tuple[UUID, UUID], list[Row]] = defaultdict(list)
         for row in found:
             grouped[(row["initiative_id"], row["deliverable_id"])].append(row)
@@ -348,6 +357,7 @@ def shape_roadmap(
     assert rows is not None, "only a roadmap loaded with its rows is shapeable"
     view = View(
         at=roadmap.at,
+        recorded=rows.recorded,
         initiatives={row["initiative_id"]: row for row in rows.initiatives},
         positions={row["initiative_id"]: n for n, row in enumerate(rows.initiatives, start=1)},
         deliverables=rows.deliverables,

@@ -75,6 +75,10 @@ class InitiativeRows:
     deliverables: Sequence[Row]
     position: int | None
     """1 = highest priority; None when it is not on its roadmap."""
+    status: str
+    """Rolled up from its deliverables, or from its phases (``roadmap_queries.status_of``)."""
+    children: Sequence[UUID]
+    """Its phases on the roadmap at the same instant, in priority order."""
 
 
 async def initiative_rows(
@@ -96,11 +100,18 @@ async def initiative_rows(
             for roadmap_id in {row["roadmap_id"] for row in rows}:
                 order = await roadmap_queries.order_of(conn, workspace_id, roadmap_id, as_of)
                 positions.update((id, n) for n, id in enumerate(order, start=1))
+            phases = await roadmap_queries.phases_below(conn, workspace_id, keys, as_of)
+        statuses = {
+            **phases.statuses,
+            **{id: [d["status"] for d in rows] for id, rows in deliverables.items()},
+        }
         found = {
             row["initiative_id"]: InitiativeRows(
                 row,
                 deliverables.get(row["initiative_id"], ()),
                 positions.get(row["initiative_id"]),
+                roadmap_queries.status_of(row["initiative_id"], statuses, phases.children),
+                phases.children.get(row["initiative_id"], ()),
             )
             for row in rows
         }
@@ -115,7 +126,7 @@ async def cycle_rows(info: Info, refs: Sequence[Ref], as_of: datetime | None) ->
     pool = info.context.services.pool
 
     async def batch(keys: list[Ref]) -> list[Row | None]:
-        rows = await roadmap_queries.cycles_by_refs(pool, workspace_id, keys)
+        rows = await roadmap_queries.cycles_by_refs(pool, workspace_id, keys, as_of)
         found = {
             (row["roadmap_id"], row["cycle_id"]): row
             for row in rows

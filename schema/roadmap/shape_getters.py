@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 from uuid import UUID
 
 from projections import roadmap_queries
-from projections.roadmap_queries import cycle_state, rolled_up
+from projections.roadmap_queries import Phases, cycle_changed, cycle_state, phases_of, status_of
 from schema.relay import to_global_id
 
 Getter = Callable[[Any], Any]
@@ -44,9 +44,24 @@ class View:
     teams: dict[UUID, Row] = field(default_factory=dict)
     cycles: dict[UUID, Row] = field(default_factory=dict)
     estimates: dict[tuple[UUID, UUID], list[Row]] = field(default_factory=dict)
+    recorded: int | None = None
+    """The last log position counted, for a roadmap read as recorded; None: all."""
 
     def deliverables_of(self, row: Row) -> Sequence[Row]:
         return self.deliverables.get(row["initiative_id"], ())
+
+    @cached_property
+    def phases(self) -> Phases:
+        """Each initiative's phases in the view, in priority order (the view's order)."""
+        return phases_of(self.initiatives.values(), self.deliverables)
+
+    def children_of(self, row: Row) -> list[Row]:
+        """An initiative's phases on the roadmap at the view's instant, in priority order."""
+        return [self.initiatives[id] for id in self.phases.children.get(row["initiative_id"], ())]
+
+    def status_of(self, row: Row) -> str:
+        """An initiative's rolled-up status (``roadmap_queries.status_of``)."""
+        return status_of(row["initiative_id"], self.phases.statuses, self.phases.children)
 
 
 HAND_BACK = object()
@@ -58,7 +73,9 @@ def roadmap_getters(view: View) -> dict[str, Getter]:
     return {
         "id": lambda r: r.id,
         "name": lambda r: r.name,
+        "archived": lambda r: r.archived,
         "asOf": lambda r: r.as_of,
+        "version": lambda r: r.version,
         "cadence": lambda r: r.cadence,
         "team": lambda r: view.teams.get(r.team_id),
         "initiatives": lambda r: view.initiatives.values(),
@@ -82,9 +99,11 @@ def initiative_getters(view: View) -> dict[str, Getter]:
         "stakeholders": Column("stakeholders"),
         "kind": Column("kind"),
         "position": lambda r: view.positions[r["initiative_id"]],
-        "status": lambda r: rolled_up(d["status"] for d in view.deliverables_of(r)),
+        "status": view.status_of,
+        "version": Column("version"),
         "team": lambda r: view.teams.get(r["team_id"]),
         "parent": parent,
+        "children": view.children_of,
         "deliverables": view.deliverables_of,
     }
 
@@ -94,7 +113,7 @@ def deliverable_getters(view: View) -> dict[str, Getter]:
 
     def target_cycle(row: Row) -> Row | None:
         cycle = view.cycles.get(row["target_cycle_id"])
-        if cycle is None or (view.at is not None and cycle["created_at"] > view.at):
+        if cycle is None or not cycle_changed(cycle, "created", view.at, view.recorded):
             return None
         return cycle
 
@@ -119,13 +138,14 @@ def cycle_getters(view: View) -> dict[str, Getter]:
         "name": Column("name"),
         "startsOn": Column("starts_on"),
         "endsOn": Column("ends_on"),
-        "state": lambda r: cycle_state(r, view.at),
+        "state": lambda r: cycle_state(r, view.at, view.recorded),
     }
 
 
 TEAM_GETTERS: dict[str, Getter] = {
     "id": lambda r: global_id("Team", r["id"]),
     "name": Column("name"),
+    "archived": Column("archived"),
 }
 
 ESTIMATE_GETTERS: dict[str, Getter] = {

@@ -21,6 +21,7 @@ from projections.timeline_entries import ENTRY_TYPES
 from projections.timeline_queries import entries_between, timeline_rows
 from schema.context import Info
 from schema.errors import BAD_USER_INPUT, coded_error
+from schema.labels import names_of, value_label
 from schema.nodes import resolve_refs
 from schema.pagination import Page, PageInfo, decode_cursor, encode_cursor, page_size
 from schema.permissions import require
@@ -39,6 +40,16 @@ async def decision_of(info: Info, decision_id: UUID | None) -> Decision | None:
     return decision
 
 
+LABEL = (
+    "The {value} as a person reads it, null when there is none: the current name of a team,"
+    " cycle, parent, key result or decision, not its id (null if it no longer resolves);"
+    ' statuses and other enum values as words (IN_PROGRESS is "In progress", WONT_DO'
+    ' "Won\'t do"); decimals without trailing zeros ("2.5", not "2.500"); dates as'
+    ' 2026-12-13, instants as their UTC date at midnight, else "2026-12-13 14:05 UTC";'
+    ' booleans as yes/no; lists joined by ", "; months by name.'
+)
+
+
 @strawberry.type(description="One field's change: its old and new value, JSON-encoded.")
 class FieldChange:
     field: str = strawberry.field(
@@ -51,11 +62,26 @@ class FieldChange:
         description="JSON-encoded new value; null when there is none."
     )
 
+    from_label: str | None = strawberry.field(
+        default=None, description=LABEL.format(value="old value")
+    )
+    to_label: str | None = strawberry.field(
+        default=None, description=LABEL.format(value="new value")
+    )
+
     @classmethod
     def all_of(cls, changes: Any) -> list[FieldChange]:
         """From the stored ``[{"field", "from", "to"}]`` (JSON text or decoded)."""
         items = json.loads(changes) if isinstance(changes, str) else changes
         return [cls(field=c["field"], from_=c["from"], to=c["to"]) for c in items]
+
+
+async def labelled(info: Info, changes: Sequence[FieldChange]) -> None:
+    """Give each change its labels, the names it refers to looked up at once."""
+    names = await names_of(info, ((c.field, v) for c in changes for v in (c.from_, c.to)))
+    for change in changes:
+        change.from_label = value_label(change.field, change.from_, names)
+        change.to_label = value_label(change.field, change.to, names)
 
 
 @strawberry.type(description="One change, as recorded: who, why, when, and what changed.")
@@ -97,8 +123,15 @@ class TimelineConnection:
     page_info: PageInfo = strawberry.field(description="Where this page sits.")
 
 
+async def entries_of(info: Info, rows: Sequence[Row]) -> list[TimelineEntry]:
+    """Timeline entries from their rows, their changes labelled."""
+    entries = [entry_of(row) for row in rows]
+    await labelled(info, [change for entry in entries for change in entry.changes])
+    return entries
+
+
 def entry_of(row: Row) -> TimelineEntry:
-    """A timeline entry from its row."""
+    """A timeline entry from its row (its changes not labelled yet: ``entries_of``)."""
     return TimelineEntry(
         position=str(row["position"]),
         type=row["type"],
@@ -165,8 +198,12 @@ async def timeline_page(
         limit=size + 1,
     )
     page = Page.of(rows, size, key)
+    entries = await entries_of(info, page.rows)
     return TimelineConnection(
-        edges=[TimelineEdge(cursor=cursor_of(row), node=entry_of(row)) for row in page.rows],
+        edges=[
+            TimelineEdge(cursor=cursor_of(row), node=entry)
+            for row, entry in zip(page.rows, entries, strict=True)
+        ],
         page_info=page.page_info(cursor_of),
     )
 
@@ -188,4 +225,4 @@ async def timeline_entries_between(
     workspace_id = require(info).workspace_id
     subject_id = None if subject is None else subject.id
     rows = await entries_between(info.context.services.pool, workspace_id, after, up_to, subject_id)
-    return [entry_of(row) for row in rows]
+    return await entries_of(info, rows)

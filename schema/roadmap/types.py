@@ -28,6 +28,7 @@ from schema.roadmap.history import (
     PriorityChange,
     PriorityChangeConnection,
     PriorityChangeEdge,
+    PriorityChangeKind,
     RoadmapDiff,
 )
 from schema.roadmap.queries import RoadmapConnection, RoadmapEdge
@@ -53,6 +54,7 @@ __all__ = [
     "PriorityChange",
     "PriorityChangeConnection",
     "PriorityChangeEdge",
+    "PriorityChangeKind",
     "Roadmap",
     "RoadmapConnection",
     "RoadmapDiff",

@@ -51,7 +51,7 @@ class Portfolio:
         self.finished = self.initiative("Old", [Decimal(7)], done=(0,))
         self.removed = self.initiative("Gone", [Decimal(6)])
         self.elsewhere = self.initiative("Next half", [Decimal(2)], roadmap=self.other_roadmap)
-        later = story.run("create_objective", title="H2", period="2026-H2", level="COMPANY")
+        later = story.run("create_objective", title="H2", period="2026-Q2", level="COMPANY")
         h2 = story.run(
             "add_key_result",
             objective_id=later,
@@ -141,8 +141,8 @@ async def test_effort_coverage_orphans_and_objectives_without_work(
     portfolio = Portfolio(services, okrs)
     await okrs.story.projected(services)
 
-    found = await view(client, token, "2026-H1")
-    assert found["period"] == "2026-H1"
+    found = await view(client, token, "2026-Q1")
+    assert found["period"] == "2026-Q1"
     # Active: CI runners 5, Status page 4, Cleanup 1, Next half 2 (Old is DONE, Gone removed).
     assert (found["alignedEffortWeeks"], found["totalEffortWeeks"]) == ("5", "12")
     assert found["coverage"] == pytest.approx(5 / 12)
@@ -181,18 +181,18 @@ async def test_one_roadmaps_view_and_an_empty_period(
     portfolio = Portfolio(services, okrs)
     await okrs.story.projected(services)
 
-    platform = await view(client, token, "2026-H1", portfolio.roadmap)
+    platform = await view(client, token, "2026-Q1", portfolio.roadmap)
     assert platform["coverage"] == pytest.approx(5 / 10)
-    web = await view(client, token, "2026-H1", portfolio.other_roadmap)
+    web = await view(client, token, "2026-Q1", portfolio.other_roadmap)
     assert (web["coverage"], web["orphanInitiatives"]) == (0.0, [])
     assert len(web["objectivesWithoutWork"]) == 3
-    h2 = await view(client, token, "2026-H2", portfolio.other_roadmap)
-    # "Later" of 2026-H2 has no key result, so no work.
+    h2 = await view(client, token, "2026-Q2", portfolio.other_roadmap)
+    # "Later" of 2026-Q2 has no key result, so no work.
     assert h2["coverage"] == 1.0 and len(h2["objectivesWithoutWork"]) == 1
     nothing = await view(client, token, "1999-Q1", portfolio.roadmap)
     assert nothing["objectives"] == [] and nothing["byObjective"] == []
     _, stranger = await workspace(services)
-    theirs = await view(client, stranger, "2026-H1")
+    theirs = await view(client, stranger, "2026-Q1")
     assert theirs["coverage"] is None and theirs["objectives"] == []
     assert theirs["orphanInitiatives"] == []
 

@@ -19,7 +19,7 @@ query Reports($roadmapId: ID!, $cycleId: ID!) {
   roadmap(id: $roadmapId) {
     initiatives { status deliverables { estimateWeeks actualWeeks estimates { weeks } } }
   }
-  alignment(period: "2026-H1") {
+  alignment(period: "2026-Q1") {
     coverage alignedEffortWeeks totalEffortWeeks byObjective { effortWeeks }
   }
   byTeam: estimateReport(groupBy: TEAM) { ...figures }
@@ -32,7 +32,7 @@ query Reports($roadmapId: ID!, $cycleId: ID!) {
     completed { estimateWeeks actualWeeks }
     estimates { ...figures }
   }
-  objectives(period: "2026-H1") { keyResults { startValue targetValue currentValue progress } }
+  objectives(period: "2026-Q1") { keyResults { startValue targetValue currentValue progress } }
 }
 fragment figures on EstimateRow {
   group deliverables firstEstimateWeeks finalEstimateWeeks actualWeeks ratio mape
@@ -100,7 +100,7 @@ async def test_key_result_values_beyond_the_magnitude_are_invalid(
     objective = await mutate(
         client,
         "createObjective",
-        {"title": "O", "period": "2026-H1", "level": "COMPANY"},
+        {"title": "O", "period": "2026-Q1", "level": "COMPANY"},
         "objective { id }",
     )
     objective_id = objective["objective"]["id"]
@@ -166,7 +166,7 @@ async def test_every_report_answers_with_the_largest_accepted_values(
     objective = await mutate(
         client,
         "createObjective",
-        {"title": "O", "period": "2026-H1", "level": "COMPANY"},
+        {"title": "O", "period": "2026-Q1", "level": "COMPANY"},
         "objective { id }",
     )
     key_result = await mutate(

@@ -216,6 +216,48 @@ async def test_a_closed_cycles_report_never_changes(
     assert await cycle_report(client, token, cycle_id) == before
 
 
+async def test_a_closed_cycles_report_keeps_a_deliverable_removed_afterwards(
+    services: Services, client: GraphQLClient
+) -> None:
+    caller, token = await workspace(services)
+    retro = Retro(services, Story(services.app, caller, clock=datetime(2026, 1, 2, tzinfo=UTC)))
+    retro.start()
+    retro.work()
+    retro.close()
+    await retro.story.projected(services)
+    cycle_id = to_global_id("Cycle", retro.roadmap, retro.c1)
+    before = await cycle_report(client, token, cycle_id)
+
+    for title in ("A", "D"):
+        retro.story.later().run("remove_deliverable", reason="cleaning up", **retro.ref(title))
+    await retro.story.projected(services)
+
+    assert await cycle_report(client, token, cycle_id) == before
+
+
+async def test_a_deliverable_removed_during_a_cycle_leaves_its_report(
+    services: Services, client: GraphQLClient
+) -> None:
+    caller, token = await workspace(services)
+    retro = Retro(services, Story(services.app, caller, clock=datetime(2026, 1, 2, tzinfo=UTC)))
+    retro.start()
+    retro.work()
+    retro.story.later().run("remove_deliverable", reason="a duplicate of A", **retro.ref("X"))
+    await retro.story.projected(services)
+    cycle_id = to_global_id("Cycle", retro.roadmap, retro.c1)
+
+    live = await cycle_report(client, token, cycle_id)
+    assert ids(live["committed"]) == [retro.global_id(t) for t in ("A", "B", "D")]
+    assert live["predictability"] == pytest.approx(1 / 3)
+
+    retro.close()
+    await retro.story.projected(services)
+    closed = await cycle_report(client, token, cycle_id)
+    assert ids(closed["committed"]) == [retro.global_id(t) for t in ("A", "B", "D")]
+    assert ids(closed["completed"]) == [retro.global_id(t) for t in ("A", "U")]
+    assert closed["predictability"] == pytest.approx(1 / 3)
+
+
 async def test_committed_keeps_the_priority_order_of_the_start_once_closed(
     services: Services, client: GraphQLClient
 ) -> None:
@@ -298,3 +340,31 @@ async def test_another_workspaces_cycle_is_as_missing_as_an_unknown_one(
     )
     assert (await error_of("nonsense"))["code"] == "BAD_USER_INPUT"
     assert (await error_of(to_global_id("Cycle", uuid4())))["code"] == "BAD_USER_INPUT"
+
+
+async def test_carried_over_follows_the_end_of_the_cycle_a_deliverable_moved_to(
+    services: Services, client: GraphQLClient
+) -> None:
+    caller, token = await workspace(services)
+    retro = Retro(services, Story(services.app, caller, clock=datetime(2026, 1, 2, tzinfo=UTC)))
+    cycle_id = to_global_id("Cycle", retro.roadmap, retro.c1)
+    retro.start()
+    retro.work()
+    await retro.story.projected(services)
+    assert ids((await cycle_report(client, token, cycle_id))["carriedOver"]) == [
+        retro.global_id("B")
+    ]
+    # B is aimed at C2; C2 moves to end before C1 does: B is no longer due after C1.
+    retro.story.later().run(
+        "update_cycle",
+        roadmap_id=retro.roadmap,
+        cycle_id=retro.c2,
+        starts_on=date(2025, 11, 24),
+        ends_on=date(2026, 1, 4),
+        reason="the holidays sprint",
+    )
+    await retro.story.projected(services)
+    assert (await cycle_report(client, token, cycle_id))["carriedOver"] == []
+    retro.close()
+    await retro.story.projected(services)
+    assert (await cycle_report(client, token, cycle_id))["carriedOver"] == []

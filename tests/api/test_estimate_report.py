@@ -28,9 +28,9 @@ query Report($groupBy: EstimateGrouping!, $filter: EstimateFilter) {
 class Team:
     """A story with a roadmap, where deliverables are finished at chosen instants."""
 
-    def __init__(self, services: Services, story: Story, **roadmap: Any) -> None:
+    def __init__(self, services: Services, story: Story, name: str = "SRE", **roadmap: Any) -> None:
         self.services, self.story = services, story
-        self.roadmap_id = story.run("create_roadmap", name="SRE", **roadmap)
+        self.roadmap_id = story.run("create_roadmap", name=name, **roadmap)
 
     def deliverable(
         self,
@@ -130,12 +130,14 @@ async def test_a_group_without_estimates_has_no_ratio_nor_mape(
         (11, "FY2026 Q1", "FY2026 Q2"),
     ],
 )
-async def test_quarters_follow_the_roadmaps_fiscal_year(
+async def test_quarters_follow_the_workspaces_fiscal_year(
     services: Services, client: GraphQLClient, start_month: int, before: str, after: str
 ) -> None:
     caller, token = await workspace(services)
     story = Story(services.app, caller, clock=datetime(2025, 12, 1, tzinfo=UTC))
-    team = Team(services, story, fiscal_year_start_month=start_month)
+    story.run("set_fiscal_year", fiscal_year_start_month=start_month)
+    # The roadmap's own cadence month is not what counts: the workspace's is.
+    team = Team(services, story, fiscal_year_start_month=7)
     last_second = datetime(2026, 1, 31, 23, 59, 59, tzinfo=UTC)
     team.deliverable("Jan 31", estimates=(Decimal(1),), effort=(Decimal(1),), done_at=last_second)
     team.deliverable("Feb 1", estimates=(Decimal(2),), done_at=datetime(2026, 2, 1, tzinfo=UTC))
@@ -146,7 +148,7 @@ async def test_quarters_follow_the_roadmaps_fiscal_year(
     assert [row["group"] for row in rows] == sorted(expected)
 
 
-async def test_fixed_cycle_roadmaps_count_quarters_from_january(
+async def test_quarters_count_from_january_until_the_fiscal_year_is_set(
     services: Services, client: GraphQLClient
 ) -> None:
     caller, token = await workspace(services)
@@ -155,6 +157,18 @@ async def test_fixed_cycle_roadmaps_count_quarters_from_january(
     team.deliverable("A", done_at=datetime(2026, 4, 1, tzinfo=UTC))
     await story.projected(services)
     assert [row["group"] for row in await report(client, token, "QUARTER")] == ["FY2026 Q2"]
+
+
+async def test_fixed_cycle_roadmaps_count_the_workspaces_fiscal_quarters(
+    services: Services, client: GraphQLClient
+) -> None:
+    caller, token = await workspace(services)
+    story = Story(services.app, caller, clock=datetime(2025, 12, 1, tzinfo=UTC))
+    story.run("set_fiscal_year", fiscal_year_start_month=2)
+    team = Team(services, story, cycle_weeks=6, anchor_date=date(2026, 1, 5))
+    team.deliverable("A", done_at=datetime(2026, 4, 1, tzinfo=UTC))
+    await story.projected(services)
+    assert [row["group"] for row in await report(client, token, "QUARTER")] == ["FY2027 Q1"]
 
 
 async def test_groups_by_current_team_kind_initiative_and_cycle_at_completion(
@@ -217,7 +231,7 @@ async def test_filters_by_roadmap_team_and_completion_period(
     caller, token = await workspace(services)
     story = Story(services.app, caller, clock=datetime(2025, 6, 1, tzinfo=UTC))
     sre = story.run("create_team", name="SRE")
-    one, other = Team(services, story), Team(services, story)
+    one, other = Team(services, story), Team(services, story, "Web")
     june, july = datetime(2025, 6, 30, tzinfo=UTC), datetime(2025, 7, 1, tzinfo=UTC)
     one.deliverable("A", team_id=sre, done_at=june)
     one.deliverable("B", done_at=july)
@@ -255,6 +269,26 @@ async def test_a_reopened_deliverable_is_no_longer_completed(
     )
     await story.projected(services)
     assert await report(client, token, "KIND") == []
+
+
+async def test_a_removed_deliverable_no_longer_counts(
+    services: Services, client: GraphQLClient
+) -> None:
+    caller, token = await workspace(services)
+    story = Story(services.app, caller, clock=datetime(2025, 6, 1, tzinfo=UTC))
+    team = Team(services, story)
+    team.deliverable("A", estimates=(Decimal(2),), done_at=datetime(2025, 6, 2, tzinfo=UTC))
+    twin = team.deliverable("A twin", done_at=datetime(2025, 6, 3, tzinfo=UTC))
+    await story.projected(services)
+    assert [row["deliverables"] for row in await report(client, token, "KIND")] == [2]
+    story.later().run(
+        "remove_deliverable",
+        initiative_id=twin[0],
+        deliverable_id=twin[1],
+        reason="the same row twice in the sheet",
+    )
+    await story.projected(services)
+    assert [row["deliverables"] for row in await report(client, token, "KIND")] == [1]
 
 
 async def test_another_workspace_sees_nothing_and_its_ids_match_nothing(

@@ -48,12 +48,12 @@ class Okrs:
     def set(cls, story: Story) -> Okrs:
         sre, web = story.run("create_team", name="SRE"), story.run("create_team", name="Web")
         reliable = story.run(
-            "create_objective", title="Reliable", period="2026-H1", level="COMPANY"
+            "create_objective", title="Reliable", period="2026-Q1", level="COMPANY"
         )
         ci = story.run(
             "create_objective",
             title="CI fast",
-            period="2026-H1",
+            period="2026-Q1",
             level="TEAM",
             team_id=sre,
             parent_id=reliable,
@@ -61,12 +61,12 @@ class Okrs:
         empty = story.run(
             "create_objective",
             title="Empty",
-            period="2026-H1",
+            period="2026-Q1",
             level="TEAM",
             team_id=web,
             parent_id=ci,
         )
-        story.run("create_objective", title="Later", period="2026-H2", level="COMPANY")
+        story.run("create_objective", title="Later", period="2026-Q2", level="COMPANY")
         uptime = story.run(
             "add_key_result",
             objective_id=reliable,
@@ -115,7 +115,7 @@ async def test_the_tree_with_key_results_check_ins_and_progress(
     okrs = Okrs.set(Story(services.app, caller, clock=datetime(2026, 1, 5, tzinfo=UTC)))
     await okrs.story.projected(services)
 
-    found = await objectives(client, token, "2026-H1")
+    found = await objectives(client, token, "2026-Q1")
     reliable, ci, empty = (
         to_global_id("Objective", o) for o in (okrs.reliable, okrs.ci, okrs.empty)
     )
@@ -124,7 +124,7 @@ async def test_the_tree_with_key_results_check_ins_and_progress(
     assert by_id[reliable]["parent"] is None and by_id[reliable]["team"] is None
     assert by_id[reliable]["children"] == [{"id": ci}]
     assert by_id[ci]["parent"] == {"id": reliable} and by_id[ci]["team"] == {"name": "SRE"}
-    assert by_id[ci]["level"] == "TEAM" and by_id[ci]["period"] == "2026-H1"
+    assert by_id[ci]["level"] == "TEAM" and by_id[ci]["period"] == "2026-Q1"
     # Empty has neither key results nor children: 0. CI fast: mean(0.5, 0) = 0.25.
     # Reliable: mean(uptime 0.5, CI fast 0.25) = 0.375.
     assert by_id[empty]["progress"] == 0.0
@@ -149,7 +149,7 @@ async def test_a_team_filter_keeps_that_teams_objectives(
     caller, token = await workspace(services)
     okrs = Okrs.set(Story(services.app, caller, clock=datetime(2026, 1, 5, tzinfo=UTC)))
     await okrs.story.projected(services)
-    found = await objectives(client, token, "2026-H1", to_global_id("Team", okrs.sre))
+    found = await objectives(client, token, "2026-Q1", to_global_id("Team", okrs.sre))
     assert [o["title"] for o in found] == ["CI fast"]
     assert found[0]["children"] == [{"id": to_global_id("Objective", okrs.empty)}]
     assert await objectives(client, token, "1999-Q1") == []
@@ -176,4 +176,4 @@ async def test_objectives_and_key_results_are_nodes_of_their_workspace_only(
     assert [n["title"] for n in mine] == ["CI fast", "Build minutes"]
     theirs = (await client.execute(query, {"ids": ids}, token=stranger))["nodes"]
     assert theirs == [None, None]
-    assert await objectives(client, stranger, "2026-H1") == []
+    assert await objectives(client, stranger, "2026-Q1") == []

@@ -187,6 +187,39 @@ async def test_an_initiative_is_done_when_all_its_deliverables_are_done_or_dropp
     assert statuses["New CI general availability"] == "PLANNED"
 
 
+async def test_an_initiative_whose_deliverables_are_all_dropped_is_wont_do(
+    client: GraphQLClient, services: Services
+) -> None:
+    ws = await new_workspace(services)
+    story = ws.story(services)
+    sre = build_sre_roadmap(story, move=False)
+    for deliverable_id in (sre.runners, sre.retrospective):
+        story.later().run(
+            "change_deliverable_status",
+            initiative_id=sre.pilot,
+            deliverable_id=deliverable_id,
+            status="WONT_DO",
+        )
+    await story.projected(services)
+    roadmap_id = to_global_id("Roadmap", sre.roadmap)
+
+    data = await ask(client, ws.token, ORDER, id=roadmap_id)
+    statuses = {i["title"]: i["status"] for i in data["roadmap"]["initiatives"]}
+    assert statuses["New CI pilot"] == "WONT_DO"
+
+    story.later().run(
+        "change_deliverable_status",
+        initiative_id=sre.pilot,
+        deliverable_id=sre.runners,
+        status="AT_RISK",
+        reason="picked up again",
+    )
+    await story.projected(services)
+    data = await ask(client, ws.token, ORDER, id=roadmap_id)
+    statuses = {i["title"]: i["status"] for i in data["roadmap"]["initiatives"]}
+    assert statuses["New CI pilot"] == "AT_RISK"
+
+
 TEAMS_AND_ROADMAPS = """
 query ($first: Int, $after: String) {
   teams { id name }

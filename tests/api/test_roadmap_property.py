@@ -16,6 +16,7 @@ import contextlib
 import itertools
 import json
 import random
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -48,7 +49,7 @@ QUERY = """
 query ($id: ID!, $asOf: DateTime) {
   roadmap(id: $id, asOf: $asOf) {
     initiatives {
-      id title goal stakeholders position status
+      id title goal stakeholders position status version
       deliverables { id title stretch status estimateWeeks actualWeeks targetDate
                      targetCycle { id } }
     }
@@ -61,10 +62,26 @@ query ($id: ID!, $from: DateTime!, $to: DateTime!) {
   roadmapDiff(id: $id, from: $from, to: $to) {
     added { id position } removed { id position }
     moved { initiative { id } fromPosition toPosition }
-    changed { initiative { id } changes { field from to } }
+    changed {
+      initiative { id } changes { field from to }
+      deliverableChanges { deliverable { id } changes { field from to } }
+    }
   }
 }
 """
+
+
+def by_deliverable(listed: list[dict[str, Any]]) -> list[tuple[str, str | None, str | None]]:
+    """``deliverableChanges`` keyed as ``changes`` keys them: ``deliverables.<id>.<field>``,
+    or ``deliverables.<id>`` for a deliverable added or removed in between (its title from
+    or to null)."""
+    keyed = []
+    for entry in listed:
+        path = f"deliverables.{entry['deliverable']['id']}"
+        for f in entry["changes"]:
+            whole = f["field"] == "title" and None in (f["from"], f["to"])
+            keyed.append((path if whole else f"{path}.{f['field']}", f["from"], f["to"]))
+    return keyed
 
 
 # --- the model: the log replayed up to an instant ---------------------------------------
@@ -92,6 +109,8 @@ class InitiativeState:
     @property
     def status(self) -> str:
         statuses = {d.status for d in self.deliverables.values()}
+        if statuses == {"WONT_DO"}:
+            return "WONT_DO"
         if statuses and statuses <= set(FINISHED):
             return "DONE"
         for status in ("AT_RISK", "POSSIBLE_DELAY", "IN_PROGRESS"):
@@ -126,9 +145,14 @@ def replay(events: list[Any], at: datetime) -> tuple[list[UUID], dict[UUID, Init
             initiatives[event.originator_id].deliverables[event.deliverable_id] = DeliverableState(
                 event.title, event.stretch
             )
+        elif isinstance(event, Initiative.DeliverableRemoved):
+            del initiatives[event.originator_id].deliverables[event.deliverable_id]
         elif hasattr(event, "deliverable_id"):
             deliverable = initiatives[event.originator_id].deliverables[event.deliverable_id]
-            if isinstance(event, Initiative.DeliverableStatusChanged):
+            if isinstance(event, Initiative.DeliverableUpdated):
+                for name, (_, new) in event.changes.items():
+                    setattr(deliverable, name, new)
+            elif isinstance(event, Initiative.DeliverableStatusChanged):
                 deliverable.status = event.to_status
                 deliverable.completed_at = event.completed_at
             elif isinstance(event, Initiative.DeliverableEstimated):
@@ -140,8 +164,10 @@ def replay(events: list[Any], at: datetime) -> tuple[list[UUID], dict[UUID, Init
     return order, initiatives
 
 
-def as_shown(roadmap_id: UUID, initiative_id: UUID, state: InitiativeState, n: int) -> Any:
-    """An initiative of the model as the QUERY shows it."""
+def as_shown(
+    roadmap_id: UUID, initiative_id: UUID, state: InitiativeState, n: int, version: int
+) -> Any:
+    """An initiative of the model as the QUERY shows it (``version``: its current one)."""
     return {
         "id": to_global_id("Initiative", initiative_id),
         "title": state.title,
@@ -149,6 +175,7 @@ def as_shown(roadmap_id: UUID, initiative_id: UUID, state: InitiativeState, n: i
         "stakeholders": state.stakeholders,
         "position": n,
         "status": state.status,
+        "version": version,
         "deliverables": [
             {
                 "id": to_global_id("Deliverable", initiative_id, deliverable_id),
@@ -199,6 +226,7 @@ def model_diff(
                 continue
             for name, attribute in (
                 ("title", "title"),
+                ("stretch", "stretch"),
                 ("status", "status"),
                 ("estimateWeeks", "estimate"),
                 ("actualWeeks", "actual"),
@@ -213,6 +241,10 @@ def model_diff(
                     None if c is None else to_global_id("Cycle", roadmap_id, c)
                     for c in (was.cycle, d.cycle)
                 )
+        for deliverable_id, d in a.deliverables.items():
+            if deliverable_id not in b.deliverables:
+                path = f"deliverables.{to_global_id('Deliverable', id, deliverable_id)}"
+                fields[path] = (d.title, None)
         if fields:
             changed[to_global_id("Initiative", id)] = fields
     return {
@@ -262,7 +294,19 @@ def comparable(fields: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]
 # --- the commands: a random history ---------------------------------------------------------
 
 
-COMMANDS = ("propose", "move", "remove", "update", "add", "status", "estimate", "effort", "target")
+COMMANDS = (
+    "propose",
+    "move",
+    "remove",
+    "update",
+    "add",
+    "status",
+    "estimate",
+    "effort",
+    "target",
+    "correct",
+    "drop",
+)
 
 steps = st.lists(
     st.tuples(
@@ -359,7 +403,7 @@ class History:
                 app.add_deliverable(
                     caller,
                     initiative_id=initiative,
-                    deliverable=NewDeliverable(f"added {b}", id=id),
+                    deliverable=NewDeliverable(f"added {b}", id=id, status=STATUSES[b % 6]),
                     effective_at=at,
                 )
                 self.deliverables.append((initiative, id))
@@ -378,6 +422,15 @@ class History:
             app.estimate_deliverable(caller, weeks=Decimal(b % 7 + 1) / 2, **refs)
         elif command == "effort":
             app.log_effort(caller, weeks=Decimal("0.5"), **refs)
+        elif command == "correct":
+            app.update_deliverable(
+                caller,
+                title=f"corrected {b}" if b % 2 else None,
+                stretch=b % 3 == 0 if b % 4 else None,
+                **refs,
+            )
+        elif command == "drop":
+            app.remove_deliverable(caller, reason="r", **refs)
         elif b % 2:
             app.retarget_deliverable(caller, target_cycle_id=self.cycle, reason="r", **refs)
         else:
@@ -478,10 +531,14 @@ async def check(
         return result.data
 
     roadmap_gid = to_global_id("Roadmap", roadmap)
+    # An aggregate's version: how many events it has, whatever the instant asked.
+    versions = Counter(event.originator_id for event in events)
     for at in instants(events, rnd, 6):
         order, states = replay(events, at)
         data = await ask(QUERY, id=roadmap_gid, asOf=at.isoformat())
-        expected = [as_shown(roadmap, id, states[id], n) for n, id in enumerate(order, 1)]
+        expected = [
+            as_shown(roadmap, id, states[id], n, versions[id]) for n, id in enumerate(order, 1)
+        ]
         if at < START:
             assert data == {"roadmap": None}
             continue
@@ -509,3 +566,9 @@ async def check(
         assert changed == {
             id: comparable(fields) for id, fields in expected_diff["changed"].items()
         }, f"from {earlier.isoformat()} to {later.isoformat()}"
+        for c in data["changed"]:
+            assert by_deliverable(c["deliverableChanges"]) == [
+                (f["field"], f["from"], f["to"])
+                for f in c["changes"]
+                if f["field"].startswith("deliverables.")
+            ], "deliverableChanges are the id-keyed changes, by deliverable"

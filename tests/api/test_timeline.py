@@ -11,6 +11,7 @@ from typing import Any
 from backend.bootstrap import Services
 from schema.relay import to_global_id
 from tests.support.graphql import GraphQLClient
+from tests.support.names import name_events
 from tests.support.roadmap import ask, build_sre_roadmap, errors_of, new_workspace
 
 TIMELINE = """
@@ -71,7 +72,8 @@ async def test_every_change_is_on_the_timeline_newest_first_with_a_one_line_summ
         "Recorded decision 'Finish the migration before the compliance audit' (ACCEPTED)"
         in summaries
     )
-    assert len(entries) == story.position  # one entry per event
+    # One entry per event, but the reservations of names.
+    assert len(entries) == story.position - name_events(services.app)
 
 
 async def test_estimates_effort_and_targets_show_what_they_were_and_what_they_became(
@@ -108,7 +110,7 @@ async def test_estimates_effort_and_targets_show_what_they_were_and_what_they_be
         ("DeliverableEstimated", [{"field": "estimateWeeks", "from": '"3"', "to": '"4.5"'}]),
     ]
     assert entries[0]["summary"] == (
-        "Retargeted 'Runner fleet' from 2025-03-31 to 2025-05-01 (a slip): slip"
+        "Retargeted 'Runner fleet' from 2025-Q1 to 2025-05-01 (slip): slip"
     )
     assert {e["subject"]["id"] for e in entries} == {deliverable}
 
@@ -222,3 +224,161 @@ async def test_an_initiative_tells_its_own_history(
         "summary": "Moved 'New CI final phase' from 3 to 1: compliance audit moved up",
     }
     assert final["history"]["pageInfo"]["hasNextPage"] is True
+
+
+LABELLED_TIMELINE = """
+query ($subject: ID, $types: [String!]) {
+  timeline(subjectId: $subject, types: $types) {
+    edges { node { type summary changes { field from to fromLabel toLabel } } }
+  }
+}
+"""
+
+
+async def test_retargets_name_cycles_as_named_then_and_label_them_as_named_now(
+    client: GraphQLClient, services: Services
+) -> None:
+    ws = await new_workspace(services)
+    story = ws.story(services)
+    sre = build_sre_roadmap(story, move=False)
+    spring = story.later().run(
+        "create_cycle",
+        roadmap_id=sre.roadmap,
+        name="2025-Q2",
+        starts_on=date(2025, 4, 1),
+        ends_on=date(2025, 6, 30),
+    )
+    refs = {"initiative_id": sre.pilot, "deliverable_id": sre.runners}
+    story.later().run("retarget_deliverable", target_cycle_id=spring, reason="slip", **refs)
+    story.later().run(
+        "update_cycle",
+        roadmap_id=sre.roadmap,
+        cycle_id=spring,
+        name="Spring cycle",
+        reason="named by season",
+    )
+    story.later().run("retarget_deliverable", target_cycle_id=sre.cycle, reason="pulled in", **refs)
+    await story.projected(services)
+
+    entries = nodes(
+        await ask(
+            client,
+            ws.token,
+            LABELLED_TIMELINE,
+            subject=to_global_id("Deliverable", sre.pilot, sre.runners),
+            types=["DeliverableRetargeted"],
+        )
+    )
+
+    assert [e["summary"] for e in entries] == [
+        "Retargeted 'Runner fleet' from Spring cycle to 2025-Q1: pulled in",
+        "Retargeted 'Runner fleet' from 2025-Q1 to 2025-Q2 (slip): slip",
+        "Retargeted 'Runner fleet' from no target to 2025-Q1",
+    ]
+    assert [
+        [(c["field"], c["fromLabel"], c["toLabel"]) for c in e["changes"]] for e in entries
+    ] == [
+        [("targetCycle", "Spring cycle", "2025-Q1")],
+        [("targetCycle", "2025-Q1", "Spring cycle")],
+        [("targetCycle", None, "2025-Q1")],
+    ]
+
+
+async def test_timeline_changes_label_parents_teams_kinds_decimals_and_months(
+    client: GraphQLClient, services: Services
+) -> None:
+    ws = await new_workspace(services)
+    story = ws.story(services)
+    sre = build_sre_roadmap(story, move=False)
+    story.later().run(
+        "estimate_deliverable",
+        initiative_id=sre.pilot,
+        deliverable_id=sre.runners,
+        weeks=Decimal("4.250"),
+    )
+    story.later().run("set_fiscal_year", fiscal_year_start_month=2, reason="finance")
+    await story.projected(services)
+
+    proposed = nodes(
+        await ask(
+            client,
+            ws.token,
+            LABELLED_TIMELINE,
+            subject=to_global_id("Initiative", sre.final_phase),
+            types=["InitiativeProposed"],
+        )
+    )
+    estimated = nodes(
+        await ask(
+            client,
+            ws.token,
+            LABELLED_TIMELINE,
+            subject=to_global_id("Deliverable", sre.pilot, sre.runners),
+            types=["DeliverableEstimated"],
+        )
+    )
+
+    [entry] = proposed
+    labels = {c["field"]: (c["fromLabel"], c["toLabel"]) for c in entry["changes"]}
+    assert labels["parent"] == (None, "New CI pilot")
+    assert labels["team"] == (None, "SRE")
+    assert labels["kind"] == (None, "Tech debt")
+    assert labels["stakeholders"] == (None, "none")
+    assert [(c["fromLabel"], c["toLabel"]) for e in estimated for c in e["changes"]] == [
+        ("3", "4.25"),
+        (None, "3"),
+    ]
+    assert estimated[0]["summary"] == "Estimated 'Runner fleet' at 4.25 weeks (generation 2)"
+    fiscal = nodes(await ask(client, ws.token, LABELLED_TIMELINE, types=["FiscalYearSet"]))
+    assert [(c["fromLabel"], c["toLabel"]) for c in fiscal[0]["changes"]] == [
+        ("January", "February")
+    ]
+
+
+async def test_timeline_changes_label_objectives_and_key_results_by_their_titles(
+    client: GraphQLClient, services: Services
+) -> None:
+    ws = await new_workspace(services)
+    story = ws.story(services)
+    sre = build_sre_roadmap(story, move=False)
+    reliable = story.later().run(
+        "create_objective", title="Reliable", period="2026-Q1", level="COMPANY"
+    )
+    ci = story.later().run(
+        "create_objective",
+        title="CI fast",
+        period="2026-Q1",
+        level="TEAM",
+        team_id=sre.team,
+        parent_id=reliable,
+    )
+    build = story.later().run(
+        "add_key_result",
+        objective_id=ci,
+        title="Build minutes",
+        unit="min",
+        start_value=30.0,
+        target_value=12.5,
+    )
+    story.later().run(
+        "align_initiative",
+        initiative_id=sre.pilot,
+        objective_id=ci,
+        key_result_id=build,
+        kind="CONTRIBUTES",
+    )
+    await story.projected(services)
+
+    async def labels_of(entry_type: str, subject: str) -> dict[str, Any]:
+        found = await ask(client, ws.token, LABELLED_TIMELINE, subject=subject, types=[entry_type])
+        [entry] = nodes(found)
+        return {c["field"]: (c["fromLabel"], c["toLabel"]) for c in entry["changes"]}
+
+    created = await labels_of("ObjectiveCreated", to_global_id("Objective", ci))
+    assert created["parent"] == (None, "Reliable")
+    assert created["team"] == (None, "SRE")
+    assert created["level"] == (None, "Team")
+    added = await labels_of("KeyResultAdded", to_global_id("Objective", ci))
+    assert (added["startValue"], added["targetValue"]) == ((None, "30"), (None, "12.5"))
+    aligned = await labels_of("InitiativeAligned", to_global_id("Initiative", sre.pilot))
+    assert aligned == {"keyResult": (None, "Build minutes"), "kind": (None, "Contributes")}

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.application import Repository
@@ -19,6 +19,7 @@ from backend.domain.base import RoadlogAggregate
 from backend.domain.deliverable import NewDeliverable
 from backend.domain.errors import DomainError
 from backend.domain.initiative import Initiative
+from backend.domain.name import NAME_EVENTS, NameReservation, NamesIndexed
 
 Event = DomainEventProtocol[UUID]
 A = TypeVar("A", bound=RoadlogAggregate)
@@ -36,11 +37,15 @@ class ObservedRoadlog(Roadlog):
     def __init__(self) -> None:
         super().__init__(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
         self.decided: dict[UUID, RoadlogAggregate] = {}
+        self.names_decided: dict[UUID, RoadlogAggregate] = {}
+        """The name reservations, apart: bookkeeping of the commands, not product state."""
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         recordings = super().save(*objs, **kwargs)
         for obj in objs:
-            if isinstance(obj, RoadlogAggregate):
+            if isinstance(obj, (NameReservation, NamesIndexed)):
+                self.names_decided[obj.id] = copy.deepcopy(obj)
+            elif isinstance(obj, RoadlogAggregate):
                 self.decided[obj.id] = copy.deepcopy(obj)
         return recordings
 
@@ -51,9 +56,18 @@ def event_count(app: Roadlog) -> int:
 
 
 def events_after(app: Roadlog, position: int) -> list[Event]:
-    """The events recorded after a position, decoded as the projector would."""
+    """The events recorded after a position, decoded as the projector would, but the
+    name reservations saved with creates and renames (``names_after`` has those)."""
     notifications = app.recorder.select_notifications(position + 1, 10_000)
-    return [app.mapper.to_domain_event(n) for n in notifications]
+    events = [app.mapper.to_domain_event(n) for n in notifications]
+    return [e for e in events if not isinstance(e, NAME_EVENTS)]
+
+
+def names_after(app: Roadlog, position: int) -> list[Event]:
+    """The name reservation events recorded after a position."""
+    notifications = app.recorder.select_notifications(position + 1, 10_000)
+    events = [app.mapper.to_domain_event(n) for n in notifications]
+    return [e for e in events if isinstance(e, NAME_EVENTS)]
 
 
 def kinds(events: Sequence[Event]) -> list[str]:
@@ -179,17 +193,40 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
     """Each command of the application, ready to run with a caller and an effective_at."""
     roadmap_id = app.create_roadmap(caller, name="R").id
     cycle_id = a_cycle(app, caller, roadmap_id)
+    spare_cycle = a_cycle(app, caller, roadmap_id, "Spare", date(2028, 1, 3), date(2028, 2, 4))
     initiative_id, deliverable_id = with_deliverable(app, caller, roadmap_id)
     other_initiative, _ = initiatives_on(app, caller, roadmap_id, 2)
+    removable = with_deliverable(app, caller, roadmap_id, title="Removable")
+    with_deliverable(app, caller, roadmap_id, title="spare", target_cycle_id=spare_cycle)
     objective_id = app.create_objective(caller, title="O", period="2026-Q1", level="COMPANY").id
     key_result_id = app.add_key_result(
         caller, objective_id=objective_id, title="KR", unit="", start_value=0, target_value=1
     ).id
     decision_id = app.record_decision(caller, title="D", context="c", outcome="o", rationale="r").id
     later_decision = app.record_decision(caller, title="E", context="c", outcome="o", rationale="r")
+    spare_key_result_id = app.add_key_result(
+        caller, objective_id=objective_id, title="KR2", unit="", start_value=0, target_value=1
+    ).id
+    spare_objective_id = app.create_objective(
+        caller, title="Spare", period="2026-Q1", level="COMPANY"
+    ).id
+    team_id = app.create_team(caller, name="Shelved team").id
+    shelf_id = app.create_roadmap(caller, name="Shelf").id
     return {
         "create_team": lambda c, at: app.create_team(c, name="T", effective_at=at),
         "create_roadmap": lambda c, at: app.create_roadmap(c, name="R2", effective_at=at),
+        "rename_team": lambda c, at: app.rename_team(
+            c, team_id=team_id, name="Old team", effective_at=at
+        ),
+        "archive_team": lambda c, at: app.archive_team(
+            c, team_id=team_id, reason="disbanded", effective_at=at
+        ),
+        "rename_roadmap": lambda c, at: app.rename_roadmap(
+            c, roadmap_id=shelf_id, name="Old shelf", effective_at=at
+        ),
+        "archive_roadmap": lambda c, at: app.archive_roadmap(
+            c, roadmap_id=shelf_id, reason="done with it", effective_at=at
+        ),
         "propose_initiative": lambda c, at: app.propose_initiative(
             c, roadmap_id=roadmap_id, title="T", goal="G", effective_at=at
         ),
@@ -209,6 +246,20 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
         ),
         "add_deliverable": lambda c, at: app.add_deliverable(
             c, initiative_id=initiative_id, deliverable=NewDeliverable("x"), effective_at=at
+        ),
+        "update_deliverable": lambda c, at: app.update_deliverable(
+            c,
+            initiative_id=initiative_id,
+            deliverable_id=deliverable_id,
+            title="Renamed",
+            effective_at=at,
+        ),
+        "remove_deliverable": lambda c, at: app.remove_deliverable(
+            c,
+            initiative_id=removable[0],
+            deliverable_id=removable[1],
+            reason="r",
+            effective_at=at,
         ),
         "change_deliverable_status": lambda c, at: app.change_deliverable_status(
             c,
@@ -247,6 +298,18 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
             ends_on=date(2027, 2, 1),
             effective_at=at,
         ),
+        "update_cycle": lambda c, at: app.update_cycle(
+            c, roadmap_id=roadmap_id, cycle_id=cycle_id, name="C1b", reason="r", effective_at=at
+        ),
+        "plan_cycles": lambda c, at: app.plan_cycles(
+            c, roadmap_id=roadmap_id, cycle_ids=[uuid4()], effective_at=at
+        ),
+        "cancel_cycle": lambda c, at: app.cancel_cycle(
+            c, roadmap_id=roadmap_id, cycle_id=spare_cycle, reason="r", effective_at=at
+        ),
+        "set_fiscal_year": lambda c, at: app.set_fiscal_year(
+            c, fiscal_year_start_month=2, reason="r", effective_at=at
+        ),
         "start_cycle": lambda c, at: app.start_cycle(
             c, roadmap_id=roadmap_id, cycle_id=cycle_id, effective_at=at
         ),
@@ -255,6 +318,9 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
         ),
         "create_objective": lambda c, at: app.create_objective(
             c, title="O", period="2026-Q1", level="COMPANY", effective_at=at
+        ),
+        "update_objective": lambda c, at: app.update_objective(
+            c, objective_id=objective_id, title="O2", effective_at=at
         ),
         "add_key_result": lambda c, at: app.add_key_result(
             c,
@@ -267,6 +333,13 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
         ),
         "check_in_key_result": lambda c, at: app.check_in_key_result(
             c, objective_id=objective_id, key_result_id=key_result_id, value=1, effective_at=at
+        ),
+        "update_key_result": lambda c, at: app.update_key_result(
+            c,
+            objective_id=objective_id,
+            key_result_id=key_result_id,
+            target_value=2,
+            effective_at=at,
         ),
         "align_initiative": lambda c, at: app.align_initiative(
             c,
@@ -283,11 +356,29 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
             key_result_id=key_result_id,
             effective_at=at,
         ),
+        "remove_key_result": lambda c, at: app.remove_key_result(
+            c,
+            objective_id=objective_id,
+            key_result_id=spare_key_result_id,
+            reason="r",
+            effective_at=at,
+        ),
+        "archive_objective": lambda c, at: app.archive_objective(
+            c, objective_id=spare_objective_id, reason="r", effective_at=at
+        ),
         "record_decision": lambda c, at: app.record_decision(
             c, title="D", context="c", outcome="o", rationale="r", effective_at=at
         ),
         "supersede_decision": lambda c, at: app.supersede_decision(
             c, decision_id=decision_id, superseded_by_id=later_decision.id, effective_at=at
+        ),
+        "post_status_update": lambda c, at: app.post_status_update(
+            c,
+            roadmap_id=roadmap_id,
+            initiative_id=initiative_id,
+            health="AT_RISK",
+            body="Waiting on the vendor",
+            effective_at=at,
         ),
     }
 

@@ -137,4 +137,11 @@ def test_text_that_could_not_be_stored_is_invalid_and_records_nothing() -> None:
             caller, roadmap_id=roadmap, title="A", goal="g", stakeholders=["x\x00"]
         )
     assert raised.value.field == "stakeholders"
-    assert len(app.recorder.select_notifications(start=1, limit=100)) == 1
+    # Only the roadmap's creation, with the reservation of its name (and the mark that the
+    # workspace's names are reserved) saved alongside.
+    notifications = app.recorder.select_notifications(start=1, limit=100)
+    assert [type(app.mapper.to_domain_event(n)).__qualname__ for n in notifications] == [
+        "NamesIndexed.Marked",
+        "NameReservation.Reserved",
+        "Roadmap.Created",
+    ]

@@ -13,6 +13,7 @@ from backend.application import Caller
 from backend.domain.deliverable import Deliverable, Estimate, NewDeliverable
 from backend.domain.errors import AlreadyExists, Conflict, Invalid, NotFound, ReasonRequired
 from backend.domain.initiative import Initiative
+from backend.domain.roadmap import Roadmap
 from tests.domain.helpers import (
     ObservedRoadlog,
     a_cycle,
@@ -465,3 +466,200 @@ def test_logged_effort_adds_up_to_the_actual_weeks(
             editor, initiative_id=initiative_id, deliverable_id=deliverable_id, weeks=Decimal(0)
         ),
     )
+
+
+@pytest.mark.parametrize("status", ["IN_PROGRESS", "DONE", "WONT_DO"])
+def test_a_deliverable_can_be_added_with_its_first_status(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID, status: str
+) -> None:
+    [initiative_id] = initiatives_on(app, editor, roadmap_id, 1)
+    events = recorded(
+        app,
+        lambda: app.add_deliverable(
+            editor,
+            initiative_id=initiative_id,
+            deliverable=NewDeliverable("Tacos", status=status),
+        ),
+    )
+    assert kinds(events) == ["Initiative.DeliverableAdded", "Initiative.DeliverableStatusChanged"]
+    added, changed = events
+    assert isinstance(added, Initiative.DeliverableAdded)
+    assert isinstance(changed, Initiative.DeliverableStatusChanged)
+    assert attrs(changed, "from_status", "to_status", "completed_at") == {
+        "from_status": "PLANNED",
+        "to_status": status,
+        "completed_at": added.effective_at if status == "DONE" else None,
+    }
+    assert changed.effective_at == added.effective_at
+    deliverable = deliverable_of(app, initiative_id, added.deliverable_id)
+    assert deliverable.status == status
+
+
+def test_a_deliverable_proposed_with_its_initiative_takes_its_first_status_too(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    events = recorded(
+        app,
+        lambda: app.propose_initiative(
+            editor,
+            roadmap_id=roadmap_id,
+            title="Make tacos",
+            goal="dinner",
+            deliverables=[NewDeliverable("Shells", status="DONE"), NewDeliverable("Salsa")],
+        ),
+    )
+    assert kinds(events) == [
+        "Initiative.Proposed",
+        "Initiative.DeliverableAdded",
+        "Initiative.DeliverableStatusChanged",
+        "Initiative.DeliverableAdded",
+        "Roadmap.InitiativePlaced",
+    ]
+
+
+def test_a_planned_first_status_records_no_status_change_and_an_unknown_one_is_invalid(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    [initiative_id] = initiatives_on(app, editor, roadmap_id, 1)
+    events = recorded(
+        app,
+        lambda: app.add_deliverable(
+            editor, initiative_id=initiative_id, deliverable=NewDeliverable("a", status="PLANNED")
+        ),
+    )
+    assert kinds(events) == ["Initiative.DeliverableAdded"]
+    rejected(
+        app,
+        Invalid,
+        "deliverable.status",
+        lambda: app.add_deliverable(
+            editor, initiative_id=initiative_id, deliverable=NewDeliverable("b", status="SHIPPED")
+        ),
+    )
+    rejected(
+        app,
+        Invalid,
+        "deliverables.0.status",
+        lambda: app.propose_initiative(
+            editor,
+            roadmap_id=roadmap_id,
+            title="t",
+            goal="g",
+            deliverables=[NewDeliverable("b", status="SHIPPED")],
+        ),
+    )
+
+
+def test_updating_a_deliverable_records_only_what_changes(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    initiative_id, deliverable_id = with_deliverable(app, editor, roadmap_id, title="Tcos")
+    update = partial(
+        app.update_deliverable, editor, initiative_id=initiative_id, deliverable_id=deliverable_id
+    )
+    [renamed] = recorded(app, lambda: update(title=" Tacos ", stretch=False, reason="typo"))
+    assert kinds([renamed]) == ["Initiative.DeliverableUpdated"]
+    assert attrs(renamed, "deliverable_id", "changes", "reason") == {
+        "deliverable_id": deliverable_id,
+        "changes": {"title": ["Tcos", "Tacos"]},
+        "reason": "typo",
+    }
+    [stretched] = recorded(app, lambda: update(stretch=True))
+    assert attrs(stretched, "changes") == {"changes": {"stretch": [False, True]}}
+    deliverable = deliverable_of(app, initiative_id, deliverable_id)
+    assert (deliverable.title, deliverable.stretch) == ("Tacos", True)
+    result = update(title="Tacos", stretch=True)
+    assert (result.id, result.position) == (deliverable_id, None)
+
+
+def test_updating_a_deliverable_refuses_a_blank_title_a_stale_version_and_a_missing_one(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    initiative_id, deliverable_id = with_deliverable(app, editor, roadmap_id)
+    version = current(app, Initiative, initiative_id).version
+    update = partial(app.update_deliverable, editor, initiative_id=initiative_id)
+    rejected(app, Invalid, "title", lambda: update(deliverable_id=deliverable_id, title=" "))
+    rejected(
+        app,
+        Conflict,
+        "expected_version",
+        lambda: update(deliverable_id=deliverable_id, title="x", expected_version=version - 1),
+    )
+    rejected(app, NotFound, "deliverable_id", lambda: update(deliverable_id=uuid4(), title="x"))
+    update(deliverable_id=deliverable_id, title="x", expected_version=version)
+    assert current(app, Initiative, initiative_id).version == version + 1
+
+
+def test_removing_a_deliverable_needs_a_reason_and_then_no_command_reaches_it(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    initiative_id, deliverable_id = with_deliverable(app, editor, roadmap_id)
+    remove = partial(
+        app.remove_deliverable, editor, initiative_id=initiative_id, deliverable_id=deliverable_id
+    )
+    rejected(app, ReasonRequired, "reason", lambda: remove(reason=" "))
+    [removed] = recorded(app, lambda: remove(reason="a duplicate row"))
+    assert kinds([removed]) == ["Initiative.DeliverableRemoved"]
+    assert attrs(removed, "deliverable_id", "reason") == {
+        "deliverable_id": deliverable_id,
+        "reason": "a duplicate row",
+    }
+    assert current(app, Initiative, initiative_id).deliverables == []
+    rejected(app, NotFound, "deliverable_id", lambda: remove(reason="again"))
+    rejected(
+        app,
+        NotFound,
+        "deliverable_id",
+        lambda: app.change_deliverable_status(
+            editor, initiative_id=initiative_id, deliverable_id=deliverable_id, status="DONE"
+        ),
+    )
+    rejected(
+        app,
+        AlreadyExists,
+        "deliverable.id",
+        lambda: app.add_deliverable(
+            editor, initiative_id=initiative_id, deliverable=NewDeliverable("a", id=deliverable_id)
+        ),
+    )
+
+
+def test_removing_a_deliverable_may_name_the_decision_behind_it(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    initiative_id, deliverable_id = with_deliverable(app, editor, roadmap_id)
+    decision_id = app.record_decision(
+        editor, title="Cut scope", context="c", outcome="o", rationale="r"
+    ).id
+    remove = partial(
+        app.remove_deliverable,
+        editor,
+        initiative_id=initiative_id,
+        deliverable_id=deliverable_id,
+        reason="cut",
+    )
+    rejected(app, NotFound, "decision_id", lambda: remove(decision_id=uuid4()))
+    [removed] = recorded(app, lambda: remove(decision_id=decision_id))
+    assert attrs(removed, "decision_id") == {"decision_id": decision_id}
+
+
+def test_a_deliverable_removed_during_a_cycle_is_not_in_its_outcome(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    cycle_id = a_cycle(app, editor, roadmap_id)
+    initiative_id, kept = with_deliverable(app, editor, roadmap_id, target_cycle_id=cycle_id)
+    app.add_deliverable(
+        editor,
+        initiative_id=initiative_id,
+        deliverable=NewDeliverable("Duplicate", target_cycle_id=cycle_id),
+    )
+    duplicate = current(app, Initiative, initiative_id).deliverables[1].deliverable_id
+    app.start_cycle(editor, roadmap_id=roadmap_id, cycle_id=cycle_id)
+    app.remove_deliverable(
+        editor, initiative_id=initiative_id, deliverable_id=duplicate, reason="a duplicate"
+    )
+    [closed] = recorded(
+        app, lambda: app.close_cycle(editor, roadmap_id=roadmap_id, cycle_id=cycle_id)
+    )
+    assert isinstance(closed, Roadmap.CycleClosed)
+    assert [item["deliverable_id"] for item in closed.outcome] == [kept]

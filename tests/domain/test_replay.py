@@ -35,6 +35,8 @@ def test_replaying_every_aggregate_reproduces_the_state_its_commands_decided(
         "Initiative",
         "Objective",
         "Decision",
+        "Workspace",
+        "StatusUpdate",
     }
     for aggregate_id, decided in app.decided.items():
         assert replayed(app, aggregate_id) == decided, type(decided).__name__
@@ -142,3 +144,27 @@ def test_a_long_check_in_history_is_snapshotted_and_loads_the_same_from_the_snap
     assert isinstance(from_snapshot, Objective)
     assert from_snapshot.key_result(kr).latest_check_in == CheckIn(120.0, None)
     assert from_snapshot.key_result(kr).progress == 0.6
+
+
+def test_a_snapshot_taken_before_deliverables_could_be_removed_still_loads(
+    app: ObservedRoadlog, editor: Caller, roadmap_id: UUID
+) -> None:
+    initiative_id, deliverable_id = with_deliverable(app, editor, roadmap_id)
+    taken = Initiative.Snapshot.take(current(app, Initiative, initiative_id))
+    assert taken.state["class_version"] == 2
+    old_state = {
+        name: value
+        for name, value in taken.state.items()
+        if name not in ("class_version", "removed_deliverable_ids")
+    }
+    old = Initiative.Snapshot(
+        originator_id=taken.originator_id,
+        originator_version=taken.originator_version,
+        timestamp=taken.timestamp,
+        topic=taken.topic,
+        state=old_state,
+    )
+    loaded = old.mutate(None)
+    assert isinstance(loaded, Initiative)
+    assert loaded.removed_deliverable_ids == []
+    assert loaded.deliverable(deliverable_id).title == "API"

@@ -139,6 +139,7 @@ def test_exports_print_the_roadmap_and_the_reports(
     assert earlier.returncode == 0, earlier.stderr
     assert earlier.stdout.splitlines()[1] == (
         'Search,"Sales, Support",Find any document in a second,Index,In progress,3,2026-03-31'
+        ",No,,Feature"
     )
     table = roadlog("export", "roadmap", "Platform", "--format", "csv", env=env)
     assert table.returncode == 0, table.stderr

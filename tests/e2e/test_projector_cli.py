@@ -16,7 +16,9 @@ from tests.support.settings import database_environment
 
 pytestmark = pytest.mark.slow
 
-CREATE = 'mutation { createTeam(input: {name: "SRE"}) { team { id } position } }'
+CREATE = """
+    mutation($name: String! = "SRE") { createTeam(input: {name: $name}) { team { id } position } }
+"""
 TEAMS = "query($p: String) { timeline(consistentWith: $p) { edges { node { type } } } }"
 
 
@@ -66,8 +68,9 @@ def test_rebuild_swaps_in_fresh_read_models_while_the_api_serves(
     env = database_environment(database)
     token = roadlog("token", "create", "--role", "admin", env=env).stdout.strip()
     with serving("--data-dir", str(tmp_path / "api"), env=env) as served:
-        for _ in range(3):
-            position = post(served.url, token, CREATE)["data"]["createTeam"]["position"]
+        for n in range(3):  # team names are unique in a workspace
+            created = post(served.url, token, CREATE, name=f"SRE {n}")
+            position = created["data"]["createTeam"]["position"]
         before = post(served.url, token, TEAMS, p=position)
         rebuilt = roadlog("rebuild", env=env)
         assert rebuilt.returncode == 0, rebuilt.stderr

@@ -56,11 +56,11 @@ query Estimates($roadmapId: ID) {
 
 ALIGNMENT = """
 query Alignment($roadmapId: ID) {
-  objectives(period: "2026-H1") {
+  objectives(period: "2026-Q1") {
     title level progress team { name } parent { title }
     keyResults { title currentValue progress alignments { kind initiative { title } } }
   }
-  alignment(period: "2026-H1", roadmapId: $roadmapId) {
+  alignment(period: "2026-Q1", roadmapId: $roadmapId) {
     coverage alignedEffortWeeks totalEffortWeeks
     byObjective {
       objective { title } effortWeeks initiatives { title } supportingInitiatives { title }
@@ -232,14 +232,14 @@ def set_objectives(api: Api, ids: dict[str, str]) -> None:
         "createObjective",
         "objective { id }",
         title="Ship reliably",
-        period="2026-H1",
+        period="2026-Q1",
         level="COMPANY",
     )["objective"]["id"]
     team = api.mutate(
         "createObjective",
         "objective { id }",
         title="Faster CI",
-        period="2026-H1",
+        period="2026-Q1",
         level="TEAM",
         teamId=ids["team"],
         parentId=company,

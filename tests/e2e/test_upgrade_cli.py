@@ -31,8 +31,9 @@ def test_serve_rebuilds_a_changed_read_model_from_the_log_before_it_serves(
     env = database_environment(database)
     token = roadlog("token", "create", "--role", "admin", env=env).stdout.strip()
     with serving("--data-dir", str(tmp_path / "api"), env=env) as served:
-        for _ in range(3):
-            position = post(served.url, token, CREATE)["data"]["createTeam"]["position"]
+        for n in range(3):  # team names are unique in a workspace
+            created = post(served.url, token, CREATE, name=f"SRE {n}")
+            position = created["data"]["createTeam"]["position"]
         before = post(served.url, token, TEAMS, p=position)
     with psycopg.connect(database.migrator.url, autocommit=True) as conn:
         conn.execute(AN_OLDER_RELEASE)

@@ -13,6 +13,7 @@ import pytest
 
 from backend.application import Caller, Roadlog
 from backend.database import DatabaseTarget
+from backend.domain.roadmap import Roadmap
 from backend.eventstore import open_event_store
 from backend.exporting.read import (
     NotInReadModels,
@@ -30,6 +31,7 @@ from backend.importing.csv_import import SheetImporter
 from backend.importing.csv_sheet import parse_sheet
 from backend.importing.lookup import roadmaps_named
 from projections.catalog import READ_MODELS
+from projections.global_ids import global_id
 from projections.rebuild import rebuild
 from tests.importing.conftest import workspace_id
 
@@ -131,6 +133,32 @@ async def test_the_csv_export_imports_back_as_no_change(
     assert changes == 0
 
 
+async def test_a_parent_without_deliverables_exports_the_status_its_phases_roll_up_to(
+    conn: asyncpg.Connection, app: Roadlog, workspace: UUID, database: DatabaseTarget
+) -> None:
+    roadmap_id = await roadmap_named(conn, workspace, "Platform")
+    initiatives = {i.title: i for i in await roadmap_initiatives(conn, workspace, roadmap_id, None)}
+    editor = Caller(workspace, "pm")
+
+    def make_phases() -> None:
+        roadmap: Roadmap = app.repository.get(roadmap_id)
+        billing, search = roadmap.priority
+        launch = app.propose_initiative(
+            editor, roadmap_id=roadmap_id, title="Launch", goal="Customers can buy search"
+        ).id
+        for phase in (search, billing):
+            app.update_initiative(editor, initiative_id=phase, parent_id=launch)
+
+    await asyncio.to_thread(make_phases)
+    await rebuild(app, database, READ_MODELS)
+    now = await roadmap_initiatives(conn, workspace, roadmap_id, None)
+    assert initiatives["Search"].status == "AT_RISK"
+    # Launch has no deliverables: it shows what its phases roll up to, as the API does.
+    assert [(i.title, i.deliverables, i.status) for i in now if i.title == "Launch"] == [
+        ("Launch", (), "AT_RISK")
+    ]
+
+
 async def test_the_estimate_report_groups_completed_deliverables(
     conn: asyncpg.Connection, workspace: UUID
 ) -> None:
@@ -154,3 +182,12 @@ async def test_the_cycle_report_lists_its_deliverables(
     assert "# Cycle Cycle 1" in cycle_summary(report)
     with pytest.raises(NotInReadModels, match="no cycle named 'Cycle 9'"):
         await cycle_named(conn, workspace, roadmap_id, "Cycle 9")
+
+
+async def test_a_roadmap_is_named_by_its_name_or_by_its_global_id(
+    conn: asyncpg.Connection, workspace: UUID
+) -> None:
+    roadmap_id = await roadmap_named(conn, workspace, "Platform")
+    assert await roadmap_named(conn, workspace, global_id("Roadmap", roadmap_id)) == roadmap_id
+    with pytest.raises(NotInReadModels, match="no roadmap named"):
+        await roadmap_named(conn, workspace, global_id("Team", roadmap_id))

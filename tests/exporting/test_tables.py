@@ -24,6 +24,7 @@ SEARCH = RoadmapInitiative(
         RoadmapDeliverable("Index", "IN_PROGRESS", Decimal("3.0"), "2026-03-31"),
         RoadmapDeliverable("Search UI", "AT_RISK", None, "Cycle 7"),
     ),
+    status="AT_RISK",
 )
 BILLING = RoadmapInitiative(
     title="Billing",
@@ -33,6 +34,7 @@ BILLING = RoadmapInitiative(
         RoadmapDeliverable("Invoices", "DONE", Decimal("2.50")),
         RoadmapDeliverable("Dunning", "WONT_DO"),
     ),
+    status="DONE",
 )
 
 
@@ -50,7 +52,7 @@ def test_weeks_are_written_without_trailing_zeros() -> None:
     assert [weeks_text(w) for w in (Decimal("3.0"), Decimal("2.50"), None)] == ["3", "2.5", ""]
 
 
-def test_the_roadmap_table_has_one_row_per_initiative_with_its_rolled_up_status() -> None:
+def test_the_roadmap_table_has_one_row_per_initiative_with_its_status_in_words() -> None:
     table = roadmap_table([SEARCH, BILLING])
     assert table.columns == (
         "Project",
@@ -88,3 +90,37 @@ def test_the_roadmap_sheet_is_what_the_csv_import_reads() -> None:
         ("Index", "IN_PROGRESS", Decimal(3), date(2026, 3, 31)),
         ("Search UI", "AT_RISK", None, "Cycle 7"),
     ]
+
+
+def test_the_sheet_carries_stretch_team_and_kind_back_to_the_import() -> None:
+    ops = RoadmapInitiative(
+        title="Pager",
+        stakeholders=("SRE",),
+        goal="Wake the right person",
+        deliverables=(
+            RoadmapDeliverable("Rotation", "PLANNED"),
+            RoadmapDeliverable("Escalation", "PLANNED", stretch=True),
+        ),
+        team="Reliability",
+        kind="TECH_DEBT",
+    )
+    later = RoadmapInitiative("Later", (), "Not yet broken down", (), kind="RESEARCH")
+    table = roadmap_sheet([ops, BILLING, later])
+    assert table.columns[-3:] == ("Stretch", "Team", "Kind")
+    assert [row[-3:] for row in table.rows] == [
+        ("No", "Reliability", "Tech debt"),
+        ("Yes", "Reliability", "Tech debt"),
+        ("No", "", "Feature"),
+        ("No", "", "Feature"),
+        ("", "", "Research"),
+    ]
+    assert table.rows[-1][:7] == ("Later", "", "Not yet broken down", "", "", "", "")
+    pager, billing, empty = parse_sheet(as_csv(table).replace("\r\n", "\n"))
+    assert (empty.name, empty.kind, empty.deliverables) == ("Later", "RESEARCH", [])
+    assert (pager.team, pager.kind, billing.team, billing.kind) == (
+        "Reliability",
+        "TECH_DEBT",
+        "",
+        "FEATURE",
+    )
+    assert [d.stretch for d in pager.deliverables] == [False, True]

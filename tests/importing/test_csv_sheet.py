@@ -88,7 +88,7 @@ def test_every_bad_row_is_reported_with_its_line_number() -> None:
     assert "'Blocked' is not one of" in problems[4]
     assert "Estimate weeks '-1': weeks must be a positive number" in problems[5]
     assert "Estimate weeks '1e28': weeks must be at most 5000" in problems[7]
-    assert "not a real date" in problems[8]
+    assert "not a real date; accepted: a date (YYYY-MM-DD), a cycle's name" in problems[8]
     assert "deliverable 'X' of project 'A' is already on line 3" in problems[9]
     assert "project 'B' has no User-centric goal" in problems[10]
 
@@ -124,3 +124,83 @@ def test_blank_lines_are_skipped_and_an_empty_sheet_is_refused() -> None:
         parse_sheet(sheet())
     with pytest.raises(ImportRefused, match="empty"):
         parse_sheet("")
+
+
+FULL_HEADER = f"{HEADER},Stretch,Team,Kind"
+
+
+def test_stretch_team_and_kind_are_read_when_the_sheet_has_them() -> None:
+    [search, billing] = parse_sheet(
+        sheet(
+            "Search,Sales,Find it,Index,,,,No,SRE,Tech debt",
+            ",,,Ranking,,,,yes,,",
+            ",,,Typos,,,,,SRE,",
+            "Billing,Finance,Pay,Invoices,,,,,,",
+            header=FULL_HEADER,
+        )
+    )
+    assert [(d.title, d.stretch) for d in search.deliverables] == [
+        ("Index", False),
+        ("Ranking", True),
+        ("Typos", None),
+    ]
+    assert (search.team, search.kind) == ("SRE", "TECH_DEBT")
+    assert (billing.team, billing.kind) == ("", None)
+
+
+def test_a_stretch_goal_prefix_means_stretch_and_is_not_kept_in_the_title() -> None:
+    [project] = parse_sheet(
+        sheet(
+            "Search,Sales,Find it,STRETCH GOAL:  Fuzzy  matching,,,",
+            ",,,Stretch goal: Synonyms,,,",
+            ",,,Stretch goals ahead,,,",
+        )
+    )
+    assert [(d.title, d.stretch) for d in project.deliverables] == [
+        ("Fuzzy matching", True),
+        ("Synonyms", True),
+        ("Stretch goals ahead", None),
+    ]
+
+
+def test_bad_stretch_team_and_kind_cells_name_the_row_column_value_and_what_is_accepted() -> None:
+    problems = refused_lines(
+        sheet(
+            "A,Sales,Goal,X,,,,maybe,,",
+            ",,,Stretch goal: Y,,,,No,,",
+            ",,,Z,,,,,,Epic",
+            ",,Goal,W,,,,,SRE,",
+            ",,,V,,,,,Ops team,",
+            header=FULL_HEADER,
+        )
+    )
+    assert sorted(problems) == [2, 3, 4, 6]
+    assert problems[2] == (
+        "Stretch 'maybe' is not one of Yes, No (or Y, N, True, False, X, 1, 0), or blank"
+    )
+    assert "'Stretch goal: Y' starts with 'Stretch goal:' but Stretch is No" in problems[3]
+    assert problems[4] == (
+        "Kind 'Epic' is not one of Feature, Tech debt, Operations, Research, Other, or blank"
+    )
+    assert problems[6] == "Team of project 'A' differs from line 5: 'Ops team' is not 'SRE'"
+
+
+def test_a_project_row_without_any_deliverable_cell_is_a_project_without_deliverables() -> None:
+    [search, reports] = parse_sheet(
+        sheet("Search,Sales,Find it,Index,,,", "Reports,Finance,Month-end,,,,")
+    )
+    assert [d.title for d in search.deliverables] == ["Index"]
+    assert (reports.name, reports.goal, reports.deliverables) == ("Reports", "Month-end", [])
+    problems = refused_lines(sheet("Reports,Finance,Month-end,,Done,,", ",,,,,,2026-01-01"))
+    assert sorted(problems) == [2, 3]
+    assert all(
+        problem.startswith("Deliverable is blank; accepted: a title")
+        for problem in problems.values()
+    )
+
+
+def test_a_bad_estimate_says_what_is_accepted() -> None:
+    problems = refused_lines(sheet("A,,Goal,X,,lots,"))
+    assert problems == {
+        2: "Estimate weeks 'lots' is not a number; accepted: resource-weeks (e.g. 2.5), or blank"
+    }

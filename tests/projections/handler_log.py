@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from backend.application import Caller, Roadlog
+from tests.support.names import without_names
 
 AT = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 """The business time every command of a ``Log`` runs at."""
@@ -21,11 +22,11 @@ class Log:
         self.seen = 0
 
     def run(self, command: str, **kwargs: Any) -> list[Any]:
-        """Run a command; the events it recorded."""
+        """Run a command; the events it recorded (the reservations of names aside)."""
         getattr(self.app, command)(self.caller, effective_at=AT, **kwargs)
         notifications = self.app.recorder.select_notifications(self.seen + 1, 1000)
         self.seen = notifications[-1].id
-        return [self.app.mapper.to_domain_event(n) for n in notifications]
+        return without_names(self.app.mapper.to_domain_event(n) for n in notifications)
 
     def last(self, command: str, **kwargs: Any) -> Any:
         return self.run(command, **kwargs)[-1]

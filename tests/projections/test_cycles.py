@@ -13,6 +13,7 @@ from backend.domain.deliverable import Deliverable, NewDeliverable, Target
 from backend.domain.initiative import Initiative
 from backend.domain.roadmap import Roadmap, cycle_outcome
 from projections.cycles_queries import cycle_report
+from projections.read_model import AGGREGATE_VERSIONS
 from projections.roadmap import ROADMAP
 from projections.roadmap_cycles import (
     CLOSE_CYCLE,
@@ -63,26 +64,29 @@ def test_a_start_freezes_the_committed_scope_in_priority_order() -> None:
     pairs = [[uuid4(), uuid4()], [uuid4(), uuid4()]]
     roadmap.start_cycle(cycle_id, pairs, META, AT)
     [started] = events_of(roadmap)
-    start, commit = ROADMAP.written(started, 40)
+    start, commit, version = ROADMAP.written(started, 40)
     assert start.sql == START_CYCLE and start.args == (roadmap.id, cycle_id, AT, 40)
     assert commit.sql == COMMIT_SCOPE
     assert commit.args[-2:] == ([p[0] for p in pairs], [p[1] for p in pairs])
+    assert version.sql == AGGREGATE_VERSIONS.sql
+    assert started.originator_id == roadmap.id
+    assert version == AGGREGATE_VERSIONS.statement([(roadmap.id, started.originator_version, 40)])
 
 
 def test_a_close_freezes_every_outcome_in_one_statement() -> None:
     roadmap, cycle_id = a_roadmap_with_a_cycle()
     initiative_id = uuid4()
     done = Deliverable(uuid4(), "A", False, status="DONE", actual_weeks=Decimal(2))
-    open_ = Deliverable(uuid4(), "B", True, target_due_on=date(2026, 3, 1))
+    open_ = Deliverable(uuid4(), "B", True, target_date=date(2026, 3, 1))
     cycle = roadmap.cycle(cycle_id)
     roadmap.start_cycle(cycle_id, [[initiative_id, open_.deliverable_id]], META, AT)
     outcome = [
-        cycle_outcome(cycle, initiative_id, done, False),
-        cycle_outcome(cycle, initiative_id, open_, True),
+        cycle_outcome(cycle, initiative_id, done, False, None),
+        cycle_outcome(cycle, initiative_id, open_, True, roadmap.due_on(open_)),
     ]
     roadmap.close_cycle(cycle_id, outcome, META, AT)
     _started, closed = events_of(roadmap)
-    close, freeze = ROADMAP.written(closed, 50)
+    close, freeze, _ = ROADMAP.written(closed, 50)
     assert close.sql == CLOSE_CYCLE and close.args == (roadmap.id, cycle_id, AT, 50)
     assert freeze.sql == FREEZE_OUTCOME
     # $13: carried_over, one element per outcome item, in the outcome's order.
@@ -112,12 +116,21 @@ def test_a_retarget_to_a_cycle_may_join_it_and_one_to_a_date_does_not() -> None:
         meta=META,
         at=AT,
     )
-    initiative.retarget(deliverable_id, Target(cycle_id, None, date(2026, 2, 15)), META, AT)
-    initiative.retarget(deliverable_id, Target(None, date(2026, 4, 1), date(2026, 4, 1)), META, AT)
+    initiative.retarget(
+        deliverable_id, Target(cycle_id, None, date(2026, 2, 15)), META, AT, due_on=None
+    )
+    initiative.retarget(
+        deliverable_id,
+        Target(None, date(2026, 4, 1), date(2026, 4, 1)),
+        META,
+        AT,
+        due_on=date(2026, 2, 15),
+    )
     *_, to_cycle, to_date = events_of(initiative)
     joined = [s.sql for s in ROADMAP.written(to_cycle, 7)]
-    assert joined == [RETARGET, RETARGETS.sql, JOIN_ACTIVE_CYCLE]
-    assert [s.sql for s in ROADMAP.written(to_date, 8)] == [RETARGET, RETARGETS.sql]
+    version = AGGREGATE_VERSIONS.sql
+    assert joined == [RETARGET, RETARGETS.sql, JOIN_ACTIVE_CYCLE, version]
+    assert [s.sql for s in ROADMAP.written(to_date, 8)] == [RETARGET, RETARGETS.sql, version]
 
 
 async def test_a_closed_cycles_rows_are_never_touched_again(services: Services) -> None:

@@ -62,8 +62,20 @@ def test_a_retarget_counts_a_slip_only_when_the_target_moves_later() -> None:
         at=AT,
     )
     meta = Meta(workspace_id=WORKSPACE, actor="alice", reason="vendor late")
-    initiative.retarget(deliverable_id, Target(None, date(2026, 5, 1), date(2026, 5, 1)), meta, AT)
-    initiative.retarget(deliverable_id, Target(None, date(2026, 3, 1), date(2026, 3, 1)), meta, AT)
+    initiative.retarget(
+        deliverable_id,
+        Target(None, date(2026, 5, 1), date(2026, 5, 1)),
+        meta,
+        AT,
+        due_on=date(2026, 4, 1),
+    )
+    initiative.retarget(
+        deliverable_id,
+        Target(None, date(2026, 3, 1), date(2026, 3, 1)),
+        meta,
+        AT,
+        due_on=date(2026, 5, 1),
+    )
     _added, first, later, earlier = events_of(initiative)
     slips = [
         item.row[RETARGETS.columns.index("slip")]

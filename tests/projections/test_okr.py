@@ -6,7 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
+import asyncpg
+
+from backend.application import Caller, Roadlog
 from backend.bootstrap import Services
+from backend.database import DatabaseTarget
 from backend.domain.base import Meta
 from backend.domain.initiative import Initiative
 from backend.domain.objective import Objective
@@ -18,8 +22,13 @@ from projections.okr import (
     OKR,
     SET_CURRENT_VALUE,
 )
-from projections.read_model import array_text
+from projections.read_model import AGGREGATE_VERSIONS, array_text
+from projections.rebuild import rebuild
+from projections.timeline import TIMELINE
+from tests.projections.toys import snapshot
+from tests.support.names import name_events
 from tests.support.retro import Story, a_caller
+from tests.support.roadmap import project
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
 META = Meta(workspace_id=uuid4(), actor="alice", reason="on track")
@@ -34,7 +43,7 @@ def test_a_check_in_sets_the_current_value_and_is_kept_with_its_note() -> None:
     objective = Objective.create(
         id=uuid4(),
         title="Reliable",
-        period="2026-H1",
+        period="2026-Q1",
         level="COMPANY",
         team_id=None,
         parent=None,
@@ -53,11 +62,16 @@ def test_a_check_in_sets_the_current_value_and_is_kept_with_its_note() -> None:
     )
     objective.check_in(key_result_id, 99.5, 0.8, META, AT)
     *_, checked_in = events_of(objective)
-    current, kept = OKR.written(checked_in, 12)
+    current, kept, version = OKR.written(checked_in, 12)
     assert current.sql == SET_CURRENT_VALUE
     assert current.args == (objective.id, key_result_id, 99.5)
     assert kept.sql == CHECK_INS.sql
     assert kept.args[4:] == tuple(array_text([v]) for v in (99.5, 0.8, "on track", AT, "alice"))
+    assert version.sql == AGGREGATE_VERSIONS.sql
+    assert checked_in.originator_id == objective.id
+    assert version == AGGREGATE_VERSIONS.statement(
+        [(objective.id, checked_in.originator_version, 12)]
+    )
 
 
 def test_aligning_ends_the_previous_alignment_to_the_same_key_result() -> None:
@@ -86,7 +100,7 @@ async def test_alignments_can_be_read_as_of_an_instant(services: Services) -> No
     roadmap_id = story.run("create_roadmap", name="SRE")
     initiative_id = story.run("propose_initiative", roadmap_id=roadmap_id, title="New CI", goal="g")
     objective_id = story.run(
-        "create_objective", title="Reliable", period="2026-H1", level="COMPANY"
+        "create_objective", title="Reliable", period="2026-Q1", level="COMPANY"
     )
     key_result_id = story.run(
         "add_key_result",
@@ -124,3 +138,46 @@ async def test_alignments_can_be_read_as_of_an_instant(services: Services) -> No
         services.pool, uuid4(), [initiative_id], supported
     )
     assert other == []
+
+
+async def test_a_rebuild_writes_what_the_projector_wrote_through_corrections(
+    app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
+) -> None:
+    story = Story(app, Caller(workspace_id=uuid4(), actor="alice", may_backfill=True), AT)
+    team = story.run("create_team", name="SRE")
+    company = story.run("create_objective", title="Ship", period="2026-Q1", level="COMPANY")
+    child = story.later().run(
+        "create_objective", title="CI", period="2026-Q1", level="TEAM", team_id=team
+    )
+    roadmap = story.run("create_roadmap", name="Platform")
+    initiative = story.later().run("propose_initiative", roadmap_id=roadmap, title="I", goal="g")
+    key_results = [
+        story.later().run(
+            "add_key_result",
+            objective_id=child,
+            title=f"K{n}",
+            unit="",
+            start_value=0,
+            target_value=10,
+        )
+        for n in range(2)
+    ]
+    for key_result in key_results:
+        refs = {"objective_id": child, "key_result_id": key_result}
+        story.later().run("check_in_key_result", value=4, **refs)
+        story.run("align_initiative", initiative_id=initiative, kind="CONTRIBUTES", **refs)
+        story.later().run("update_key_result", target_value=8, title="K", **refs)
+    story.later().run("update_objective", objective_id=child, parent_id=company, title="CI 2")
+    story.later().run(
+        "remove_key_result", objective_id=child, key_result_id=key_results[0], reason="r"
+    )
+    story.later().run("archive_objective", objective_id=child, reason="done")
+    # One event per batch, as a projector that keeps up with a slow trickle applies them.
+    await project(app, toy_database, [OKR, TIMELINE], batch_size=1)
+    incremental = {name: await snapshot(conn, name) for name in ("okr", "timeline")}
+
+    await rebuild(app, toy_database, [OKR, TIMELINE], batch_size=1000)
+    rebuilt = {name: await snapshot(conn, name) for name in ("okr", "timeline")}
+
+    assert rebuilt == incremental
+    assert len(incremental["timeline"]["entries"]) == story.position - name_events(app)

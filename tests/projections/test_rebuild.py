@@ -5,17 +5,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
+import random
 from collections.abc import Callable, Sequence
 from typing import Any
+from uuid import uuid4
 
 import asyncpg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backend.application import Roadlog
+from backend.application import Caller, Roadlog
 from backend.database import DatabaseTarget
 from projections.batch import ProjectionFailed
+from projections.catalog import READ_MODELS
 from projections.projector import Projector
 from projections.read_model import Handler, ReadModel, Statement
 from projections.rebuild import rebuild
@@ -34,6 +38,7 @@ from tests.projections.toys import (
     snapshot,
     tracking,
 )
+from tests.support.retro_driver import Driver
 
 Snapshot = dict[str, dict[str, list[str]]]
 
@@ -124,6 +129,47 @@ def test_rebuilding_from_zero_yields_the_rows_of_the_incremental_path(
             app,
             toy_database,
             MODELS_UNDER_TEST,
+            chunks,
+            projector_batch=projector_batch,
+            rebuild_batch=rebuild_batch,
+        )
+    )
+
+    assert rebuilt == incremental
+
+
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    projector_batch=st.integers(1, 9),
+    rebuild_batch=st.integers(1, 50),
+)
+def test_rebuilding_random_workspace_histories_yields_the_rows_of_the_incremental_path(
+    app: Roadlog,
+    toy_database: DatabaseTarget,
+    seed: int,
+    projector_batch: int,
+    rebuild_batch: int,
+) -> None:
+    """The real read models over a workspace's random history (``retro_driver``): work,
+    corrections, phases made and unmade, cycles, the fiscal year and OKRs."""
+    chooser = random.Random(seed)
+
+    def draw(strategy: Any) -> Any:
+        # The driver draws only from st.sampled_from; a seeded choice is safe in a thread.
+        return chooser.choice(list(strategy.elements))
+
+    driver = Driver(app, Caller(workspace_id=uuid4(), actor="alice", may_backfill=True), draw)
+    chunks = [functools.partial(driver.play, 20) for _ in range(3)]
+    incremental, rebuilt = asyncio.run(
+        incremental_and_rebuilt(
+            app,
+            toy_database,
+            READ_MODELS,
             chunks,
             projector_batch=projector_batch,
             rebuild_batch=rebuild_batch,

@@ -82,7 +82,8 @@ async def test_a_batch_forced_in_twice_fails_on_a_unique_key_in_every_read_model
     roadmap = story.later().run("create_roadmap", name="Platform", team_id=team)
     story.later().run("propose_initiative", roadmap_id=roadmap, title="New CI", goal="g")
     story.later().run("record_decision", title="Use CI", context="c", outcome="o", rationale="r")
-    story.later().run("create_objective", title="Reliable", period="2026-H1", level="COMPANY")
+    story.later().run("create_objective", title="Reliable", period="2026-Q1", level="COMPANY")
+    story.later().run("post_status_update", roadmap_id=roadmap, health="ON_TRACK", body="b")
     destinations = [Destination.live(model) for model in READ_MODELS]
     batch = await whole_log(app, conn, destinations)
     await commit_batch(conn, batch, destinations, announce=False)

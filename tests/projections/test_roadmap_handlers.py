@@ -13,9 +13,17 @@ from projections import roadmap, roadmap_deliverables, roadmap_order
 from projections.batch import LoggedEvent, in_bulk
 from projections.decisions import DECISIONS, INSERT_LINKS
 from projections.priorities import PRIORITIES
-from projections.read_model import Fact, Statement
+from projections.read_model import AGGREGATE_VERSIONS, Fact, Statement
 from projections.roadmap import ROADMAP
 from tests.projections.handler_log import AT, Log, a_roadmap
+
+# Each event of a roadmap or an initiative records its version as a fact.
+VERSION = AGGREGATE_VERSIONS.sql
+
+
+def version_fact(event: Any, position: int) -> Statement:
+    """The insert of ``event``'s version on its own (``ReadModel.written``)."""
+    return AGGREGATE_VERSIONS.statement([(event.originator_id, event.originator_version, position)])
 
 
 def sql_of(statements: Any) -> list[str]:
@@ -40,8 +48,14 @@ def test_a_move_changes_one_placement_and_renumbers_if_needed(
 
     statements = ROADMAP.written(moved, 42)
 
-    assert sql_of(statements) == [roadmap_order.MOVE_INITIATIVE, roadmap_order.RENUMBER_IF_LONG]
-    assert statements[0].args == (roadmap_id, ids[2], AT, 1)
+    assert sql_of(statements) == [
+        roadmap_order.MOVE_INITIATIVE,
+        roadmap_order.RENUMBER_IF_LONG,
+        VERSION,
+    ]
+    assert statements[0].args == (roadmap_id, ids[2], AT, 1, 42)
+    assert moved.originator_id == roadmap_id
+    assert statements[-1] == version_fact(moved, 42)
 
 
 def test_an_update_sets_only_the_fields_that_changed(log: Log) -> None:
@@ -51,13 +65,16 @@ def test_an_update_sets_only_the_fields_that_changed(log: Log) -> None:
         "update_initiative", initiative_id=proposed.originator_id, goal="better", kind="OTHER"
     )
 
-    [statement] = ROADMAP.written(updated, 7)
+    [statement, version] = ROADMAP.written(updated, 7)
 
     assert statement.sql == roadmap.UPDATE_INITIATIVE
-    flags = statement.args[2::2]
-    values = statement.args[3::2]
+    flags = statement.args[2:-1:2]
+    values = statement.args[3:-1:2]
     assert flags == (False, True, False, False, True)
     assert values == (None, "better", None, None, "OTHER")
+    assert statement.args[-1] == 7
+    assert updated.originator_id == proposed.originator_id
+    assert version == version_fact(updated, 7)
 
 
 def a_deliverable(log: Log) -> dict[str, UUID]:
@@ -72,13 +89,34 @@ def a_deliverable(log: Log) -> dict[str, UUID]:
     return {"initiative_id": added.originator_id, "deliverable_id": added.deliverable_id}
 
 
+def test_a_deliverable_update_sets_only_the_fields_that_changed(log: Log) -> None:
+    ids = a_deliverable(log)
+    updated = log.last("update_deliverable", title="B", stretch=False, **ids)
+
+    [statement, version] = ROADMAP.written(updated, 8)
+
+    assert statement.sql == roadmap_deliverables.UPDATE_DELIVERABLE
+    assert statement.args == (*ids.values(), AT, True, "B", False, None, 8)
+    assert updated.originator_id == ids["initiative_id"]
+    assert version == version_fact(updated, 8)
+
+
+def test_a_removal_closes_the_deliverables_current_version(log: Log) -> None:
+    ids = a_deliverable(log)
+    removed = log.last("remove_deliverable", reason="a duplicate", **ids)
+
+    [statement, _] = ROADMAP.written(removed, 8)
+
+    assert statement == Statement(roadmap_deliverables.REMOVE_DELIVERABLE, (*ids.values(), AT, 8))
+
+
 def test_an_estimate_is_one_versioned_update_and_one_fact(log: Log) -> None:
     ids = a_deliverable(log)
     estimated = log.last("estimate_deliverable", weeks=Decimal(3), **ids)
 
-    update, fact = ROADMAP.statements(estimated, 9)
+    update, fact, _ = ROADMAP.statements(estimated, 9)
 
-    assert update == Statement(roadmap_deliverables.ESTIMATE, (*ids.values(), AT, Decimal(3)))
+    assert update == Statement(roadmap_deliverables.ESTIMATE, (*ids.values(), AT, Decimal(3), 9))
     assert isinstance(fact, Fact) and fact.table == roadmap_deliverables.ESTIMATES
     assert fact.row[:4] == (9, *ids.values(), 1)
 
@@ -98,17 +136,24 @@ def test_a_batch_writes_the_roadmaps_facts_after_its_statements_in_one_insert(
     written = [statement for _, statement in in_bulk(ROADMAP, items)]
 
     estimates = roadmap_deliverables.ESTIMATES
-    assert sql_of(written) == [roadmap_deliverables.ESTIMATE] * 2 + [estimates.sql]
+    # The versions of both events in one insert too, not one update each.
+    assert sql_of(written) == [roadmap_deliverables.ESTIMATE] * 2 + [estimates.sql, VERSION]
     # Each column as the text of one array (``FactTable``).
-    assert written[-1].args[0] == '{"9","10"}'
-    assert written[-1].args[estimates.columns.index("generation")] == '{"1","2"}'
+    assert written[-2].args[0] == '{"9","10"}'
+    assert written[-2].args[estimates.columns.index("generation")] == '{"1","2"}'
+    assert written[-1] == AGGREGATE_VERSIONS.statement(
+        [
+            (first.originator_id, first.originator_version, 9),
+            (second.originator_id, second.originator_version, 10),
+        ]
+    )
 
 
 def test_a_status_change_sets_the_completed_cycle_and_keeps_a_fact(log: Log) -> None:
     ids = a_deliverable(log)
     done = log.last("change_deliverable_status", status="DONE", **ids)
 
-    change, fact = ROADMAP.statements(done, 11)
+    change, fact, _ = ROADMAP.statements(done, 11)
 
     assert isinstance(change, Statement)
     assert change.sql == roadmap_deliverables.CHANGE_STATUS
@@ -128,8 +173,8 @@ def test_priority_changes_come_from_nowhere_and_go_nowhere(log: Log) -> None:
         reason="dropped",
     )[0]
 
-    [placement] = PRIORITIES.statements(placed, 3)
-    [removal] = PRIORITIES.statements(removed, 4)
+    placement, _ = PRIORITIES.statements(placed, 3)
+    removal, _ = PRIORITIES.statements(removed, 4)
 
     assert isinstance(placement, Fact) and isinstance(removal, Fact)
     assert placement.row[4:6] == (None, 1)
@@ -148,8 +193,34 @@ def test_decision_links_are_written_in_order(log: Log) -> None:
         links=[DecisionLink("Roadmap", roadmap_id)],
     )
 
-    [decision, links] = DECISIONS.written(recorded, 11)
+    [decision, links, version] = DECISIONS.written(recorded, 11)
 
     assert links.sql == INSERT_LINKS
     assert links.args[2:] == (["Roadmap"], [roadmap_id], [None])
     assert decision.args[11] == 11
+    assert recorded.originator_version == 1
+    assert version == version_fact(recorded, 11)
+
+
+def test_a_batch_writes_the_decisions_versions_in_one_insert_after_its_statements(
+    log: Log,
+) -> None:
+    def a_decision(title: str) -> Any:
+        return log.last(
+            "record_decision", title=title, context="audit", outcome="move", rationale="why"
+        )
+
+    old, new = a_decision("Old"), a_decision("New")
+    superseded = log.last(
+        "supersede_decision", decision_id=old.originator_id, superseded_by_id=new.originator_id
+    )
+    logged = [LoggedEvent(1, old), LoggedEvent(2, new), LoggedEvent(3, superseded)]
+    items = [(e, item) for e in logged for item in DECISIONS.statements(e.event, e.position)]
+
+    written = [statement for _, statement in in_bulk(DECISIONS, items)]
+
+    assert [s.sql for s in written].count(VERSION) == 1
+    assert written[-1] == AGGREGATE_VERSIONS.statement(
+        [(old.originator_id, 1, 1), (new.originator_id, 1, 2), (old.originator_id, 2, 3)]
+    )
+    assert not any("SET version" in s.sql for s in written)

@@ -20,7 +20,9 @@ from backend.domain.initiative import Initiative
 from backend.domain.objective import Objective
 from backend.domain.receipt import CommandReceipt
 from backend.domain.roadmap import Roadmap
+from backend.domain.status_update import StatusUpdate
 from backend.domain.team import Team
+from backend.domain.workspace import Workspace
 from projections import timeline
 from projections.read_model import Fact
 from projections.timeline import DESCRIBERS, ENTRIES, NAMES, TIMELINE
@@ -142,7 +144,7 @@ def test_references_in_changes_are_global_ids(log: Log) -> None:
 
 
 def test_every_event_of_the_domain_has_a_timeline_entry_but_receipts() -> None:
-    aggregates = (Team, Roadmap, Initiative, Objective, Decision)
+    aggregates = (Team, Roadmap, Initiative, Objective, Decision, Workspace, StatusUpdate)
     events = {
         value
         for aggregate in aggregates
@@ -221,3 +223,73 @@ async def test_estimates_and_effort_change_from_what_was_before_whatever_the_bat
         (None, cycle_ids[0]),
         (cycle_ids[0], cycle_ids[1]),
     ]
+
+
+@pytest.mark.parametrize("batch_size", [1, 1000])
+async def test_a_retarget_names_its_cycles_as_they_were_named_then(
+    app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection, batch_size: int
+) -> None:
+    story = Story(app, Caller(workspace_id=uuid4(), actor="alice", may_backfill=True), AT)
+    roadmap = story.run("create_roadmap", name="Kitchen")
+    first, second = (
+        story.later().run(
+            "create_cycle",
+            roadmap_id=roadmap,
+            name=name,
+            starts_on=date(2026, 11, 2) + timedelta(weeks=6 * n),
+            ends_on=date(2026, 12, 13) + timedelta(weeks=6 * n),
+        )
+        for n, name in enumerate(("Cycle 1", "Cycle 2"))
+    )
+    deliverable = uuid4()
+    initiative = story.later().run(
+        "propose_initiative",
+        roadmap_id=roadmap,
+        title="Dinner",
+        goal="g",
+        deliverables=[NewDeliverable("cook food", id=deliverable)],
+    )
+    refs = {"initiative_id": initiative, "deliverable_id": deliverable}
+    story.later().run("retarget_deliverable", target_cycle_id=first, reason="planned", **refs)
+    story.later().run("retarget_deliverable", target_cycle_id=second, reason="oven broke", **refs)
+    story.later().run(
+        "update_cycle", roadmap_id=roadmap, cycle_id=second, name="Winter cycle", reason="r"
+    )
+    story.later().run(
+        "retarget_deliverable", target_date=date(2026, 12, 24), reason="for Christmas", **refs
+    )
+    story.later().run("retarget_deliverable", target_cycle_id=second, reason="after all", **refs)
+    await project(app, toy_database, [TIMELINE], batch_size=batch_size)
+
+    rows = await conn.fetch(
+        "SELECT summary FROM timeline.entries WHERE type = 'DeliverableRetargeted'"
+        " ORDER BY position"
+    )
+
+    assert [row["summary"] for row in rows] == [
+        "Retargeted 'cook food' from no target to Cycle 1: planned",
+        "Retargeted 'cook food' from Cycle 1 to Cycle 2 (slip): oven broke",
+        "Retargeted 'cook food' from Winter cycle to 2026-12-24: for Christmas",
+        "Retargeted 'cook food' from 2026-12-24 to Winter cycle (slip): after all",
+    ]
+
+
+def test_estimates_and_effort_summaries_write_decimals_as_people_do(log: Log) -> None:
+    roadmap_id = a_roadmap(log)
+    deliverable = uuid4()
+    initiative = log.run(
+        "propose_initiative",
+        roadmap_id=roadmap_id,
+        title="Dinner",
+        goal="g",
+        deliverables=[NewDeliverable("cook food", id=deliverable)],
+    )[0].originator_id
+    refs = {"initiative_id": initiative, "deliverable_id": deliverable}
+
+    estimated = log.last("estimate_deliverable", weeks=Decimal("2.500"), **refs)
+    logged = log.last("log_effort", weeks=Decimal("1.50"), **refs)
+
+    assert entry_of(facts_of(estimated, 10))["summary"] == (
+        "Estimated %s at 2.5 weeks (generation 1)"
+    )
+    assert entry_of(facts_of(logged, 11))["summary"] == "Logged 1.5 weeks on %s"

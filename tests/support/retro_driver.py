@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from hypothesis import strategies as st
 
@@ -20,11 +20,14 @@ from backend.application import Caller, Roadlog
 from backend.domain.deliverable import STATUSES, NewDeliverable
 from backend.domain.errors import DomainError
 from backend.domain.initiative import KINDS
+from backend.domain.roadmap import Roadmap
 
 Ref = tuple[UUID, UUID]
 LATEST = datetime(2026, 6, 1, tzinfo=UTC)
 WEEKS = [Decimal("0.5"), Decimal(1), Decimal("1.5"), Decimal(2), Decimal(3), Decimal(5)]
 PERIODS = ["2025-H1", "2025-H2"]
+"""The periods of the objectives in the release database (before periods were checked)."""
+OBJECTIVE_PERIODS = ["2025", "FY2026-Q1"]
 
 
 def next_month_start(at: datetime) -> datetime:
@@ -51,6 +54,7 @@ class Driver:
         self.cycles: dict[UUID, list[UUID]] = {}
         self.cycle_states: dict[UUID, str] = {}
         self.next_cycle_start: dict[UUID, date] = {}
+        self.archived: set[UUID] = set()
         self.initiatives: dict[UUID, UUID] = {}
         self.deliverables: list[Ref] = []
         self.objectives: list[tuple[UUID, str]] = []
@@ -98,7 +102,7 @@ class Driver:
             self.teams.append(team)
 
     def create_roadmap(self) -> None:
-        if len(self.roadmaps) >= 2:
+        if len([r for r in self.roadmaps if r not in self.archived]) >= 2:
             return
         cadence: dict[str, Any] = self.pick(
             [{"fiscal_year_start_month": m} for m in (1, 2, 4, 11)]
@@ -131,6 +135,66 @@ class Driver:
             self.cycle_states[cycle] = "PLANNED"
             self.next_cycle_start[roadmap] = ends_on + timedelta(days=1)
 
+    def plan_cycle(self) -> None:
+        """The next cycle of a roadmap's cadence (the workspace's quarters, or the grid)."""
+        if not self.roadmaps:
+            return
+        roadmap = self.pick(self.roadmaps)
+        if len(self.cycles[roadmap]) >= 4:
+            return
+        cycle_id = uuid4()
+        if self.run("plan_cycles", roadmap_id=roadmap, cycle_ids=[cycle_id]):
+            self.cycles[roadmap].append(cycle_id)
+            self.cycle_states[cycle_id] = "PLANNED"
+            board: Roadmap = self.app.repository.get(roadmap)
+            self.next_cycle_start[roadmap] = board.cycle(cycle_id).ends_on + timedelta(days=1)
+
+    def rename_or_cancel_cycle(self) -> None:
+        """Rename or move a planned cycle, or cancel it (its deliverables lose that target)."""
+        planned = [
+            (roadmap, cycle_id)
+            for roadmap in self.roadmaps
+            for cycle_id in self.cycles[roadmap]
+            if self.cycle_states[cycle_id] == "PLANNED"
+        ]
+        if not planned:
+            return
+        roadmap, cycle_id = self.pick(planned)
+        change = self.pick(["rename", "move", "cancel"])
+        if change == "rename":
+            name = self.name("C")
+            self.run("update_cycle", roadmap_id=roadmap, cycle_id=cycle_id, name=name, reason="r")
+        elif change == "move":
+            # Its deliverables are due when it ends, wherever it moves (refused if it
+            # would overlap another cycle).
+            board: Roadmap = self.app.repository.get(roadmap)
+            cycle = board.cycle(cycle_id)
+            by = timedelta(days=self.pick([-7, 7, 14]))
+            self.run(
+                "update_cycle",
+                roadmap_id=roadmap,
+                cycle_id=cycle_id,
+                starts_on=cycle.starts_on + by,
+                ends_on=cycle.ends_on + by,
+                reason="r",
+            )
+        elif self.run("cancel_cycle", roadmap_id=roadmap, cycle_id=cycle_id, reason="r"):
+            self.cycle_states[cycle_id] = "CANCELLED"
+
+    def rename_or_archive_roadmap(self) -> None:
+        """Rename a roadmap, or now and then archive it (read-only from then on: the
+        commands drawn for it later are refused, and a new roadmap may take its place)."""
+        if not self.roadmaps:
+            return
+        roadmap = self.pick(self.roadmaps)
+        if self.pick(["rename", "rename", "rename", "archive"]) == "rename":
+            self.run("rename_roadmap", roadmap_id=roadmap, name=self.name("R"))
+        elif self.run("archive_roadmap", roadmap_id=roadmap, reason="r"):
+            self.archived.add(roadmap)
+
+    def set_fiscal_year(self) -> None:
+        self.run("set_fiscal_year", fiscal_year_start_month=self.pick([1, 2, 4, 11]))
+
     def start_or_close_cycle(self) -> None:
         """Close a roadmap's active cycle, or start its next planned one."""
         if not self.roadmaps:
@@ -150,6 +214,7 @@ class Driver:
         cycles = self.cycles[roadmap]
         return NewDeliverable(
             self.name("D"),
+            status=self.pick(["PLANNED", "PLANNED", "PLANNED", "IN_PROGRESS", "DONE"]),
             stretch=self.pick([False, True]),
             estimate_weeks=self.pick([None, *WEEKS]),
             target_cycle_id=self.pick(cycles) if target == "cycle" and cycles else None,
@@ -178,13 +243,21 @@ class Driver:
             self.deliverables += [(initiative, d.deliverable_id) for d in added]
 
     def update_initiative(self) -> None:
+        """Change some fields, and mostly the parent: another initiative of the same roadmap
+        (the domain refuses a cycle, or one off the roadmap), or none."""
         if self.initiatives:
+            initiative = self.pick(self.initiatives)
+            roadmap = self.initiatives[initiative]
+            others = [i for i, r in self.initiatives.items() if r == roadmap and i != initiative]
+            parent = self.pick(["keep", "clear", *others, *others])
             self.run(
                 "update_initiative",
-                initiative_id=self.pick(self.initiatives),
+                initiative_id=initiative,
                 title=self.pick([None, self.name("I")]),
                 team_id=self.pick([None, *self.teams]),
                 kind=self.pick([None, *KINDS]),
+                parent_id=None if parent in ("keep", "clear") else parent,
+                clear_parent=parent == "clear",
             )
 
     def remove_initiative(self) -> None:
@@ -211,8 +284,16 @@ class Driver:
             return
         initiative, deliverable = self.pick(self.deliverables)
         ids = {"initiative_id": initiative, "deliverable_id": deliverable}
-        action = self.pick(["status", "estimate", "effort", "status", "retarget", "status"])
-        if action == "status":
+        action = self.pick(
+            ["status", "estimate", "effort", "status", "retarget", "status", "correct", "remove"]
+        )
+        if action == "correct":
+            self.run(
+                "update_deliverable", title=self.name("D"), stretch=self.pick([False, True]), **ids
+            )
+        elif action == "remove":
+            self.run("remove_deliverable", reason="a duplicate", **ids)
+        elif action == "status":
             status = self.pick(["DONE", "IN_PROGRESS", "DONE", "WONT_DO", "DONE", *STATUSES])
             self.run("change_deliverable_status", status=status, reason="r", **ids)
         elif action == "estimate":
@@ -232,7 +313,7 @@ class Driver:
     def create_objective(self) -> None:
         if len(self.objectives) >= 6:
             return
-        period = self.pick(PERIODS)
+        period = self.pick(OBJECTIVE_PERIODS)
         level = self.pick(["COMPANY", "TEAM"])
         team = self.pick(self.teams) if level == "TEAM" and self.teams else None
         parents = [o for o, p in self.objectives if p == period]
@@ -288,6 +369,35 @@ class Driver:
             else:
                 self.run("unalign_initiative", **ids)
 
+    def rename_team(self) -> None:
+        if self.teams:
+            self.run("rename_team", team_id=self.pick(self.teams), name=self.name("T"))
+
+    def correct_objective(self) -> None:
+        if not self.objectives:
+            return
+        objective, period = self.pick(self.objectives)
+        change = self.pick(["title", "parent", "clear", "archive"])
+        if change == "archive":
+            self.run("archive_objective", objective_id=objective, reason="r")
+        elif change == "title":
+            self.run("update_objective", objective_id=objective, title=self.name("O"))
+        elif change == "clear":
+            self.run("update_objective", objective_id=objective, clear_parent=True)
+        else:
+            parents = [o for o, p in self.objectives if p == period]
+            self.run("update_objective", objective_id=objective, parent_id=self.pick(parents))
+
+    def correct_key_result(self) -> None:
+        if not self.key_results:
+            return
+        objective, key_result = self.pick(self.key_results)
+        ids = {"objective_id": objective, "key_result_id": key_result}
+        if self.pick([True, True, False]):
+            self.run("update_key_result", target_value=self.pick([5.0, 20.0, 75.0]), **ids)
+        else:
+            self.run("remove_key_result", reason="r", **ids)
+
     def play(self, steps: int, *, okr: bool = True, cycles: bool = True) -> None:
         """``steps`` random steps; without ``okr`` or ``cycles`` those commands are left out."""
         actions: list[Callable[[], None]] = [
@@ -299,12 +409,16 @@ class Driver:
             self.remove_initiative,
             self.add_deliverable,
             *[self.work_on_deliverable] * 10,
+            self.set_fiscal_year,
+            self.rename_or_archive_roadmap,
         ]
         if cycles:
             actions += [self.create_cycle, self.start_or_close_cycle]
+            actions += [self.plan_cycle, self.rename_or_cancel_cycle]
         if okr:
             actions += [self.create_objective, self.add_key_result, self.check_in]
             actions += [self.align] * 5
+            actions += [self.rename_team, self.correct_objective, self.correct_key_result]
         # Something to work on, whatever is drawn first.
         self.create_team()
         self.create_roadmap()

@@ -76,6 +76,7 @@ class MObjective:
     team: UUID | None
     parent: UUID | None
     key_results: dict[UUID, MKeyResult] = field(default_factory=dict)
+    archived: bool = False
 
 
 class Model:
@@ -83,7 +84,7 @@ class Model:
 
     def __init__(self, app: Roadlog, workspace_id: UUID, after: int = 0) -> None:
         self.teams: dict[UUID, str] = {}
-        self.fiscal: dict[UUID, int | None] = {}
+        self.fiscal_year_start_month = 1
         self.cycles: dict[tuple[UUID, UUID], MCycle] = {}
         self.initiatives: dict[UUID, MInitiative] = {}
         self.objectives: dict[UUID, MObjective] = {}
@@ -98,13 +99,23 @@ class Model:
 
     def apply(self, position: int, e: Any) -> None:
         kind = type(e).__qualname__
-        if kind == "Team.Created":
+        if kind in ("Team.Created", "Team.Renamed"):
             self.teams[e.originator_id] = e.name
-        elif kind == "Roadmap.Created":
-            self.fiscal[e.originator_id] = e.fiscal_year_start_month
+        elif kind in ("Workspace.Created", "Workspace.FiscalYearSet"):
+            self.fiscal_year_start_month = e.fiscal_year_start_month
         elif kind == "Roadmap.CycleCreated":
             key = (e.originator_id, e.cycle_id)
             self.cycles[key] = MCycle(e.originator_id, e.cycle_id, e.name, e.starts_on, e.ends_on)
+        elif kind == "Roadmap.CycleUpdated":
+            cycle = self.cycles[(e.originator_id, e.cycle_id)]
+            cycle.name, cycle.starts_on, cycle.ends_on = e.name, e.starts_on, e.ends_on
+            # What is aimed at a cycle is due when the cycle ends, wherever it moves.
+            for initiative in self.initiatives.values():
+                for d in initiative.deliverables.values():
+                    if initiative.roadmap == e.originator_id and d.target_cycle == e.cycle_id:
+                        d.due_on = e.ends_on
+        elif kind == "Roadmap.CycleCancelled":
+            self.cycles[(e.originator_id, e.cycle_id)].state = "CANCELLED"
         elif kind == "Roadmap.CycleStarted":
             cycle = self.cycles[(e.originator_id, e.cycle_id)]
             cycle.state, cycle.started = "ACTIVE", position
@@ -127,6 +138,9 @@ class Model:
         elif kind == "Initiative.DeliverableAdded":
             deliverables = self.initiatives[e.originator_id].deliverables
             deliverables[e.deliverable_id] = MDeliverable((e.originator_id, e.deliverable_id))
+        elif kind == "Initiative.DeliverableRemoved":
+            # Gone from the roadmap and its live reports; a closed cycle's frozen copy stays.
+            self.initiatives[e.originator_id].deliverables.pop(e.deliverable_id)
         elif kind == "Initiative.DeliverableStatusChanged":
             d = self.deliverable(e)
             d.status = e.to_status
@@ -144,6 +158,9 @@ class Model:
             target = self.cycles.get((roadmap, e.to_cycle_id)) if e.to_cycle_id else None
             if target is not None and target.state == "ACTIVE" and d.ref not in target.committed:
                 target.unplanned.add(d.ref)
+        elif kind == "Initiative.DeliverableUntargeted":
+            d = self.deliverable(e)
+            d.target_cycle, d.due_on = None, None
         elif kind == "Initiative.EffortLogged":
             self.deliverable(e).actual += e.weeks
         elif kind == "Initiative.Aligned":
@@ -165,6 +182,17 @@ class Model:
             key_result = self.objectives[e.originator_id].key_results[e.key_result_id]
             key_result.current = e.value
             key_result.check_ins.append(e.value)
+        elif kind == "Objective.Updated":
+            objective = self.objectives[e.originator_id]
+            objective.title, objective.team, objective.parent = e.title, e.team_id, e.parent_id
+        elif kind == "Objective.Archived":
+            self.objectives[e.originator_id].archived = True
+        elif kind == "Objective.KeyResultUpdated":
+            self.objectives[e.originator_id].key_results[e.key_result_id].target = e.target_value
+        elif kind == "Objective.KeyResultRemoved":
+            self.objectives[e.originator_id].key_results.pop(e.key_result_id)
+            for initiative in self.initiatives.values():
+                initiative.alignments.pop(e.key_result_id, None)
 
     # Cycles
 
@@ -201,7 +229,7 @@ class Model:
             if ref in refs and cycle.started is not None and cycle.started < position < end
         ]
         return {
-            "committed": cycle.committed if cycle.started else [],
+            "committed": [ref for ref in cycle.committed if ref in refs] if cycle.started else [],
             "unplanned": {d.ref for d, was in members if not was and d.ref in cycle.unplanned},
             "completed": {d.ref for d in completed},
             "carriedOver": {d.ref for d in carried},
@@ -245,7 +273,7 @@ class Model:
                 return "(no cycle)"
             return self.cycles[(initiative.roadmap, d.completed_cycle)].name
         if grouping == "QUARTER":
-            return fiscal_quarter_name(d.completed_at, self.fiscal[initiative.roadmap] or 1)
+            return fiscal_quarter_name(d.completed_at, self.fiscal_year_start_month)
         if grouping == "KIND":
             return initiative.kind
         return initiative.title
@@ -263,11 +291,7 @@ class Model:
 
     def objective_progress(self, objective: MObjective) -> float:
         parts = [self.key_result_progress(kr) for kr in objective.key_results.values()]
-        parts += [
-            self.objective_progress(child)
-            for child in self.objectives.values()
-            if child.parent == objective.id
-        ]
+        parts += [self.objective_progress(child) for child in self.children(objective.id)]
         return sum(parts) / len(parts) if parts else 0.0
 
     def effort(self, initiative: MInitiative) -> Decimal:
@@ -287,11 +311,14 @@ class Model:
             statuses and all(s in ("DONE", "WONT_DO") for s in statuses)
         )
 
+    def children(self, objective_id: UUID) -> list[MObjective]:
+        """The objectives laddering up to this one; archived ones are out of the tree."""
+        return [o for o in self.objectives.values() if o.parent == objective_id and not o.archived]
+
     def descendants_and_self(self, objective_id: UUID) -> set[UUID]:
         found = {objective_id}
-        for child in self.objectives.values():
-            if child.parent == objective_id:
-                found |= self.descendants_and_self(child.id)
+        for child in self.children(objective_id):
+            found |= self.descendants_and_self(child.id)
         return found
 
     def alignment(self, period: str, roadmap: UUID | None = None) -> dict[str, Any]:
@@ -301,7 +328,7 @@ class Model:
             if i.on_roadmap and (roadmap is None or i.roadmap == roadmap)
         ]
         active = [i for i in counted if self.active(i)]
-        objectives = [o for o in self.objectives.values() if o.period == period]
+        objectives = [o for o in self.objectives.values() if o.period == period and not o.archived]
         by_objective = {}
         for o in objectives:
             contributing = {i.id for i in active if (o.id, "CONTRIBUTES") in i.alignments.values()}

@@ -32,3 +32,12 @@ CREATE TABLE decision_links (
     PRIMARY KEY (decision_id, ordinal)
 );
 CREATE INDEX decision_links_by_target ON decision_links (target_id);
+
+-- One row per event of a versioned aggregate (projections.read_model.AGGREGATE_VERSIONS):
+-- an entity's version is the max(version) of its rows, read beside the entity's row.
+CREATE TABLE aggregate_versions (
+    originator_id  uuid NOT NULL,
+    version        integer NOT NULL,
+    position       bigint NOT NULL,
+    PRIMARY KEY (originator_id, version)
+);

@@ -10,6 +10,7 @@ CREATE TABLE objectives (
     level             text NOT NULL,
     team_id           uuid,
     parent_id         uuid,
+    archived          boolean NOT NULL DEFAULT false,
     created_position  bigint NOT NULL
 );
 CREATE INDEX objectives_by_period ON objectives (workspace_id, period);
@@ -23,6 +24,7 @@ CREATE TABLE key_results (
     start_value     double precision NOT NULL,
     target_value    double precision NOT NULL,
     current_value   double precision NOT NULL,
+    removed         boolean NOT NULL DEFAULT false,
     added_position  bigint NOT NULL,
     PRIMARY KEY (objective_id, key_result_id)
 );
@@ -56,3 +58,12 @@ CREATE TABLE alignments (
 );
 CREATE INDEX alignments_by_key_result ON alignments (objective_id, key_result_id)
     WHERE ended_position IS NULL;
+
+-- One row per event of a versioned aggregate (projections.read_model.AGGREGATE_VERSIONS):
+-- an entity's version is the max(version) of its rows, read beside the entity's row.
+CREATE TABLE aggregate_versions (
+    originator_id  uuid NOT NULL,
+    version        integer NOT NULL,
+    position       bigint NOT NULL,
+    PRIMARY KEY (originator_id, version)
+);

@@ -29,6 +29,9 @@ CREATE TABLE entries (
 CREATE INDEX entries_newest ON entries (workspace_id, at DESC, position DESC);
 CREATE INDEX entries_by_actor ON entries (workspace_id, actor, at DESC, position DESC);
 CREATE INDEX entries_by_type ON entries (workspace_id, type, at DESC, position DESC);
+-- When each position was recorded: the roadmap as recorded at an instant reads the log up
+-- to the latest entry recorded by then (projections.roadmap_queries.recorded_position).
+CREATE INDEX entries_recorded ON entries (workspace_id, recorded_at DESC, position DESC);
 CREATE INDEX entries_of_deliverable ON entries (deliverable_id, type, position)
     WHERE deliverable_id IS NOT NULL;
 
@@ -43,7 +46,8 @@ CREATE INDEX entry_subjects_newest ON entry_subjects (subject_id, at DESC, posit
 
 -- Each name a thing is given (a creation, a rename), at the position of the event giving
 -- it: summaries quote the latest before their own position. Kept by this model itself so
--- that it rebuilds on its own.
+-- that it rebuilds on its own. Cycles are named here too (planned, changed): a retarget's
+-- summary names its cycles as they were then ("from Cycle 1 to Cycle 2 (slip)").
 CREATE TABLE names (
     id            uuid NOT NULL,
     position      bigint NOT NULL,

@@ -1,0 +1,123 @@
+"""The weekly meeting's controls: change a deliverable's status, move an initiative.
+
+Each control posts a form that runs the same Application command the GraphQL mutation
+runs, with the same caller and the same rules; a refusal is the API's message, shown
+next to the control. A success waits (bounded) until the read models show the change,
+then sends the browser back to the roadmap (303), so a reload never posts twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from backend.application import Caller, Recorded
+from backend.domain.errors import DomainError
+from backend.tokens import Principal, Role
+from board.pages import Refused, forged, go, refusal_page, render_roadmap
+from board.session import CSRF_FIELD, csrf_holds, principal_of, services_of
+from schema.mutations.outcome import caller_of, settle
+from schema.mutations.wording import api_message
+from schema.permissions import not_allowed
+from schema.relay import GlobalRef, InvalidGlobalId, from_global_id
+
+Command = Callable[[Caller], Recorded]
+
+
+class BadForm(Exception):
+    """A form no page of the board sends (a hand-made request): 400."""
+
+
+def _field(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _number(form: FormData, name: str) -> int | None:
+    text = _field(form, name)
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise BadForm(f"{name} must be a whole number, not {text!r}") from None
+
+
+def _ref(value: str, kind: str) -> GlobalRef:
+    try:
+        return from_global_id(value, kind)
+    except InvalidGlobalId:
+        raise BadForm(f"{value!r} is not the id of a {kind}") from None
+
+
+async def _run(
+    request: Request,
+    prepare: Callable[[FormData], Command],
+    control: Callable[[FormData], str],
+) -> Response:
+    """Check the session, the role and the CSRF token, then run the command."""
+    principal: Principal | None = await principal_of(request)
+    if principal is None:
+        return go("/sign-in")
+    form = await request.form()
+    if not csrf_holds(request, _field(form, CSRF_FIELD)):
+        return forged(request)
+    if not principal.role.allows(Role.EDITOR):
+        return refusal_page(request, 403, not_allowed(principal, Role.EDITOR))
+    roadmap = request.path_params["roadmap"]
+    try:
+        command = prepare(form)
+        recorded = await run_in_threadpool(partial(command, caller_of(principal)))
+    except BadForm as error:
+        return refusal_page(request, 400, str(error))
+    except DomainError as error:
+        refused = Refused(control(form), api_message(error))
+        return await render_roadmap(request, principal, roadmap, refused)
+    await settle(services_of(request), recorded.position)
+    return go(f"/roadmaps/{roadmap}")
+
+
+async def change_status(request: Request) -> Response:
+    """A deliverable's new status (a reason to reopen a finished one)."""
+    deliverable = request.path_params["deliverable"]
+
+    def prepare(form: FormData) -> Command:
+        ref = _ref(deliverable, "Deliverable")
+        app = services_of(request).app
+        return lambda caller: app.change_deliverable_status(
+            caller,
+            initiative_id=ref.parent_id,
+            deliverable_id=ref.id,
+            status=_field(form, "status"),
+            reason=_field(form, "reason"),
+            expected_version=_number(form, "expected_version"),
+        )
+
+    return await _run(request, prepare, lambda _form: f"status-{deliverable}")
+
+
+async def move_initiative(request: Request) -> Response:
+    """An initiative (the form's) to another priority position, with the reason asked for."""
+
+    def prepare(form: FormData) -> Command:
+        roadmap_ref = _ref(request.path_params["roadmap"], "Roadmap")
+        initiative_ref = _ref(_field(form, "initiative"), "Initiative")
+        to_position = _number(form, "to_position")
+        if to_position is None:
+            raise BadForm("to_position is required")
+        app = services_of(request).app
+        return lambda caller: app.move_initiative(
+            caller,
+            roadmap_id=roadmap_ref.id,
+            initiative_id=initiative_ref.id,
+            to_position=to_position,
+            reason=_field(form, "reason"),
+            expected_version=_number(form, "expected_version"),
+        )
+
+    return await _run(request, prepare, lambda form: f"move-{_field(form, 'initiative')}")

@@ -1,0 +1,143 @@
+"""The roadmap table as the seeds' spreadsheets show it, read through the roadmap read
+model's queries (the ones the GraphQL roadmap query and the CLI export call).
+
+One row per initiative, highest priority first: Project, Stakeholders, User-centric goal,
+and its deliverables, each with its status (colour and words), a stretch mark, its target
+(a cycle's name or a date) and its estimate in weeks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from uuid import UUID
+
+from markupsafe import Markup
+
+from backend.bootstrap import Services
+from backend.domain.deliverable import FINISHED, STATUSES
+from backend.exporting.roadmap import status_words
+from projections.roadmap_queries import (
+    Row,
+    cycles_of_roadmap,
+    decimal,
+    roadmap_rows,
+    roadmaps_by_name,
+)
+from schema.relay import to_global_id
+
+
+@cache
+def status_options(current: str) -> Markup:
+    """The ``<option>``s of a status control, ``current`` selected: the statuses in the
+    domain's order, in the seeds' words. Built once per status: a roadmap shows thousands."""
+    return Markup("").join(
+        Markup('<option value="{}"{}>{}</option>').format(
+            status, Markup(" selected") if status == current else "", status_words(status)
+        )
+        for status in STATUSES
+    )
+
+
+SWITCHER_SIZE = 100
+"""Roadmaps listed in the switcher (by name); a workspace has a handful."""
+
+
+@dataclass(frozen=True)
+class RoadmapLink:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DeliverableRow:
+    id: str
+    title: str
+    status: str
+    stretch: bool
+    target: str | None
+    estimate_weeks: Decimal | None
+
+    @property
+    def status_words(self) -> str:
+        return status_words(self.status)
+
+    @property
+    def finished(self) -> bool:
+        """Done or won't do: reopening it needs a reason."""
+        return self.status in FINISHED
+
+
+@dataclass(frozen=True)
+class InitiativeRow:
+    id: str
+    position: int
+    title: str
+    stakeholders: tuple[str, ...]
+    goal: str
+    version: int
+    deliverables: tuple[DeliverableRow, ...]
+
+
+@dataclass(frozen=True)
+class RoadmapTable:
+    id: str
+    name: str
+    version: int
+    rows: tuple[InitiativeRow, ...]
+
+
+async def roadmap_links(services: Services, workspace_id: UUID) -> list[RoadmapLink]:
+    """The workspace's roadmaps (not archived) by name: the switcher."""
+    async with services.pool.acquire() as conn:
+        rows = await roadmaps_by_name(conn, workspace_id, None, SWITCHER_SIZE)
+    return [RoadmapLink(to_global_id("Roadmap", row["id"]), row["name"]) for row in rows]
+
+
+def _target(row: Row, cycles: dict[UUID, str]) -> str | None:
+    if row["target_cycle_id"] is not None:
+        return cycles.get(row["target_cycle_id"])
+    return row["target_date"].isoformat() if row["target_date"] is not None else None
+
+
+async def roadmap_table(
+    services: Services, workspace_id: UUID, roadmap_id: UUID
+) -> RoadmapTable | None:
+    """The roadmap now, in priority order; None if the workspace has no such roadmap."""
+    async with services.pool.acquire() as conn:
+        found = await roadmap_rows(conn, workspace_id, roadmap_id, None)
+        if found is None:
+            return None
+        cycles = {
+            row["cycle_id"]: row["name"]
+            for row in await cycles_of_roadmap(conn, workspace_id, roadmap_id)
+        }
+    rows = tuple(
+        InitiativeRow(
+            id=to_global_id("Initiative", initiative["initiative_id"]),
+            position=position,
+            title=initiative["title"],
+            stakeholders=tuple(initiative["stakeholders"]),
+            goal=initiative["goal"],
+            version=initiative["version"],
+            deliverables=tuple(
+                DeliverableRow(
+                    id=to_global_id("Deliverable", d["initiative_id"], d["deliverable_id"]),
+                    title=d["title"],
+                    status=d["status"],
+                    stretch=d["stretch"],
+                    target=_target(d, cycles),
+                    estimate_weeks=decimal(d["estimate_weeks"]),
+                )
+                for d in found.deliverables.get(initiative["initiative_id"], [])
+            ),
+        )
+        for position, initiative in enumerate(found.initiatives, start=1)
+    )
+    return RoadmapTable(
+        id=to_global_id("Roadmap", roadmap_id),
+        name=found.roadmap["name"],
+        version=found.roadmap["version"],
+        rows=rows,
+    )

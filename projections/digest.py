@@ -1,0 +1,265 @@
+"""A digest: what changed on a roadmap over a period ``(since, until]``, for people.
+
+Net effects, not noise: the roadmap's state at ``since`` is compared with its state at
+``until`` (the read models' versions), and each difference becomes one item, explained by
+the last fact of the period behind it (who, why, which decision):
+
+- an initiative on the roadmap at ``until`` and not at ``since`` is ADDED (at its position
+  then), the other way round REMOVED (it was at its position at ``since``); one placed and
+  taken off again within the period does not appear;
+- an initiative on the roadmap at both ends is MOVED when its explicit moves in the period
+  (placements and removals included, never the shifts other changes caused) end elsewhere
+  than they started: "Moved 'X' from 3 to 1", from the position before its first move to
+  the one after its last. One moved 3 -> 1 -> 3 does not appear at all;
+- a deliverable that exists at ``until`` and not at ``since`` is ADDED, unless its
+  initiative is ADDED (it comes with it); the other way round REMOVED;
+- for a deliverable at both ends: another status is COMPLETED when it is now DONE, else
+  STATUS_CHANGED; another target (cycle or date) is SLIPPED when it is now due later than
+  it was, else RETARGETED; another estimate is ESTIMATE_CHANGED;
+- decisions recorded in the period that link to the roadmap or one of its initiatives are
+  DECISION_RECORDED, status updates posted in the period STATUS_UPDATE.
+
+Items come grouped by kind in ``KINDS`` order (what a stakeholder reads first), then in
+the roadmap's priority order at ``until`` (initiatives no longer on it after those that
+are), then in business-time order. A digest about one initiative keeps the items about it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from projections import digest_queries as q
+from projections.digest_items import (
+    HEALTHS,
+    NAME,
+    STATUSES,
+    Digest,
+    Item,
+    Why,
+    by_ids,
+    deliverable_item,
+    in_order,
+    initiative_items,
+    is_slip,
+    named_item,
+    names_of,
+    quoted,
+    states,
+    target_label,
+    targets,
+    weeks,
+)
+from projections.readers import Connection
+from projections.roadmap_queries import Row
+
+
+def before_creation(roadmap: Row, until: datetime) -> datetime:
+    """The start of a period that begins with the roadmap: the instant just before its
+    creation, so that what was done at that very instant (an import does everything at
+    one business time) counts as added. Never after ``until``."""
+    created: datetime = roadmap["created_at"]
+    return min(created - timedelta(microseconds=1), until)
+
+
+async def default_since(
+    conn: Connection,
+    workspace_id: UUID,
+    roadmap: Row,
+    initiative_id: UUID | None,
+    until: datetime,
+) -> datetime:
+    """The subject's latest status update at or before ``until``, or else just before the
+    roadmap's creation."""
+    latest = await q.latest_update_before(conn, workspace_id, roadmap["id"], initiative_id, until)
+    if latest is not None:
+        at: datetime = latest["at"]
+        return at
+    return before_creation(roadmap, until)
+
+
+async def digest_of(
+    conn: Connection,
+    workspace_id: UUID,
+    roadmap_id: UUID,
+    since: datetime | None,
+    until: datetime,
+    initiative_id: UUID | None = None,
+) -> Digest | None:
+    """The digest of a roadmap (or of one initiative on it) over ``(since, until]``;
+    ``since`` None: from the subject's latest update at ``until``. None when the roadmap
+    is not in the workspace. Read in one snapshot."""
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        roadmap = await q.roadmap_of(conn, workspace_id, roadmap_id)
+        if roadmap is None:
+            return None
+        if since is None:
+            since = await default_since(conn, workspace_id, roadmap, initiative_id, until)
+        return await _digest(conn, workspace_id, roadmap, since, until, initiative_id)
+
+
+async def digest_of_update(conn: Connection, workspace_id: UUID, update: Row) -> Digest:
+    """The digest a status update carries: from the previous update of the same subject
+    (or the roadmap's creation) to this one."""
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        roadmap = await q.roadmap_of(conn, workspace_id, update["roadmap_id"])
+        assert roadmap is not None, f"status update {update['id']} of a missing roadmap"
+        subject: UUID | None = update["initiative_id"]
+        previous = await q.latest_update_before(
+            conn, workspace_id, roadmap["id"], subject, update["at"], update["position"]
+        )
+        since = before_creation(roadmap, update["at"]) if previous is None else previous["at"]
+        return await _digest(conn, workspace_id, roadmap, since, update["at"], subject)
+
+
+async def _digest(
+    conn: Connection,
+    workspace_id: UUID,
+    roadmap: Row,
+    since: datetime,
+    until: datetime,
+    initiative_id: UUID | None,
+) -> Digest:
+    roadmap_id: UUID = roadmap["id"]
+    before = await q.positions_at(conn, workspace_id, roadmap_id, since)
+    after = await q.positions_at(conn, workspace_id, roadmap_id, until)
+    changes = await q.priority_changes(conn, workspace_id, roadmap_id, since, until)
+    then, now = states(await q.changed_deliverables(conn, workspace_id, roadmap_id, since, until))
+    cycles = await q.cycle_names(conn, workspace_id, roadmap_id)
+    items = initiative_items(before, after, changes, until)
+    added = {item.initiative_id for item in items if item.kind == "ADDED"}
+
+    keys = sorted(then.keys() | now.keys(), key=by_ids)
+    both = [key for key in keys if key in then and key in now]
+    status = [key for key in both if then[key]["status"] != now[key]["status"]]
+    target = [key for key in both if targets(then[key]) != targets(now[key])]
+    estimate = [key for key in both if then[key]["estimate_weeks"] != now[key]["estimate_weeks"]]
+    new = [key for key in keys if key not in then and key[0] not in added]
+    gone = [key for key in keys if key not in now]
+    why_status = await q.last_changes(conn, workspace_id, "status", status, since, until)
+    why_target = await q.last_changes(conn, workspace_id, "target", target, since, until)
+    why_estimate = await q.last_changes(conn, workspace_id, "estimate", estimate, since, until)
+    why_new = await q.last_entries(
+        conn, workspace_id, "DeliverableAdded", [key[1] for key in new], since, until
+    )
+    why_gone = await q.last_entries(
+        conn, workspace_id, "DeliverableRemoved", [key[1] for key in gone], since, until
+    )
+
+    for key in new:
+        row = now[key]
+        items.append(
+            deliverable_item(
+                "ADDED",
+                f"Added deliverable {quoted(row['title'])} to {NAME}",
+                key,
+                Why.of(why_new.get(key[1]), until),
+            )
+        )
+    for key in gone:
+        row = then[key]
+        items.append(
+            deliverable_item(
+                "REMOVED",
+                f"Removed deliverable {quoted(row['title'])} from {NAME}",
+                key,
+                Why.of(why_gone.get(key[1]), until),
+            )
+        )
+    for key in status:
+        old, row = then[key], now[key]
+        completed = row["status"] == "DONE"
+        summary = (
+            f"Completed {quoted(row['title'])} of {NAME}"
+            if completed
+            else f"{quoted(row['title'])} of {NAME} is now {STATUSES[row['status']]}"
+            f" (was {STATUSES[old['status']]})"
+        )
+        items.append(
+            deliverable_item(
+                "COMPLETED" if completed else "STATUS_CHANGED",
+                summary,
+                key,
+                Why.of(why_status.get(key), until),
+            )
+        )
+    for key in target:
+        old, row = then[key], now[key]
+        slipped = is_slip(old, row)
+        moved = f"from {target_label(old, cycles)} to {target_label(row, cycles)}"
+        summary = (
+            f"{quoted(row['title'])} of {NAME} slipped {moved}"
+            if slipped
+            else f"Retargeted {quoted(row['title'])} of {NAME} {moved}"
+        )
+        items.append(
+            deliverable_item(
+                "SLIPPED" if slipped else "RETARGETED",
+                summary,
+                key,
+                Why.of(why_target.get(key), until),
+            )
+        )
+    for key in estimate:
+        old, row = then[key], now[key]
+        title = quoted(row["title"])
+        if old["estimate_weeks"] is None:
+            summary = f"Estimated {title} of {NAME} at {weeks(row['estimate_weeks'])} weeks"
+        else:
+            summary = (
+                f"Re-estimated {title} of {NAME} from {weeks(old['estimate_weeks'])}"
+                f" to {weeks(row['estimate_weeks'])} weeks"
+            )
+        items.append(
+            deliverable_item("ESTIMATE_CHANGED", summary, key, Why.of(why_estimate.get(key), until))
+        )
+
+    for decision in await q.decisions_in(conn, workspace_id, roadmap_id, since, until):
+        items.append(
+            Item(
+                "DECISION_RECORDED",
+                f"Recorded decision {quoted(decision['title'])}: {decision['outcome']}",
+                decision["rationale"],
+                decision["at"],
+                decision["actor"],
+                decision_id=decision["id"],
+                about=tuple(decision["initiative_ids"]),
+            )
+        )
+    for update in await q.updates_in(conn, workspace_id, roadmap_id, since, until):
+        subject: UUID | None = update["initiative_id"]
+        items.append(
+            Item(
+                "STATUS_UPDATE",
+                f"Posted a status update on {NAME} ({HEALTHS[update['health']]})",
+                "",
+                update["at"],
+                update["actor"],
+                initiative_id=subject,
+                about=() if subject is None else (subject,),
+                body=update["body"],
+            )
+        )
+
+    if initiative_id is not None:
+        items = [item for item in items if initiative_id in item.about]
+    involved = {item.initiative_id for item in items if item.initiative_id is not None}
+    if initiative_id is not None:
+        involved.add(initiative_id)
+    titles = await q.titles_at(conn, workspace_id, sorted(involved), until)
+    names = names_of(involved, titles, roadmap["name"], after, before)
+    named = [named_item(item, names) for item in items]
+    named.sort(key=in_order)
+    decision_ids = sorted({item.decision_id for item in named if item.decision_id is not None})
+    latest = await q.latest_update_before(conn, workspace_id, roadmap_id, initiative_id, until)
+    return Digest(
+        roadmap_id=roadmap_id,
+        roadmap_name=roadmap["name"],
+        since=since,
+        until=until,
+        health=None if latest is None else latest["health"],
+        items=tuple(named),
+        decision_titles=await q.decision_titles(conn, workspace_id, decision_ids),
+        initiative_id=initiative_id,
+        initiative_title=None if initiative_id is None else titles.get(initiative_id),
+    )
