@@ -40,6 +40,7 @@ class CycleCommands(WorkspaceCommands):
             name=name,
             starts_on=starts_on,
             ends_on=ends_on,
+            fiscal_year_start_month=self.fiscal_year_start_month(caller),
             meta=meta,
             at=business_time(meta, now, roadmap),
         )
@@ -92,6 +93,7 @@ class CycleCommands(WorkspaceCommands):
             name=name,
             starts_on=starts_on,
             ends_on=ends_on,
+            fiscal_year_start_month=self.fiscal_year_start_month(caller),
             meta=meta,
             at=business_time(meta, now, roadmap),
         )

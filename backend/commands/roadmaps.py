@@ -42,10 +42,12 @@ class RoadmapCommands(NameCommands):
         fiscal_year_start_month: int | None = None,
         cycle_weeks: int | None = None,
         anchor_date: date | None = None,
+        releases: bool = False,
         id: UUID | None = None,
         effective_at: datetime | None = None,
     ) -> Recorded:
-        """Create a roadmap with its cadence (Roadmap.Created)."""
+        """Create a roadmap with its cadence (Roadmap.Created): quarters, fixed cycles, or
+        ``releases`` (cycles dated one by one)."""
         meta = self._meta(caller, effective_at=effective_at)
         at = business_time(meta, datetime.now(UTC))
         if team_id is not None:
@@ -59,6 +61,7 @@ class RoadmapCommands(NameCommands):
             anchor_date=anchor_date,
             meta=meta,
             at=at,
+            releases=releases,
         )
         names = self._reserve_name(caller, roadmap, None, meta, at)
         return self._save_all(roadmap.id, roadmap, names=names)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
+from calendar import month_name
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -60,10 +61,22 @@ class Cycle:
 
 
 def check_cadence(
-    fiscal_year_start_month: int | None, cycle_weeks: int | None, anchor_date: date | None
+    fiscal_year_start_month: int | None,
+    cycle_weeks: int | None,
+    anchor_date: date | None,
+    releases: bool = False,
 ) -> tuple[int | None, int | None, date | None]:
-    """Quarters from a fiscal-year start month (default January) or fixed cycles."""
+    """Quarters from a fiscal-year start month (default January), fixed cycles, or
+    releases: cycles dated one by one, of any length (all three fields None)."""
     fixed = cycle_weeks is not None or anchor_date is not None
+    if releases:
+        if fixed or fiscal_year_start_month is not None:
+            raise Invalid(
+                "a cadence of releases dates each cycle on its own: it takes neither"
+                " fiscal_year_start_month nor cycle_weeks and anchor_date",
+                "releases",
+            )
+        return None, None, None
     if fixed and fiscal_year_start_month is not None:
         raise Invalid(
             "a cadence is either quarters (fiscal_year_start_month) or fixed cycles"
@@ -305,10 +318,13 @@ class Roadmap(RoadlogAggregate):
         anchor_date: date | None,
         meta: Meta,
         at: datetime,
+        releases: bool = False,
     ) -> Roadmap:
-        """Create a roadmap; its cadence is quarters (default) or fixed cycles."""
+        """Create a roadmap; its cadence is quarters (default), fixed cycles or releases."""
         name = require_text(name, "name", "a roadmap's name")
-        month, weeks, anchor = check_cadence(fiscal_year_start_month, cycle_weeks, anchor_date)
+        month, weeks, anchor = check_cadence(
+            fiscal_year_start_month, cycle_weeks, anchor_date, releases
+        )
         return cls._create(
             cls.Created,
             id=id,
@@ -319,6 +335,11 @@ class Roadmap(RoadlogAggregate):
             anchor_date=anchor,
             **meta.event_fields(at),
         )
+
+    @property
+    def releases(self) -> bool:
+        """Cycles are releases, each dated on its own: neither quarters nor fixed cycles."""
+        return self.fiscal_year_start_month is None and self.cycle_weeks is None
 
     def require_active(self, field: str = "roadmap_id") -> None:
         """An archived roadmap takes no change at all: ArchivedError."""
@@ -429,14 +450,15 @@ class Roadmap(RoadlogAggregate):
         name: str,
         starts_on: date,
         ends_on: date,
+        fiscal_year_start_month: int,
         meta: Meta,
         at: datetime,
     ) -> None:
         """Plan a cycle: a unique name, dates not inverted, no overlap with another cycle,
-        and on a roadmap of fixed cycles, exactly ``cycle_weeks`` long."""
+        and dates that fit the cadence (``fits_cadence``)."""
         if any(other.cycle_id == cycle_id for other in self.cycles):
             raise AlreadyExists("Cycle", cycle_id, within=self.id)
-        name = self._check_cycle(name, starts_on, ends_on, None)
+        name = self._check_cycle(name, starts_on, ends_on, None, fiscal_year_start_month)
         self.trigger_event(
             self.CycleCreated,
             cycle_id=cycle_id,
@@ -446,9 +468,43 @@ class Roadmap(RoadlogAggregate):
             **meta.event_fields(at),
         )
 
-    def _check_cycle(self, name: str, starts_on: date, ends_on: date, cycle_id: UUID | None) -> str:
+    def _fit_cadence(self, starts_on: date, ends_on: date, fiscal_year_start_month: int) -> None:
+        """Invalid unless the dates make one cycle of the cadence: on fixed cycles exactly
+        ``cycle_weeks`` long; on quarters one fiscal quarter of the workspace's fiscal
+        year (``fiscal_year_start_month``); releases take any dates."""
+        span = f"{starts_on.isoformat()}..{ends_on.isoformat()}"
+        if self.cycle_weeks is not None:
+            days = (ends_on - starts_on).days + 1
+            if days != self.cycle_weeks * 7:
+                fitting = starts_on + timedelta(weeks=self.cycle_weeks, days=-1)
+                raise Invalid(
+                    f"{span} is {days} days; this roadmap's cycles are {self.cycle_weeks}"
+                    f" weeks ({self.cycle_weeks * 7} days, first to last day inclusive):"
+                    f" from {starts_on.isoformat()} that ends on {fitting.isoformat()}",
+                    "ends_on",
+                )
+        elif not self.releases:
+            quarter = quarter_of(starts_on, fiscal_year_start_month)
+            if (starts_on, ends_on) != (quarter.starts_on, quarter.ends_on):
+                raise Invalid(
+                    f"{span} is not a fiscal quarter; this roadmap's cycles are the"
+                    f" workspace's fiscal quarters (its fiscal year starts in"
+                    f" {month_name[fiscal_year_start_month]}): {quarter.name} runs"
+                    f" {quarter.starts_on.isoformat()}..{quarter.ends_on.isoformat()}",
+                    "ends_on" if starts_on == quarter.starts_on else "starts_on",
+                )
+
+    def _check_cycle(
+        self,
+        name: str,
+        starts_on: date,
+        ends_on: date,
+        cycle_id: UUID | None,
+        fiscal_year_start_month: int | None,
+    ) -> str:
         """The trimmed name, if a cycle so named and dated fits among the other cycles
-        (all but ``cycle_id`` and the cancelled ones) and the cadence."""
+        (all but ``cycle_id`` and the cancelled ones) and, unless
+        ``fiscal_year_start_month`` is None (dates kept as they are), the cadence."""
         name = require_text(name, "name", "a cycle's name")
         if starts_on > ends_on:
             raise Invalid(
@@ -456,17 +512,8 @@ class Roadmap(RoadlogAggregate):
                 f" is after ends_on {ends_on.isoformat()}",
                 "ends_on",
             )
-        if self.cycle_weeks is not None:
-            days = (ends_on - starts_on).days + 1
-            if days != self.cycle_weeks * 7:
-                fitting = starts_on + timedelta(weeks=self.cycle_weeks, days=-1)
-                raise Invalid(
-                    f"{starts_on.isoformat()}..{ends_on.isoformat()} is {days} days; this"
-                    f" roadmap's cycles are {self.cycle_weeks} weeks ({self.cycle_weeks * 7}"
-                    f" days, first to last day inclusive): from {starts_on.isoformat()}"
-                    f" that ends on {fitting.isoformat()}",
-                    "ends_on",
-                )
+        if fiscal_year_start_month is not None:
+            self._fit_cadence(starts_on, ends_on, fiscal_year_start_month)
         for other in self.cycles:
             if other.cycle_id == cycle_id or other.cancelled:
                 continue
@@ -488,7 +535,8 @@ class Roadmap(RoadlogAggregate):
         meta: Meta,
         at: datetime,
     ) -> None:
-        """Create the next ``len(cycle_ids)`` cycles of the cadence after the last cycle.
+        """Create the next ``len(cycle_ids)`` cycles of the cadence after the last cycle;
+        releases have none to plan from (Invalid).
 
         Fixed cycles follow the grid of ``cycle_weeks`` from ``anchor_date`` (the first
         is the anchor's when there is no cycle yet) and are named "Cycle N", continuing
@@ -497,6 +545,12 @@ class Roadmap(RoadlogAggregate):
         of ``at`` when there is no cycle yet. Cancelled cycles do not count.
         """
         count = check_plan_count(len(cycle_ids))
+        if self.releases:
+            raise Invalid(
+                "this roadmap's cycles are releases, dated one by one: there is no cadence"
+                " to plan them from; create each cycle with its dates",
+                "roadmap_id",
+            )
         live = [cycle for cycle in self.cycles if not cycle.cancelled]
         last_end = max((cycle.ends_on for cycle in live), default=None)
         planned = self._next_cycles(count, live, last_end, fiscal_year_start_month, at)
@@ -506,6 +560,7 @@ class Roadmap(RoadlogAggregate):
                 name=name,
                 starts_on=starts_on,
                 ends_on=ends_on,
+                fiscal_year_start_month=fiscal_year_start_month,
                 meta=meta,
                 at=at,
             )
@@ -555,22 +610,26 @@ class Roadmap(RoadlogAggregate):
         name: str | None,
         starts_on: date | None,
         ends_on: date | None,
+        fiscal_year_start_month: int,
         meta: Meta,
         at: datetime,
     ) -> None:
-        """Rename or move a PLANNED cycle under the rules of a new one; no change: nothing."""
+        """Rename or move a PLANNED cycle under the rules of a new one; no change: nothing.
+
+        New dates must fit the cadence; a rename alone keeps the dates it has."""
         cycle = self._planned(cycle_id, "changed")
+        dates = (
+            cycle.starts_on if starts_on is None else starts_on,
+            cycle.ends_on if ends_on is None else ends_on,
+        )
+        moved = dates != (cycle.starts_on, cycle.ends_on)
         new_name = self._check_cycle(
             cycle.name if name is None else name,
-            cycle.starts_on if starts_on is None else starts_on,
-            cycle.ends_on if ends_on is None else ends_on,
+            *dates,
             cycle_id,
+            fiscal_year_start_month if moved else None,
         )
-        changed = (
-            new_name,
-            cycle.starts_on if starts_on is None else starts_on,
-            cycle.ends_on if ends_on is None else ends_on,
-        )
+        changed = (new_name, *dates)
         if changed == (cycle.name, cycle.starts_on, cycle.ends_on):
             return
         self.trigger_event(

@@ -173,12 +173,15 @@ class KepImporter:
         self._teams = teams_by_name(self.app, self.workspace_id)
 
     def create_roadmap(self, first: KepEvent) -> None:
-        """Create the roadmap, by the importer, at the time of the history's first event."""
+        """Create the roadmap, by the importer, at the time of the history's first event.
+
+        Its cycles are Kubernetes releases, which differ in length: a cadence of releases."""
         self._run(
             first,
             lambda: self.app.create_roadmap(
                 self._caller(IMPORTER_ACTOR),
                 name=self.roadmap_name,
+                releases=True,
                 id=self.roadmap_id,
                 effective_at=first.at,
             ),

@@ -26,7 +26,7 @@ class PlanCyclesInput:
         description="How many cycles to create (1..26). Fixed cycles are cycleWeeks long on"
         ' the grid from anchorDate, named "Cycle N" after the highest such number; quarters'
         ' are fiscal quarters, named like "FY2027 Q1", from the current one when there is'
-        " no cycle yet."
+        " no cycle yet. A roadmap of releases has no cadence to plan from."
     )
     effective_at: datetime | None = strawberry.field(default=None, description=EFFECTIVE_AT)
 
@@ -49,8 +49,8 @@ class UpdateCycleInput:
     )
     ends_on: date | None = strawberry.field(
         default=None,
-        description="New last day (inclusive); null keeps it. On a roadmap of fixed cycles"
-        " a cycle is exactly cycleWeeks long.",
+        description="New last day (inclusive); null keeps it. New dates fit the cadence as"
+        " a new cycle's do (see CreateCycleInput).",
     )
     reason: str | None = strawberry.field(default=None, description="Why it changed.")
     effective_at: datetime | None = strawberry.field(default=None, description=EFFECTIVE_AT)

@@ -39,13 +39,22 @@ class CreateTeamPayload:
     position: str | None = strawberry.field(description=POSITION)
 
 
-@strawberry.input(description="Quarters (fiscalYearStartMonth 1..12) or fixed cycles.")
+@strawberry.input(
+    description="Quarters (the default; each cycle one fiscal quarter of the workspace), fixed"
+    " cycles (cycleWeeks and anchorDate: each cycle exactly cycleWeeks long), or releases"
+    " (releases: true; each cycle dated on its own, of any length)."
+)
 class CadenceInput:
     fiscal_year_start_month: int | None = strawberry.field(
         default=None, description="First month of the fiscal year (1..12), for quarters."
     )
     cycle_weeks: int | None = strawberry.field(default=None, description="Length of a cycle.")
     anchor_date: date | None = strawberry.field(default=None, description="Start of a cycle.")
+    releases: bool = strawberry.field(
+        default=False,
+        description="Cycles are releases, each created with its own dates (e.g. a release"
+        " train whose releases differ in length); takes none of the other fields.",
+    )
 
 
 @strawberry.input(description="A new roadmap.")
@@ -106,7 +115,11 @@ class RemoveInitiativePayload:
     position: str | None = strawberry.field(description=POSITION)
 
 
-@strawberry.input(description="A new cycle of a roadmap.")
+@strawberry.input(
+    description="A new cycle of a roadmap. Its dates fit the cadence: on quarters one fiscal"
+    " quarter of the workspace's fiscal year, on fixed cycles exactly cycleWeeks long (first"
+    " to last day inclusive), on releases any dates; never overlapping another cycle."
+)
 class CreateCycleInput:
     roadmap_id: strawberry.ID = strawberry.field(description="The roadmap.")
     name: str = strawberry.field(description="Unique within the roadmap.")
@@ -150,7 +163,8 @@ class CloseCyclePayload:
 
 # The cadence's fields are nested in the input.
 CADENCE = {
-    name: f"cadence.{name}" for name in ("fiscal_year_start_month", "cycle_weeks", "anchor_date")
+    name: f"cadence.{name}"
+    for name in ("fiscal_year_start_month", "cycle_weeks", "anchor_date", "releases")
 }
 
 # A cycle lives inside its roadmap: the roadmap aggregate is the first id of a cycle id.
@@ -188,6 +202,7 @@ class RoadmapMutations:
                     fiscal_year_start_month=input.cadence.fiscal_year_start_month,
                     cycle_weeks=input.cadence.cycle_weeks,
                     anchor_date=input.cadence.anchor_date,
+                    releases=input.cadence.releases,
                     effective_at=input.effective_at,
                 ),
                 lambda recorded: _roadmap(info, recorded),

@@ -75,8 +75,8 @@ async def team_of(info: Info, team_id: UUID | None) -> Team | None:
 
 
 @strawberry.type(
-    description="How time is cut: fiscal quarters (fiscalYearStartMonth 1..12) or fixed"
-    " cycles of cycleWeeks from anchorDate."
+    description="How time is cut: fiscal quarters (fiscalYearStartMonth 1..12), fixed"
+    " cycles of cycleWeeks from anchorDate, or releases (each cycle dated on its own)."
 )
 class Cadence:
     fiscal_year_start_month: int | None = strawberry.field(
@@ -86,6 +86,13 @@ class Cadence:
     )
     cycle_weeks: int | None = strawberry.field(description="Length of fixed cycles in weeks.")
     anchor_date: date | None = strawberry.field(description="Start of the first fixed cycle.")
+
+    @strawberry.field(
+        description="Cycles are releases, each created with its own dates, of any length;"
+        " planCycles has no cadence to plan them from. False for quarters and fixed cycles."
+    )
+    def releases(self) -> bool:
+        return self.fiscal_year_start_month is None and self.cycle_weeks is None
 
 
 @strawberry.type(description="One interval of a roadmap's cadence, with strict dates.")

@@ -52,6 +52,7 @@ def a_roadmap_with_a_cycle() -> tuple[Roadmap, Any]:
         name="C1",
         starts_on=date(2026, 1, 5),
         ends_on=date(2026, 2, 15),
+        fiscal_year_start_month=1,
         meta=META,
         at=AT,
     )
