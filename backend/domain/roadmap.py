@@ -489,7 +489,8 @@ class Roadmap(RoadlogAggregate):
                 raise Invalid(
                     f"{span} is not a fiscal quarter; this roadmap's cycles are the"
                     f" workspace's fiscal quarters (its fiscal year starts in"
-                    f" {month_name[fiscal_year_start_month]}): {quarter.name} runs"
+                    f" {month_name[fiscal_year_start_month]}; setFiscalYear changes it):"
+                    f" {quarter.name} runs"
                     f" {quarter.starts_on.isoformat()}..{quarter.ends_on.isoformat()}",
                     "ends_on" if starts_on == quarter.starts_on else "starts_on",
                 )

@@ -126,6 +126,96 @@ async def test_a_cycle_of_the_wrong_length_for_fixed_cycles_is_refused(
     assert await event_count(database) == before
 
 
+async def test_a_cycle_that_is_not_a_fiscal_quarter_is_refused_on_quarters(
+    client: GraphQLClient, database: DatabaseTarget
+) -> None:
+    await mutate(client, "setFiscalYear", {"fiscalYearStartMonth": 2})
+    created = await mutate(
+        client, "createRoadmap", {"name": "Company", "cadence": {}}, "roadmap { id }"
+    )
+    roadmap_id = created["roadmap"]["id"]
+    before = await event_count(database)
+    for starts_on, ends_on, field in (
+        ("2026-02-01", "2026-03-15", "endsOn"),
+        ("2026-01-01", "2026-03-31", "startsOn"),
+        ("2026-02-01", "2026-07-31", "endsOn"),
+    ):
+        payload = await mutate(
+            client,
+            "createCycle",
+            {"roadmapId": roadmap_id, "name": "Q?", "startsOn": starts_on, "endsOn": ends_on},
+            "cycle { id }",
+        )
+        assert user_errors(payload) == [(["input", field], "INVALID")], payload
+        message = payload["userErrors"][0]["message"]
+        assert f"{starts_on}..{ends_on} is not a fiscal quarter" in message
+        assert "fiscal year starts in February" in message
+    assert "FY2027 Q1 runs 2026-02-01..2026-04-30" in message
+    assert await event_count(database) == before
+    fitting = await mutate(
+        client,
+        "createCycle",
+        {"roadmapId": roadmap_id, "name": "Q1", "startsOn": "2026-02-01", "endsOn": "2026-04-30"},
+        "cycle { id }",
+    )
+    assert fitting["userErrors"] == []
+    moved = await mutate(
+        client,
+        "updateCycle",
+        {"cycleId": fitting["cycle"]["id"], "endsOn": "2026-05-31"},
+        "cycle { id }",
+    )
+    assert user_errors(moved) == [(["input", "endsOn"], "INVALID")]
+
+
+async def test_a_roadmap_of_releases_takes_cycles_of_any_length_and_plans_none(
+    client: GraphQLClient, database: DatabaseTarget
+) -> None:
+    created = await mutate(
+        client,
+        "createRoadmap",
+        {"name": "Kubernetes", "cadence": {"releases": True}},
+        "roadmap { id cadence { releases fiscalYearStartMonth cycleWeeks anchorDate } }",
+    )
+    assert created["roadmap"]["cadence"] == {
+        "releases": True,
+        "fiscalYearStartMonth": None,
+        "cycleWeeks": None,
+        "anchorDate": None,
+    }
+    roadmap_id = created["roadmap"]["id"]
+    for name, starts_on, ends_on in (
+        ("v1.33", "2025-01-13", "2025-04-23"),
+        ("v1.34", "2025-04-24", "2025-08-27"),
+    ):
+        payload = await mutate(
+            client,
+            "createCycle",
+            {"roadmapId": roadmap_id, "name": name, "startsOn": starts_on, "endsOn": ends_on},
+            "cycle { id }",
+        )
+        assert payload["userErrors"] == []
+    before = await event_count(database)
+    plan = await planned(client, roadmap_id, 1)
+    assert user_errors(plan) == [(["input", "roadmapId"], "INVALID")]
+    assert "releases" in plan["userErrors"][0]["message"]
+    mixed = await mutate(
+        client,
+        "createRoadmap",
+        {"name": "Mixed", "cadence": {"releases": True, "cycleWeeks": 2}},
+        "roadmap { id }",
+    )
+    assert user_errors(mixed) == [(["input", "cadence", "releases"], "INVALID")]
+    assert await event_count(database) == before
+    quarters = await mutate(
+        client,
+        "createRoadmap",
+        {"name": "Company", "cadence": {}},
+        "roadmap { cadence { releases } }",
+    )
+    assert quarters["roadmap"]["cadence"] == {"releases": False}
+
+
 async def test_a_later_cycle_cannot_start_before_an_earlier_one_is_closed(
     client: GraphQLClient, database: DatabaseTarget
 ) -> None:

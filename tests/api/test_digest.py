@@ -55,7 +55,7 @@ class Dinner:
 def dinner(story: Story) -> Dinner:
     """Week 1: the plan and a first update; weeks 2 and 3: changes, then a second update;
     after it, one more move that the second update's digest must not show."""
-    roadmap = story.run("create_roadmap", name="Dinner party")
+    roadmap = story.run("create_roadmap", name="Dinner party", releases=True)
     first_cycle = story.later().run(
         "create_cycle",
         roadmap_id=roadmap,
@@ -433,7 +433,7 @@ async def test_a_missing_roadmap_or_a_backwards_period_is_refused(
 ) -> None:
     ws = await new_workspace(services)
     story = ws.story(services)
-    roadmap = story.run("create_roadmap", name="Dinner party")
+    roadmap = story.run("create_roadmap", name="Dinner party", releases=True)
     await story.projected(services)
     other = await new_workspace(services)
 

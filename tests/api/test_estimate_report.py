@@ -177,7 +177,7 @@ async def test_groups_by_current_team_kind_initiative_and_cycle_at_completion(
     caller, token = await workspace(services)
     story = Story(services.app, caller, clock=datetime(2025, 6, 1, tzinfo=UTC))
     sre, web = story.run("create_team", name="SRE"), story.run("create_team", name="Web")
-    team = Team(services, story)
+    team = Team(services, story, releases=True)
     first = story.run(
         "create_cycle",
         roadmap_id=team.roadmap_id,

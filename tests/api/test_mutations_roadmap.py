@@ -18,7 +18,7 @@ async def roadmap_with(client: GraphQLClient, *titles: str) -> tuple[str, list[s
     created = await mutate(
         client,
         "createRoadmap",
-        {"name": "SRE", "cadence": {"fiscalYearStartMonth": 2}},
+        {"name": "SRE", "cadence": {"releases": True}},
         "roadmap { id }",
     )
     roadmap_id = created["roadmap"]["id"]

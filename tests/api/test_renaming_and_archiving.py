@@ -284,7 +284,7 @@ async def test_archive_roadmap_hides_it_from_roadmaps_unless_asked_and_refuses_c
         ("proposeInitiative", {"roadmapId": dinner, "title": "Make tacos", "goal": "dinner"}),
         (
             "createCycle",
-            {"roadmapId": dinner, "name": "C1", "startsOn": "2027-01-04", "endsOn": "2027-02-14"},
+            {"roadmapId": dinner, "name": "C1", "startsOn": "2027-01-01", "endsOn": "2027-03-31"},
         ),
     ]:
         payload = await refused(client, database, name, input, "__typename")

@@ -275,9 +275,10 @@ async def test_a_cycle_renamed_after_the_cut_shows_its_old_name_and_dates_until_
         "update_cycle",
         roadmap_id=sre.roadmap,
         cycle_id=sre.cycle,
-        name="2025-Q1 and Easter",
-        ends_on=date(2025, 4, 21),
-        reason="the quarter runs past Easter",
+        name="2025-Q2",
+        starts_on=date(2025, 4, 1),
+        ends_on=date(2025, 6, 30),
+        reason="the pilot waits a quarter",
     )
     await story.projected(services)
     after_rename = await recording_instant()
@@ -298,7 +299,7 @@ async def test_a_cycle_renamed_after_the_cut_shows_its_old_name_and_dates_until_
         return roadmap["cycles"], runners["targetCycle"]
 
     old = {"name": "2025-Q1", "startsOn": "2025-01-01", "endsOn": "2025-03-31"}
-    new = {"name": "2025-Q1 and Easter", "startsOn": "2025-01-01", "endsOn": "2025-04-21"}
+    new = {"name": "2025-Q2", "startsOn": "2025-04-01", "endsOn": "2025-06-30"}
     after = renamed_at + timedelta(minutes=1)
     assert await cycles(before_rename, after) == (
         [old],
@@ -306,7 +307,7 @@ async def test_a_cycle_renamed_after_the_cut_shows_its_old_name_and_dates_until_
     )
     assert await cycles(after_rename, after) == (
         [new],
-        {"name": "2025-Q1 and Easter", "endsOn": "2025-04-21"},
+        {"name": "2025-Q2", "endsOn": "2025-06-30"},
     )
     # Recorded since, but effective later than the instant asked about: still the old name.
     assert await cycles(after_rename, renamed_at - timedelta(seconds=30)) == (

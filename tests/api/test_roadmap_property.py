@@ -495,7 +495,7 @@ async def check(
     caller = Caller(workspace_id=workspace_id, actor="prop", may_backfill=True)
     app = services.app
     first = (app.recorder.max_notification_id() or 0) + 1
-    roadmap = app.create_roadmap(caller, name="R", effective_at=START).id
+    roadmap = app.create_roadmap(caller, name="R", effective_at=START, releases=True).id
     cycle = app.create_cycle(
         caller,
         roadmap_id=roadmap,

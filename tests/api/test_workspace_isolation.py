@@ -64,7 +64,7 @@ async def seed(client: GraphQLClient, token: str, marker: str) -> list[str]:
     roadmap = (
         await run(
             "createRoadmap",
-            {"name": f"{marker} roadmap", "teamId": team, "cadence": {"fiscalYearStartMonth": 2}},
+            {"name": f"{marker} roadmap", "teamId": team, "cadence": {"releases": True}},
             "roadmap { id }",
         )
     )["roadmap"]["id"]

@@ -39,8 +39,9 @@ def outsider() -> Caller:
 
 @pytest.fixture
 def roadmap_id(app: ObservedRoadlog, editor: Caller) -> UUID:
-    """A roadmap with quarters in the editor's workspace."""
-    return app.create_roadmap(editor, name="Platform").id
+    """A roadmap of releases in the editor's workspace: its cycles take any dates, so a
+    test of cycle rules picks its own (the cadence's rules have tests of their own)."""
+    return app.create_roadmap(editor, name="Platform", releases=True).id
 
 
 @pytest.fixture

@@ -131,8 +131,8 @@ def state_size_after(
 
 
 def a_roadmap(app: Roadlog, caller: Caller, name: str = "Platform") -> UUID:
-    """A roadmap with quarters."""
-    return app.create_roadmap(caller, name=name).id
+    """A roadmap of releases: its cycles take any dates (see the ``roadmap_id`` fixture)."""
+    return app.create_roadmap(caller, name=name, releases=True).id
 
 
 def initiatives_on(app: Roadlog, caller: Caller, roadmap_id: UUID, count: int) -> list[UUID]:
@@ -192,8 +192,8 @@ Command = Callable[[Caller, datetime | None], object]
 def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
     """Each command of the application, ready to run with a caller and an effective_at."""
     roadmap_id = app.create_roadmap(caller, name="R").id
-    cycle_id = a_cycle(app, caller, roadmap_id)
-    spare_cycle = a_cycle(app, caller, roadmap_id, "Spare", date(2028, 1, 3), date(2028, 2, 4))
+    cycle_id = a_cycle(app, caller, roadmap_id, "C1", date(2026, 1, 1), date(2026, 3, 31))
+    spare_cycle = a_cycle(app, caller, roadmap_id, "Spare", date(2028, 1, 1), date(2028, 3, 31))
     initiative_id, deliverable_id = with_deliverable(app, caller, roadmap_id)
     other_initiative, _ = initiatives_on(app, caller, roadmap_id, 2)
     removable = with_deliverable(app, caller, roadmap_id, title="Removable")
@@ -295,7 +295,7 @@ def every_command(app: ObservedRoadlog, caller: Caller) -> dict[str, Command]:
             roadmap_id=roadmap_id,
             name="C9",
             starts_on=date(2027, 1, 1),
-            ends_on=date(2027, 2, 1),
+            ends_on=date(2027, 3, 31),
             effective_at=at,
         ),
         "update_cycle": lambda c, at: app.update_cycle(

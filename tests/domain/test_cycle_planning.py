@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from backend.application import Caller
+from backend.domain.base import Meta
 from backend.domain.errors import Invalid, NotFound, ReasonRequired
 from backend.domain.fiscal import quarter_of
 from backend.domain.initiative import Initiative
@@ -138,6 +139,83 @@ def test_a_cycle_that_does_not_fit_fixed_cycles_is_invalid_and_names_the_fitting
     assert "16 days" in error.message and "6 weeks" in error.message
     assert "2026-02-15" in error.message
     a_cycle(app, editor, six_weeks, "fits", date(2026, 1, 5), date(2026, 2, 15))
+
+
+def test_a_cycle_on_quarters_is_one_fiscal_quarter_of_the_workspace(
+    app: ObservedRoadlog, editor: Caller
+) -> None:
+    app.set_fiscal_year(editor, fiscal_year_start_month=2)
+    roadmap_id = app.create_roadmap(editor, name="Company").id
+    error = rejected(
+        app,
+        Invalid,
+        "ends_on",
+        lambda: a_cycle(app, editor, roadmap_id, "Q1", date(2026, 2, 1), date(2026, 3, 31)),
+    )
+    assert "2026-02-01..2026-03-31 is not a fiscal quarter" in error.message
+    assert "FY2027 Q1 runs 2026-02-01..2026-04-30" in error.message
+    error = rejected(
+        app,
+        Invalid,
+        "starts_on",
+        lambda: a_cycle(app, editor, roadmap_id, "Q1", date(2026, 1, 1), date(2026, 3, 31)),
+    )
+    assert "FY2026 Q4 runs 2025-11-01..2026-01-31" in error.message
+    a_cycle(app, editor, roadmap_id, "Q1", date(2026, 2, 1), date(2026, 4, 30))
+
+
+def test_a_planned_cycle_entered_before_the_rule_can_be_renamed_but_moves_only_to_fit(
+    app: ObservedRoadlog, editor: Caller
+) -> None:
+    """A cycle recorded before quarters were enforced keeps its dates through a rename."""
+    roadmap_id = app.create_roadmap(editor, name="Company").id
+    cycle_id = uuid4()
+    roadmap = current(app, Roadmap, roadmap_id)
+    roadmap.trigger_event(
+        Roadmap.CycleCreated,
+        cycle_id=cycle_id,
+        name="odd",
+        starts_on=date(2026, 1, 5),
+        ends_on=date(2026, 2, 13),
+        **Meta(editor.workspace_id, editor.actor).event_fields(datetime(2026, 1, 1, tzinfo=UTC)),
+    )
+    app.save(roadmap)
+    app.update_cycle(editor, roadmap_id=roadmap_id, cycle_id=cycle_id, name="Odd one")
+    rejected(
+        app,
+        Invalid,
+        "starts_on",
+        lambda: app.update_cycle(
+            editor, roadmap_id=roadmap_id, cycle_id=cycle_id, ends_on=date(2026, 2, 20)
+        ),
+    )
+    app.update_cycle(
+        editor,
+        roadmap_id=roadmap_id,
+        cycle_id=cycle_id,
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 3, 31),
+    )
+
+
+def test_releases_take_cycles_of_any_length_and_have_nothing_to_plan(
+    app: ObservedRoadlog, editor: Caller
+) -> None:
+    roadmap_id = app.create_roadmap(editor, name="Kubernetes", releases=True).id
+    assert current(app, Roadmap, roadmap_id).releases
+    a_cycle(app, editor, roadmap_id, "v1.33", date(2025, 1, 13), date(2025, 4, 23))
+    a_cycle(app, editor, roadmap_id, "v1.34", date(2025, 4, 24), date(2025, 8, 27))
+    error = rejected(app, Invalid, "roadmap_id", lambda: plan(app, editor, roadmap_id, 1))
+    assert "releases" in error.message
+    for cadence in ({"cycle_weeks": 2, "anchor_date": ANCHOR}, {"fiscal_year_start_month": 2}):
+        rejected(
+            app,
+            Invalid,
+            "releases",
+            lambda cadence=cadence: app.create_roadmap(  # type: ignore[misc]
+                editor, name="Mixed", releases=True, **cadence
+            ),
+        )
 
 
 def test_a_later_cycle_starts_only_when_every_earlier_one_is_closed(

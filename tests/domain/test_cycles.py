@@ -86,7 +86,7 @@ def test_adjacent_cycles_and_cycles_of_other_roadmaps_do_not_overlap(
 ) -> None:
     create(app, editor, roadmap_id, "January", JAN)
     create(app, editor, roadmap_id, "February", (JAN[1].replace(day=14), FEB[1]))
-    other = app.create_roadmap(editor, name="Other").id
+    other = app.create_roadmap(editor, name="Other", releases=True).id
     create(app, editor, other, "January", JAN)
 
 

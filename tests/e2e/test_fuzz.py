@@ -84,7 +84,7 @@ def seeded_ids(target: Target) -> list[str]:
     )["roadmap"]["id"]
     cycle = run(
         "createCycle",
-        f'{{roadmapId: "{roadmap}", name: "C1", startsOn: "2026-01-05", endsOn: "2026-02-15"}}',
+        f'{{roadmapId: "{roadmap}", name: "C1", startsOn: "2026-01-01", endsOn: "2026-03-31"}}',
         "cycle { id }",
     )["cycle"]["id"]
     initiative = run(

@@ -159,15 +159,15 @@ def test_the_sre_roadmap_shows_why_the_final_phase_moved_to_the_top(
         client = Client(served.url, created.stdout.strip())
 
         team = client.write(CREATE_TEAM, name="SRE")["team"]["id"]
-        roadmap = client.write(
-            CREATE_ROADMAP, name="SRE roadmap", teamId=team, cadence={"fiscalYearStartMonth": 2}
-        )["roadmap"]["id"]
+        roadmap = client.write(CREATE_ROADMAP, name="SRE roadmap", teamId=team, cadence={})[
+            "roadmap"
+        ]["id"]
         cycle = client.write(
             CREATE_CYCLE,
             roadmapId=roadmap,
-            name="FY26-Q1",
-            startsOn="2026-02-01",
-            endsOn="2026-04-30",
+            name="2026-Q1",
+            startsOn="2026-01-01",
+            endsOn="2026-03-31",
         )["cycle"]["id"]
         pilot = client.write(
             PROPOSE,
@@ -264,7 +264,7 @@ def test_the_sre_roadmap_shows_why_the_final_phase_moved_to_the_top(
             "title": "Runner fleet",
             "status": "IN_PROGRESS",
             "estimateWeeks": "3",
-            "targetCycle": {"name": "FY26-Q1"},
+            "targetCycle": {"name": "2026-Q1"},
         },
         {
             "title": "Pilot retrospective",

@@ -89,8 +89,8 @@ async def conn(
             admin,
             roadmap_id=roadmap_id,
             name="Cycle 1",
-            starts_on=date(2026, 1, 5),
-            ends_on=date(2026, 1, 30),
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 3, 31),
             effective_at=WEEK_1,
         ).id
         import_sheet(app, workspace, sheet(*SECOND), WEEK_2)

@@ -220,8 +220,8 @@ def test_an_unknown_cycle_is_a_bad_row_and_a_known_one_a_target(
         admin,
         roadmap_id=roadmap.id,
         name="cycle 7",
-        starts_on=date(2026, 1, 5),
-        ends_on=date(2026, 2, 13),
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 3, 31),
         effective_at=WEEK_1,
     ).id
     run(app, workspace, with_cycle, WEEK_2)

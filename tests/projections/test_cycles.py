@@ -136,7 +136,7 @@ def test_a_retarget_to_a_cycle_may_join_it_and_one_to_a_date_does_not() -> None:
 
 async def test_a_closed_cycles_rows_are_never_touched_again(services: Services) -> None:
     story = Story(services.app, a_caller(), clock=datetime(2026, 1, 1, tzinfo=UTC))
-    roadmap_id = story.run("create_roadmap", name="SRE")
+    roadmap_id = story.run("create_roadmap", name="SRE", releases=True)
     cycle_id = story.run(
         "create_cycle",
         roadmap_id=roadmap_id,

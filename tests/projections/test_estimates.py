@@ -126,7 +126,7 @@ async def test_a_completed_deliverable_keeps_estimates_effort_slips_and_its_cycl
     services: Services,
 ) -> None:
     story = Story(services.app, a_caller())
-    roadmap_id = story.run("create_roadmap", name="SRE", fiscal_year_start_month=2)
+    roadmap_id = story.run("create_roadmap", name="SRE", releases=True)
     first = story.run(
         "create_cycle",
         roadmap_id=roadmap_id,
@@ -181,7 +181,7 @@ async def test_a_completed_deliverable_keeps_estimates_effort_slips_and_its_cycl
 async def test_a_rebuild_from_zero_yields_identical_rows(services: Services) -> None:
     story = Story(services.app, a_caller())
     team_id = story.run("create_team", name="SRE")
-    roadmap_id = story.run("create_roadmap", name="SRE", team_id=team_id)
+    roadmap_id = story.run("create_roadmap", name="SRE", team_id=team_id, releases=True)
     cycle_id = story.run(
         "create_cycle",
         roadmap_id=roadmap_id,

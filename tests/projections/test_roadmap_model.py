@@ -34,7 +34,7 @@ def a_story(app: Roadlog) -> Story:
 
 
 def roadmap_with(story: Story, count: int) -> tuple[UUID, list[UUID]]:
-    roadmap = story.run("create_roadmap", name="Platform")
+    roadmap = story.run("create_roadmap", name="Platform", releases=True)
     ids = [
         story.later().run("propose_initiative", roadmap_id=roadmap, title=f"I{n}", goal="g")
         for n in range(1, count + 1)
@@ -72,7 +72,7 @@ async def test_the_events_of_one_command_make_one_version(
     app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
 ) -> None:
     story = a_story(app)
-    roadmap = story.run("create_roadmap", name="Platform")
+    roadmap = story.run("create_roadmap", name="Platform", releases=True)
     cycle = story.run(
         "create_cycle",
         roadmap_id=roadmap,
@@ -222,7 +222,9 @@ async def test_a_rebuild_from_zero_writes_exactly_what_the_projector_wrote(
         ends_on=(START + timedelta(days=254)).date(),
     )
     story.later().run("cancel_cycle", roadmap_id=roadmap, cycle_id=spare, reason="r")
-    story.later().run("plan_cycles", roadmap_id=roadmap, cycle_ids=[uuid4(), uuid4()])
+    # Planned on quarters: a roadmap of releases has no cadence to plan from.
+    quarters = story.later().run("create_roadmap", name="Quarters")
+    story.later().run("plan_cycles", roadmap_id=quarters, cycle_ids=[uuid4(), uuid4()])
     story.later().run("start_cycle", roadmap_id=roadmap, cycle_id=cycle)
     story.later().run(
         "remove_deliverable", initiative_id=ids[1], deliverable_id=duplicate, reason="twice"
@@ -273,7 +275,7 @@ async def test_a_roadmap_is_marked_changed_by_whatever_shows_on_it(
 ) -> None:
     story = a_story(app)
     roadmap, ids = roadmap_with(story, 1)
-    quiet = story.run("create_roadmap", name="Quiet")
+    quiet = story.run("create_roadmap", name="Quiet", releases=True)
     before = await project(app, toy_database, MODELS)
     story.later().run("update_initiative", initiative_id=ids[0], goal="better")
     after = await project(app, toy_database, MODELS)

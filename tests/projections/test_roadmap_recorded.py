@@ -31,7 +31,7 @@ async def test_a_move_and_a_removal_close_versions_at_their_positions(
     app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
 ) -> None:
     story = Story(app, Caller(workspace_id=uuid4(), actor="alice", may_backfill=True), START)
-    roadmap = story.run("create_roadmap", name="Platform")
+    roadmap = story.run("create_roadmap", name="Platform", releases=True)
     created = story.position
     ids = [
         story.later().run("propose_initiative", roadmap_id=roadmap, title=f"I{n}", goal="g")
@@ -75,7 +75,7 @@ async def test_a_deliverable_shows_the_version_recorded_by_then(
     app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
 ) -> None:
     story = Story(app, Caller(workspace_id=uuid4(), actor="alice", may_backfill=True), START)
-    roadmap = story.run("create_roadmap", name="Platform")
+    roadmap = story.run("create_roadmap", name="Platform", releases=True)
     deliverable = uuid4()
     initiative = story.later().run(
         "propose_initiative",
@@ -118,7 +118,7 @@ async def test_a_cycle_shows_the_name_and_dates_recorded_by_then(
     app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
 ) -> None:
     story = Story(app, Caller(workspace_id=uuid4(), actor="alice", may_backfill=True), START)
-    roadmap = story.run("create_roadmap", name="Platform")
+    roadmap = story.run("create_roadmap", name="Platform", releases=True)
     cycle = story.later().run(
         "create_cycle",
         roadmap_id=roadmap,

@@ -176,7 +176,7 @@ async def test_estimates_and_effort_change_from_what_was_before_whatever_the_bat
     app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection, batch_size: int
 ) -> None:
     story = Story(app, Caller(workspace_id=uuid4(), actor="alice", may_backfill=True), AT)
-    roadmap = story.run("create_roadmap", name="Platform")
+    roadmap = story.run("create_roadmap", name="Platform", releases=True)
     cycles = [
         story.later().run(
             "create_cycle",
@@ -230,7 +230,7 @@ async def test_a_retarget_names_its_cycles_as_they_were_named_then(
     app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection, batch_size: int
 ) -> None:
     story = Story(app, Caller(workspace_id=uuid4(), actor="alice", may_backfill=True), AT)
-    roadmap = story.run("create_roadmap", name="Kitchen")
+    roadmap = story.run("create_roadmap", name="Kitchen", releases=True)
     first, second = (
         story.later().run(
             "create_cycle",

@@ -104,9 +104,10 @@ class Driver:
     def create_roadmap(self) -> None:
         if len([r for r in self.roadmaps if r not in self.archived]) >= 2:
             return
+        # A quarters roadmap takes only fiscal quarters: plan_cycle makes them.
         cadence: dict[str, Any] = self.pick(
-            [{"fiscal_year_start_month": m} for m in (1, 2, 4, 11)]
-            + [{"cycle_weeks": 6, "anchor_date": date(2025, 1, 6)}]
+            [{"fiscal_year_start_month": m} for m in (1, 4)]
+            + [{"releases": True}, {"cycle_weeks": 6, "anchor_date": date(2025, 1, 6)}]
         )
         team = self.pick([None, *self.teams])
         roadmap = self.run("create_roadmap", name=self.name("R"), team_id=team, **cadence)
@@ -120,6 +121,10 @@ class Driver:
             return
         roadmap = self.pick(self.roadmaps)
         if len(self.cycles[roadmap]) >= 4:
+            return
+        board: Roadmap = self.app.repository.get(roadmap)
+        if board.fiscal_year_start_month is not None:
+            self.plan_cycle(roadmap)
             return
         starts_on = self.next_cycle_start[roadmap] + timedelta(days=self.pick([0, 3]))
         ends_on = starts_on + timedelta(days=41)
@@ -135,11 +140,11 @@ class Driver:
             self.cycle_states[cycle] = "PLANNED"
             self.next_cycle_start[roadmap] = ends_on + timedelta(days=1)
 
-    def plan_cycle(self) -> None:
+    def plan_cycle(self, roadmap: UUID | None = None) -> None:
         """The next cycle of a roadmap's cadence (the workspace's quarters, or the grid)."""
         if not self.roadmaps:
             return
-        roadmap = self.pick(self.roadmaps)
+        roadmap = self.pick(self.roadmaps) if roadmap is None else roadmap
         if len(self.cycles[roadmap]) >= 4:
             return
         cycle_id = uuid4()
