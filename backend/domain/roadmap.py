@@ -455,7 +455,7 @@ class Roadmap(RoadlogAggregate):
         at: datetime,
     ) -> None:
         """Plan a cycle: a unique name, dates not inverted, no overlap with another cycle,
-        and dates that fit the cadence (``fits_cadence``)."""
+        and dates that fit the cadence (``_fit_cadence``)."""
         if any(other.cycle_id == cycle_id for other in self.cycles):
             raise AlreadyExists("Cycle", cycle_id, within=self.id)
         name = self._check_cycle(name, starts_on, ends_on, None, fiscal_year_start_month)
