@@ -13,7 +13,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from board.meeting import change_status, move_initiative
+from board.okrs import okrs_page
 from board.pages import home, roadmap_page, sign_in_page, sign_out
+from board.retrospective import retrospective_page
 
 STATIC = Path(__file__).with_name("static")
 
@@ -84,5 +86,7 @@ def board_routes() -> list[BaseRoute]:
             methods=["POST"],
         ),
         Route("/roadmaps/{roadmap}/moves", _secured(move_initiative), methods=["POST"]),
+        Route("/roadmaps/{roadmap}/retrospective", _secured(retrospective_page), methods=["GET"]),
+        Route("/roadmaps/{roadmap}/okrs", _secured(okrs_page), methods=["GET"]),
         Mount("/static", SecurityHeaders(StaticFiles(directory=STATIC)), name="static"),
     ]
