@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import Board, sign_in, token
 from tests.support.sre_story import Api, run_the_cycle, set_objectives, sre_roadmap
@@ -136,3 +136,118 @@ def test_an_unknown_period_says_it_has_no_objective(
     open_page(page, board, board.viewer, SRE, "OKRs")
     page.goto(re.sub(r"\?.*$", "", page.url) + "?period=2030-Q1")
     expect(page.get_by_text("No objective for 2030-Q1.")).to_be_visible()
+
+
+SCRIPTED_TITLE = "<img src=x onerror=alert(1)>"
+SCRIPTED_BODY = "**Index** is slow\n\n<img src=x onerror=alert(2)> <script>alert(3)</script>"
+
+
+def test_an_editor_posts_a_status_update_and_reads_it_back_with_its_digest(
+    page: Page, board: Board, roadmap: str, console_errors: list[str]
+) -> None:
+    alerts: list[str] = []
+    page.on("dialog", lambda dialog: alerts.append(dialog.message))
+    open_page(page, board, board.editor, roadmap, "Status updates")
+    preview = page.get_by_role("region", name=f"What changed for {roadmap}")
+    expect(preview.get_by_role("heading", name="Added")).to_be_visible()
+    expect(preview.locator(".digest-items li")).to_have_count(4)
+    expect(preview.locator(".digest-items li").first).to_contain_text("Added 'Search' at 1")
+    expect(page.get_by_text("No status update yet.")).to_be_visible()
+
+    page.get_by_label("At risk").check()
+    page.get_by_label("Update (Markdown)").fill(SCRIPTED_BODY)
+    page.get_by_role("button", name="Post update").click()
+
+    update = page.locator("article.update")
+    expect(update).to_have_count(1)
+    expect(update.locator(".health")).to_have_text("At risk")
+    expect(update.locator(".subject")).to_have_text(roadmap)
+    expect(update.locator(".body strong")).to_have_text("Index")
+    expect(update.locator(".body")).to_contain_text(
+        "<img src=x onerror=alert(2)> <script>alert(3)</script>"
+    )
+    expect(page.locator("main img, main script")).to_have_count(0)
+    update.get_by_text("What changed since the previous update").click()
+    # Its digest: from the roadmap's creation up to and with the update itself.
+    items = update.locator(".digest-items li")
+    expect(items).to_have_count(5)
+    expect(items.first).to_contain_text(f"Posted a status update on '{roadmap}' (At risk)")
+    expect(items.nth(1)).to_contain_text("Added 'Search' at 1")
+    # The next update's digest starts at this one: nothing has changed since.
+    expect(preview.locator(".nothing-changed")).to_be_visible()
+    assert alerts == []
+    assert console_errors == []
+
+
+def test_a_blank_update_is_refused_in_the_apis_words(
+    page: Page, board: Board, roadmap: str
+) -> None:
+    open_page(page, board, board.editor, roadmap, "Status updates")
+    page.get_by_label("Update (Markdown)").fill("   ")
+    page.get_by_role("button", name="Post update").click()
+    form = page.locator("form.compose-form")
+    expect(form.get_by_role("alert")).to_contain_text("body")
+    expect(page.locator("article.update")).to_have_count(0)
+
+
+def test_a_form_sent_twice_posts_once(page: Page, board: Board, roadmap: str) -> None:
+    open_page(page, board, board.editor, roadmap, "Status updates")
+    form = page.locator("form.compose-form")
+    fields = {
+        name: form.locator(f"input[name={name}]").get_attribute("value") or ""
+        for name in ("csrf", "idempotency_key", "about")
+    }
+    action = form.get_attribute("action")
+    for _ in range(2):
+        sent = page.request.post(
+            f"{board.url}{action}",
+            form={**fields, "health": "ON_TRACK", "body": "Sent twice"},
+            max_redirects=0,
+        )
+        assert sent.status == 303
+    page.reload()
+    expect(page.locator("article.update")).to_have_count(1)
+
+
+def test_an_update_about_one_initiative_names_it_as_text(
+    page: Page, board: Board, roadmap: str
+) -> None:
+    open_page(page, board, board.editor, roadmap, "Status updates")
+    page.get_by_label("About").select_option(label=SCRIPTED_TITLE)
+    page.get_by_role("button", name="Show its digest").click()
+    preview = page.get_by_role("region", name=f"What changed for {SCRIPTED_TITLE}")
+    expect(preview.locator(".digest-items li")).to_have_count(1)
+    expect(preview.locator(".digest-items li")).to_contain_text(f"Added '{SCRIPTED_TITLE}'")
+    page.get_by_label("Update (Markdown)").fill("Escaping is _done_")
+    page.get_by_role("button", name="Post update").click()
+    update = page.locator("article.update")
+    expect(update.locator(".subject")).to_have_text(SCRIPTED_TITLE)
+    expect(update.locator(".body em")).to_have_text("done")
+    expect(page.locator("main img")).to_have_count(0)
+
+
+def test_a_viewer_reads_updates_without_the_compose_form(
+    page: Page, browser: Browser, board: Board, roadmap: str
+) -> None:
+    open_page(page, board, board.editor, roadmap, "Status updates")
+    page.get_by_label("Update (Markdown)").fill("Billing shipped")
+    page.get_by_role("button", name="Post update").click()
+    expect(page.locator("article.update")).to_have_count(1)
+
+    context = browser.new_context()
+    viewer = context.new_page()
+    open_page(viewer, board, board.viewer, roadmap, "Status updates")
+    expect(viewer.locator("article.update .body")).to_have_text("Billing shipped")
+    expect(viewer.locator("form.compose-form")).to_have_count(0)
+    expect(viewer.get_by_role("heading", name="Post a status update")).to_have_count(0)
+    expect(viewer.get_by_label("Update (Markdown)")).to_have_count(0)
+    # A viewer's hand-made post, with the page's CSRF token, is refused in the API's words.
+    csrf = viewer.locator("form.sign-out input[name=csrf]").get_attribute("value") or ""
+    sent = viewer.request.post(
+        viewer.url,
+        form={"csrf": csrf, "health": "ON_TRACK", "body": "not mine"},
+        max_redirects=0,
+    )
+    assert sent.status == 403
+    assert "editor is needed" in sent.text()
+    context.close()
