@@ -237,5 +237,5 @@ async def post_status_update(request: Request) -> Response:
         refused = Refused(POST_CONTROL, api_message(error))
         return await render_updates(request, found, initiative_id, draft, refused)
     await settle(services_of(request), recorded.position)
-    about = f"?about={draft.about}" if draft.about else ""
+    about = "" if initiative_id is None else f"?about={to_global_id('Initiative', initiative_id)}"
     return go(f"/roadmaps/{found.roadmap.id}/updates{about}")
