@@ -17,6 +17,7 @@ from functools import partial
 from itertools import groupby
 from uuid import UUID
 
+from graphql import GraphQLError
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -39,11 +40,13 @@ from projections.readers import Connection
 from projections.roadmap_queries import Row
 from schema.mutations.outcome import caller_of, settle
 from schema.mutations.wording import api_message
+from schema.pagination import decode_cursor
 from schema.permissions import not_allowed
 from schema.relay import to_global_id
+from schema.roadmap.roadmaps import UPDATES, update_cursor
 
-UPDATES_SHOWN = 20
-"""The newest updates the page lists (each with its digest)."""
+UPDATES_SHOWN = 10
+"""Updates a page lists (each with its digest); a link leads to older ones."""
 
 POST_CONTROL = "post-update"
 
@@ -129,14 +132,27 @@ def subject_of(roadmap: RoadmapHead, initiative_id: UUID | None) -> str:
     return roadmap.title_of(initiative_id) or "an initiative no longer on the roadmap"
 
 
+@dataclass(frozen=True)
+class UpdatesPage:
+    updates: tuple[UpdateView, ...]
+    older: str | None
+    """The cursor of the next page (the API's ``statusUpdates`` cursor), if there is one."""
+
+
 async def past_updates(
-    conn: Connection, workspace_id: UUID, roadmap: RoadmapHead, now: datetime
-) -> list[UpdateView]:
+    conn: Connection,
+    workspace_id: UUID,
+    roadmap: RoadmapHead,
+    now: datetime,
+    before: tuple[datetime, int] | None,
+) -> UpdatesPage:
+    """A page of the roadmap's updates, newest first, older than ``before`` if given."""
     rows: list[Row] = await updates_newest_first(
-        conn, workspace_id, roadmap.uuid, now, None, UPDATES_SHOWN
+        conn, workspace_id, roadmap.uuid, now, before, UPDATES_SHOWN + 1
     )
+    older = update_cursor(rows[UPDATES_SHOWN - 1]) if len(rows) > UPDATES_SHOWN else None
     found = []
-    for row in rows:
+    for row in rows[:UPDATES_SHOWN]:
         digest = await digest_of_update(conn, workspace_id, row)
         found.append(
             UpdateView(
@@ -149,7 +165,7 @@ async def past_updates(
                 digest=digest_view(digest),
             )
         )
-    return found
+    return UpdatesPage(tuple(found), older)
 
 
 async def render_updates(
@@ -158,6 +174,7 @@ async def render_updates(
     about: UUID | None,
     draft: Draft | None = None,
     refused: Refused | None = None,
+    before: tuple[datetime, int] | None = None,
 ) -> Response:
     """The page (422 with the refusal next to the post button, if any)."""
     workspace_id = found.principal.workspace_id
@@ -168,7 +185,7 @@ async def render_updates(
         if editor:
             digest = await digest_of(conn, workspace_id, found.roadmap.uuid, None, now, about)
             preview = None if digest is None else digest_view(digest)
-        updates = await past_updates(conn, workspace_id, found.roadmap, now)
+        updates = await past_updates(conn, workspace_id, found.roadmap, now, before)
     about_id = "" if about is None else to_global_id("Initiative", about)
     return page(
         request,
@@ -183,7 +200,9 @@ async def render_updates(
         preview=preview,
         draft=draft or Draft.fresh(about_id),
         healths=[(health, HEALTH_WORDS[health]) for health in HEALTHS],
-        updates=updates,
+        updates=updates.updates,
+        older=updates.older,
+        paged=before is not None,
         refused=refused,
         post_control=POST_CONTROL,
     )
@@ -194,7 +213,12 @@ async def status_updates_page(request: Request) -> Response:
     if not isinstance(found, Viewing):
         return found
     ref = parse_ref(request.query_params.get("about"), "Initiative")
-    return await render_updates(request, found, None if ref is None else ref.id)
+    try:
+        before = decode_cursor(request.query_params.get("before"), UPDATES, (datetime, int))
+    except GraphQLError as error:
+        return refusal_page(request, 400, error.message)
+    key = None if before is None else (before[0], before[1])
+    return await render_updates(request, found, None if ref is None else ref.id, before=key)
 
 
 def _field(form: FormData, name: str) -> str:

@@ -7,6 +7,7 @@ refused or forged post records nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 
 import httpx
@@ -195,3 +196,28 @@ async def test_refused_and_forged_posts_record_nothing(
         assert denied.status_code == 403
         assert "a viewer token may not do this; editor is needed" in denied.text
     assert await event_count(database) == before
+
+
+async def test_older_updates_are_a_page_further(
+    editor: httpx.AsyncClient, client: GraphQLClient, roadmap: str
+) -> None:
+    for n in range(1, 12):
+        await mutate(
+            client,
+            "postStatusUpdate",
+            {"roadmapId": roadmap, "health": "ON_TRACK", "body": f"Week {n}"},
+        )
+    newest = await editor.get(f"/roadmaps/{roadmap}/updates")
+    assert newest.text.count('<article class="update"') == 10
+    assert "<p>Week 11</p>" in newest.text and "<p>Week 1</p>" not in newest.text
+    older = re.search(r'href="(/roadmaps/[^"]+/updates\?before=[^"]+)">Older updates', newest.text)
+    assert older, newest.text
+    rest = await editor.get(older.group(1))
+    assert rest.status_code == 200
+    assert rest.text.count('<article class="update"') == 1
+    assert "<p>Week 1</p>" in rest.text
+    assert "Older updates" not in rest.text
+    assert "Newest updates" in rest.text
+    wrong = await editor.get(f"/roadmaps/{roadmap}/updates", params={"before": "nonsense"})
+    assert wrong.status_code == 400
+    assert "is not a cursor" in wrong.text
