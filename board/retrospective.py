@@ -40,6 +40,7 @@ ESTIMATE_SERIES = (
 
 @dataclass(frozen=True)
 class CycleOption:
+    cycle_id: UUID
     id: str
     name: str
     state: str
@@ -196,6 +197,7 @@ def options(rows: list[Row], selected: UUID | None) -> list[CycleOption]:
         selected = by_state.get("CLOSED", by_state.get("ACTIVE", first))
     return [
         CycleOption(
+            cycle_id=row["cycle_id"],
             id=to_global_id("Cycle", row["roadmap_id"], row["cycle_id"]),
             name=row["name"],
             state=state,
@@ -208,7 +210,8 @@ def options(rows: list[Row], selected: UUID | None) -> list[CycleOption]:
 
 async def trend_of(
     conn: Connection,
-    viewing: Viewing,
+    workspace_id: UUID,
+    roadmap_id: UUID,
     rows: list[Row],
     selected: CycleReportData,
 ) -> list[TrendPoint]:
@@ -226,9 +229,7 @@ async def trend_of(
     )[-(TREND_CYCLES - 1) :]
     reports = []
     for row in earlier:
-        report = await cycle_report(
-            conn, viewing.principal.workspace_id, viewing.roadmap.uuid, row["cycle_id"]
-        )
+        report = await cycle_report(conn, workspace_id, roadmap_id, row["cycle_id"])
         if report is not None:
             reports.append(report)
     reports.append(selected)
@@ -249,21 +250,22 @@ async def retrospective_page(request: Request) -> Response:
         return found
     asked = request.query_params.get("cycle")
     ref = parse_ref(asked, "Cycle", parts=2)
+    missing = f"Cycle {asked!r} not found on this roadmap"
     if asked and (ref is None or ref.parent_id != found.roadmap.uuid):
-        return refusal_page(request, 404, f"Cycle {asked!r} not found on this roadmap")
-    workspace_id = found.principal.workspace_id
+        return refusal_page(request, 404, missing)
+    workspace_id, roadmap_id = found.principal.workspace_id, found.roadmap.uuid
     async with services_of(request).pool.acquire() as conn:
-        rows = await cycles_of_roadmap(conn, workspace_id, found.roadmap.uuid)
+        rows = await cycles_of_roadmap(conn, workspace_id, roadmap_id)
         picker = options(rows, None if ref is None else ref.id)
+        if ref is not None and all(option.cycle_id != ref.id for option in picker):
+            return refusal_page(request, 404, missing)
         chosen = next((option for option in picker if option.selected), None)
         report = None
         if chosen is not None:
-            chosen_ref = parse_ref(chosen.id, "Cycle", parts=2)
-            assert chosen_ref is not None, f"the picker's own id {chosen.id!r}"
-            data = await cycle_report(conn, workspace_id, found.roadmap.uuid, chosen_ref.id)
+            data = await cycle_report(conn, workspace_id, roadmap_id, chosen.cycle_id)
             if data is not None:
                 names = {row["cycle_id"]: row["name"] for row in rows}
-                trend = await trend_of(conn, found, rows, data)
+                trend = await trend_of(conn, workspace_id, roadmap_id, rows, data)
                 report = retrospective(data, found.roadmap, names, trend)
     return page(
         request,

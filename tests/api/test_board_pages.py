@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from uuid import uuid4
 
 import httpx
 import pytest
 
 from backend.database import DatabaseTarget
 from backend.tokens import Role, Tokens
+from schema.relay import from_global_id, to_global_id
 from tests.api.test_board import XSS, board_session, csrf_of
 from tests.support.graphql import GraphQLClient
 from tests.support.mutations import event_count, mutate
@@ -110,6 +112,11 @@ async def test_a_cycle_of_another_roadmap_is_not_found(
     )
     assert page.status_code == 404
     assert "Elsewhere" not in page.text
+    # A well-formed id of this roadmap's that names no cycle of it, alike.
+    roadmap_uuid = from_global_id(roadmap, "Roadmap").id
+    unknown = to_global_id("Cycle", roadmap_uuid, uuid4())
+    page = await editor.get(f"/roadmaps/{roadmap}/retrospective", params={"cycle": unknown})
+    assert page.status_code == 404
     own = await editor.get(f"/roadmaps/{roadmap}/retrospective")
     assert own.status_code == 200
     assert "Cycle 1 (planned, from 2026-01-05)" in own.text
