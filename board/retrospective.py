@@ -24,6 +24,7 @@ from board.session import services_of
 from board.subpages import RoadmapHead, Viewing, parse_ref, viewing
 from projections.cycles_queries import CycleDeliverable, CycleReportData, cycle_report
 from projections.estimate_figures import EstimateFigures
+from projections.estimates_queries import EstimateGroup, EstimateQuery, Grouping, estimate_report
 from projections.readers import Connection
 from projections.roadmap_queries import Row, cycle_state, cycles_of_roadmap
 from schema.relay import to_global_id
@@ -244,6 +245,15 @@ async def trend_of(
     ]
 
 
+async def accuracy_by_cycle(
+    conn: Connection, workspace_id: UUID, roadmap_id: UUID
+) -> list[EstimateGroup]:
+    """The estimate report of the roadmap's completed deliverables by the cycle they
+    targeted when completed (the API's ``estimateReport(groupBy: CYCLE)``)."""
+    query = EstimateQuery(workspace_id=workspace_id, roadmap_id=roadmap_id)
+    return await estimate_report(conn, query, Grouping.CYCLE)
+
+
 async def retrospective_page(request: Request) -> Response:
     found = await viewing(request)
     if not isinstance(found, Viewing):
@@ -261,6 +271,7 @@ async def retrospective_page(request: Request) -> Response:
             return refusal_page(request, 404, missing)
         chosen = next((option for option in picker if option.selected), None)
         report = None
+        accuracy = await accuracy_by_cycle(conn, workspace_id, roadmap_id) if picker else []
         if chosen is not None:
             data = await cycle_report(conn, workspace_id, roadmap_id, chosen.cycle_id)
             if data is not None:
@@ -275,5 +286,5 @@ async def retrospective_page(request: Request) -> Response:
         section="retrospective",
         cycles=picker,
         report=report,
-        series=ESTIMATE_SERIES,
+        accuracy=accuracy,
     )

@@ -83,6 +83,10 @@ def test_a_closed_cycles_retrospective_shows_its_outcome_and_charts(
     expect(trend.locator("rect.bar")).to_have_count(1)
     expect(trend.locator("text.value")).to_have_text(["60 %"])
     expect(trend.locator("text.label")).to_have_text(["Cycle 1"])
+    accuracy = page.get_by_role("table", name="Estimate accuracy by cycle")
+    expect(accuracy.locator("tbody tr td")).to_have_text(
+        ["3", "7 w", "8 w", "8 w", "1.14", "22 %", "0"]
+    )
     assert console_errors == []
 
 
