@@ -13,7 +13,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from board.meeting import change_status, move_initiative
+from board.okrs import okrs_page
 from board.pages import home, roadmap_page, sign_in_page, sign_out
+from board.retrospective import retrospective_page
+from board.status_updates import post_status_update, status_updates_page
 
 STATIC = Path(__file__).with_name("static")
 
@@ -69,7 +72,8 @@ def _secured(endpoint: Callable[[Request], Awaitable[Response]]) -> ASGIApp:
 
 def board_routes() -> list[BaseRoute]:
     """The web pages: ``/``, ``/sign-in``, ``/sign-out``, ``/roadmaps/{id}`` and the
-    meeting's controls under it (a deliverable's status, moves), ``/static/*``.
+    meeting's controls under it (a deliverable's status, moves), the roadmap's own pages
+    (``retrospective``, ``okrs``, ``updates``), ``/static/*``.
 
     Routes of their own beside the API's (no catch-all mount), so that a wrong method on
     ``/graphql`` is still its 405."""
@@ -84,5 +88,9 @@ def board_routes() -> list[BaseRoute]:
             methods=["POST"],
         ),
         Route("/roadmaps/{roadmap}/moves", _secured(move_initiative), methods=["POST"]),
+        Route("/roadmaps/{roadmap}/retrospective", _secured(retrospective_page), methods=["GET"]),
+        Route("/roadmaps/{roadmap}/okrs", _secured(okrs_page), methods=["GET"]),
+        Route("/roadmaps/{roadmap}/updates", _secured(status_updates_page), methods=["GET"]),
+        Route("/roadmaps/{roadmap}/updates", _secured(post_status_update), methods=["POST"]),
         Mount("/static", SecurityHeaders(StaticFiles(directory=STATIC)), name="static"),
     ]

@@ -44,6 +44,12 @@ OBJECTIVES_OF_PERIODS = f"""
     ORDER BY created_position
 """
 
+PERIODS_OF_WORKSPACE = """
+    SELECT DISTINCT period FROM okr.objectives
+    WHERE workspace_id = $1 AND NOT archived
+    ORDER BY period
+"""
+
 PERIODS_OF_OBJECTIVES = """
     SELECT DISTINCT period FROM okr.objectives
     WHERE workspace_id = $1 AND objective_id = ANY($2::uuid[])
@@ -277,6 +283,11 @@ async def periods(conn: Reader, workspace_id: UUID, names: Sequence[str]) -> dic
         )
         found[name].archived = rolled_up([o for o in own if o.archived], own_results)
     return found
+
+
+async def period_names(conn: Reader, workspace_id: UUID) -> list[str]:
+    """The periods that have an objective (not archived) in the workspace, by name."""
+    return [row["period"] for row in await conn.fetch(PERIODS_OF_WORKSPACE, workspace_id)]
 
 
 async def periods_of(conn: Reader, workspace_id: UUID, objective_ids: Sequence[UUID]) -> list[str]:

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from backend.database import DatabaseTarget
-from tests.e2e.test_retrospective_scenario import Api
 from tests.support.process import roadlog, serving
 from tests.support.settings import database_environment
+from tests.support.sre_story import Api
 
 pytestmark = pytest.mark.slow
 

@@ -140,6 +140,24 @@ async def test_alignments_can_be_read_as_of_an_instant(services: Services) -> No
     assert other == []
 
 
+async def test_the_periods_of_a_workspace_are_those_with_an_objective_left(
+    services: Services,
+) -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    # Another workspace's first: projected once this story's last event is.
+    Story(services.app, a_caller(), clock=start).run(
+        "create_objective", title="Theirs", period="2027-Q1", level="COMPANY"
+    )
+    story = Story(services.app, a_caller(), clock=start)
+    for title, period in (("Grow", "2026-Q2"), ("Reliable", "2026-Q1"), ("Again", "2026-Q1")):
+        story.run("create_objective", title=title, period=period, level="COMPANY")
+    gone = story.run("create_objective", title="Old", period="2025-Q4", level="COMPANY")
+    story.run("archive_objective", objective_id=gone, reason="a past quarter")
+    await story.projected(services)
+    names = await okr_queries.period_names(services.pool, story.caller.workspace_id)
+    assert names == ["2026-Q1", "2026-Q2"]
+
+
 async def test_a_rebuild_writes_what_the_projector_wrote_through_corrections(
     app: Roadlog, toy_database: DatabaseTarget, conn: asyncpg.Connection
 ) -> None:
