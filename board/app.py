@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Mount, Route, request_response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from board.history import history_page
 from board.meeting import change_status, move_initiative
 from board.pages import home, roadmap_page, sign_in_page, sign_out
 
@@ -84,5 +85,6 @@ def board_routes() -> list[BaseRoute]:
             methods=["POST"],
         ),
         Route("/roadmaps/{roadmap}/moves", _secured(move_initiative), methods=["POST"]),
+        Route("/initiatives/{initiative}/history", _secured(history_page), methods=["GET"]),
         Mount("/static", SecurityHeaders(StaticFiles(directory=STATIC)), name="static"),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,12 @@ from board.session import (
 from schema.auth import AuthenticationFailed
 from schema.relay import InvalidGlobalId, from_global_id
 
+
+def when(at: datetime) -> str:
+    """An instant as the board shows it: its UTC minute, "2026-12-07 14:05 UTC"."""
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 TEMPLATES = Jinja2Templates(
     env=Environment(
         loader=FileSystemLoader(Path(__file__).with_name("templates")),
@@ -37,6 +44,7 @@ TEMPLATES = Jinja2Templates(
 )
 """Autoescaped: every user-written text renders as text."""
 TEMPLATES.env.filters["status_options"] = status_options
+TEMPLATES.env.filters["when"] = when
 
 SEE_OTHER = 303
 
