@@ -25,6 +25,7 @@ from board.session import (
     services_of,
     sign_in,
 )
+from board.time_travel import BadInstant, changes_since, instant, picker_value
 from schema.auth import AuthenticationFailed
 from schema.relay import InvalidGlobalId, from_global_id
 
@@ -47,6 +48,14 @@ TEMPLATES.env.filters["status_options"] = status_options
 TEMPLATES.env.filters["when"] = when
 
 SEE_OTHER = 303
+
+
+@dataclass(frozen=True)
+class TimeTravel:
+    """The roadmap page's instant: the roadmap as of it, or now with the changes since it."""
+
+    at: datetime
+    since: bool
 
 
 @dataclass(frozen=True)
@@ -126,7 +135,15 @@ async def roadmap_page(request: Request) -> Response:
     principal = await principal_of(request)
     if principal is None:
         return go("/sign-in")
-    return await render_roadmap(request, principal, request.path_params["roadmap"])
+    at = request.query_params.get("at", "").strip()
+    if not at:
+        return await render_roadmap(request, principal, request.path_params["roadmap"])
+    try:
+        instant_ = instant(at, "at")
+    except BadInstant as bad:
+        return refusal_page(request, 400, str(bad))
+    travel = TimeTravel(instant_, since=request.query_params.get("show") == "since")
+    return await render_roadmap(request, principal, request.path_params["roadmap"], travel=travel)
 
 
 async def render_roadmap(
@@ -134,16 +151,28 @@ async def render_roadmap(
     principal: Principal,
     roadmap: str,
     refused: Refused | None = None,
+    travel: TimeTravel | None = None,
 ) -> Response:
-    """The roadmap table page (422 with the refusal next to its control, if any)."""
+    """The roadmap table page (422 with the refusal next to its control, if any): now, now
+    with the changes since an instant marked, or as of an instant (read only)."""
     try:
         ref = from_global_id(roadmap, "Roadmap")
     except InvalidGlobalId:
         return refusal_page(request, 404, f"Roadmap {roadmap!r} not found")
     services = services_of(request)
-    table = await roadmap_table(services, principal.workspace_id, ref.id)
+    as_of = travel.at if travel is not None and not travel.since else None
+    table = await roadmap_table(services, principal.workspace_id, ref.id, as_of)
+    if table is None and as_of is not None:
+        table = await roadmap_table(services, principal.workspace_id, ref.id)
+        if table is not None:
+            return refusal_page(
+                request, 404, f"Roadmap {table.name!r} did not exist yet at {when(as_of)}"
+            )
     if table is None:
         return refusal_page(request, 404, f"Roadmap {roadmap!r} not found")
+    since = None
+    if travel is not None and travel.since:
+        since = await changes_since(services, principal.workspace_id, ref.id, travel.at)
     return page(
         request,
         "roadmap.html",
@@ -151,8 +180,11 @@ async def render_roadmap(
         principal=principal,
         roadmaps=await roadmap_links(services, principal.workspace_id),
         table=table,
-        editor=principal.role.allows(Role.EDITOR),
+        editor=principal.role.allows(Role.EDITOR) and as_of is None,
         refused=refused,
+        travel=travel,
+        picked=picker_value(travel.at if travel else datetime.now(UTC)),
+        since=since,
     )
 
 

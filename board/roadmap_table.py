@@ -9,6 +9,7 @@ and its deliverables, each with its status (colour and words), a stretch mark, i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from uuid import UUID
@@ -102,16 +103,17 @@ def _target(row: Row, cycles: dict[UUID, str]) -> str | None:
 
 
 async def roadmap_table(
-    services: Services, workspace_id: UUID, roadmap_id: UUID
+    services: Services, workspace_id: UUID, roadmap_id: UUID, at: datetime | None = None
 ) -> RoadmapTable | None:
-    """The roadmap now, in priority order; None if the workspace has no such roadmap."""
+    """The roadmap now (or as of ``at``, as ``roadmap(asOf:)`` reads it), in priority order;
+    None if the workspace has no such roadmap (yet, at ``at``)."""
     async with services.pool.acquire() as conn:
-        found = await roadmap_rows(conn, workspace_id, roadmap_id, None)
+        found = await roadmap_rows(conn, workspace_id, roadmap_id, at)
         if found is None:
             return None
         cycles = {
             row["cycle_id"]: row["name"]
-            for row in await cycles_of_roadmap(conn, workspace_id, roadmap_id)
+            for row in await cycles_of_roadmap(conn, workspace_id, roadmap_id, at)
         }
     rows = tuple(
         InitiativeRow(
