@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from board.history import history_page
+from board.live import roadmap_events
 from board.meeting import change_status, move_initiative
 from board.pages import home, roadmap_page, sign_in_page, sign_out
 
@@ -85,6 +86,7 @@ def board_routes() -> list[BaseRoute]:
             methods=["POST"],
         ),
         Route("/roadmaps/{roadmap}/moves", _secured(move_initiative), methods=["POST"]),
+        Route("/roadmaps/{roadmap}/events", _secured(roadmap_events), methods=["GET"]),
         Route("/initiatives/{initiative}/history", _secured(history_page), methods=["GET"]),
         Mount("/static", SecurityHeaders(StaticFiles(directory=STATIC)), name="static"),
     ]

@@ -160,6 +160,8 @@ async def render_roadmap(
     except InvalidGlobalId:
         return refusal_page(request, 404, f"Roadmap {roadmap!r} not found")
     services = services_of(request)
+    # Read before the table: a change committed meanwhile is signalled, never missed.
+    read_at = services.watcher.position
     as_of = travel.at if travel is not None and not travel.since else None
     table = await roadmap_table(services, principal.workspace_id, ref.id, as_of)
     if table is None and as_of is not None:
@@ -185,6 +187,7 @@ async def render_roadmap(
         travel=travel,
         picked=picker_value(travel.at if travel else datetime.now(UTC)),
         since=since,
+        live_after=read_at if as_of is None else None,
     )
 
 

@@ -31,3 +31,55 @@ document.addEventListener("htmx:beforeSwap", () => {
     dialog.close();
   }
 });
+
+// Live updates: the roadmap page follows its event stream (board/live.py) and refreshes
+// its table when the roadmap changed, unless someone is in the middle of an edit here:
+// then once they are done. A revoked session ends the stream; the reload signs out.
+const REFRESH_CHECK_MS = 1000;
+
+function editing() {
+  if (document.querySelector("dialog[open]")) {
+    return true;
+  }
+  const active = document.activeElement;
+  return Boolean(active && active.matches("input, textarea, select") && active.closest("form")
+    && active.form && active.form.method === "post");
+}
+
+function followRoadmap() {
+  const note = document.querySelector("[data-live]");
+  if (!note || !window.EventSource || !window.htmx) {
+    return;
+  }
+  const source = new EventSource(note.dataset.live);
+  let pending = false;
+  const refresh = () => {
+    if (editing()) {
+      pending = true;
+      return;
+    }
+    pending = false;
+    window.htmx.ajax("GET", window.location.href, {
+      target: "#roadmap-table", select: "#roadmap-table", swap: "outerHTML",
+    }).then(() => {
+      note.textContent = `Brought up to date at ${new Date().toLocaleTimeString()}`;
+    });
+  };
+  source.addEventListener("changed", refresh);
+  source.addEventListener("signed-out", () => {
+    source.close();
+    window.location.reload();
+  });
+  window.setInterval(() => {
+    if (pending) {
+      refresh();
+    }
+  }, REFRESH_CHECK_MS);
+  window.addEventListener("pagehide", () => source.close());
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", followRoadmap);
+} else {
+  followRoadmap();
+}
