@@ -14,7 +14,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from board.history import history_page
 from board.live import roadmap_events
-from board.meeting import change_status, move_initiative
+from board.meeting import (
+    add_deliverable,
+    change_status,
+    move_initiative,
+    propose_initiative,
+    retarget_deliverable,
+)
 from board.pages import home, roadmap_page, sign_in_page, sign_out
 
 STATIC = Path(__file__).with_name("static")
@@ -86,6 +92,9 @@ def board_routes() -> list[BaseRoute]:
             methods=["POST"],
         ),
         Route("/roadmaps/{roadmap}/moves", _secured(move_initiative), methods=["POST"]),
+        Route("/roadmaps/{roadmap}/initiatives", _secured(propose_initiative), methods=["POST"]),
+        Route("/roadmaps/{roadmap}/deliverables", _secured(add_deliverable), methods=["POST"]),
+        Route("/roadmaps/{roadmap}/retargets", _secured(retarget_deliverable), methods=["POST"]),
         Route("/roadmaps/{roadmap}/events", _secured(roadmap_events), methods=["GET"]),
         Route("/initiatives/{initiative}/history", _secured(history_page), methods=["GET"]),
         Mount("/static", SecurityHeaders(StaticFiles(directory=STATIC)), name="static"),

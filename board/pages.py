@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 from jinja2 import Environment, FileSystemLoader
 from starlette.requests import Request
@@ -64,6 +66,8 @@ class Refused:
 
     control: str
     message: str
+    values: Mapping[str, str] = field(default_factory=dict)
+    """What the refused form held, to fill it in again."""
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
@@ -188,6 +192,7 @@ async def render_roadmap(
         picked=picker_value(travel.at if travel else datetime.now(UTC)),
         since=since,
         live_after=read_at if as_of is None else None,
+        proposal_key=uuid4().hex,
     )
 
 

@@ -82,11 +82,21 @@ class InitiativeRow:
 
 
 @dataclass(frozen=True)
+class CycleOption:
+    """A cycle a deliverable can be aimed at: its global id and its name."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
 class RoadmapTable:
     id: str
     name: str
     version: int
     rows: tuple[InitiativeRow, ...]
+    cycles: tuple[CycleOption, ...] = ()
+    """The roadmap's cycles, earliest first."""
 
 
 async def roadmap_links(services: Services, workspace_id: UUID) -> list[RoadmapLink]:
@@ -111,10 +121,11 @@ async def roadmap_table(
         found = await roadmap_rows(conn, workspace_id, roadmap_id, at)
         if found is None:
             return None
-        cycles = {
-            row["cycle_id"]: row["name"]
-            for row in await cycles_of_roadmap(conn, workspace_id, roadmap_id, at)
-        }
+        cycle_rows = sorted(
+            await cycles_of_roadmap(conn, workspace_id, roadmap_id, at),
+            key=lambda row: (row["starts_on"], row["name"]),
+        )
+    cycles = {row["cycle_id"]: row["name"] for row in cycle_rows}
     rows = tuple(
         InitiativeRow(
             id=to_global_id("Initiative", initiative["initiative_id"]),
@@ -142,4 +153,9 @@ async def roadmap_table(
         name=found.roadmap["name"],
         version=found.roadmap["version"],
         rows=rows,
+        cycles=tuple(
+            CycleOption(to_global_id("Cycle", roadmap_id, row["cycle_id"]), row["name"])
+            for row in cycle_rows
+            if row["cancelled_at"] is None
+        ),
     )

@@ -1,5 +1,6 @@
-// The board's own script: the move dialog. htmx (htmx.min.js) posts the forms and swaps
-// the roadmap table in place; without scripts the status forms post and reload the page.
+// The board's own script: the move and planning dialogs, live updates. htmx (htmx.min.js)
+// posts the forms and swaps the roadmap table in place; without scripts the status forms
+// post and reload the page.
 "use strict";
 
 function openMove(button) {
@@ -13,7 +14,28 @@ function openMove(button) {
   dialog.querySelector("#move-reason").focus();
 }
 
+// The planning dialogs: the button's data-field-* fill the form's hidden fields of those
+// names, its data-subject the dialog's heading (as text).
+function openDialog(button) {
+  const dialog = document.getElementById(button.dataset.dialog);
+  const form = dialog.querySelector("form");
+  form.reset();
+  for (const [key, value] of Object.entries(button.dataset)) {
+    if (key.startsWith("field")) {
+      form.elements[key.slice("field".length).toLowerCase()].value = value;
+    }
+  }
+  dialog.querySelector("[data-subject]").textContent = button.dataset.subject;
+  dialog.showModal();
+  form.querySelector("input:not([type=hidden]), select, textarea").focus();
+}
+
 document.addEventListener("click", (event) => {
+  const opener = event.target.closest("[data-dialog]");
+  if (opener) {
+    openDialog(opener);
+    return;
+  }
   const mover = event.target.closest("[data-move]");
   if (mover) {
     openMove(mover);
