@@ -11,7 +11,8 @@ The stream belongs to the session's token: a request without a live session gets
 (which an ``EventSource`` does not retry), and a token revoked while the stream is open
 ends it (``signed-out``), through the registry that closes the GraphQL WebSockets of
 revoked tokens (``schema.open_sockets``). A browser that goes away ends it too (the
-ASGI disconnect; a keep-alive comment every ``KEEP_ALIVE_SECONDS`` finds a dead peer).
+ASGI disconnect; a keep-alive comment every ``KEEP_ALIVE_SECONDS`` finds a dead peer),
+and so does the process stopping (``board.stopping``), so that it never holds a shutdown.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from backend.bootstrap import Services
 from backend.tokens import Principal
 from board.session import principal_of, services_of
+from board.stopping import Stopping
 from projections.roadmap_queries import roadmaps_by_ids
 from projections.watcher import BatchStream, ProjectedBatch
 from schema.open_sockets import OpenSockets
@@ -74,6 +76,7 @@ async def roadmap_signals(
     roadmap_id: UUID,
     subscribed: BatchStream,
     after: int,
+    stopping: Stopping,
 ) -> AsyncIterator[str]:
     """The events of one page's stream until its token is revoked or the watcher stops;
     ``after`` is the position the page was read at: a change since then is signalled
@@ -81,6 +84,7 @@ async def roadmap_signals(
     session = RevokedSession()
     open_sockets.add(principal.token_id, session)
     revoked = asyncio.ensure_future(session.revoked.wait())
+    stopped = asyncio.ensure_future(stopping.wait())
 
     async def changed(batch: ProjectedBatch) -> str:
         """The ``changed`` event for a batch that changed this roadmap, else nothing."""
@@ -99,12 +103,17 @@ async def roadmap_signals(
         while True:
             batch = asyncio.ensure_future(_next_batch(subscribed))
             done, _ = await asyncio.wait(
-                {batch, revoked}, timeout=KEEP_ALIVE_SECONDS, return_when=asyncio.FIRST_COMPLETED
+                {batch, revoked, stopped},
+                timeout=KEEP_ALIVE_SECONDS,
+                return_when=asyncio.FIRST_COMPLETED,
             )
             if revoked in done:
                 batch.cancel()
                 yield event(SIGNED_OUT)
                 return
+            if stopped in done:
+                batch.cancel()
+                return  # the browser reconnects (retry), to a process that is not stopping
             if batch not in done:
                 batch.cancel()
                 yield ": keep-alive\n\n"
@@ -115,9 +124,10 @@ async def roadmap_signals(
             if signal := await changed(projected):
                 yield signal
     finally:
-        revoked.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await revoked
+        for waiting in (revoked, stopped):
+            waiting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await waiting
         open_sockets.discard(principal.token_id, session)
 
 
@@ -139,11 +149,12 @@ async def roadmap_events(request: Request) -> Response:
         return PlainTextResponse("after: the position the page was read at", status_code=400)
     services = services_of(request)
     open_sockets: OpenSockets = request.state.open_sockets
+    stopping: Stopping = request.state.stopping
 
     async def stream() -> AsyncIterator[str]:
         async with services.watcher.batches() as subscribed:
             async for text in roadmap_signals(
-                services, open_sockets, principal, ref.id, subscribed, after
+                services, open_sockets, principal, ref.id, subscribed, after, stopping
             ):
                 yield text
 

@@ -15,7 +15,7 @@ function openMove(button) {
 }
 
 // The planning dialogs: the button's data-field-* fill the form's hidden fields of those
-// names, its data-subject the dialog's heading (as text).
+// names, the text of its [data-subject] the dialog's heading (as text).
 function openDialog(button) {
   const dialog = document.getElementById(button.dataset.dialog);
   const form = dialog.querySelector("form");
@@ -25,7 +25,8 @@ function openDialog(button) {
       form.elements[key.slice("field".length).toLowerCase()].value = value;
     }
   }
-  dialog.querySelector("[data-subject]").textContent = button.dataset.subject;
+  dialog.querySelector("[data-subject]").textContent =
+    button.querySelector("[data-subject]").textContent;
   dialog.showModal();
   form.querySelector("input:not([type=hidden]), select, textarea").focus();
 }

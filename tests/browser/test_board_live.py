@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -11,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.board_helpers import row
 from tests.browser.conftest import WORKSPACE, Board, sign_in
-from tests.support.process import roadlog
+from tests.support.process import Served, roadlog, serving
 
 pytestmark = pytest.mark.slow
 
@@ -82,3 +84,35 @@ def test_the_stream_needs_a_session(board: Board, page: Page, roadmap: str) -> N
     assert answer.status_code == 401
     signed_in = page.request.get(f"{board.url}{events.replace('/roadmaps/', '/roadmaps/x')}")
     assert signed_in.status == 404
+
+
+def stream_ended(served: Served) -> bool:
+    """Whether the server logged a finished event stream (its request log line)."""
+    return '/events", "status": 200' in served.output(served.stderr)
+
+
+def test_a_stream_ends_when_its_browser_leaves_and_never_holds_a_shutdown(
+    browser: Browser, board: Board, roadmap: str
+) -> None:
+    with serving("--no-projector", env=board.env) as served:
+        own = replace(board, served=served)
+        leaving = browser.new_context()
+        sign_in(leaving.new_page(), own, board.viewer, roadmap)
+        leaving.close()
+        deadline = time.monotonic() + 10
+        while not stream_ended(served) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert stream_ended(served), "the stream outlived its browser"
+
+        staying = browser.new_context()
+        try:
+            page = staying.new_page()
+            with page.expect_response(re.compile(r"/events\?after=\d+$")):
+                sign_in(page, own, board.viewer, roadmap)
+            started = time.monotonic()
+            status, _, stderr = served.stop()
+            # Not the server's graceful-shutdown timeout (10 s): the stream ended at once.
+            assert time.monotonic() - started < 5, stderr
+            assert status == 0, stderr
+        finally:
+            staying.close()
