@@ -9,7 +9,7 @@ next to the row or deliverable it concerns.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -82,30 +82,45 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _note(name: str, old: Any, cycles: Mapping[UUID, str]) -> str:
-    """What a field was, in a few words: ``status was Planned``."""
-    if name == "status":
-        return f"status was {status_words(old)}"
-    if name in ("targetCycle", "targetDate"):
-        if old is None:
-            return "had no target" if name == "targetDate" else "target changed"
-        if name == "targetCycle":
-            try:
-                old = cycles.get(from_global_id(old, "Cycle").id, "another cycle")
-            except InvalidGlobalId:
-                old = "another cycle"
-        return f"target was {_shown(old)}"
-    if name == "estimateWeeks":
-        return f"estimate was {_shown(old)} w" if old is not None else "had no estimate"
-    if name == "stretch":
-        return "was a stretch goal" if old else "was not a stretch goal"
-    if name in ("parent", "team"):
-        return f"{name} changed"
-    if name == "stakeholders":
-        return f"stakeholders were {_shown(old)}"
-    if name in ("actualWeeks", "completedAt"):
-        return f"{'actual effort' if name == 'actualWeeks' else 'completion'} was {_shown(old)}"
-    return f"{name} was {json.dumps(old) if isinstance(old, str) else _shown(old)}"
+def _cycle_name(value: str, cycles: Mapping[UUID, str]) -> str:
+    try:
+        return cycles.get(from_global_id(value, "Cycle").id, "another cycle")
+    except InvalidGlobalId:
+        return "another cycle"
+
+
+def change_notes(
+    changes: Iterable[tuple[str, Any, Any]], cycles: Mapping[UUID, str], rolled_up: bool = False
+) -> tuple[str, ...]:
+    """What each changed field was, in a few words (``status was Planned``); a target's
+    cycle and date as one target. ``rolled_up``: an initiative's status is its
+    deliverables' rolled up."""
+    was = {name: old for name, old, _new in changes}
+    notes = []
+    for name, old in was.items():
+        if name == "status":
+            notes.append(f"{'overall ' if rolled_up else ''}status was {status_words(old)}")
+        elif name == "targetDate" and "targetCycle" in was:
+            continue  # one target: said with the cycle
+        elif name in ("targetCycle", "targetDate"):
+            cycle = was.get("targetCycle")
+            target = _cycle_name(cycle, cycles) if cycle is not None else was.get("targetDate")
+            notes.append("had no target" if target is None else f"target was {_shown(target)}")
+        elif name == "estimateWeeks":
+            notes.append("had no estimate" if old is None else f"estimate was {_shown(old)} w")
+        elif name == "stretch":
+            notes.append("was a stretch goal" if old else "was not a stretch goal")
+        elif name in ("parent", "team"):
+            notes.append(f"{name} changed")
+        elif name == "stakeholders":
+            notes.append(f"stakeholders were {_shown(old)}")
+        elif name == "actualWeeks":
+            notes.append(f"actual effort was {_shown(old)}")
+        elif name == "completedAt":
+            notes.append("was not completed" if old is None else "completion changed")
+        else:
+            notes.append(f"{name} was {json.dumps(old) if isinstance(old, str) else _shown(old)}")
+    return tuple(notes)
 
 
 def _differences(
@@ -126,10 +141,10 @@ def _differences(
             continue
         was, previous = then[id]
         own = own_changes(previous, before, row, after)
-        notes = tuple(_note(name, old, cycles) for name, old, _new in own)
+        notes = change_notes(own, cycles, rolled_up=True)
         deliverables = {
             str(to_global_id("Deliverable", id, d.row["deliverable_id"])): (
-                ("new",) if d.added else tuple(_note(n, old, cycles) for n, old, _ in d.changes)
+                ("new",) if d.added else change_notes(d.changes, cycles)
             )
             for d in deliverable_differences(
                 before.deliverables.get(id, ()), after.deliverables.get(id, ())

@@ -60,13 +60,29 @@ document.addEventListener("htmx:beforeSwap", () => {
 // then once they are done. A revoked session ends the stream; the reload signs out.
 const REFRESH_CHECK_MS = 1000;
 
+function changed(field) {
+  if (field.type === "checkbox" || field.type === "radio") {
+    return field.checked !== field.defaultChecked;
+  }
+  if (field.tagName === "SELECT") {
+    return Array.from(field.options).some((option) => option.selected !== option.defaultSelected);
+  }
+  return "defaultValue" in field && field.type !== "hidden" && field.value !== field.defaultValue;
+}
+
+// Someone is editing here: a dialog is open, a field of a form has the focus, or a form
+// (outside the closed dialogs) holds what they typed or chose and has not sent yet.
 function editing() {
   if (document.querySelector("dialog[open]")) {
     return true;
   }
   const active = document.activeElement;
-  return Boolean(active && active.matches("input, textarea, select") && active.closest("form")
-    && active.form && active.form.method === "post");
+  if (active && active.form && active.matches("input, textarea, select")) {
+    return true;
+  }
+  return Array.from(document.querySelectorAll("#roadmap-table form[method=post]")).some(
+    (form) => !form.closest("dialog") && Array.from(form.elements).some(changed),
+  );
 }
 
 function followRoadmap() {
@@ -78,6 +94,9 @@ function followRoadmap() {
   let pending = false;
   const refresh = () => {
     if (editing()) {
+      if (!pending) {
+        note.textContent = "Others changed this roadmap: it updates once you finish this edit.";
+      }
       pending = true;
       return;
     }

@@ -116,3 +116,33 @@ def test_a_stream_ends_when_its_browser_leaves_and_never_holds_a_shutdown(
             assert status == 0, stderr
         finally:
             staying.close()
+
+
+def test_an_update_waits_until_the_edit_in_progress_is_done(
+    page: Page, browser: Browser, board: Board, roadmap: str
+) -> None:
+    other = browser.new_context()
+    try:
+        watcher = other.new_page()
+        sign_in(watcher, board, board.editor, roadmap)
+        proposal = watcher.get_by_role("form", name="Propose an initiative")
+        proposal.get_by_label("Project").fill("Half-typed idea")
+        watcher.get_by_role("heading", level=1).click()  # the field loses the focus
+
+        sign_in(page, board, board.editor, roadmap)
+        guided = row(page, "Onboarding").locator("tr.deliverable", has_text="Guided setup")
+        guided.get_by_label("Status of Guided setup").select_option("IN_PROGRESS")
+        guided.get_by_role("button", name="Set").click()
+        expect(guided.locator(".status")).to_have_text("In progress")
+
+        expect(watcher.locator("#live-note")).to_contain_text(
+            "once you finish this edit", timeout=LIVE_SECONDS
+        )
+        expect(watcher.locator(GUIDED_STATUS)).to_have_text("At risk")
+        expect(proposal.get_by_label("Project")).to_have_value("Half-typed idea")
+
+        proposal.get_by_label("Project").fill("")
+        watcher.get_by_role("heading", level=1).click()
+        expect(watcher.locator(GUIDED_STATUS)).to_have_text("In progress", timeout=LIVE_SECONDS)
+    finally:
+        other.close()

@@ -63,7 +63,7 @@ def test_time_travel_to_before_a_move_shows_the_old_order_then_marks_what_change
     expect(row(page, "Search").locator("td.position .since-note")).to_have_text(["was 1"])
     expect(row(page, "Billing").locator("td.position .since-note")).to_have_text(["was 2"])
     expect(row(page, "Onboarding").locator("td.position .since-note")).to_have_text(
-        ["changed", "status was At risk"]
+        ["changed", "overall status was At risk"]
     )
     changed = row(page, "Onboarding").locator("tr.deliverable", has_text="Guided setup")
     expect(changed).to_have_class(re.compile(r"\bchanged-since\b"))
