@@ -25,6 +25,7 @@ from backend.domain.errors import DomainError
 from backend.tokens import Principal, Role
 from board.pages import Refused, forged, go, refusal_page, render_roadmap
 from board.session import CSRF_FIELD, csrf_holds, principal_of, services_of
+from board.time_travel import came_from
 from schema.mutations.outcome import caller_of, settle
 from schema.mutations.wording import api_message
 from schema.permissions import not_allowed
@@ -74,6 +75,9 @@ async def _run(
     if not principal.role.allows(Role.EDITOR):
         return refusal_page(request, 403, not_allowed(principal, Role.EDITOR))
     roadmap = request.path_params["roadmap"]
+    page_path = f"/roadmaps/{roadmap}"
+    # Back to the view the form was on: now, or now with the changes since an instant.
+    travel = came_from(request.headers.get("referer"), page_path)
     try:
         command = prepare(form)
         recorded = await run_in_threadpool(partial(command, caller_of(principal)))
@@ -86,9 +90,9 @@ async def _run(
             if isinstance(value, str) and name != CSRF_FIELD
         }
         refused = Refused(control(form), api_message(error), values)
-        return await render_roadmap(request, principal, roadmap, refused)
+        return await render_roadmap(request, principal, roadmap, refused, travel)
     await settle(services_of(request), recorded.position)
-    return go(f"/roadmaps/{roadmap}")
+    return go(page_path if travel is None else f"{page_path}?{travel.query}")
 
 
 async def change_status(request: Request) -> Response:

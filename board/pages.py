@@ -27,7 +27,7 @@ from board.session import (
     services_of,
     sign_in,
 )
-from board.time_travel import BadInstant, changes_since, instant, picker_value
+from board.time_travel import BadInstant, TimeTravel, changes_since, picker_value, time_travel
 from schema.auth import AuthenticationFailed
 from schema.relay import InvalidGlobalId, from_global_id
 
@@ -50,14 +50,6 @@ TEMPLATES.env.filters["status_options"] = status_options
 TEMPLATES.env.filters["when"] = when
 
 SEE_OTHER = 303
-
-
-@dataclass(frozen=True)
-class TimeTravel:
-    """The roadmap page's instant: the roadmap as of it, or now with the changes since it."""
-
-    at: datetime
-    since: bool
 
 
 @dataclass(frozen=True)
@@ -139,14 +131,10 @@ async def roadmap_page(request: Request) -> Response:
     principal = await principal_of(request)
     if principal is None:
         return go("/sign-in")
-    at = request.query_params.get("at", "").strip()
-    if not at:
-        return await render_roadmap(request, principal, request.path_params["roadmap"])
     try:
-        instant_ = instant(at, "at")
+        travel = time_travel(request.query_params)
     except BadInstant as bad:
         return refusal_page(request, 400, str(bad))
-    travel = TimeTravel(instant_, since=request.query_params.get("show") == "since")
     return await render_roadmap(request, principal, request.path_params["roadmap"], travel=travel)
 
 

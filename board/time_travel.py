@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 from uuid import UUID
+
+from starlette.datastructures import QueryParams
 
 from backend.bootstrap import Services
 from backend.exporting.roadmap import status_words
@@ -48,6 +51,44 @@ def instant(text: str, name: str) -> datetime:
 def picker_value(at: datetime) -> str:
     """An instant as the form's ``datetime-local`` picker shows it (UTC, to the second)."""
     return at.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class TimeTravel:
+    """The roadmap page's instant: the roadmap as of it, or now with the changes since it."""
+
+    at: datetime
+    since: bool
+
+    @property
+    def query(self) -> str:
+        """The roadmap page's query string for it (``at=...&show=...``)."""
+        show = "since" if self.since else "then"
+        return urlencode({"at": picker_value(self.at), "show": show})
+
+
+def time_travel(params: Mapping[str, str]) -> TimeTravel | None:
+    """The time travel a roadmap page's query asks for (``at``, ``show=since``), if any;
+    BadInstant for an ``at`` the form cannot have sent."""
+    at = params.get("at", "").strip()
+    if not at:
+        return None
+    return TimeTravel(instant(at, "at"), since=params.get("show") == "since")
+
+
+def came_from(referer: str | None, roadmap_page: str) -> TimeTravel | None:
+    """The changes-since view a control's form was sent from (its page's address, the
+    ``Referer``), so that the answer keeps it; None for any other page."""
+    if not referer:
+        return None
+    sent_from = urlsplit(referer)
+    if sent_from.path != roadmap_page:
+        return None
+    try:
+        travel = time_travel(QueryParams(sent_from.query))
+    except BadInstant:
+        return None
+    return travel if travel is not None and travel.since else None
 
 
 @dataclass(frozen=True)
@@ -102,6 +143,8 @@ def change_notes(
             notes.append(f"{'overall ' if rolled_up else ''}status was {status_words(old)}")
         elif name == "targetDate" and "targetCycle" in was:
             continue  # one target: said with the cycle
+        elif name == "completedAt" and "status" in was:
+            continue  # done or reopened: the status says so
         elif name in ("targetCycle", "targetDate"):
             cycle = was.get("targetCycle")
             target = _cycle_name(cycle, cycles) if cycle is not None else was.get("targetDate")

@@ -71,6 +71,13 @@ def test_time_travel_to_before_a_move_shows_the_old_order_then_marks_what_change
     expect(row(page, "Search").locator("tr.changed-since")).to_have_count(0)
     expect(row(page, "<img")).not_to_have_class(re.compile(r"\bchanged-since\b"))
 
+    # A control used in this view answers with this view, the new change marked too.
+    escaping = row(page, "<img").locator("tr.deliverable", has_text="Escaping")
+    escaping.get_by_label("Status of Escaping").select_option("DONE")
+    escaping.get_by_role("button", name="Set").click()
+    expect(escaping.locator(".since-note")).to_have_text("status was Possible delay")
+    expect(page.get_by_role("status")).to_contain_text("Now, with the changes since")
+
     page.get_by_role("link", name="Back to now").click()
     expect(page.locator(".since-note")).to_have_count(0)
 

@@ -47,3 +47,5 @@ def test_notes_say_what_each_field_was() -> None:
         "estimate was 2.5 w",
     )
     assert change_notes([("title", "Old", "New")], {}) == ('title was "Old"',)
+    finished = [("status", "IN_PROGRESS", "DONE"), ("completedAt", None, "2026-12-07")]
+    assert change_notes(finished, {}) == ("status was In progress",)
