@@ -99,3 +99,27 @@ def test_a_move_driven_by_a_decision_shows_its_outcome_and_rationale(
     expect(displaced.locator(".rationale")).to_have_text(
         "New teams leave before they <b>see</b> search"
     )
+
+
+def test_a_viewer_reads_a_history_and_a_script_in_a_title_stays_text(
+    page: Page, board: Board, roadmap: str
+) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    sign_in(page, board, board.viewer, roadmap)
+    title = "<img src=x onerror=alert(1)>"
+    row(page, title).get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", level=1).locator("q")).to_have_text(title)
+    expect(page.locator("li.move-placed")).to_contain_text("Placed at 4")
+    expect(page.locator("li.change-entry").last).to_contain_text(f"Proposed '{title}'")
+    expect(page.locator("main img")).to_have_count(0)
+    assert dialogs == []
+
+
+def test_the_history_of_an_unknown_initiative_is_not_found(
+    page: Page, board: Board, roadmap: str
+) -> None:
+    sign_in(page, board, board.viewer, roadmap)
+    answer = page.goto(f"{board.url}/initiatives/nonsense/history")
+    assert answer is not None and answer.status == 404
+    expect(page.get_by_role("alert")).to_contain_text("'nonsense' not found")
