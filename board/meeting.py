@@ -90,7 +90,11 @@ async def _run(
             if isinstance(value, str) and name != CSRF_FIELD
         }
         refused = Refused(control(form), api_message(error), values)
-        return await render_roadmap(request, principal, roadmap, refused, travel)
+        answer = await render_roadmap(request, principal, roadmap, refused, travel)
+        # The page with the refusal is the roadmap's, not the control's address: keep the
+        # address bar (htmx would push the form's), so that a reload never GETs a control.
+        answer.headers["hx-push-url"] = "false"
+        return answer
     await settle(services_of(request), recorded.position)
     return go(page_path if travel is None else f"{page_path}?{travel.query}")
 

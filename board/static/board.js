@@ -101,9 +101,14 @@ function followRoadmap() {
       return;
     }
     pending = false;
-    window.htmx.ajax("GET", window.location.href, {
+    window.htmx.ajax("GET", note.dataset.page, {
       target: "#roadmap-table", select: "#roadmap-table", swap: "outerHTML",
     }).then(() => {
+      if (!document.getElementById("roadmap-table")) {
+        // The answer was no roadmap page (signed out in another tab): show what it is.
+        window.location.reload();
+        return;
+      }
       note.textContent = `Brought up to date at ${new Date().toLocaleTimeString()}`;
     });
   };

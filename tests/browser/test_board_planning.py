@@ -28,6 +28,8 @@ def test_an_editor_proposes_an_initiative_and_a_refusal_keeps_the_form(
     proposal.get_by_role("button", name="Propose").click()
     alert = page.get_by_role("form", name="Propose an initiative").get_by_role("alert")
     expect(alert).to_contain_text("goal")
+    # The address is still the roadmap's: a reload shows it, it does not post again.
+    assert page.url.endswith(roadmap_id(page)) and "/initiatives" not in page.url
     assert projects(page) == SEED_ORDER
     proposal = page.get_by_role("form", name="Propose an initiative")
     expect(proposal.get_by_label("Project")).to_have_value("Audit log")
