@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import FrameType
 from typing import Any
 
@@ -35,8 +35,8 @@ class Stopping:
     async def wait(self) -> None:
         await self.event.wait()
 
-    @contextmanager
-    def on_signals(self) -> Iterator[None]:
+    @asynccontextmanager
+    async def on_signals(self) -> AsyncIterator[None]:
         """While open, the stop signals also set this (then run the handler they had).
 
         Signal handlers belong to the main thread: elsewhere (an app served by a test's

@@ -60,16 +60,11 @@ def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
                 target, services.tokens, recheck_seconds=settings.token_recheck_seconds
             )
             stopping = Stopping()
-            with stopping.on_signals():
-                async with background(open_sockets.run()):
-                    # What exists after start-up lives as long as the process: keep it out
-                    # of every garbage collection from now on (big responses trigger many).
-                    gc.freeze()
-                    yield {
-                        "services": services,
-                        "open_sockets": open_sockets,
-                        "stopping": stopping,
-                    }
+            async with background(open_sockets.run()), stopping.on_signals():
+                # What exists after start-up lives as long as the process: keep it out of
+                # every garbage collection from now on (big responses trigger many).
+                gc.freeze()
+                yield {"services": services, "open_sockets": open_sockets, "stopping": stopping}
 
     graphql = RoadlogGraphQL(
         build_schema(settings),
