@@ -12,7 +12,15 @@ from starlette.routing import BaseRoute, Mount, Route, request_response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from board.meeting import change_status, move_initiative
+from board.history import history_page
+from board.live import roadmap_events
+from board.meeting import (
+    add_deliverable,
+    change_status,
+    move_initiative,
+    propose_initiative,
+    retarget_deliverable,
+)
 from board.okrs import okrs_page
 from board.pages import home, roadmap_page, sign_in_page, sign_out
 from board.retrospective import retrospective_page
@@ -72,8 +80,9 @@ def _secured(endpoint: Callable[[Request], Awaitable[Response]]) -> ASGIApp:
 
 def board_routes() -> list[BaseRoute]:
     """The web pages: ``/``, ``/sign-in``, ``/sign-out``, ``/roadmaps/{id}`` and the
-    meeting's controls under it (a deliverable's status, moves), the roadmap's own pages
-    (``retrospective``, ``okrs``, ``updates``), ``/static/*``.
+    meeting's controls under it (a deliverable's status, moves, proposals, new
+    deliverables, retargets), its live ``events``, the roadmap's own pages
+    (``retrospective``, ``okrs``, ``updates``), an initiative's ``history``, ``/static/*``.
 
     Routes of their own beside the API's (no catch-all mount), so that a wrong method on
     ``/graphql`` is still its 405."""
@@ -92,5 +101,10 @@ def board_routes() -> list[BaseRoute]:
         Route("/roadmaps/{roadmap}/okrs", _secured(okrs_page), methods=["GET"]),
         Route("/roadmaps/{roadmap}/updates", _secured(status_updates_page), methods=["GET"]),
         Route("/roadmaps/{roadmap}/updates", _secured(post_status_update), methods=["POST"]),
+        Route("/roadmaps/{roadmap}/initiatives", _secured(propose_initiative), methods=["POST"]),
+        Route("/roadmaps/{roadmap}/deliverables", _secured(add_deliverable), methods=["POST"]),
+        Route("/roadmaps/{roadmap}/retargets", _secured(retarget_deliverable), methods=["POST"]),
+        Route("/roadmaps/{roadmap}/events", _secured(roadmap_events), methods=["GET"]),
+        Route("/initiatives/{initiative}/history", _secured(history_page), methods=["GET"]),
         Mount("/static", SecurityHeaders(StaticFiles(directory=STATIC)), name="static"),
     ]

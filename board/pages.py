@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 from jinja2 import Environment, FileSystemLoader
 from starlette.requests import Request
@@ -24,8 +27,15 @@ from board.session import (
     services_of,
     sign_in,
 )
+from board.time_travel import BadInstant, TimeTravel, changes_since, picker_value, time_travel
 from schema.auth import AuthenticationFailed
 from schema.relay import InvalidGlobalId, from_global_id
+
+
+def when(at: datetime) -> str:
+    """An instant as the board shows it: its UTC minute, "2026-12-07 14:05 UTC"."""
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
 
 TEMPLATES = Jinja2Templates(
     env=Environment(
@@ -37,6 +47,7 @@ TEMPLATES = Jinja2Templates(
 )
 """Autoescaped: every user-written text renders as text."""
 TEMPLATES.env.filters["status_options"] = status_options
+TEMPLATES.env.filters["when"] = when
 
 SEE_OTHER = 303
 
@@ -47,6 +58,8 @@ class Refused:
 
     control: str
     message: str
+    values: Mapping[str, str] = field(default_factory=dict)
+    """What the refused form held, to fill it in again."""
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
@@ -118,7 +131,11 @@ async def roadmap_page(request: Request) -> Response:
     principal = await principal_of(request)
     if principal is None:
         return go("/sign-in")
-    return await render_roadmap(request, principal, request.path_params["roadmap"])
+    try:
+        travel = time_travel(request.query_params)
+    except BadInstant as bad:
+        return refusal_page(request, 400, str(bad))
+    return await render_roadmap(request, principal, request.path_params["roadmap"], travel=travel)
 
 
 async def render_roadmap(
@@ -126,16 +143,30 @@ async def render_roadmap(
     principal: Principal,
     roadmap: str,
     refused: Refused | None = None,
+    travel: TimeTravel | None = None,
 ) -> Response:
-    """The roadmap table page (422 with the refusal next to its control, if any)."""
+    """The roadmap table page (422 with the refusal next to its control, if any): now, now
+    with the changes since an instant marked, or as of an instant (read only)."""
     try:
         ref = from_global_id(roadmap, "Roadmap")
     except InvalidGlobalId:
         return refusal_page(request, 404, f"Roadmap {roadmap!r} not found")
     services = services_of(request)
-    table = await roadmap_table(services, principal.workspace_id, ref.id)
+    # Read before the table: a change committed meanwhile is signalled, never missed.
+    read_at = services.watcher.position
+    as_of = travel.at if travel is not None and not travel.since else None
+    table = await roadmap_table(services, principal.workspace_id, ref.id, as_of)
+    if table is None and as_of is not None:
+        table = await roadmap_table(services, principal.workspace_id, ref.id)
+        if table is not None:
+            return refusal_page(
+                request, 404, f"Roadmap {table.name!r} did not exist yet at {when(as_of)}"
+            )
     if table is None:
         return refusal_page(request, 404, f"Roadmap {roadmap!r} not found")
+    since = None
+    if travel is not None and travel.since:
+        since = await changes_since(services, principal.workspace_id, ref.id, travel.at)
     return page(
         request,
         "roadmap.html",
@@ -143,8 +174,13 @@ async def render_roadmap(
         principal=principal,
         roadmaps=await roadmap_links(services, principal.workspace_id),
         table=table,
-        editor=principal.role.allows(Role.EDITOR),
+        editor=principal.role.allows(Role.EDITOR) and as_of is None,
         refused=refused,
+        travel=travel,
+        picked=picker_value(travel.at if travel else datetime.now(UTC)),
+        since=since,
+        live_after=read_at if as_of is None else None,
+        proposal_key=uuid4().hex,
     )
 
 

@@ -9,6 +9,7 @@ and its deliverables, each with its status (colour and words), a stretch mark, i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from uuid import UUID
@@ -81,11 +82,21 @@ class InitiativeRow:
 
 
 @dataclass(frozen=True)
+class CycleOption:
+    """A cycle a deliverable can be aimed at: its global id and its name."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
 class RoadmapTable:
     id: str
     name: str
     version: int
     rows: tuple[InitiativeRow, ...]
+    cycles: tuple[CycleOption, ...] = ()
+    """The roadmap's cycles, earliest first."""
 
 
 async def roadmap_links(services: Services, workspace_id: UUID) -> list[RoadmapLink]:
@@ -102,17 +113,19 @@ def _target(row: Row, cycles: dict[UUID, str]) -> str | None:
 
 
 async def roadmap_table(
-    services: Services, workspace_id: UUID, roadmap_id: UUID
+    services: Services, workspace_id: UUID, roadmap_id: UUID, at: datetime | None = None
 ) -> RoadmapTable | None:
-    """The roadmap now, in priority order; None if the workspace has no such roadmap."""
+    """The roadmap now (or as of ``at``, as ``roadmap(asOf:)`` reads it), in priority order;
+    None if the workspace has no such roadmap (yet, at ``at``)."""
     async with services.pool.acquire() as conn:
-        found = await roadmap_rows(conn, workspace_id, roadmap_id, None)
+        found = await roadmap_rows(conn, workspace_id, roadmap_id, at)
         if found is None:
             return None
-        cycles = {
-            row["cycle_id"]: row["name"]
-            for row in await cycles_of_roadmap(conn, workspace_id, roadmap_id)
-        }
+        cycle_rows = sorted(
+            await cycles_of_roadmap(conn, workspace_id, roadmap_id, at),
+            key=lambda row: (row["starts_on"], row["name"]),
+        )
+    cycles = {row["cycle_id"]: row["name"] for row in cycle_rows}
     rows = tuple(
         InitiativeRow(
             id=to_global_id("Initiative", initiative["initiative_id"]),
@@ -140,4 +153,9 @@ async def roadmap_table(
         name=found.roadmap["name"],
         version=found.roadmap["version"],
         rows=rows,
+        cycles=tuple(
+            CycleOption(to_global_id("Cycle", roadmap_id, row["cycle_id"]), row["name"])
+            for row in cycle_rows
+            if row["cancelled_at"] is None
+        ),
     )

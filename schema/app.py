@@ -22,6 +22,7 @@ from backend.database import DatabaseTarget
 from backend.logs import configure_logging
 from backend.settings import Settings
 from board.app import board_routes
+from board.stopping import Stopping
 from schema.auth import RequireBearerToken
 from schema.graphiql import graphiql_routes
 from schema.health import healthz, readyz
@@ -44,6 +45,8 @@ CORS_HEADERS = [
 class State(TypedDict):
     services: Services
     open_sockets: OpenSockets
+    stopping: Stopping
+    """Set on SIGTERM/SIGINT, before the server drains: the board's event streams end."""
 
 
 def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
@@ -56,11 +59,12 @@ def create_app(settings: Settings, target: DatabaseTarget) -> Starlette:
             open_sockets = OpenSockets(
                 target, services.tokens, recheck_seconds=settings.token_recheck_seconds
             )
-            async with background(open_sockets.run()):
+            stopping = Stopping()
+            async with background(open_sockets.run()), stopping.on_signals():
                 # What exists after start-up lives as long as the process: keep it out of
                 # every garbage collection from now on (big responses trigger many).
                 gc.freeze()
-                yield {"services": services, "open_sockets": open_sockets}
+                yield {"services": services, "open_sockets": open_sockets, "stopping": stopping}
 
     graphql = RoadlogGraphQL(
         build_schema(settings),

@@ -1,5 +1,6 @@
-// The board's own script: the move dialog. htmx (htmx.min.js) posts the forms and swaps
-// the roadmap table in place; without scripts the status forms post and reload the page.
+// The board's own script: the move and planning dialogs, live updates. htmx (htmx.min.js)
+// posts the forms and swaps the roadmap table in place; without scripts the status forms
+// post and reload the page.
 "use strict";
 
 function openMove(button) {
@@ -13,7 +14,29 @@ function openMove(button) {
   dialog.querySelector("#move-reason").focus();
 }
 
+// The planning dialogs: the button's data-field-* fill the form's hidden fields of those
+// names, the text of its [data-subject] the dialog's heading (as text).
+function openDialog(button) {
+  const dialog = document.getElementById(button.dataset.dialog);
+  const form = dialog.querySelector("form");
+  form.reset();
+  for (const [key, value] of Object.entries(button.dataset)) {
+    if (key.startsWith("field")) {
+      form.elements[key.slice("field".length).toLowerCase()].value = value;
+    }
+  }
+  dialog.querySelector("[data-subject]").textContent =
+    button.querySelector("[data-subject]").textContent;
+  dialog.showModal();
+  form.querySelector("input:not([type=hidden]), select, textarea").focus();
+}
+
 document.addEventListener("click", (event) => {
+  const opener = event.target.closest("[data-dialog]");
+  if (opener) {
+    openDialog(opener);
+    return;
+  }
   const mover = event.target.closest("[data-move]");
   if (mover) {
     openMove(mover);
@@ -31,3 +54,79 @@ document.addEventListener("htmx:beforeSwap", () => {
     dialog.close();
   }
 });
+
+// Live updates: the roadmap page follows its event stream (board/live.py) and refreshes
+// its table when the roadmap changed, unless someone is in the middle of an edit here:
+// then once they are done. A revoked session ends the stream; the reload signs out.
+const REFRESH_CHECK_MS = 1000;
+
+function changed(field) {
+  if (field.type === "checkbox" || field.type === "radio") {
+    return field.checked !== field.defaultChecked;
+  }
+  if (field.tagName === "SELECT") {
+    return Array.from(field.options).some((option) => option.selected !== option.defaultSelected);
+  }
+  return "defaultValue" in field && field.type !== "hidden" && field.value !== field.defaultValue;
+}
+
+// Someone is editing here: a dialog is open, a field of a form has the focus, or a form
+// (outside the closed dialogs) holds what they typed or chose and has not sent yet.
+function editing() {
+  if (document.querySelector("dialog[open]")) {
+    return true;
+  }
+  const active = document.activeElement;
+  if (active && active.form && active.matches("input, textarea, select")) {
+    return true;
+  }
+  return Array.from(document.querySelectorAll("#roadmap-table form[method=post]")).some(
+    (form) => !form.closest("dialog") && Array.from(form.elements).some(changed),
+  );
+}
+
+function followRoadmap() {
+  const note = document.querySelector("[data-live]");
+  if (!note || !window.EventSource || !window.htmx) {
+    return;
+  }
+  const source = new EventSource(note.dataset.live);
+  let pending = false;
+  const refresh = () => {
+    if (editing()) {
+      if (!pending) {
+        note.textContent = "Others changed this roadmap: it updates once you finish this edit.";
+      }
+      pending = true;
+      return;
+    }
+    pending = false;
+    window.htmx.ajax("GET", note.dataset.page, {
+      target: "#roadmap-table", select: "#roadmap-table", swap: "outerHTML",
+    }).then(() => {
+      if (!document.getElementById("roadmap-table")) {
+        // The answer was no roadmap page (signed out in another tab): show what it is.
+        window.location.reload();
+        return;
+      }
+      note.textContent = `Brought up to date at ${new Date().toLocaleTimeString()}`;
+    });
+  };
+  source.addEventListener("changed", refresh);
+  source.addEventListener("signed-out", () => {
+    source.close();
+    window.location.reload();
+  });
+  window.setInterval(() => {
+    if (pending) {
+      refresh();
+    }
+  }, REFRESH_CHECK_MS);
+  window.addEventListener("pagehide", () => source.close());
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", followRoadmap);
+} else {
+  followRoadmap();
+}

@@ -101,7 +101,8 @@ async def viewer(live_server: str, tokens: Tokens) -> AsyncIterator[httpx.AsyncC
 
 
 def projects(page: httpx.Response) -> list[str]:
-    return re.findall(r'<th scope="row" class="project">([^<]*)</th>', page.text)
+    # The title links to the initiative's history.
+    return re.findall(r'<th scope="row" class="project"><a [^>]*>([^<]*)</a></th>', page.text)
 
 
 async def roadmap_page(browser: httpx.AsyncClient, seeded: Seeded) -> httpx.Response:
