@@ -70,9 +70,10 @@ def test_an_editor_retargets_a_deliverable_to_a_cycle_with_a_reason(
     page: Page, board: Board, roadmap: str
 ) -> None:
     sign_in(page, board, board.editor, roadmap)
+    # The seed's roadmap has quarters: its cycles are fiscal quarters.
     for name, starts, ends in (
-        ("Cycle 1", "2027-01-04", "2027-02-14"),
-        ("Cycle 2", "2027-02-15", "2027-03-28"),
+        ("Cycle 1", "2027-01-01", "2027-03-31"),
+        ("Cycle 2", "2027-04-01", "2027-06-30"),
     ):
         created = graphql(
             board.url,
