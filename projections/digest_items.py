@@ -250,9 +250,9 @@ def deliverable_items(
 def worded(row: Row, name: str, cycles: dict[UUID, str]) -> tuple[str, str]:
     """The kind and summary of one difference of a deliverable of initiative ``name``."""
     difference: str = row["difference"]
-    if difference == "REMOVED":
-        return "REMOVED", f"Removed deliverable {quoted(row['then_title'])} from {name}"
     title = quoted(row["title"])
+    if difference == "REMOVED":
+        return "REMOVED", f"Removed deliverable {title} from {name}"
     if difference == "ADDED":
         return "ADDED", f"Added deliverable {title} to {name}"
     if difference == "STATUS":

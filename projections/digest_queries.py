@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 from uuid import UUID
 
 from projections.readers import Reader
@@ -46,7 +47,7 @@ def version_at(alias: str, at: str) -> str:
 
 
 CHANGED_DELIVERABLES = f"""
-    SELECT d.initiative_id, d.deliverable_id, b.valid_to > $4 AS exists_after,
+    SELECT d.initiative_id, d.deliverable_id, d.added_position, b.valid_to > $4 AS exists_after,
         {", ".join(f"b.{c}" for c in STATE.split(", "))},
         a.status IS NOT NULL AS exists_before,
         {", ".join(f"a.{c} AS then_{c}" for c in STATE.split(", "))}
@@ -84,7 +85,7 @@ PRIORITY_CHANGES = """
 
 def last_fact(facts: str) -> str:
     """The last fact of ``facts`` (a roadmap fact table) in the period about deliverable
-    ``c``, with the decision its timeline entry names: one walk down the table's
+    ``changed``, with the decision its timeline entry names: one walk down the table's
     ``*_by_deliverable`` index."""
     return f"""(
         SELECT f.at, f.actor, f.reason, e.decision_id
@@ -97,55 +98,105 @@ def last_fact(facts: str) -> str:
     )"""
 
 
-def last_entry(entry_type: str) -> str:
-    """The last timeline entry of ``entry_type`` in the period about deliverable ``changed``: one
-    walk down ``entry_subjects_newest``."""
-    return f"""(
+ADDING = """(
+        SELECT e.at, e.actor, e.reason, e.decision_id
+        FROM (
+            SELECT * FROM timeline.entries WHERE position = changed.added_position LIMIT 1
+        ) AS e
+        WHERE e.type = 'DeliverableAdded' AND e.workspace_id = $2 AND e.at > $3 AND e.at <= $4
+    )"""
+"""The timeline entry of the event that added deliverable ``changed``, if in the period:
+one probe by its position, the only condition of the inner query, so that no plan walks
+another index of the timeline instead (walking down all the deliverable's entries of the
+period, newest first, reached the one that added it last)."""
+
+REMOVAL = """(
         SELECT e.at, e.actor, e.reason, e.decision_id
         FROM timeline.entry_subjects s
         JOIN timeline.entries e ON e.position = s.position
         WHERE s.subject_id = changed.deliverable_id AND s.workspace_id = $2
-          AND s.at > $3 AND s.at <= $4 AND e.type = '{entry_type}'
+          AND s.at > $3 AND s.at <= $4 AND e.type = 'DeliverableRemoved'
         ORDER BY s.at DESC, s.position DESC
         LIMIT 1
     )"""
+"""The last timeline entry in the period that removed deliverable ``changed``: one walk
+down ``entry_subjects_newest``."""
 
 
 BOTH = "changed.exists_before AND changed.exists_after"
 """A deliverable at both ends of the period."""
 
+COMPARED = {
+    "status": "text",
+    "target_cycle_id": "uuid",
+    "target_date": "date",
+    "due_on": "date",
+    "estimate_weeks": "numeric",
+}
+"""The columns of ``STATE`` a difference may show at both ends, with their types."""
+
+
+class Difference(NamedTuple):
+    """One way a deliverable can differ between the two ends of a period: which rows of
+    ``changed`` (of ``CHANGED_DELIVERABLES``) it is, the fact that explains it, the title
+    it names the deliverable by and the columns of ``COMPARED`` it shows."""
+
+    which: str
+    fact: str
+    title: str
+    shows: tuple[str, ...] = ()
+
+
 DIFFERENCES = {
-    "ADDED": (
+    "ADDED": Difference(
         "changed.exists_after AND NOT changed.exists_before"
         " AND changed.initiative_id <> ALL($5::uuid[])",
-        last_entry("DeliverableAdded"),
+        ADDING,
+        "title",
     ),
-    "REMOVED": (
+    "REMOVED": Difference(
         "changed.exists_before AND NOT changed.exists_after",
-        last_entry("DeliverableRemoved"),
+        REMOVAL,
+        "then_title",
     ),
-    "STATUS": (f"{BOTH} AND changed.status <> changed.then_status", last_fact("status_changes")),
-    "TARGET": (
+    "STATUS": Difference(
+        f"{BOTH} AND changed.status <> changed.then_status",
+        last_fact("status_changes"),
+        "title",
+        ("status",),
+    ),
+    "TARGET": Difference(
         f"{BOTH} AND (changed.target_cycle_id, changed.target_date)"
         " IS DISTINCT FROM (changed.then_target_cycle_id, changed.then_target_date)",
         last_fact("retargets"),
+        "title",
+        ("target_cycle_id", "target_date", "due_on"),
     ),
-    "ESTIMATE": (
+    "ESTIMATE": Difference(
         f"{BOTH} AND changed.estimate_weeks IS DISTINCT FROM changed.then_estimate_weeks",
         last_fact("estimates"),
+        "title",
+        ("estimate_weeks",),
     ),
 }
-"""Each way a deliverable can differ between the two ends of a period: which of them it
-is (``changed``, a row of ``CHANGED_DELIVERABLES``), and the fact that explains it."""
 
 
 def differing(name: str) -> str:
-    """The rows of ``changed`` that differ as ``DIFFERENCES[name]`` says, with the fact behind."""
-    which, fact = DIFFERENCES[name]
+    """The rows of ``changed`` that differ as ``DIFFERENCES[name]`` says, with the fact
+    behind: the columns it does not show are null, which costs nothing to send and read."""
+    difference = DIFFERENCES[name]
+    shown = ", ".join(
+        f"changed.{column}, changed.then_{column}"
+        if column in difference.shows
+        else f"NULL::{kind} AS {column}, NULL::{kind} AS then_{column}"
+        for column, kind in COMPARED.items()
+    )
     return f"""
-    SELECT '{name}' AS difference, changed.*, why.at, why.actor, why.reason, why.decision_id
-    FROM changed LEFT JOIN LATERAL {fact} AS why ON true
-    WHERE {which}"""
+    SELECT '{name}' AS difference, changed.initiative_id, changed.deliverable_id,
+        changed.{difference.title} AS title, {shown},
+        why.at, why.actor, why.reason, why.decision_id
+    FROM changed LEFT JOIN LATERAL {difference.fact} AS why ON true
+    WHERE {difference.which}"""
 
 
 DELIVERABLE_DIFFERENCES = f"""
@@ -154,10 +205,11 @@ DELIVERABLE_DIFFERENCES = f"""
     ORDER BY initiative_id, deliverable_id
 """
 """One row per difference of a deliverable between ``$3`` and ``$4`` (``difference``, a key
-of ``DIFFERENCES``): its state at both ends (the columns of ``STATE``, at ``$3`` as
-``then_`` ones) and the last fact of the period behind it (``at``, ``actor``, ``reason``,
-``decision_id``; null when none explains it). Those added with their initiative (``$5``)
-are left out. In the order of the deliverables' ids (UUIDs order as their integers).
+of ``DIFFERENCES``): its title, the state it compares at both ends (the columns of
+``COMPARED``, at ``$3`` as ``then_`` ones) and the last fact of the period behind it
+(``at``, ``actor``, ``reason``, ``decision_id``; null when none explains it). Those added
+with their initiative (``$5``) are left out. In the order of the deliverables' ids (UUIDs
+order as their integers).
 
 All in one statement, the facts in lateral probes down each deliverable's own index
 (joined to every fact of the period instead, the deliverables asked were planned well
