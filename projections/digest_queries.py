@@ -24,21 +24,15 @@ ROADMAP = """
     SELECT id, name, created_at FROM roadmap.roadmaps WHERE id = $1 AND workspace_id = $2
 """
 
-STATE = "title, status, target_cycle_id, target_date, due_on, estimate_weeks"
-"""What a digest compares of a deliverable at both ends of a period."""
+STATE = "title, status, target_cycle_id, target_date, estimate_weeks, roadmap_id"
+"""What a digest compares of a deliverable at both ends of a period (and the roadmap whose
+cycle it targets)."""
 
 
 def version_at(alias: str, at: str) -> str:
-    """The version of deliverable ``d`` whose validity starts last at or before ``at``,
-    due on its target date or on its target cycle's end as the cycle was at ``at``."""
+    """The version of deliverable ``d`` whose validity starts last at or before ``at``."""
     return f"""(
-        SELECT v.valid_from, v.valid_to, v.title, v.status, v.target_cycle_id, v.target_date,
-            COALESCE(v.target_date, (
-                SELECT c.ends_on FROM roadmap.cycle_versions c
-                WHERE c.roadmap_id = v.roadmap_id AND c.cycle_id = v.target_cycle_id
-                  AND c.valid_from <= {at} AND {at} < c.valid_to
-            )) AS due_on,
-            v.estimate_weeks
+        SELECT v.valid_from, v.valid_to, {", ".join(f"v.{c}" for c in STATE.split(", "))}
         FROM roadmap.deliverable_versions v
         WHERE v.initiative_id = d.initiative_id AND v.deliverable_id = d.deliverable_id
           AND v.valid_from <= {at}
@@ -86,15 +80,19 @@ PRIORITY_CHANGES = """
 def last_fact(facts: str) -> str:
     """The last fact of ``facts`` (a roadmap fact table) in the period about deliverable
     ``changed``, with the decision its timeline entry names: one walk down the table's
-    ``*_by_deliverable`` index."""
+    ``*_by_deliverable`` index, then one probe of the timeline for that fact alone."""
     return f"""(
-        SELECT f.at, f.actor, f.reason, e.decision_id
-        FROM roadmap.{facts} f
-        LEFT JOIN timeline.entries e ON e.position = f.position
-        WHERE f.initiative_id = changed.initiative_id AND f.deliverable_id = changed.deliverable_id
-          AND f.workspace_id = $2 AND f.at > $3 AND f.at <= $4
-        ORDER BY f.at DESC, f.position DESC
-        LIMIT 1
+        SELECT last.at, last.actor, last.reason, e.decision_id
+        FROM (
+            SELECT f.position, f.at, f.actor, f.reason
+            FROM roadmap.{facts} f
+            WHERE f.initiative_id = changed.initiative_id
+              AND f.deliverable_id = changed.deliverable_id
+              AND f.workspace_id = $2 AND f.at > $3 AND f.at <= $4
+            ORDER BY f.at DESC, f.position DESC
+            LIMIT 1
+        ) AS last
+        LEFT JOIN timeline.entries e ON e.position = last.position
     )"""
 
 
@@ -126,14 +124,32 @@ down ``entry_subjects_newest``."""
 BOTH = "changed.exists_before AND changed.exists_after"
 """A deliverable at both ends of the period."""
 
+
+def due_on(prefix: str, at: str) -> str:
+    """When deliverable ``changed`` was due at ``at`` (its columns of ``STATE`` then named
+    with ``prefix``): on its target date, or on its target cycle's end as the cycle was at
+    ``at``. Only for the deliverables retargeted: one probe of the cycle's versions each."""
+    return f"""COALESCE(changed.{prefix}target_date, (
+        SELECT c.ends_on FROM roadmap.cycle_versions c
+        WHERE c.roadmap_id = changed.{prefix}roadmap_id
+          AND c.cycle_id = changed.{prefix}target_cycle_id
+          AND c.valid_from <= {at} AND {at} < c.valid_to
+    ))"""
+
+
+def both_ends(column: str) -> tuple[str, str]:
+    return f"changed.{column}", f"changed.then_{column}"
+
+
 COMPARED = {
-    "status": "text",
-    "target_cycle_id": "uuid",
-    "target_date": "date",
-    "due_on": "date",
-    "estimate_weeks": "numeric",
+    "status": ("text", *both_ends("status")),
+    "target_cycle_id": ("uuid", *both_ends("target_cycle_id")),
+    "target_date": ("date", *both_ends("target_date")),
+    "due_on": ("date", due_on("", "$4"), due_on("then_", "$3")),
+    "estimate_weeks": ("numeric", *both_ends("estimate_weeks")),
 }
-"""The columns of ``STATE`` a difference may show at both ends, with their types."""
+"""What a difference may show of a deliverable at both ends: each column's type, its value
+at ``$4`` and at ``$3``."""
 
 
 class Difference(NamedTuple):
@@ -186,10 +202,10 @@ def differing(name: str) -> str:
     behind: the columns it does not show are null, which costs nothing to send and read."""
     difference = DIFFERENCES[name]
     shown = ", ".join(
-        f"changed.{column}, changed.then_{column}"
+        f"{now} AS {column}, {then} AS then_{column}"
         if column in difference.shows
         else f"NULL::{kind} AS {column}, NULL::{kind} AS then_{column}"
-        for column, kind in COMPARED.items()
+        for column, (kind, now, then) in COMPARED.items()
     )
     return f"""
     SELECT '{name}' AS difference, changed.initiative_id, changed.deliverable_id,
