@@ -83,17 +83,27 @@ def last_fact(facts: str) -> str:
     ``*_by_deliverable`` index, then one probe of the timeline for that fact alone."""
     return f"""(
         SELECT last.at, last.actor, last.reason, e.decision_id
-        FROM (
-            SELECT f.position, f.at, f.actor, f.reason
+        FROM ({last_of(facts, "f.position")}) AS last
+        LEFT JOIN timeline.entries e ON e.position = last.position
+    )"""
+
+
+def last_of(facts: str, decision: str) -> str:
+    """The last fact of ``facts`` in the period about deliverable ``changed``, with
+    ``decision`` (an expression over its row ``f``) as its ``decision_id``."""
+    return f"""
+            SELECT f.position, f.at, f.actor, f.reason, {decision} AS decision_id
             FROM roadmap.{facts} f
             WHERE f.initiative_id = changed.initiative_id
               AND f.deliverable_id = changed.deliverable_id
               AND f.workspace_id = $2 AND f.at > $3 AND f.at <= $4
             ORDER BY f.at DESC, f.position DESC
-            LIMIT 1
-        ) AS last
-        LEFT JOIN timeline.entries e ON e.position = last.position
-    )"""
+            LIMIT 1"""
+
+
+LAST_STATUS_CHANGE = f"({last_of('status_changes', 'f.decision_id')})"
+"""The last status change in the period of deliverable ``changed``: it carries its own
+decision (the event's, as its timeline entry does), so no timeline probe."""
 
 
 ADDING = """(
@@ -177,7 +187,7 @@ DIFFERENCES = {
     ),
     "STATUS": Difference(
         f"{BOTH} AND changed.status <> changed.then_status",
-        last_fact("status_changes"),
+        LAST_STATUS_CHANGE,
         "title",
         ("status",),
     ),
