@@ -123,6 +123,12 @@ async def _digest(
     decisions = await q.decisions_in(conn, workspace_id, roadmap_id, since, until)
     updates = await q.updates_in(conn, workspace_id, roadmap_id, since, until)
     cycles = await q.cycle_names(conn, workspace_id, roadmap_id)
+    if initiative_id is not None:
+        # A digest about one initiative keeps what is about it, and names only it.
+        moves = [move for move in moves if move.initiative_id == initiative_id]
+        differences = [row for row in differences if row["initiative_id"] == initiative_id]
+        decisions = [row for row in decisions if initiative_id in row["initiative_ids"]]
+        updates = [row for row in updates if row["initiative_id"] == initiative_id]
 
     # Every initiative an item may name, named once before any item is worded.
     involved = {move.initiative_id for move in moves}
@@ -165,8 +171,6 @@ async def _digest(
             )
         )
 
-    if initiative_id is not None:
-        items = [item for item in items if initiative_id in item.about]
     ordered = in_digest_order(items)
     decision_ids = sorted({item.decision_id for item in ordered if item.decision_id is not None})
     latest = await q.latest_update_before(conn, workspace_id, roadmap_id, initiative_id, until)
