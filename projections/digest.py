@@ -30,10 +30,13 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from projections import digest_queries as q
+from projections.collection import collection_paused
 from projections.digest_items import (
     HEALTHS,
     Digest,
     Item,
+    Move,
+    Names,
     deliverable_items,
     in_digest_order,
     initiative_items,
@@ -140,6 +143,33 @@ async def _digest(
     titles = await q.titles_at(conn, workspace_id, sorted(involved), until)
     names = names_of(involved, titles, roadmap["name"], after, before)
 
+    latest = await q.latest_update_before(conn, workspace_id, roadmap_id, initiative_id, until)
+    with collection_paused():  # thousands of items, nothing awaited
+        items = _items(moves, differences, decisions, updates, names, cycles, until)
+    decision_ids = sorted({item.decision_id for item in items if item.decision_id is not None})
+    return Digest(
+        roadmap_id=roadmap_id,
+        roadmap_name=roadmap["name"],
+        since=since,
+        until=until,
+        health=None if latest is None else latest["health"],
+        items=tuple(items),
+        decision_titles=await q.decision_titles(conn, workspace_id, decision_ids),
+        initiative_id=initiative_id,
+        initiative_title=None if initiative_id is None else titles.get(initiative_id),
+    )
+
+
+def _items(
+    moves: list[Move],
+    differences: list[Row],
+    decisions: list[Row],
+    updates: list[Row],
+    names: Names,
+    cycles: dict[UUID, str],
+    until: datetime,
+) -> list[Item]:
+    """Every item of the digest, worded and in its order."""
     items = initiative_items(moves, names, until)
     items += deliverable_items(differences, names, cycles, until)
     for decision in decisions:
@@ -170,18 +200,4 @@ async def _digest(
                 rank=rank,
             )
         )
-
-    ordered = in_digest_order(items)
-    decision_ids = sorted({item.decision_id for item in ordered if item.decision_id is not None})
-    latest = await q.latest_update_before(conn, workspace_id, roadmap_id, initiative_id, until)
-    return Digest(
-        roadmap_id=roadmap_id,
-        roadmap_name=roadmap["name"],
-        since=since,
-        until=until,
-        health=None if latest is None else latest["health"],
-        items=tuple(ordered),
-        decision_titles=await q.decision_titles(conn, workspace_id, decision_ids),
-        initiative_id=initiative_id,
-        initiative_title=None if initiative_id is None else titles.get(initiative_id),
-    )
+    return in_digest_order(items)

@@ -17,9 +17,9 @@ from typing import Any
 from graphql import GraphQLObjectType, get_named_type
 from graphql.execution.collect_fields import FieldDetailsList
 
+from projections.collection import collection_paused
 from projections.digest_items import Digest
 from projections.digest_markdown import markdown
-from schema.roadmap.roadmap_shape import collection_paused
 from schema.roadmap.shaped import NotShapeable, ShapingExecutionContext
 
 ITEM_LEAVES: dict[str, Callable[[Digest], list[Any]]] = {
