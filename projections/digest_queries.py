@@ -29,13 +29,14 @@ STATE = "title, status, target_cycle_id, target_date, estimate_weeks, roadmap_id
 cycle it targets)."""
 
 
-def version_at(alias: str, at: str) -> str:
-    """The version of deliverable ``d`` whose validity starts last at or before ``at``."""
+def version_at(alias: str, at: str, only_if: str = "true") -> str:
+    """The version of deliverable ``d`` whose validity starts last at or before ``at``
+    (none unless ``only_if``, a condition on ``d`` checked before the probe)."""
     return f"""(
         SELECT v.valid_from, v.valid_to, {", ".join(f"v.{c}" for c in STATE.split(", "))}
         FROM roadmap.deliverable_versions v
         WHERE v.initiative_id = d.initiative_id AND v.deliverable_id = d.deliverable_id
-          AND v.valid_from <= {at}
+          AND v.valid_from <= {at} AND {only_if}
         ORDER BY v.valid_from DESC LIMIT 1
     ) AS {alias}"""
 
@@ -47,14 +48,14 @@ CHANGED_DELIVERABLES = f"""
         {", ".join(f"a.{c} AS then_{c}" for c in STATE.split(", "))}
     FROM roadmap.deliverables d
     CROSS JOIN LATERAL {version_at("b", "$4")}
-    LEFT JOIN LATERAL {version_at("a", "$3")} ON d.added_at <= $3 AND a.valid_to > $3
+    LEFT JOIN LATERAL {version_at("a", "$3", "d.added_at <= $3")} ON a.valid_to > $3
     WHERE d.roadmap_id = $1 AND d.workspace_id = $2 AND d.added_at <= $4
       AND b.valid_to > $3 AND (b.valid_from > $3 OR b.valid_to <= $4)
 """
 """The roadmap's deliverables that may differ between ``$3`` and ``$4``, with their state
 at both: one probe each for the others, whose version at ``$4`` was already valid at
-``$3`` and still is (the same version: nothing changed), and none for those removed
-before ``$3``."""
+``$3`` and still is (the same version: nothing changed), none for those removed before
+``$3``, and one for those added since ``$3``."""
 
 
 TITLES_AT = """
