@@ -117,9 +117,10 @@ class Why(NamedTuple):
 
     @classmethod
     def of(cls, row: Row | None, fallback: datetime) -> Why:
-        """The fact's who and why; a difference without a fact in the period (a version
+        """The fact's who and why (its ``at``, ``actor``, ``reason`` and ``decision_id``);
+        a difference without a fact in the period (none, or a row without one: a version
         the facts do not explain) is dated at the end of the period, by nobody."""
-        if row is None:
+        if row is None or row["at"] is None:
             return cls(fallback, "", "", None)
         return cls(row["at"], row["actor"], row["reason"], row["decision_id"])
 
@@ -236,26 +237,23 @@ def deliverable_items(
     differences: Iterable[Row], names: Names, cycles: dict[UUID, str], until: datetime
 ) -> list[Item]:
     """The items of the deliverables' differences (rows of
-    ``digest_queries.DELIVERABLE_DIFFERENCES``), each named and ranked by its initiative.
-
-    A difference without a fact in the period (a version the facts do not explain) is
-    dated at the end of the period, by nobody."""
+    ``digest_queries.DELIVERABLE_DIFFERENCES``), each named and ranked by its initiative."""
     items = []
     for row in differences:
         initiative_id: UUID = row["initiative_id"]
         name, rank = names[initiative_id]
         kind, summary = worded(row, name, cycles)
-        at: datetime | None = row["at"]
+        why = Why.of(row, until)
         items.append(
             Item(
                 kind,
                 summary,
-                "" if at is None else row["reason"],
-                until if at is None else at,
-                "" if at is None else row["actor"],
+                why.reason,
+                why.at,
+                why.actor,
                 initiative_id,
                 row["deliverable_id"],
-                row["decision_id"],
+                why.decision_id,
                 (initiative_id,),
                 None,
                 rank,
