@@ -247,24 +247,26 @@ forth, no state compared twice."""
 
 DECISIONS = """
     SELECT d.id, d.title, d.outcome, d.rationale, d.at, d.actor, d.position,
-        ARRAY(
-            SELECT l.target_id FROM decisions.decision_links l
-            WHERE l.decision_id = d.id AND l.kind = 'Initiative' ORDER BY l.ordinal
+        COALESCE(
+            array_agg(l.target_id ORDER BY l.ordinal) FILTER (WHERE l.kind = 'Initiative'),
+            '{}'
         ) AS initiative_ids
     FROM decisions.decisions d
+    JOIN decisions.decision_links l ON l.decision_id = d.id
     WHERE d.workspace_id = $2 AND d.at > $3 AND d.at <= $4
-      AND EXISTS (
-        SELECT 1 FROM decisions.decision_links l
-        WHERE l.decision_id = d.id AND (
-            (l.kind = 'Roadmap' AND l.target_id = $1)
-            OR (l.kind = 'Initiative' AND l.target_id IN (
-                SELECT i.id FROM roadmap.initiatives i WHERE i.roadmap_id = $1
-            ))
-        )
-      )
+    GROUP BY d.id
+    HAVING bool_or(
+        (l.kind = 'Roadmap' AND l.target_id = $1)
+        OR (l.kind = 'Initiative' AND l.target_id IN (
+            SELECT i.id FROM roadmap.initiatives i WHERE i.roadmap_id = $1
+        ))
+    )
     ORDER BY d.at, d.position
 """
-"""The decisions recorded in the period that link to the roadmap or one of its initiatives."""
+"""The decisions recorded in the period that link to the roadmap or one of its initiatives,
+with the initiatives they link to (in the order recorded): their links read in one join,
+not once per decision (a subquery per decision was planned, on the bench's few hundred
+links, as a scan of every link each time: 3.6 ms instead of 0.4)."""
 
 DECISION_TITLES = """
     SELECT id, title FROM decisions.decisions WHERE workspace_id = $1 AND id = ANY($2::uuid[])
