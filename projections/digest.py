@@ -30,25 +30,19 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from projections import digest_queries as q
+from projections.collection import collection_paused
 from projections.digest_items import (
     HEALTHS,
-    NAME,
-    STATUSES,
     Digest,
     Item,
-    Why,
-    by_ids,
-    deliverable_item,
-    in_order,
+    Move,
+    Names,
+    deliverable_items,
+    in_digest_order,
     initiative_items,
-    is_slip,
-    named_item,
+    initiative_moves,
     names_of,
     quoted,
-    states,
-    target_label,
-    targets,
-    weeks,
 )
 from projections.readers import Connection
 from projections.roadmap_queries import Row
@@ -124,97 +118,61 @@ async def _digest(
     before = await q.positions_at(conn, workspace_id, roadmap_id, since)
     after = await q.positions_at(conn, workspace_id, roadmap_id, until)
     changes = await q.priority_changes(conn, workspace_id, roadmap_id, since, until)
-    then, now = states(await q.changed_deliverables(conn, workspace_id, roadmap_id, since, until))
+    moves = initiative_moves(before, after, changes)
+    added = [move.initiative_id for move in moves if move.kind == "ADDED"]
+    differences = await q.deliverable_differences(
+        conn, workspace_id, roadmap_id, since, until, added
+    )
+    decisions = await q.decisions_in(conn, workspace_id, roadmap_id, since, until)
+    updates = await q.updates_in(conn, workspace_id, roadmap_id, since, until)
     cycles = await q.cycle_names(conn, workspace_id, roadmap_id)
-    items = initiative_items(before, after, changes, until)
-    added = {item.initiative_id for item in items if item.kind == "ADDED"}
+    if initiative_id is not None:
+        # A digest about one initiative keeps what is about it, and names only it.
+        moves = [move for move in moves if move.initiative_id == initiative_id]
+        differences = [row for row in differences if row["initiative_id"] == initiative_id]
+        decisions = [row for row in decisions if initiative_id in row["initiative_ids"]]
+        updates = [row for row in updates if row["initiative_id"] == initiative_id]
 
-    keys = sorted(then.keys() | now.keys(), key=by_ids)
-    both = [key for key in keys if key in then and key in now]
-    status = [key for key in both if then[key]["status"] != now[key]["status"]]
-    target = [key for key in both if targets(then[key]) != targets(now[key])]
-    estimate = [key for key in both if then[key]["estimate_weeks"] != now[key]["estimate_weeks"]]
-    new = [key for key in keys if key not in then and key[0] not in added]
-    gone = [key for key in keys if key not in now]
-    why_status = await q.last_changes(conn, workspace_id, "status", status, since, until)
-    why_target = await q.last_changes(conn, workspace_id, "target", target, since, until)
-    why_estimate = await q.last_changes(conn, workspace_id, "estimate", estimate, since, until)
-    why_new = await q.last_entries(
-        conn, workspace_id, "DeliverableAdded", [key[1] for key in new], since, until
+    # Every initiative an item may name, named once before any item is worded.
+    involved = {move.initiative_id for move in moves}
+    involved.update(row["initiative_id"] for row in differences)
+    involved.update(update["initiative_id"] for update in updates)
+    involved.discard(None)
+    if initiative_id is not None:
+        involved.add(initiative_id)
+    titles = await q.titles_at(conn, workspace_id, sorted(involved), until)
+    names = names_of(involved, titles, roadmap["name"], after, before)
+
+    latest = await q.latest_update_before(conn, workspace_id, roadmap_id, initiative_id, until)
+    with collection_paused():  # thousands of items, nothing awaited
+        items = _items(moves, differences, decisions, updates, names, cycles, until)
+    decision_ids = sorted({item.decision_id for item in items if item.decision_id is not None})
+    return Digest(
+        roadmap_id=roadmap_id,
+        roadmap_name=roadmap["name"],
+        since=since,
+        until=until,
+        health=None if latest is None else latest["health"],
+        items=tuple(items),
+        decision_titles=await q.decision_titles(conn, workspace_id, decision_ids),
+        initiative_id=initiative_id,
+        initiative_title=None if initiative_id is None else titles.get(initiative_id),
     )
-    why_gone = await q.last_entries(
-        conn, workspace_id, "DeliverableRemoved", [key[1] for key in gone], since, until
-    )
 
-    for key in new:
-        row = now[key]
-        items.append(
-            deliverable_item(
-                "ADDED",
-                f"Added deliverable {quoted(row['title'])} to {NAME}",
-                key,
-                Why.of(why_new.get(key[1]), until),
-            )
-        )
-    for key in gone:
-        row = then[key]
-        items.append(
-            deliverable_item(
-                "REMOVED",
-                f"Removed deliverable {quoted(row['title'])} from {NAME}",
-                key,
-                Why.of(why_gone.get(key[1]), until),
-            )
-        )
-    for key in status:
-        old, row = then[key], now[key]
-        completed = row["status"] == "DONE"
-        summary = (
-            f"Completed {quoted(row['title'])} of {NAME}"
-            if completed
-            else f"{quoted(row['title'])} of {NAME} is now {STATUSES[row['status']]}"
-            f" (was {STATUSES[old['status']]})"
-        )
-        items.append(
-            deliverable_item(
-                "COMPLETED" if completed else "STATUS_CHANGED",
-                summary,
-                key,
-                Why.of(why_status.get(key), until),
-            )
-        )
-    for key in target:
-        old, row = then[key], now[key]
-        slipped = is_slip(old, row)
-        moved = f"from {target_label(old, cycles)} to {target_label(row, cycles)}"
-        summary = (
-            f"{quoted(row['title'])} of {NAME} slipped {moved}"
-            if slipped
-            else f"Retargeted {quoted(row['title'])} of {NAME} {moved}"
-        )
-        items.append(
-            deliverable_item(
-                "SLIPPED" if slipped else "RETARGETED",
-                summary,
-                key,
-                Why.of(why_target.get(key), until),
-            )
-        )
-    for key in estimate:
-        old, row = then[key], now[key]
-        title = quoted(row["title"])
-        if old["estimate_weeks"] is None:
-            summary = f"Estimated {title} of {NAME} at {weeks(row['estimate_weeks'])} weeks"
-        else:
-            summary = (
-                f"Re-estimated {title} of {NAME} from {weeks(old['estimate_weeks'])}"
-                f" to {weeks(row['estimate_weeks'])} weeks"
-            )
-        items.append(
-            deliverable_item("ESTIMATE_CHANGED", summary, key, Why.of(why_estimate.get(key), until))
-        )
 
-    for decision in await q.decisions_in(conn, workspace_id, roadmap_id, since, until):
+def _items(
+    moves: list[Move],
+    differences: list[Row],
+    decisions: list[Row],
+    updates: list[Row],
+    names: Names,
+    cycles: dict[UUID, str],
+    until: datetime,
+) -> list[Item]:
+    """Every item of the digest, worded and in its order."""
+    items = initiative_items(moves, names, until)
+    items += deliverable_items(differences, names, cycles, until)
+    for decision in decisions:
         items.append(
             Item(
                 "DECISION_RECORDED",
@@ -226,40 +184,20 @@ async def _digest(
                 about=tuple(decision["initiative_ids"]),
             )
         )
-    for update in await q.updates_in(conn, workspace_id, roadmap_id, since, until):
+    for update in updates:
         subject: UUID | None = update["initiative_id"]
+        name, rank = names[subject]
         items.append(
             Item(
                 "STATUS_UPDATE",
-                f"Posted a status update on {NAME} ({HEALTHS[update['health']]})",
+                f"Posted a status update on {name} ({HEALTHS[update['health']]})",
                 "",
                 update["at"],
                 update["actor"],
                 initiative_id=subject,
                 about=() if subject is None else (subject,),
                 body=update["body"],
+                rank=rank,
             )
         )
-
-    if initiative_id is not None:
-        items = [item for item in items if initiative_id in item.about]
-    involved = {item.initiative_id for item in items if item.initiative_id is not None}
-    if initiative_id is not None:
-        involved.add(initiative_id)
-    titles = await q.titles_at(conn, workspace_id, sorted(involved), until)
-    names = names_of(involved, titles, roadmap["name"], after, before)
-    named = [named_item(item, names) for item in items]
-    named.sort(key=in_order)
-    decision_ids = sorted({item.decision_id for item in named if item.decision_id is not None})
-    latest = await q.latest_update_before(conn, workspace_id, roadmap_id, initiative_id, until)
-    return Digest(
-        roadmap_id=roadmap_id,
-        roadmap_name=roadmap["name"],
-        since=since,
-        until=until,
-        health=None if latest is None else latest["health"],
-        items=tuple(named),
-        decision_titles=await q.decision_titles(conn, workspace_id, decision_ids),
-        initiative_id=initiative_id,
-        initiative_title=None if initiative_id is None else titles.get(initiative_id),
-    )
+    return in_digest_order(items)

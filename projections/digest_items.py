@@ -7,14 +7,17 @@ Each difference between the two ends of a period becomes one ``Item``, worded fo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from functools import cached_property
+from operator import attrgetter
+from typing import NamedTuple
 from uuid import UUID
 
-from projections.digest_queries import STATE
+import orjson
+
 from projections.roadmap_queries import Row
 
 KINDS = (
@@ -44,13 +47,6 @@ STATUSES = {
 }
 """A deliverable's status as people write it."""
 
-Key = tuple[UUID, UUID]
-"""A deliverable: (initiative id, deliverable id)."""
-
-NAME = "\x00"
-"""Where a summary names its initiative (or the roadmap), until names are looked up: no
-stored text holds a NUL character, so no title can contain it."""
-
 LAST = 1 << 30
 """The rank of items about no initiative, and the offset of those no longer on the roadmap."""
 
@@ -59,8 +55,9 @@ class Item(NamedTuple):
     """One line of a digest: names, never ids, in ``summary``; the ids for the API.
 
     A named tuple rather than a frozen dataclass: a digest may hold thousands of items,
-    each built twice (then named), and a frozen dataclass takes five times as long to
-    build (each field set through ``object.__setattr__``).
+    and a frozen dataclass takes five times as long to build (each field set through
+    ``object.__setattr__``). Each is built once, named and ranked: the names are read
+    before the items are worded.
     """
 
     kind: str
@@ -76,22 +73,6 @@ class Item(NamedTuple):
     body: str | None = None
     """A status update's text."""
     rank: int = LAST
-
-    def named(self, summary: str, rank: int) -> Item:
-        """This item with another summary and rank (``_replace`` is twice as slow)."""
-        return Item(
-            self.kind,
-            summary,
-            self.reason,
-            self.at,
-            self.actor,
-            self.initiative_id,
-            self.deliverable_id,
-            self.decision_id,
-            self.about,
-            self.body,
-            rank,
-        )
 
 
 @dataclass(frozen=True)
@@ -110,6 +91,20 @@ class Digest:
     initiative_id: UUID | None = None
     initiative_title: str | None = None
 
+    @cached_property
+    def item_times(self) -> list[str]:
+        """Each item's business time in ISO 8601: written once for both the API and the
+        Markdown."""
+        return iso_times(item.at for item in self.items)
+
+
+def iso_times(times: Iterable[datetime]) -> list[str]:
+    """Each instant in ISO 8601, the text ``datetime.isoformat`` gives (its offset, its
+    microseconds when it has any), written by orjson in a quarter of the time: at
+    thousands of items a digest, ``isoformat`` was the largest cost of showing them."""
+    written: list[str] = orjson.loads(orjson.dumps(list(times)))
+    return written
+
 
 class Why(NamedTuple):
     """The fact behind a difference: when, who, why, which decision (a named tuple, as
@@ -122,9 +117,10 @@ class Why(NamedTuple):
 
     @classmethod
     def of(cls, row: Row | None, fallback: datetime) -> Why:
-        """The fact's who and why; a difference without a fact in the period (a version
+        """The fact's who and why (its ``at``, ``actor``, ``reason`` and ``decision_id``);
+        a difference without a fact in the period (none, or a row without one: a version
         the facts do not explain) is dated at the end of the period, by nobody."""
-        if row is None:
+        if row is None or row["at"] is None:
             return cls(fallback, "", "", None)
         return cls(row["at"], row["actor"], row["reason"], row["decision_id"])
 
@@ -139,99 +135,47 @@ def weeks(value: Decimal | None) -> str:
     return f"{value.normalize():f}"
 
 
-def target_label(row: State, cycles: dict[UUID, str]) -> str:
+def target_label(cycle_id: UUID | None, target: date | None, cycles: dict[UUID, str]) -> str:
     """A deliverable's target as people name it: the cycle's name, a date, or no target."""
-    cycle_id: UUID | None = row["target_cycle_id"]
     if cycle_id is not None:
         return cycles.get(cycle_id, "a cycle since removed")
-    target: date | None = row["target_date"]
     return "no target" if target is None else target.isoformat()
 
 
-def is_slip(before: State, after: State) -> bool:
+def is_slip(due_before: date | None, due_after: date | None) -> bool:
     """Now due later than before (both having a due date)."""
-    return (
-        before["due_on"] is not None
-        and after["due_on"] is not None
-        and after["due_on"] > before["due_on"]
-    )
+    return due_before is not None and due_after is not None and due_after > due_before
 
 
-State = Mapping[str, Any]
-"""A deliverable at an instant: the columns of ``digest_queries.STATE``."""
+class Move(NamedTuple):
+    """An initiative ADDED to the roadmap, REMOVED from it or MOVED on it over a period:
+    ``detail`` its position(s) as the summary gives them, ``fact`` the change behind it."""
+
+    kind: str
+    initiative_id: UUID
+    detail: str
+    fact: Row | None
 
 
-def states(rows: Sequence[Row]) -> tuple[dict[Key, State], dict[Key, State]]:
-    """The deliverables that may have changed, as they were at the start and at the end
-    of the period (those that did not exist then, or no longer do, left out of each)."""
-    then: dict[Key, State] = {}
-    now: dict[Key, State] = {}
-    columns = STATE.split(", ")
-    for row in rows:
-        key = (row["initiative_id"], row["deliverable_id"])
-        if row["exists_before"]:
-            then[key] = {column: row[f"then_{column}"] for column in columns}
-        if row["exists_after"]:
-            now[key] = {column: row[column] for column in columns}
-    return then, now
-
-
-def targets(row: State) -> tuple[UUID | None, date | None]:
-    return row["target_cycle_id"], row["target_date"]
-
-
-def deliverable_item(kind: str, summary: str, key: Key, why: Why) -> Item:
-    """An item about a deliverable; ``NAME`` in ``summary`` is its initiative's name."""
-    initiative_id, deliverable_id = key
-    return Item(
-        kind,
-        summary,
-        why.reason,
-        why.at,
-        why.actor,
-        initiative_id=initiative_id,
-        deliverable_id=deliverable_id,
-        decision_id=why.decision_id,
-        about=(initiative_id,),
-    )
-
-
-def initiative_items(
-    before: dict[UUID, int], after: dict[UUID, int], changes: Sequence[Row], until: datetime
-) -> list[Item]:
+def initiative_moves(
+    before: dict[UUID, int], after: dict[UUID, int], changes: Sequence[Row]
+) -> list[Move]:
     """ADDED, REMOVED and MOVED: the net effect of the period's priority changes."""
     chains: dict[UUID, list[Row]] = defaultdict(list)
     for change in changes:
         chains[change["initiative_id"]].append(change)
-    items = []
+    moves = []
     for initiative_id in sorted(before.keys() | after.keys() | chains.keys()):
         chain = chains.get(initiative_id, [])
         was, now = before.get(initiative_id), after.get(initiative_id)
         if was is None and now is not None:
-            placed = last(chain, "from_position")
-            item = ("ADDED", f"Added {NAME} at {now}", Why.of(placed, until))
+            moves.append(Move("ADDED", initiative_id, f"at {now}", last(chain, "from_position")))
         elif was is not None and now is None:
-            removed = last(chain, "to_position")
-            item = ("REMOVED", f"Removed {NAME} (was {was})", Why.of(removed, until))
+            moves.append(Move("REMOVED", initiative_id, f"(was {was})", last(chain, "to_position")))
         elif chain and chain[0]["from_position"] != chain[-1]["to_position"]:
             start, end = chain[0]["from_position"], chain[-1]["to_position"]
-            item = ("MOVED", f"Moved {NAME} from {start} to {end}", Why.of(chain[-1], until))
-        else:
-            continue
-        kind, summary, why = item
-        items.append(
-            Item(
-                kind,
-                summary,
-                why.reason,
-                why.at,
-                why.actor,
-                initiative_id=initiative_id,
-                decision_id=why.decision_id,
-                about=(initiative_id,),
-            )
-        )
-    return items
+            moves.append(Move("MOVED", initiative_id, f"from {start} to {end}", chain[-1]))
+    return moves
 
 
 def last(chain: Sequence[Row], unset: str) -> Row | None:
@@ -261,23 +205,108 @@ def names_of(
     return names
 
 
-def named_item(item: Item, names: Names) -> Item:
-    """The item with its initiative's (or the roadmap's) name in its summary, and its rank."""
-    if item.kind == "DECISION_RECORDED":
-        return item
-    name, rank = names[item.initiative_id]
-    return item.named(item.summary.replace(NAME, name), rank)
+def initiative_items(moves: Iterable[Move], names: Names, until: datetime) -> list[Item]:
+    """The items of the initiatives' moves, each named (its initiative) and ranked."""
+    items = []
+    for move in moves:
+        name, rank = names[move.initiative_id]
+        why = Why.of(move.fact, until)
+        items.append(
+            Item(
+                move.kind,
+                f"{VERBS[move.kind]} {name} {move.detail}",
+                why.reason,
+                why.at,
+                why.actor,
+                move.initiative_id,
+                None,
+                why.decision_id,
+                (move.initiative_id,),
+                None,
+                rank,
+            )
+        )
+    return items
 
 
-ORDER = {kind: n for n, kind in enumerate(KINDS)}
+VERBS = {"ADDED": "Added", "REMOVED": "Removed", "MOVED": "Moved"}
+"""How the summary of an initiative's move begins."""
 
 
-def in_order(item: Item) -> tuple[int, int, datetime, str]:
-    """Where an item comes in a digest: by kind, rank, business time, then summary."""
-    return ORDER[item.kind], item.rank, item.at, item.summary
+def deliverable_items(
+    differences: Iterable[Row], names: Names, cycles: dict[UUID, str], until: datetime
+) -> list[Item]:
+    """The items of the deliverables' differences (rows of
+    ``digest_queries.DELIVERABLE_DIFFERENCES``), each named and ranked by its initiative."""
+    items = []
+    for row in differences:
+        initiative_id: UUID = row["initiative_id"]
+        name, rank = names[initiative_id]
+        kind, summary = worded(row, name, cycles)
+        why = Why.of(row, until)
+        items.append(
+            Item(
+                kind,
+                summary,
+                why.reason,
+                why.at,
+                why.actor,
+                initiative_id,
+                row["deliverable_id"],
+                why.decision_id,
+                (initiative_id,),
+                None,
+                rank,
+            )
+        )
+    return items
 
 
-def by_ids(key: Key) -> tuple[int, int]:
-    """A deliverable's place in the order of its ids: the order of the UUIDs themselves,
-    whose comparison reads ``.int`` once per comparison instead of once per key."""
-    return key[0].int, key[1].int
+def worded(row: Row, name: str, cycles: dict[UUID, str]) -> tuple[str, str]:
+    """The kind and summary of one difference of a deliverable of initiative ``name``."""
+    difference: str = row["difference"]
+    title = quoted(row["title"])
+    if difference == "REMOVED":
+        return "REMOVED", f"Removed deliverable {title} from {name}"
+    if difference == "ADDED":
+        return "ADDED", f"Added deliverable {title} to {name}"
+    if difference == "STATUS":
+        if row["status"] == "DONE":
+            return "COMPLETED", f"Completed {title} of {name}"
+        now, then = STATUSES[row["status"]], STATUSES[row["then_status"]]
+        return "STATUS_CHANGED", f"{title} of {name} is now {now} (was {then})"
+    if difference == "TARGET":
+        moved = (
+            f"from {target_label(row['then_target_cycle_id'], row['then_target_date'], cycles)}"
+            f" to {target_label(row['target_cycle_id'], row['target_date'], cycles)}"
+        )
+        if is_slip(row["then_due_on"], row["due_on"]):
+            return "SLIPPED", f"{title} of {name} slipped {moved}"
+        return "RETARGETED", f"Retargeted {title} of {name} {moved}"
+    assert difference == "ESTIMATE", f"no wording for a difference {difference!r}"
+    if row["then_estimate_weeks"] is None:
+        return (
+            "ESTIMATE_CHANGED",
+            f"Estimated {title} of {name} at {weeks(row['estimate_weeks'])} weeks",
+        )
+    return (
+        "ESTIMATE_CHANGED",
+        f"Re-estimated {title} of {name} from {weeks(row['then_estimate_weeks'])}"
+        f" to {weeks(row['estimate_weeks'])} weeks",
+    )
+
+
+IN_KIND = attrgetter("rank", "at", "summary")
+"""Where an item comes among those of its kind: by rank, business time, then summary."""
+
+
+def in_digest_order(items: Iterable[Item]) -> list[Item]:
+    """The items by kind (in ``KINDS`` order), then as ``IN_KIND`` says; equal ones in the
+    order given. Sorted kind by kind: one key of three attributes, read in C, per item."""
+    by_kind: dict[str, list[Item]] = {kind: [] for kind in KINDS}
+    for item in items:
+        by_kind[item.kind].append(item)
+    ordered: list[Item] = []
+    for kind_items in by_kind.values():
+        ordered += sorted(kind_items, key=IN_KIND)
+    return ordered

@@ -8,7 +8,6 @@ body.
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from projections.digest_items import HEALTHS, Digest, Item
@@ -28,10 +27,9 @@ HEADINGS = {
 """The section of each kind of item."""
 
 
-def when(at: datetime) -> str:
-    """An instant as people read it in an email: 2026-11-02 14:30 UTC (``isoformat`` takes
-    half the time of ``strftime``, once per item)."""
-    return at.isoformat(" ", "minutes")[:16] + " UTC"
+def when(at: str) -> str:
+    """An instant (in ISO 8601) as people read it in an email: 2026-11-02 14:30 UTC."""
+    return f"{at[:10]} {at[11:16]} UTC"
 
 
 def sentence(text: str) -> str:
@@ -40,16 +38,17 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
 
-def line(item: Item, decision_titles: dict[UUID, str]) -> str:
-    """An item as a list entry (and, for a status update, its body quoted below)."""
+def line(item: Item, at: str, reason: str, decision_titles: dict[UUID, str]) -> str:
+    """An item as a list entry (and, for a status update, its body quoted below): ``at``
+    its time in ISO 8601, ``reason`` its reason as a sentence."""
     text = f"- {item.summary}."
-    if item.reason:
-        text += " " + sentence(item.reason)
+    if reason:
+        text += " " + reason
     if item.decision_id is not None and item.kind != "DECISION_RECORDED":
         title = decision_titles.get(item.decision_id)
         if title is not None:
             text += f" Decision: '{title}'."
-    text += f" ({item.actor}, {when(item.at)})" if item.actor else f" ({when(item.at)})"
+    text += f" ({item.actor}, {when(at)})" if item.actor else f" ({when(at)})"
     if item.body is None:
         return text
     quoted = "\n".join(f"  > {row}".rstrip() for row in item.body.splitlines())
@@ -64,7 +63,7 @@ def markdown(digest: Digest) -> str:
     lines = [
         f"# {subject}: what changed",
         "",
-        f"From {when(digest.since)} to {when(digest.until)}.",
+        f"From {when(digest.since.isoformat())} to {when(digest.until.isoformat())}.",
         "",
         f"**Health: {HEALTHS[digest.health]}**"
         if digest.health is not None
@@ -73,9 +72,14 @@ def markdown(digest: Digest) -> str:
     if not digest.items:
         lines += ["", "Nothing changed in this period."]
     heading = None
-    for item in digest.items:
+    # Reasons repeat ("weekly sync"): each written as a sentence once.
+    sentences = {"": ""}
+    for item, at in zip(digest.items, digest.item_times, strict=True):
         if item.kind != heading:
             heading = item.kind
             lines += ["", f"## {HEADINGS[item.kind]}", ""]
-        lines.append(line(item, digest.decision_titles))
+        reason = sentences.get(item.reason)
+        if reason is None:
+            reason = sentences[item.reason] = sentence(item.reason)
+        lines.append(line(item, at, reason, digest.decision_titles))
     return "\n".join(lines) + "\n"

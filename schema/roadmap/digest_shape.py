@@ -17,19 +17,19 @@ from typing import Any
 from graphql import GraphQLObjectType, get_named_type
 from graphql.execution.collect_fields import FieldDetailsList
 
-from projections.digest_items import Digest, Item
+from projections.collection import collection_paused
+from projections.digest_items import Digest
 from projections.digest_markdown import markdown
-from schema.roadmap.roadmap_shape import collection_paused
 from schema.roadmap.shaped import NotShapeable, ShapingExecutionContext
 
-ITEM_LEAVES: dict[str, Callable[[Item], Any]] = {
-    "kind": lambda item: item.kind,
-    "summary": lambda item: item.summary,
-    "reason": lambda item: item.reason,
-    "at": lambda item: item.at.isoformat(),
-    "actor": lambda item: item.actor,
+ITEM_LEAVES: dict[str, Callable[[Digest], list[Any]]] = {
+    "kind": lambda found: [item.kind for item in found.items],
+    "summary": lambda found: [item.summary for item in found.items],
+    "reason": lambda found: [item.reason for item in found.items],
+    "at": lambda found: found.item_times,
+    "actor": lambda found: [item.actor for item in found.items],
 }
-"""Each leaf of a DigestItem as the API shows it."""
+"""Each leaf of a DigestItem as the API shows it, for every item of a digest at once."""
 
 
 def digest_leaf(found: Digest, name: str) -> Any:
@@ -92,13 +92,17 @@ def shape_items(
     collected = executor.collect_subfields(item_type, details)
     if collected.new_defer_usages:
         raise NotShapeable("@defer")
-    getters: list[tuple[str, Callable[[Item], Any]]] = []
+    keys: list[str] = []
+    columns: list[list[Any]] = []
     for key, field_details in collected.grouped_field_set.items():
         name = field_details[0].node.name.value
         if name == "__typename":
-            getters.append((key, lambda _item: item_type.name))
+            columns.append([item_type.name] * len(found.items))
         elif name in ITEM_LEAVES:
-            getters.append((key, ITEM_LEAVES[name]))
+            columns.append(ITEM_LEAVES[name](found))
         else:
             raise NotShapeable(name)
-    return [{key: get(item) for key, get in getters} for item in found.items]
+        keys.append(key)
+    if not keys:  # every field skipped: an empty object per item
+        return [{} for _ in found.items]
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]

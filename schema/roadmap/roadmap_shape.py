@@ -13,10 +13,8 @@ when selected.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -33,6 +31,7 @@ from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
 
 from projections import roadmap_queries
+from projections.collection import collection_paused
 from projections.readers import Connection
 from projections.roadmap_queries import RoadmapRows
 from projections.roadmap_recorded import cycles_of_view, estimates_recorded
@@ -375,23 +374,3 @@ def shape_roadmap(
         return await shaper.pending.settled(out) if shaper.pending.awaiting else out
 
     return completed()
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a response is shaped.
-
-    Shaping allocates tens of thousands of dicts and lists, all reachable and free of
-    cycles; each few hundred of them would otherwise start a collection, and the ones
-    that reach the oldest generation walk every object of the process (measured: some
-    15 ms of a 500-initiative roadmap's 35). Nothing awaits in between, so no other
-    request runs meanwhile.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
