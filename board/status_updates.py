@@ -28,13 +28,13 @@ from backend.domain.errors import DomainError
 from backend.domain.status_update import HEALTHS
 from backend.tokens import Role
 from board.markdown import markdown_html
-from board.pages import Refused, forged, go, page, refusal_page
+from board.pages import Refused, forged, go, page, refusal_page, when
 from board.session import CSRF_FIELD, csrf_holds, services_of
 from board.subpages import RoadmapHead, Viewing, parse_ref, viewing
 from projections.digest import digest_of, digest_of_update
 from projections.digest_items import HEALTHS as HEALTH_WORDS
 from projections.digest_items import Digest
-from projections.digest_markdown import HEADINGS, when
+from projections.digest_markdown import HEADINGS
 from projections.digest_queries import updates_newest_first
 from projections.readers import Connection
 from projections.roadmap_queries import Row
