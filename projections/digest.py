@@ -26,7 +26,7 @@ are), then in business-time order. A digest about one initiative keeps the items
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from projections import digest_queries as q
@@ -114,6 +114,8 @@ async def _digest(
     until: datetime,
     initiative_id: UUID | None,
 ) -> Digest:
+    # In UTC, as the Markdown labels its times, whatever offset the caller wrote.
+    since, until = since.astimezone(UTC), until.astimezone(UTC)
     roadmap_id: UUID = roadmap["id"]
     before = await q.positions_at(conn, workspace_id, roadmap_id, since)
     after = await q.positions_at(conn, workspace_id, roadmap_id, until)

@@ -4,7 +4,7 @@ second one tells stakeholders."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -426,6 +426,29 @@ async def test_a_digest_defaults_to_the_period_since_the_latest_update(
     )
     assert nothing["digest"]["items"] == []
     assert "Nothing changed in this period." in nothing["digest"]["markdown"]
+
+
+async def test_a_period_written_with_an_offset_reads_in_utc_as_the_markdown_says(
+    client: GraphQLClient, services: Services
+) -> None:
+    ws = await new_workspace(services)
+    story = ws.story(services)
+    plan = dinner(story)
+    await story.projected(services)
+    paris = timezone(timedelta(hours=1))
+    shifted = await ask(
+        client,
+        ws.token,
+        DIGEST,
+        id=to_global_id("Roadmap", plan.roadmap),
+        since=plan.first_update.astimezone(paris).isoformat(),
+        until=plan.second_update.astimezone(paris).isoformat(),
+    )
+    digest = shifted["digest"]
+    assert lines(digest) == EXPECTED
+    assert digest["from"] == plan.first_update.astimezone(UTC).isoformat()
+    utc_minute = plan.first_update.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    assert f"From {utc_minute} UTC" in digest["markdown"]
 
 
 async def test_a_missing_roadmap_or_a_backwards_period_is_refused(
