@@ -39,6 +39,11 @@ ESTIMATED: Any = Initiative.DeliverableEstimated
 EFFORT_LOGGED: Any = Initiative.EffortLogged
 
 
+SYNTHETIC_VERSIONS = 1_000_000
+"""Synthesized events number their aggregates' versions from here: far above any version
+the board's build recorded (the roadmap's own is over 500), below the 2**31 of a column."""
+
+
 @dataclass
 class Board:
     """The benchmark's roadmap: its ids, in priority order."""
@@ -79,7 +84,7 @@ class History:
         return self.recorded_from + timedelta(microseconds=n)
 
     def meta(self, originator: UUID, at: datetime) -> dict[str, Any]:
-        version = self.versions.get(originator, 100) + 1
+        version = self.versions.get(originator, SYNTHETIC_VERSIONS) + 1
         self.versions[originator] = version
         recorded = self.recorded_at(self.made, at)
         self.made += 1
