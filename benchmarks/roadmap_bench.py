@@ -105,7 +105,8 @@ WITH o AS (
             ELSE 'PLANNED'
         END AS status
     FROM roadmap.deliverable_versions x
-    LEFT JOIN roadmap.cycles c ON c.roadmap_id = x.roadmap_id AND c.cycle_id = x.target_cycle_id
+    LEFT JOIN roadmap.cycle_versions c ON c.roadmap_id = x.roadmap_id
+        AND c.cycle_id = x.target_cycle_id AND c.valid_to = 'infinity'
     WHERE x.roadmap_id = $1 AND x.valid_to = 'infinity'
     GROUP BY x.initiative_id
 )
