@@ -47,6 +47,8 @@ from backend.application import Caller, Roadlog
 from backend.bootstrap import prepare_database, prepared_pool
 from backend.database import DatabaseTarget
 from backend.domain.deliverable import STATUSES, NewDeliverable
+from backend.domain.fiscal import quarter_after, quarter_of
+from backend.domain.workspace import DEFAULT_FISCAL_YEAR_START_MONTH
 from backend.eventstore import open_event_store
 from backend.tokens import Role, Tokens
 from benchmarks.figures import Figure, figure
@@ -140,18 +142,20 @@ def build_board(app: Roadlog, caller: Caller, initiatives: int, started: datetim
     team = app.create_team(caller, name="SRE", effective_at=at).id
     roadmap = app.create_roadmap(caller, name="SRE roadmap", team_id=team, effective_at=at).id
     cycles = []
-    for quarter in range(4):
-        begins = (started + timedelta(days=91 * quarter)).date()
+    # Cycles on quarters are the workspace's fiscal quarters (its fiscal year's default).
+    quarter = quarter_of(started.date(), DEFAULT_FISCAL_YEAR_START_MONTH)
+    for n in range(4):
         cycles.append(
             app.create_cycle(
                 caller,
                 roadmap_id=roadmap,
-                name=f"Q{quarter + 1}",
-                starts_on=begins,
-                ends_on=begins + timedelta(days=90),
+                name=f"Q{n + 1}",
+                starts_on=quarter.starts_on,
+                ends_on=quarter.ends_on,
                 effective_at=at,
             ).id
         )
+        quarter = quarter_after(quarter, DEFAULT_FISCAL_YEAR_START_MONTH)
     board = Board(roadmap, cycles, started=started)
     for n in range(initiatives):
         at += timedelta(seconds=1)
