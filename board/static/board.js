@@ -1,5 +1,5 @@
-// The board's own script: the move dialog. htmx (htmx.min.js) posts the forms and swaps
-// the roadmap table in place; without scripts the status forms post and reload the page.
+// The board's own script: the move dialog, and where a status control posts. htmx
+// (htmx.min.js) posts the forms and swaps the roadmap table in place.
 "use strict";
 
 function openMove(button) {
@@ -30,4 +30,18 @@ document.addEventListener("htmx:beforeSwap", () => {
   for (const dialog of document.querySelectorAll("dialog[open]")) {
     dialog.close();
   }
+});
+
+// A status control is a bare form (a roadmap shows thousands of them): it posts to its
+// deliverable's URL, made from the table's pattern, with its initiative's version; the
+// CSRF token goes in the header that htmx adds from the table's hx-headers.
+document.addEventListener("htmx:configRequest", (event) => {
+  const form = event.detail.elt;
+  if (!form.matches("form.status-change")) {
+    return;
+  }
+  const deliverable = form.closest("tr.deliverable").id.slice("deliverable-".length);
+  const pattern = form.closest("#roadmap-table").dataset.statusAction;
+  event.detail.path = pattern.replace("{deliverable}", deliverable);
+  event.detail.parameters.expected_version = form.closest("tr.initiative").dataset.version;
 });
