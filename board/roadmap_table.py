@@ -9,7 +9,6 @@ and its deliverables, each with its status (colour and words), a stretch mark, i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from typing import NamedTuple
 from uuid import UUID
@@ -22,7 +21,6 @@ from backend.exporting.roadmap import status_words
 from projections.roadmap_queries import (
     Row,
     cycles_of_roadmap,
-    decimal,
     roadmap_rows,
     roadmaps_by_name,
 )
@@ -64,7 +62,8 @@ class DeliverableRow(NamedTuple):
     """Done or won't do: reopening it needs a reason."""
     stretch: bool
     target: str | None
-    estimate_weeks: Decimal | None
+    estimate_weeks: str | None
+    """Its exact digits, as the API shows them (no Decimal made to be printed)."""
 
 
 class InitiativeRow(NamedTuple):
@@ -127,7 +126,7 @@ async def roadmap_table(
                     finished=d["status"] in FINISHED,
                     stretch=d["stretch"],
                     target=_target(d, cycles),
-                    estimate_weeks=decimal(d["estimate_weeks"]),
+                    estimate_weeks=d["estimate_weeks"],
                 )
                 for d in found.deliverables.get(initiative["initiative_id"], [])
             ),
