@@ -8,7 +8,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import FileSystemLoader
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.templating import Jinja2Templates
@@ -26,11 +26,12 @@ from board.session import (
     services_of,
     sign_in,
 )
+from board.templating import BoardEnvironment
 from schema.auth import AuthenticationFailed
 from schema.relay import InvalidGlobalId, from_global_id
 
 TEMPLATES = Jinja2Templates(
-    env=Environment(
+    env=BoardEnvironment(
         loader=FileSystemLoader(Path(__file__).with_name("templates")),
         autoescape=True,
         trim_blocks=True,
