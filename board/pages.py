@@ -65,8 +65,9 @@ def _with_csrf(request: Request, context: dict[str, Any]) -> dict[str, Any]:
     return {"csrf_field": CSRF_FIELD, "csrf": csrf_token(request), **context}
 
 
-STREAMED_PIECES = 2048
-"""Template output pieces sent per chunk of a streamed page (tens of kilobytes)."""
+STREAMED_PIECES = 16
+"""Template output pieces sent per chunk of a streamed page: on the roadmap page mostly
+whole rows (a few kilobytes each), so tens of kilobytes per chunk."""
 
 
 def streamed_page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
