@@ -19,6 +19,13 @@ document.addEventListener("click", (event) => {
     openMove(mover);
     return;
   }
+  // A status control's Set is no submit button: before the scripts run, its bare form
+  // would post to the page itself; until then a click does nothing.
+  const setter = event.target.closest("form.status-change button");
+  if (setter) {
+    setter.form.requestSubmit();
+    return;
+  }
   const closer = event.target.closest("[data-closes]");
   if (closer) {
     document.getElementById(closer.dataset.closes).close();
