@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader
+from jinja2 import Environment, FileSystemLoader
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from backend.tokens import Principal, Role
@@ -26,12 +24,11 @@ from board.session import (
     services_of,
     sign_in,
 )
-from board.templating import BoardEnvironment
 from schema.auth import AuthenticationFailed
 from schema.relay import InvalidGlobalId, from_global_id
 
 TEMPLATES = Jinja2Templates(
-    env=BoardEnvironment(
+    env=Environment(
         loader=FileSystemLoader(Path(__file__).with_name("templates")),
         autoescape=True,
         trim_blocks=True,
@@ -55,38 +52,13 @@ class Refused:
 def page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
     """A rendered page; every form on it carries this browser's CSRF token."""
     response = TEMPLATES.TemplateResponse(
-        request, template, _with_csrf(request, context), status_code=status
+        request,
+        template,
+        {"csrf_field": CSRF_FIELD, "csrf": csrf_token(request), **context},
+        status_code=status,
     )
     keep_nonce(response, request)
     return response
-
-
-def _with_csrf(request: Request, context: dict[str, Any]) -> dict[str, Any]:
-    return {"csrf_field": CSRF_FIELD, "csrf": csrf_token(request), **context}
-
-
-STREAMED_PIECES = 16
-"""Template output pieces sent per chunk of a streamed page: on the roadmap page mostly
-whole rows (a few kilobytes each), so tens of kilobytes per chunk."""
-
-
-def streamed_page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    """``page``, sent while it renders: a roadmap's page is megabytes, and its first rows
-    travel (and the browser reads them) while the last ones render."""
-    pieces = TEMPLATES.get_template(template).generate(
-        {"request": request, **_with_csrf(request, context)}
-    )
-    response = StreamingResponse(
-        _chunks(pieces), status_code=status, media_type="text/html; charset=utf-8"
-    )
-    keep_nonce(response, request)
-    return response
-
-
-async def _chunks(pieces: Iterator[str]) -> AsyncIterator[bytes]:
-    # Joined in C, many pieces at a time: one send per piece would cost more than the page.
-    while batch := list(islice(pieces, STREAMED_PIECES)):
-        yield "".join(batch).encode()
 
 
 def go(path: str) -> Response:
@@ -164,7 +136,7 @@ async def render_roadmap(
     table = await roadmap_table(services, principal.workspace_id, ref.id)
     if table is None:
         return refusal_page(request, 404, f"Roadmap {roadmap!r} not found")
-    return streamed_page(
+    return page(
         request,
         "roadmap.html",
         422 if refused else 200,
