@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from functools import cache
+from typing import NamedTuple
 from uuid import UUID
 
 from markupsafe import Markup
@@ -22,7 +22,6 @@ from backend.exporting.roadmap import status_words
 from projections.roadmap_queries import (
     Row,
     cycles_of_roadmap,
-    decimal,
     roadmap_rows,
     roadmaps_by_name,
 )
@@ -51,27 +50,24 @@ class RoadmapLink:
     name: str
 
 
-@dataclass(frozen=True)
-class DeliverableRow:
+class DeliverableRow(NamedTuple):
+    """A deliverable as its row shows it. Named tuples, here and for initiatives: as
+    immutable as frozen dataclasses, and several times cheaper to make, for thousands."""
+
     id: str
     title: str
     status: str
+    status_words: str
+    """The status in the seeds' words."""
+    finished: bool
+    """Done or won't do: reopening it needs a reason."""
     stretch: bool
     target: str | None
-    estimate_weeks: Decimal | None
-
-    @property
-    def status_words(self) -> str:
-        return status_words(self.status)
-
-    @property
-    def finished(self) -> bool:
-        """Done or won't do: reopening it needs a reason."""
-        return self.status in FINISHED
+    estimate_weeks: str | None
+    """Its exact digits, as the API shows them (no Decimal made to be printed)."""
 
 
-@dataclass(frozen=True)
-class InitiativeRow:
+class InitiativeRow(NamedTuple):
     id: str
     position: int
     title: str
@@ -139,9 +135,11 @@ async def roadmap_table(
                     id=to_global_id("Deliverable", d["initiative_id"], d["deliverable_id"]),
                     title=d["title"],
                     status=d["status"],
+                    status_words=status_words(d["status"]),
+                    finished=d["status"] in FINISHED,
                     stretch=d["stretch"],
                     target=_target(d, cycles),
-                    estimate_weeks=decimal(d["estimate_weeks"]),
+                    estimate_weeks=d["estimate_weeks"],
                 )
                 for d in found.deliverables.get(initiative["initiative_id"], [])
             ),

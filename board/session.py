@@ -11,6 +11,10 @@ matches that of its own cookies. A page on another site can neither read the non
 compute the HMAC without the token, and a nonce planted by a sibling domain is useless
 without the session token it must be signed with. (starlette-csrf, the maintained
 option, reads its token from a request header only, which plain HTML forms cannot send.)
+The same token may come in the ``X-CSRF-Token`` header instead: the roadmap table sends it
+once for its thousands of status controls (``hx-headers``), so that no form repeats it.
+A page on another site can send that header no more than it can read the token (CORS
+allows no such header).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from schema.auth import AuthenticationFailed, authenticate
 SESSION_COOKIE = "roadlog_session"
 CSRF_COOKIE = "roadlog_csrf"
 CSRF_FIELD = "csrf"
+CSRF_HEADER = "x-csrf-token"
 NEW_NONCE_KEY = "roadlog.csrf_nonce"
 SESSION_SECONDS = 12 * 60 * 60
 """A meeting's day: sign in again after that."""
@@ -99,7 +104,9 @@ def csrf_token(request: Request) -> str:
 
 
 def csrf_holds(request: Request, sent: str | None) -> bool:
-    """Whether a POST carries the token of its own cookies (so it came from a board page)."""
+    """Whether a POST carries the token of its own cookies (so it came from a board page):
+    in its form's field (``sent``), else in the CSRF header."""
+    sent = sent or request.headers.get(CSRF_HEADER)
     if request.cookies.get(CSRF_COOKIE) is None or not sent:
         return False
     return hmac.compare_digest(sent, csrf_token(request))

@@ -1,6 +1,5 @@
-// The board's own script: the move and planning dialogs, live updates. htmx (htmx.min.js)
-// posts the forms and swaps the roadmap table in place; without scripts the status forms
-// post and reload the page.
+// The board's own script: the move and planning dialogs, where a status control posts,
+// live updates. htmx (htmx.min.js) posts the forms and swaps the roadmap table in place.
 "use strict";
 
 function openMove(button) {
@@ -40,6 +39,13 @@ document.addEventListener("click", (event) => {
   const mover = event.target.closest("[data-move]");
   if (mover) {
     openMove(mover);
+    return;
+  }
+  // A status control's Set is no submit button: before the scripts run, its bare form
+  // would post to the page itself; until then a click does nothing.
+  const setter = event.target.closest("form.status-change button");
+  if (setter) {
+    setter.form.requestSubmit();
     return;
   }
   const closer = event.target.closest("[data-closes]");
@@ -130,3 +136,17 @@ if (document.readyState === "loading") {
 } else {
   followRoadmap();
 }
+
+// A status control is a bare form (a roadmap shows thousands of them): it posts to its
+// deliverable's URL, made from the table's pattern, with its initiative's version; the
+// CSRF token goes in the header that htmx adds from the table's hx-headers.
+document.addEventListener("htmx:configRequest", (event) => {
+  const form = event.detail.elt;
+  if (!form.matches("form.status-change")) {
+    return;
+  }
+  const deliverable = form.closest("tr.deliverable").id.slice("deliverable-".length);
+  const pattern = form.closest("#roadmap-table").dataset.statusAction;
+  event.detail.path = pattern.replace("{deliverable}", deliverable);
+  event.detail.parameters.expected_version = form.closest("tr.initiative").dataset.version;
+});

@@ -192,6 +192,25 @@ async def test_a_status_changes_through_the_same_command_as_the_api(
     assert '<span class="status status-at_risk">At risk</span>' in page.text
 
 
+async def test_status_controls_post_with_the_token_the_table_sends_in_a_header(
+    editor: httpx.AsyncClient, seeded: Seeded, database: DatabaseTarget
+) -> None:
+    page = await roadmap_page(editor, seeded)
+    token = csrf_of(page)
+    # Once for the table's thousands of status controls, not once per control.
+    assert f"""hx-headers='{{"X-CSRF-Token": "{token}"}}'""" in page.text
+    pattern = re.search(r'data-status-action="([^"]+)"', page.text)
+    assert pattern, page.text
+    status = pattern.group(1).replace("{deliverable}", seeded.deliverables["Index"])
+    before = await event_count(database)
+    changed = await editor.post(status, data={"status": "AT_RISK"}, headers={"X-CSRF-Token": token})
+    assert changed.status_code == 303
+    assert await event_count(database) == before + 1
+    forged = await editor.post(status, data={"status": "DONE"}, headers={"X-CSRF-Token": "0" * 64})
+    assert forged.status_code == 403
+    assert await event_count(database) == before + 1
+
+
 async def test_reopening_without_a_reason_shows_the_apis_refusal_and_records_nothing(
     editor: httpx.AsyncClient, seeded: Seeded, database: DatabaseTarget
 ) -> None:

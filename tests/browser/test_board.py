@@ -132,8 +132,11 @@ def test_a_forged_post_without_the_csrf_token_is_refused(
     page: Page, board: Board, roadmap: str
 ) -> None:
     sign_in(page, board, board.editor, roadmap)
-    action = row(page, "Search").locator("form.status-change").first.get_attribute("action")
-    assert action is not None
+    index = row(page, "Search").locator("tr.deliverable", has_text="Index")
+    deliverable = (index.get_attribute("id") or "").removeprefix("deliverable-")
+    pattern = page.locator("#roadmap-table").get_attribute("data-status-action")
+    assert pattern is not None and deliverable
+    action = pattern.replace("{deliverable}", deliverable)
     # The signed-in browser's own cookies, but a form without the page's token.
     forged = page.request.post(f"{board.url}{action}", form={"status": "DONE"}, max_redirects=0)
     assert forged.status == 403
