@@ -44,8 +44,22 @@ class CheckInView:
     actor: str
 
 
+class Progressing:
+    """What shows a progress bar: its ``progress`` (0..1) in words and as a bar's value."""
+
+    progress: float
+
+    @property
+    def percent(self) -> str:
+        return percent(self.progress)
+
+    @property
+    def progress_value(self) -> int:
+        return round(self.progress * 100)
+
+
 @dataclass(frozen=True)
-class KeyResultView:
+class KeyResultView(Progressing):
     title: str
     unit: str
     start: str
@@ -56,17 +70,9 @@ class KeyResultView:
     aligned: tuple[tuple[str, str], ...]
     """(kind in words, initiative title) of the work aligned to it."""
 
-    @property
-    def percent(self) -> str:
-        return percent(self.progress)
-
-    @property
-    def progress_value(self) -> int:
-        return round(self.progress * 100)
-
 
 @dataclass(frozen=True)
-class ObjectiveView:
+class ObjectiveView(Progressing):
     title: str
     level: str
     team: str | None
@@ -75,14 +81,6 @@ class ObjectiveView:
     key_results: tuple[KeyResultView, ...]
     effort_weeks: Decimal
     has_work: bool
-
-    @property
-    def percent(self) -> str:
-        return percent(self.progress)
-
-    @property
-    def progress_value(self) -> int:
-        return round(self.progress * 100)
 
 
 @dataclass(frozen=True)
