@@ -7,7 +7,6 @@ a refused one shows the API's message next to the control and records nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,11 +15,9 @@ import pytest
 
 from backend.database import DatabaseTarget
 from backend.tokens import Role, Tokens
+from tests.api.board_sessions import XSS, board_session, csrf_of
 from tests.support.graphql import GraphQLClient
 from tests.support.mutations import event_count, mutate
-
-CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
-XSS = "<img src=x onerror=alert(1)>"
 
 
 @dataclass
@@ -70,34 +67,6 @@ async def seeded(client: GraphQLClient) -> Seeded:
         initiatives[title] = initiative["id"]
         deliverables.update({d["title"]: d["id"] for d in initiative["deliverables"]})
     return Seeded(roadmap, initiatives, deliverables)
-
-
-def csrf_of(page: httpx.Response) -> str:
-    found = CSRF.search(page.text)
-    assert found, page.text
-    return found.group(1)
-
-
-async def board_session(live_server: str, secret: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=live_server, timeout=30) as browser:
-        form = await browser.get("/sign-in")
-        signed = await browser.post("/sign-in", data={"token": secret, "csrf": csrf_of(form)})
-        assert signed.status_code == 303, signed.text
-        yield browser
-
-
-@pytest.fixture
-async def editor(live_server: str, tokens: Tokens) -> AsyncIterator[httpx.AsyncClient]:
-    _, secret = await tokens.create(Role.EDITOR, "pm", "acme")
-    async for browser in board_session(live_server, secret):
-        yield browser
-
-
-@pytest.fixture
-async def viewer(live_server: str, tokens: Tokens) -> AsyncIterator[httpx.AsyncClient]:
-    _, secret = await tokens.create(Role.VIEWER, "stakeholder", "acme")
-    async for browser in board_session(live_server, secret):
-        yield browser
 
 
 def projects(page: httpx.Response) -> list[str]:

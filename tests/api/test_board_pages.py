@@ -8,7 +8,6 @@ refused or forged post records nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from uuid import uuid4
 
 import httpx
@@ -17,7 +16,7 @@ import pytest
 from backend.database import DatabaseTarget
 from backend.tokens import Role, Tokens
 from schema.relay import from_global_id, to_global_id
-from tests.api.test_board import XSS, board_session, csrf_of
+from tests.api.board_sessions import XSS, board_session, csrf_of
 from tests.support.graphql import GraphQLClient
 from tests.support.mutations import event_count, mutate
 
@@ -54,13 +53,6 @@ async def roadmap(client: GraphQLClient) -> str:
         "cycle { id }",
     )
     return roadmap
-
-
-@pytest.fixture
-async def editor(live_server: str, tokens: Tokens) -> AsyncIterator[httpx.AsyncClient]:
-    _, secret = await tokens.create(Role.EDITOR, "pm", "acme")
-    async for browser in board_session(live_server, secret):
-        yield browser
 
 
 async def test_signed_out_the_pages_send_to_the_sign_in(live_server: str, roadmap: str) -> None:
