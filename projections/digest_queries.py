@@ -93,7 +93,10 @@ def last_fact(facts: str) -> str:
 
 def last_of(facts: str, decision: str) -> str:
     """The last fact of ``facts`` in the period about deliverable ``changed``, with
-    ``decision`` (an expression over its row ``f``) as its ``decision_id``."""
+    ``decision`` (an expression over its row ``f``) as its ``decision_id``: the first
+    entry of a backward walk down the table's ``*_by_deliverable`` index, in business time
+    (by log position, each probe sorted its facts of the period: 2 ms more on the bench's
+    fortnight)."""
     return f"""
             SELECT f.position, f.at, f.actor, f.reason, {decision} AS decision_id
             FROM roadmap.{facts} f
