@@ -10,7 +10,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from functools import cached_property
 from operator import attrgetter
 from typing import NamedTuple
@@ -127,12 +126,6 @@ class Why(NamedTuple):
 
 def quoted(name: str) -> str:
     return f"'{name}'"
-
-
-def weeks(value: Decimal | None) -> str:
-    """Resource-weeks as people write them: 2.5, 10."""
-    assert value is not None, "an estimate is set"
-    return f"{value.normalize():f}"
 
 
 def target_label(cycle_id: UUID | None, target: date | None, cycles: dict[UUID, str]) -> str:
@@ -284,16 +277,12 @@ def worded(row: Row, name: str, cycles: dict[UUID, str]) -> tuple[str, str]:
             return "SLIPPED", f"{title} of {name} slipped {moved}"
         return "RETARGETED", f"Retargeted {title} of {name} {moved}"
     assert difference == "ESTIMATE", f"no wording for a difference {difference!r}"
-    if row["then_estimate_weeks"] is None:
-        return (
-            "ESTIMATE_CHANGED",
-            f"Estimated {title} of {name} at {weeks(row['estimate_weeks'])} weeks",
-        )
-    return (
-        "ESTIMATE_CHANGED",
-        f"Re-estimated {title} of {name} from {weeks(row['then_estimate_weeks'])}"
-        f" to {weeks(row['estimate_weeks'])} weeks",
-    )
+    # Resource-weeks as people write them (2.5, 10), as the statement writes them.
+    now, then = row["estimate_weeks"], row["then_estimate_weeks"]
+    assert now is not None, "an estimate is set"
+    if then is None:
+        return "ESTIMATE_CHANGED", f"Estimated {title} of {name} at {now} weeks"
+    return "ESTIMATE_CHANGED", f"Re-estimated {title} of {name} from {then} to {now} weeks"
 
 
 IN_KIND = attrgetter("rank", "at", "summary")
