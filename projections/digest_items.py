@@ -1,7 +1,7 @@
 """What a digest says: its items, their wording and their order (see projections.digest).
 
 Each difference between the two ends of a period becomes one ``Item``, worded for people
-(names, never ids) and explained by the last fact behind it (``Why``).
+(names, never ids) and explained by the last fact behind it (``why_of``).
 """
 
 from __future__ import annotations
@@ -105,23 +105,19 @@ def iso_times(times: Iterable[datetime]) -> list[str]:
     return written
 
 
-class Why(NamedTuple):
-    """The fact behind a difference: when, who, why, which decision (a named tuple, as
-    ``Item``: one per item)."""
+Why = tuple[datetime, str, str, UUID | None]
+"""The fact behind a difference: when, who, why, which decision. A plain tuple, unpacked
+where it is made: one per item, and a named tuple took three times as long to build
+(on the bench's fortnight, 2.9 ms against 1.1 for 3,000 of them)."""
 
-    at: datetime
-    actor: str
-    reason: str
-    decision_id: UUID | None
 
-    @classmethod
-    def of(cls, row: Row | None, fallback: datetime) -> Why:
-        """The fact's who and why (its ``at``, ``actor``, ``reason`` and ``decision_id``);
-        a difference without a fact in the period (none, or a row without one: a version
-        the facts do not explain) is dated at the end of the period, by nobody."""
-        if row is None or row["at"] is None:
-            return cls(fallback, "", "", None)
-        return cls(row["at"], row["actor"], row["reason"], row["decision_id"])
+def why_of(row: Row | None, fallback: datetime) -> Why:
+    """The fact's who and why (its ``at``, ``actor``, ``reason`` and ``decision_id``); a
+    difference without a fact in the period (none, or a row without one: a version the
+    facts do not explain) is dated at the end of the period, by nobody."""
+    if row is None or row["at"] is None:
+        return fallback, "", "", None
+    return row["at"], row["actor"], row["reason"], row["decision_id"]
 
 
 def quoted(name: str) -> str:
@@ -203,17 +199,17 @@ def initiative_items(moves: Iterable[Move], names: Names, until: datetime) -> li
     items = []
     for move in moves:
         name, rank = names[move.initiative_id]
-        why = Why.of(move.fact, until)
+        at, actor, reason, decision_id = why_of(move.fact, until)
         items.append(
             Item(
                 move.kind,
                 f"{VERBS[move.kind]} {name} {move.detail}",
-                why.reason,
-                why.at,
-                why.actor,
+                reason,
+                at,
+                actor,
                 move.initiative_id,
                 None,
-                why.decision_id,
+                decision_id,
                 (move.initiative_id,),
                 None,
                 rank,
@@ -236,17 +232,17 @@ def deliverable_items(
         initiative_id: UUID = row["initiative_id"]
         name, rank = names[initiative_id]
         kind, summary = worded(row, name, cycles)
-        why = Why.of(row, until)
+        at, actor, reason, decision_id = why_of(row, until)
         items.append(
             Item(
                 kind,
                 summary,
-                why.reason,
-                why.at,
-                why.actor,
+                reason,
+                at,
+                actor,
                 initiative_id,
                 row["deliverable_id"],
-                why.decision_id,
+                decision_id,
                 (initiative_id,),
                 None,
                 rank,
