@@ -28,16 +28,35 @@ from projections.roadmap_queries import (
 from schema.relay import to_global_id
 
 
-@cache
 def status_options(current: str) -> Markup:
-    """The ``<option>``s of a status control, ``current`` selected: the statuses in the
-    domain's order, in the seeds' words. Built once per status: a roadmap shows thousands."""
+    """The ``<option>``s of a status form, ``current`` selected: the statuses in the
+    domain's order, in the seeds' words."""
     return Markup("").join(
         Markup('<option value="{}"{}>{}</option>').format(
             status, Markup(" selected") if status == current else "", status_words(status)
         )
         for status in STATUSES
     )
+
+
+@cache
+def status_badges(editor: bool) -> dict[str, Markup]:
+    """Each status's badge, its colour and its words; made once, for the thousands of
+    deliverables of a roadmap. An editor's is a button: board.js opens the status form
+    next to it, with a reason to reopen if the status is a finished one."""
+    if editor:
+        badge = Markup('<button class="status status-{}" data-status="{}"{}>{}</button>')
+        return {
+            status: badge.format(
+                status.lower(),
+                status,
+                Markup(" data-finished") if status in FINISHED else "",
+                status_words(status),
+            )
+            for status in STATUSES
+        }
+    badge = Markup('<span class="status status-{}">{}</span>')
+    return {status: badge.format(status.lower(), status_words(status)) for status in STATUSES}
 
 
 SWITCHER_SIZE = 100
@@ -57,10 +76,6 @@ class DeliverableRow(NamedTuple):
     id: str
     title: str
     status: str
-    status_words: str
-    """The status in the seeds' words."""
-    finished: bool
-    """Done or won't do: reopening it needs a reason."""
     stretch: bool
     target: str | None
     estimate_weeks: str | None
@@ -135,8 +150,6 @@ async def roadmap_table(
                     id=to_global_id("Deliverable", d["initiative_id"], d["deliverable_id"]),
                     title=d["title"],
                     status=d["status"],
-                    status_words=status_words(d["status"]),
-                    finished=d["status"] in FINISHED,
                     stretch=d["stretch"],
                     target=_target(d, cycles),
                     estimate_weeks=d["estimate_weeks"],
