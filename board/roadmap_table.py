@@ -19,13 +19,13 @@ from markupsafe import Markup
 from backend.bootstrap import Services
 from backend.domain.deliverable import FINISHED, STATUSES
 from backend.exporting.roadmap import status_words
+from projections.global_ids import global_id
 from projections.roadmap_queries import (
     Row,
     cycles_of_roadmap,
     roadmap_rows,
     roadmaps_by_name,
 )
-from schema.relay import to_global_id
 
 
 def status_options(current: str) -> Markup:
@@ -116,7 +116,7 @@ async def roadmap_links(services: Services, workspace_id: UUID) -> list[RoadmapL
     """The workspace's roadmaps (not archived) by name: the switcher."""
     async with services.pool.acquire() as conn:
         rows = await roadmaps_by_name(conn, workspace_id, None, SWITCHER_SIZE)
-    return [RoadmapLink(to_global_id("Roadmap", row["id"]), row["name"]) for row in rows]
+    return [RoadmapLink(global_id("Roadmap", row["id"]), row["name"]) for row in rows]
 
 
 def _target(row: Row, cycles: dict[UUID, str]) -> str | None:
@@ -142,7 +142,7 @@ async def roadmap_table(
     # Positional: named arguments cost more, thousands of times.
     rows = tuple(
         InitiativeRow(
-            to_global_id("Initiative", initiative["initiative_id"]),
+            global_id("Initiative", initiative["initiative_id"]),
             position,
             initiative["title"],
             ", ".join(initiative["stakeholders"]),
@@ -150,7 +150,7 @@ async def roadmap_table(
             initiative["version"],
             tuple(
                 DeliverableRow(
-                    to_global_id("Deliverable", d["initiative_id"], d["deliverable_id"]),
+                    global_id("Deliverable", d["initiative_id"], d["deliverable_id"]),
                     d["title"],
                     d["status"],
                     d["stretch"],
@@ -163,12 +163,12 @@ async def roadmap_table(
         for position, initiative in enumerate(found.initiatives, start=1)
     )
     return RoadmapTable(
-        id=to_global_id("Roadmap", roadmap_id),
+        id=global_id("Roadmap", roadmap_id),
         name=found.roadmap["name"],
         version=found.roadmap["version"],
         rows=rows,
         cycles=tuple(
-            CycleOption(to_global_id("Cycle", roadmap_id, row["cycle_id"]), row["name"])
+            CycleOption(global_id("Cycle", roadmap_id, row["cycle_id"]), row["name"])
             for row in cycle_rows
             if row["cancelled_at"] is None
         ),
