@@ -3,7 +3,8 @@
 "use strict";
 
 // A control acts on its row: a deliverable's, or else its initiative's. The row's id is
-// "deliverable-" or "initiative-" and the global id; its title is its first cell's text.
+// "deliverable-" or "initiative-" and the global id; its title is the text of its .name
+// (a deliverable's) or .project (an initiative's).
 function rowOf(control) {
   return control.closest("tr.deliverable") || control.closest("tr.initiative");
 }
