@@ -14,8 +14,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
+from backend.domain.deliverable import FINISHED
 from backend.tokens import Principal, Role
-from board.roadmap_table import roadmap_links, roadmap_table, status_options
+from board.roadmap_table import roadmap_links, roadmap_table, status_badges, status_options
 from board.session import (
     CSRF_FIELD,
     csrf_holds,
@@ -48,6 +49,7 @@ TEMPLATES = Jinja2Templates(
 """Autoescaped: every user-written text renders as text."""
 TEMPLATES.env.filters["status_options"] = status_options
 TEMPLATES.env.filters["when"] = when
+TEMPLATES.env.globals["finished"] = FINISHED
 
 SEE_OTHER = 303
 
@@ -167,6 +169,7 @@ async def render_roadmap(
     since = None
     if travel is not None and travel.since:
         since = await changes_since(services, principal.workspace_id, ref.id, travel.at)
+    editor = principal.role.allows(Role.EDITOR) and as_of is None
     return page(
         request,
         "roadmap.html",
@@ -174,7 +177,8 @@ async def render_roadmap(
         principal=principal,
         roadmaps=await roadmap_links(services, principal.workspace_id),
         table=table,
-        editor=principal.role.allows(Role.EDITOR) and as_of is None,
+        editor=editor,
+        badges=status_badges(editor),
         refused=refused,
         travel=travel,
         picked=picker_value(travel.at if travel else datetime.now(UTC)),

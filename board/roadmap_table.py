@@ -19,25 +19,44 @@ from markupsafe import Markup
 from backend.bootstrap import Services
 from backend.domain.deliverable import FINISHED, STATUSES
 from backend.exporting.roadmap import status_words
+from projections.global_ids import global_id
 from projections.roadmap_queries import (
     Row,
     cycles_of_roadmap,
     roadmap_rows,
     roadmaps_by_name,
 )
-from schema.relay import to_global_id
 
 
-@cache
 def status_options(current: str) -> Markup:
-    """The ``<option>``s of a status control, ``current`` selected: the statuses in the
-    domain's order, in the seeds' words. Built once per status: a roadmap shows thousands."""
+    """The ``<option>``s of a status form, ``current`` selected: the statuses in the
+    domain's order, in the seeds' words."""
     return Markup("").join(
         Markup('<option value="{}"{}>{}</option>').format(
             status, Markup(" selected") if status == current else "", status_words(status)
         )
         for status in STATUSES
     )
+
+
+@cache
+def status_badges(editor: bool) -> dict[str, Markup]:
+    """Each status's badge, its colour and its words; made once, for the thousands of
+    deliverables of a roadmap. An editor's is a button: board.js opens the status form
+    next to it, with a reason to reopen if the status is a finished one."""
+    if editor:
+        badge = Markup('<button class="status status-{}" data-status="{}"{}>{}</button>')
+        return {
+            status: badge.format(
+                status.lower(),
+                status,
+                Markup(" data-finished") if status in FINISHED else "",
+                status_words(status),
+            )
+            for status in STATUSES
+        }
+    badge = Markup('<span class="status status-{}">{}</span>')
+    return {status: badge.format(status.lower(), status_words(status)) for status in STATUSES}
 
 
 SWITCHER_SIZE = 100
@@ -52,15 +71,12 @@ class RoadmapLink:
 
 class DeliverableRow(NamedTuple):
     """A deliverable as its row shows it. Named tuples, here and for initiatives: as
-    immutable as frozen dataclasses, and several times cheaper to make, for thousands."""
+    immutable as frozen dataclasses, several times cheaper to make, for thousands, and
+    the table's template unpacks them in its loops (fields in this order)."""
 
     id: str
     title: str
     status: str
-    status_words: str
-    """The status in the seeds' words."""
-    finished: bool
-    """Done or won't do: reopening it needs a reason."""
     stretch: bool
     target: str | None
     estimate_weeks: str | None
@@ -71,7 +87,8 @@ class InitiativeRow(NamedTuple):
     id: str
     position: int
     title: str
-    stakeholders: tuple[str, ...]
+    stakeholders: str
+    """As the seeds write them: "Sales, Support"."""
     goal: str
     version: int
     deliverables: tuple[DeliverableRow, ...]
@@ -99,7 +116,7 @@ async def roadmap_links(services: Services, workspace_id: UUID) -> list[RoadmapL
     """The workspace's roadmaps (not archived) by name: the switcher."""
     async with services.pool.acquire() as conn:
         rows = await roadmaps_by_name(conn, workspace_id, None, SWITCHER_SIZE)
-    return [RoadmapLink(to_global_id("Roadmap", row["id"]), row["name"]) for row in rows]
+    return [RoadmapLink(global_id("Roadmap", row["id"]), row["name"]) for row in rows]
 
 
 def _target(row: Row, cycles: dict[UUID, str]) -> str | None:
@@ -122,24 +139,23 @@ async def roadmap_table(
             key=lambda row: (row["starts_on"], row["name"]),
         )
     cycles = {row["cycle_id"]: row["name"] for row in cycle_rows}
+    # Positional: named arguments cost more, thousands of times.
     rows = tuple(
         InitiativeRow(
-            id=to_global_id("Initiative", initiative["initiative_id"]),
-            position=position,
-            title=initiative["title"],
-            stakeholders=tuple(initiative["stakeholders"]),
-            goal=initiative["goal"],
-            version=initiative["version"],
-            deliverables=tuple(
+            global_id("Initiative", initiative["initiative_id"]),
+            position,
+            initiative["title"],
+            ", ".join(initiative["stakeholders"]),
+            initiative["goal"],
+            initiative["version"],
+            tuple(
                 DeliverableRow(
-                    id=to_global_id("Deliverable", d["initiative_id"], d["deliverable_id"]),
-                    title=d["title"],
-                    status=d["status"],
-                    status_words=status_words(d["status"]),
-                    finished=d["status"] in FINISHED,
-                    stretch=d["stretch"],
-                    target=_target(d, cycles),
-                    estimate_weeks=d["estimate_weeks"],
+                    global_id("Deliverable", d["initiative_id"], d["deliverable_id"]),
+                    d["title"],
+                    d["status"],
+                    d["stretch"],
+                    _target(d, cycles),
+                    d["estimate_weeks"],
                 )
                 for d in found.deliverables.get(initiative["initiative_id"], [])
             ),
@@ -147,12 +163,12 @@ async def roadmap_table(
         for position, initiative in enumerate(found.initiatives, start=1)
     )
     return RoadmapTable(
-        id=to_global_id("Roadmap", roadmap_id),
+        id=global_id("Roadmap", roadmap_id),
         name=found.roadmap["name"],
         version=found.roadmap["version"],
         rows=rows,
         cycles=tuple(
-            CycleOption(to_global_id("Cycle", roadmap_id, row["cycle_id"]), row["name"])
+            CycleOption(global_id("Cycle", roadmap_id, row["cycle_id"]), row["name"])
             for row in cycle_rows
             if row["cancelled_at"] is None
         ),

@@ -128,6 +128,7 @@ async def _digest(
     decisions = await q.decisions_in(conn, workspace_id, roadmap_id, since, until)
     updates = await q.updates_in(conn, workspace_id, roadmap_id, since, until)
     cycles = await q.cycle_names(conn, workspace_id, roadmap_id)
+    recorded = {row["id"]: row["title"] for row in decisions}
     if initiative_id is not None:
         # A digest about one initiative keeps what is about it, and names only it.
         moves = [move for move in moves if move.initiative_id == initiative_id]
@@ -148,7 +149,7 @@ async def _digest(
     latest = await q.latest_update_before(conn, workspace_id, roadmap_id, initiative_id, until)
     with collection_paused():  # thousands of items, nothing awaited
         items = _items(moves, differences, decisions, updates, names, cycles, until)
-    decision_ids = sorted({item.decision_id for item in items if item.decision_id is not None})
+    decision_ids = {item.decision_id for item in items if item.decision_id is not None}
     return Digest(
         roadmap_id=roadmap_id,
         roadmap_name=roadmap["name"],
@@ -156,10 +157,20 @@ async def _digest(
         until=until,
         health=None if latest is None else latest["health"],
         items=tuple(items),
-        decision_titles=await q.decision_titles(conn, workspace_id, decision_ids),
+        decision_titles=await decision_titles(conn, workspace_id, decision_ids, recorded),
         initiative_id=initiative_id,
         initiative_title=None if initiative_id is None else titles.get(initiative_id),
     )
+
+
+async def decision_titles(
+    conn: Connection, workspace_id: UUID, ids: set[UUID], recorded: dict[UUID, str]
+) -> dict[UUID, str]:
+    """The titles of the decisions ``ids``: those recorded in the period as their rows
+    (``recorded``) already say, the others (a move may cite an older decision) read."""
+    titles = {decision_id: recorded[decision_id] for decision_id in ids & recorded.keys()}
+    titles.update(await q.decision_titles(conn, workspace_id, sorted(ids - recorded.keys())))
+    return titles
 
 
 def _items(

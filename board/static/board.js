@@ -1,33 +1,69 @@
-// The board's own script: the move and planning dialogs, where a status control posts,
-// live updates. htmx (htmx.min.js) posts the forms and swaps the roadmap table in place.
+// The board's own script: the status forms, the move and planning dialogs, live updates.
+// htmx (htmx.min.js) posts the forms and swaps the roadmap table in place.
 "use strict";
+
+// A control acts on its row: a deliverable's, or else its initiative's. The row's id is
+// "deliverable-" or "initiative-" and the global id; its title is the text of its .name
+// (a deliverable's) or .project (an initiative's).
+function rowOf(control) {
+  return control.closest("tr.deliverable") || control.closest("tr.initiative");
+}
+
+function idOf(row) {
+  return row.id.slice(row.id.indexOf("-") + 1);
+}
+
+function titleOf(row) {
+  return row.querySelector(".name, .project").textContent;
+}
 
 function openMove(button) {
   const dialog = document.getElementById("move-dialog");
-  const project = button.closest("tr").querySelector(".project");
-  dialog.querySelector("#move-project").textContent = project.textContent;
-  dialog.querySelector("#move-initiative").value = button.dataset.move;
+  const row = rowOf(button);
+  dialog.querySelector("#move-project").textContent = titleOf(row);
+  dialog.querySelector("#move-initiative").value = idOf(row);
   dialog.querySelector("#move-to").value = button.dataset.to;
   dialog.querySelector("#move-reason").value = "";
   dialog.showModal();
   dialog.querySelector("#move-reason").focus();
 }
 
-// The planning dialogs: the button's data-field-* fill the form's hidden fields of those
-// names, the text of its [data-subject] the dialog's heading (as text).
+// The planning dialogs: the form's hidden field named like the button's row (initiative
+// or deliverable) takes the row's id, and the dialog's [data-subject] its title, as text.
 function openDialog(button) {
   const dialog = document.getElementById(button.dataset.dialog);
   const form = dialog.querySelector("form");
+  const row = rowOf(button);
   form.reset();
-  for (const [key, value] of Object.entries(button.dataset)) {
-    if (key.startsWith("field")) {
-      form.elements[key.slice("field".length).toLowerCase()].value = value;
-    }
-  }
-  dialog.querySelector("[data-subject]").textContent =
-    button.querySelector("[data-subject]").textContent;
+  form.elements[row.classList.contains("deliverable") ? "deliverable" : "initiative"].value =
+    idOf(row);
+  dialog.querySelector("[data-subject]").textContent = titleOf(row);
   dialog.showModal();
   form.querySelector("input:not([type=hidden]), select, textarea").focus();
+}
+
+// An editor's status badge puts the page's one status form (its <template>) next to
+// itself, its status chosen, with the reason to reopen only for a finished status.
+function openStatus(badge) {
+  const open = badge.parentElement.querySelector("form.status-change");
+  if (open) {
+    open.elements.status.focus();
+    return;
+  }
+  const form = document.getElementById("status-control").content.firstElementChild.cloneNode(true);
+  const title = titleOf(rowOf(badge));
+  form.elements.status.setAttribute("aria-label", `Status of ${title}`);
+  for (const option of form.elements.status.options) {
+    option.defaultSelected = option.value === badge.dataset.status;
+  }
+  if ("finished" in badge.dataset) {
+    form.elements.reason.setAttribute("aria-label", `Reason to reopen ${title}`);
+  } else {
+    form.elements.reason.remove();
+  }
+  badge.after(form);
+  window.htmx.process(form);
+  form.elements.status.focus();
 }
 
 document.addEventListener("click", (event) => {
@@ -36,12 +72,17 @@ document.addEventListener("click", (event) => {
     openDialog(opener);
     return;
   }
-  const mover = event.target.closest("[data-move]");
+  const mover = event.target.closest("button.move");
   if (mover) {
     openMove(mover);
     return;
   }
-  // A status control's Set is no submit button: before the scripts run, its bare form
+  const badge = event.target.closest("button.status");
+  if (badge) {
+    openStatus(badge);
+    return;
+  }
+  // A status form's Set is no submit button: before the scripts run, its bare form
   // would post to the page itself; until then a click does nothing.
   const setter = event.target.closest("form.status-change button");
   if (setter) {
@@ -51,6 +92,16 @@ document.addEventListener("click", (event) => {
   const closer = event.target.closest("[data-closes]");
   if (closer) {
     document.getElementById(closer.dataset.closes).close();
+  }
+});
+
+// Escape puts a status form away, back to its badge.
+document.addEventListener("keydown", (event) => {
+  const form = event.key === "Escape" && event.target.closest("form.status-change");
+  if (form) {
+    const badge = form.parentElement.querySelector("button.status");
+    form.remove();
+    badge.focus();
   }
 });
 
@@ -137,7 +188,7 @@ if (document.readyState === "loading") {
   followRoadmap();
 }
 
-// A status control is a bare form (a roadmap shows thousands of them): it posts to its
+// A status form is bare (a roadmap shows thousands of deliverables): it posts to its
 // deliverable's URL, made from the table's pattern, with its initiative's version; the
 // CSRF token goes in the header that htmx adds from the table's hx-headers.
 document.addEventListener("htmx:configRequest", (event) => {

@@ -6,6 +6,7 @@ a refused one shows the API's message next to the control and records nothing.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -131,10 +132,15 @@ async def test_the_table_shows_statuses_in_words_stretch_goals_and_estimates(
     editor: httpx.AsyncClient, seeded: Seeded
 ) -> None:
     page = await roadmap_page(editor, seeded)
-    assert '<span class="status status-in_progress">In progress</span>' in page.text
-    assert '<span class="status status-done">Done</span>' in page.text
-    assert '<span class="status status-planned">Planned</span>' in page.text
-    assert re.search(r"Search UI <span[^>]*>stretch</span>", page.text)
+    # An editor's badges are buttons (they open the status form), each with its status.
+    assert '<button class="status status-in_progress" data-status="IN_PROGRESS">In progress<' in (
+        page.text
+    )
+    assert '<button class="status status-done" data-status="DONE" data-finished>Done<' in (
+        page.text
+    )
+    assert '<button class="status status-planned" data-status="PLANNED">Planned<' in page.text
+    assert re.search(r"Search UI</span> <span[^>]*>stretch</span>", page.text)
     assert '<td class="estimate">2.5 w</td>' in page.text
     assert 'class="stakeholders">Sales, Support</td>' in page.text
     assert XSS not in page.text
@@ -144,6 +150,99 @@ async def test_the_table_shows_statuses_in_words_stretch_goals_and_estimates(
     # No inline script and no event-handler attribute in any tag (text may say anything).
     assert "<script>" not in page.text
     assert not re.search(r"<[a-z][^<>]*\son[a-z]+=", page.text)
+
+
+async def projected(client: GraphQLClient, roadmap: str, payload: dict[str, Any]) -> None:
+    """Once the read models, which the pages read, show a mutation's change."""
+    await client.execute(
+        "query($id: ID!, $at: String) { roadmap(id: $id, consistentWith: $at) { id } }",
+        {"id": roadmap, "at": str(payload["position"])},
+    )
+
+
+async def test_every_text_people_wrote_stays_text_in_the_table(
+    client: GraphQLClient, editor: httpx.AsyncClient
+) -> None:
+    """The table's rows escape what people wrote, and only that (the rest is ids, numbers
+    and markup made once): each such text, markup here, arrives as text, in the table
+    now and in its changes since an instant."""
+    created = await mutate(
+        client,
+        "createRoadmap",
+        {"name": f"{XSS} roadmap", "cadence": {"releases": True}},
+        "roadmap { id }",
+    )
+    roadmap = created["roadmap"]["id"]
+    cycles = [
+        (
+            await mutate(
+                client,
+                "createCycle",
+                {"roadmapId": roadmap, "name": f"{XSS} {name}", **dates},
+                "cycle { id }",
+            )
+        )["cycle"]["id"]
+        for name, dates in [
+            ("cycle", {"startsOn": "2027-01-04", "endsOn": "2027-02-14"}),
+            ("next cycle", {"startsOn": "2027-02-15", "endsOn": "2027-03-28"}),
+        ]
+    ]
+    proposed = await mutate(
+        client,
+        "proposeInitiative",
+        {
+            "roadmapId": roadmap,
+            "title": f"{XSS} title",
+            "goal": f"{XSS} goal",
+            "stakeholders": [f"{XSS} stakeholder"],
+            "deliverables": [{"title": f"{XSS} deliverable", "targetCycleId": cycles[0]}],
+        },
+        "initiative { id deliverables { id } }",
+    )
+    initiative = proposed["initiative"]
+    deliverable = initiative["deliverables"][0]["id"]
+    await projected(client, roadmap, proposed)
+    await asyncio.sleep(1.1)  # the instant below, to the second, comes after the proposal
+    then = await editor.get(f"/roadmaps/{roadmap}")
+    instant = re.search(r'name="at"[^>]* value="([^"]+)"', then.text)
+    assert instant, then.text
+    await mutate(
+        client,
+        "updateInitiative",
+        {
+            "initiativeId": initiative["id"],
+            "title": f"{XSS} new title",
+            "goal": f"{XSS} new goal",
+            "stakeholders": [f"{XSS} new stakeholder"],
+        },
+    )
+    await mutate(
+        client,
+        "updateDeliverable",
+        {"deliverableId": deliverable, "title": f"{XSS} new deliverable"},
+    )
+    retargeted = await mutate(
+        client,
+        "retargetDeliverable",
+        {"deliverableId": deliverable, "targetCycleId": cycles[1], "reason": f"{XSS} reason"},
+    )
+    await projected(client, roadmap, retargeted)
+    now = await editor.get(f"/roadmaps/{roadmap}")
+    since = await editor.get(f"/roadmaps/{roadmap}", params={"at": instant[1], "show": "since"})
+    escaped = XSS.replace("<", "&lt;").replace(">", "&gt;")
+    for page, texts in [
+        (then, ["roadmap", "title", "goal", "stakeholder", "deliverable", "cycle"]),
+        (now, ["new title", "new goal", "new stakeholder", "new deliverable", "next cycle"]),
+        (since, ["new title", "new deliverable", "next cycle"]),
+    ]:
+        assert page.status_code == 200, page.text
+        assert "<img" not in page.text
+        for text in texts:
+            assert f"{escaped} {text}" in page.text, text
+    # The changes since: the old title, stakeholders and cycle, in the rows' notes.
+    assert f"title was &#34;{escaped} title&#34;" in since.text
+    assert f"stakeholders were {escaped} stakeholder" in since.text
+    assert f"target was {escaped} cycle" in since.text
 
 
 async def test_a_status_changes_through_the_same_command_as_the_api(
@@ -158,7 +257,7 @@ async def test_a_status_changes_through_the_same_command_as_the_api(
     assert changed.status_code == 303
     assert await event_count(database) == before + 1
     page = await roadmap_page(editor, seeded)
-    assert '<span class="status status-at_risk">At risk</span>' in page.text
+    assert 'class="status status-at_risk" data-status="AT_RISK">At risk<' in page.text
 
 
 async def test_status_controls_post_with_the_token_the_table_sends_in_a_header(
@@ -283,8 +382,11 @@ async def test_a_viewer_reads_the_table_without_controls_and_may_not_post(
 ) -> None:
     page = await roadmap_page(viewer, seeded)
     assert projects(page)[:2] == ["Search", "Billing"]
-    assert "status-change" not in page.text
-    assert "data-move" not in page.text
+    assert '<span class="status status-in_progress">In progress</span>' in page.text
+    assert '<button class="status' not in page.text
+    assert "status-control" not in page.text
+    assert 'class="move"' not in page.text
+    assert 'class="retarget"' not in page.text
     assert "move-dialog" not in page.text
     before = await event_count(database)
     refused = await viewer.post(

@@ -19,6 +19,14 @@ def row(page: Page, title: str) -> Locator:
     )
 
 
+def set_status(deliverable: Locator, title: str, status: str) -> None:
+    """Change a deliverable's status as an editor does: press its status badge, choose,
+    Set."""
+    deliverable.locator("button.status").click()
+    deliverable.get_by_label(f"Status of {title}").select_option(status)
+    deliverable.get_by_role("button", name="Set").click()
+
+
 def roadmap_id(page: Page) -> str:
     """The global id of the roadmap the page shows (its address ends with it)."""
     return page.url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]

@@ -6,21 +6,12 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
+from tests.browser.board_helpers import projects, row, set_status
 from tests.browser.conftest import SEED_ORDER, Board, sign_in
 
 pytestmark = pytest.mark.slow
-
-
-def projects(page: Page) -> list[str]:
-    return page.locator("table.roadmap > tbody > tr > th.project").all_inner_texts()
-
-
-def row(page: Page, title: str) -> Locator:
-    return page.locator(
-        "table.roadmap > tbody > tr", has=page.locator("th.project", has_text=title)
-    )
 
 
 def test_an_editor_signs_in_and_reads_the_seed_roadmap_in_priority_order(
@@ -44,8 +35,7 @@ def test_an_editor_signs_in_and_reads_the_seed_roadmap_in_priority_order(
 def test_an_editor_changes_a_status_in_place(page: Page, board: Board, roadmap: str) -> None:
     sign_in(page, board, board.editor, roadmap)
     guided = row(page, "Onboarding").locator("tr.deliverable", has_text="Guided setup")
-    guided.get_by_label("Status of Guided setup").select_option("IN_PROGRESS")
-    guided.get_by_role("button", name="Set").click()
+    set_status(guided, "Guided setup", "IN_PROGRESS")
     expect(
         row(page, "Onboarding")
         .locator("tr.deliverable", has_text="Guided setup")
@@ -59,15 +49,34 @@ def test_an_editor_changes_a_status_in_place(page: Page, board: Board, roadmap: 
     ).to_have_text("In progress")
 
 
+def test_a_status_changes_from_the_keyboard(page: Page, board: Board, roadmap: str) -> None:
+    sign_in(page, board, board.editor, roadmap)
+    guided = row(page, "Onboarding").locator("tr.deliverable", has_text="Guided setup")
+    guided.locator("button.status").focus()
+    page.keyboard.press("Enter")
+    choice = guided.get_by_label("Status of Guided setup")
+    expect(choice).to_be_focused()
+    expect(choice).to_have_value("AT_RISK")
+    page.keyboard.press("Escape")
+    expect(guided.locator("form.status-change")).to_have_count(0)
+    expect(guided.locator("button.status")).to_be_focused()
+    page.keyboard.press("Enter")
+    choice.select_option("POSSIBLE_DELAY")
+    page.keyboard.press("Tab")
+    expect(guided.get_by_role("button", name="Set")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(guided.locator(".status")).to_have_text("Possible delay")
+
+
 def test_reopening_needs_a_reason_asked_next_to_the_control(
     page: Page, board: Board, roadmap: str
 ) -> None:
     sign_in(page, board, board.editor, roadmap)
     invoices = row(page, "Billing").locator("tr.deliverable", has_text="Invoices")
-    invoices.get_by_label("Status of Invoices").select_option("IN_PROGRESS")
-    invoices.get_by_role("button", name="Set").click()
+    set_status(invoices, "Invoices", "IN_PROGRESS")
     expect(invoices.get_by_role("alert")).to_contain_text("reason")
     expect(invoices.locator(".status")).to_have_text("Done")
+    expect(invoices.get_by_label("Status of Invoices")).to_have_value("IN_PROGRESS")
     invoices.get_by_label("Status of Invoices").select_option("IN_PROGRESS")
     invoices.get_by_label("Reason to reopen Invoices").fill("The tax rules changed")
     invoices.get_by_role("button", name="Set").click()
@@ -123,7 +132,9 @@ def test_a_viewer_sees_the_table_without_edit_controls(
 ) -> None:
     sign_in(page, board, board.viewer, roadmap)
     assert projects(page) == SEED_ORDER
-    expect(page.locator("form.status-change")).to_have_count(0)
+    expect(page.locator("span.status").first).to_be_visible()
+    expect(page.locator("button.status")).to_have_count(0)
+    expect(page.locator("#status-control")).to_have_count(0)
     expect(page.locator("button.move")).to_have_count(0)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 

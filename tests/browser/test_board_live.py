@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.board_helpers import row
+from tests.browser.board_helpers import row, set_status
 from tests.browser.conftest import WORKSPACE, Board, sign_in
 from tests.support.process import Served, roadlog, serving
 
@@ -37,8 +37,7 @@ def test_a_second_browser_sees_a_status_change_without_reloading(
 
         sign_in(page, board, board.editor, roadmap)
         guided = row(page, "Onboarding").locator("tr.deliverable", has_text="Guided setup")
-        guided.get_by_label("Status of Guided setup").select_option("IN_PROGRESS")
-        guided.get_by_role("button", name="Set").click()
+        set_status(guided, "Guided setup", "IN_PROGRESS")
         expect(guided.locator(".status")).to_have_text("In progress")
 
         expect(watcher.locator(GUIDED_STATUS)).to_have_text("In progress", timeout=LIVE_SECONDS)
@@ -131,8 +130,7 @@ def test_an_update_waits_until_the_edit_in_progress_is_done(
 
         sign_in(page, board, board.editor, roadmap)
         guided = row(page, "Onboarding").locator("tr.deliverable", has_text="Guided setup")
-        guided.get_by_label("Status of Guided setup").select_option("IN_PROGRESS")
-        guided.get_by_role("button", name="Set").click()
+        set_status(guided, "Guided setup", "IN_PROGRESS")
         expect(guided.locator(".status")).to_have_text("In progress")
 
         expect(watcher.locator("#live-note")).to_contain_text(

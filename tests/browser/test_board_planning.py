@@ -85,7 +85,7 @@ def test_an_editor_retargets_a_deliverable_to_a_cycle_with_a_reason(
     page.reload()
 
     search_ui = row(page, "Search").locator("tr.deliverable", has_text="Search UI")
-    search_ui.get_by_role("button", name="Retarget Search UI").click()
+    search_ui.get_by_role("button", name="Retarget").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("To cycle").select_option(label="Cycle 1")
     dialog.get_by_role("button", name="Retarget").click()
@@ -94,7 +94,7 @@ def test_an_editor_retargets_a_deliverable_to_a_cycle_with_a_reason(
     expect(search_ui.locator("td.target")).not_to_contain_text("Cycle")
 
     index = row(page, "Search").locator("tr.deliverable", has_text="Index")
-    index.get_by_role("button", name="Retarget Index").click()
+    index.get_by_role("button", name="Retarget").click()
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_role("heading")).to_contain_text("Index")
     dialog.get_by_label("To cycle").select_option(label="Cycle 2")

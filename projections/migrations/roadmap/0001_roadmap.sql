@@ -230,7 +230,8 @@ CREATE INDEX deliverable_versions_completed
     ON deliverable_versions (workspace_id, completed_at)
     WHERE valid_to = 'infinity' AND status = 'DONE';
 
--- Facts, keyed by log position and never updated.
+-- Facts, keyed by log position and never updated. Each found by deliverable in business
+-- time: a digest's last fact of a period is the first entry of a backward walk, no sort.
 
 -- Every estimate generation (never overwritten).
 CREATE TABLE estimates (
@@ -245,7 +246,8 @@ CREATE TABLE estimates (
     actor           text NOT NULL,
     at              timestamptz NOT NULL
 );
-CREATE INDEX estimates_by_deliverable ON estimates (initiative_id, deliverable_id, position);
+CREATE INDEX estimates_by_deliverable
+    ON estimates (initiative_id, deliverable_id, at, position);
 
 -- Every status change.
 CREATE TABLE status_changes (
@@ -262,7 +264,7 @@ CREATE TABLE status_changes (
     decision_id     uuid
 );
 CREATE INDEX status_changes_by_deliverable
-    ON status_changes (initiative_id, deliverable_id, position);
+    ON status_changes (initiative_id, deliverable_id, at, position);
 
 -- Every change of target; slip: now due later than before.
 CREATE TABLE retargets (
@@ -282,7 +284,8 @@ CREATE TABLE retargets (
     actor           text NOT NULL,
     reason          text NOT NULL
 );
-CREATE INDEX retargets_by_deliverable ON retargets (initiative_id, deliverable_id, position);
+CREATE INDEX retargets_by_deliverable
+    ON retargets (initiative_id, deliverable_id, at, position);
 
 -- One row per event of a versioned aggregate (projections.read_model.AGGREGATE_VERSIONS):
 -- an entity's version is the max(version) of its rows, read beside the entity's row.
