@@ -62,7 +62,9 @@ INITIATIVE_CHANGES_WITH_DISPLACED = f"""
 
 # Of a roadmap or the workspace ($3 is NULL: one initiative's listing is the query above):
 # a page holds at most $9 explicit changes (each is a row of its own), so only the newest
-# $9 from the key on are joined to their displacements.
+# $9 after the key are joined to their displacements, and the key's own change, whose
+# rest of displacements (maybe none) comes first: without it counted apart, a page that
+# ended on a change's displacement took one change too few and said it was the last.
 CHANGES_WITH_DISPLACED = f"""
     WITH causes AS (
         SELECT position, roadmap_id, initiative_id, from_position, to_position, at,
@@ -74,7 +76,7 @@ CHANGES_WITH_DISPLACED = f"""
           AND ($5::timestamptz IS NULL OR at < $5)
           AND ($6::timestamptz IS NULL OR (at, position) <= ($6, $7::bigint))
         ORDER BY at DESC, position DESC
-        LIMIT $9
+        LIMIT $9 + 1
     )
     SELECT * FROM (
         SELECT position, 0 AS step, roadmap_id, initiative_id, from_position, to_position,
