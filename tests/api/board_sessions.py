@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
+
+from tests.support.graphql import GraphQLClient
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 XSS = "<img src=x onerror=alert(1)>"
@@ -23,3 +26,11 @@ async def board_session(live_server: str, secret: str) -> AsyncIterator[httpx.As
         signed = await browser.post("/sign-in", data={"token": secret, "csrf": csrf_of(form)})
         assert signed.status_code == 303, signed.text
         yield browser
+
+
+async def projected(client: GraphQLClient, roadmap: str, payload: dict[str, Any]) -> None:
+    """Once the read models, which the pages read, show a mutation's change."""
+    await client.execute(
+        "query($id: ID!, $at: String) { roadmap(id: $id, consistentWith: $at) { id } }",
+        {"id": roadmap, "at": str(payload["position"])},
+    )

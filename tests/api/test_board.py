@@ -16,7 +16,7 @@ import pytest
 
 from backend.database import DatabaseTarget
 from backend.tokens import Role, Tokens
-from tests.api.board_sessions import XSS, board_session, csrf_of
+from tests.api.board_sessions import XSS, board_session, csrf_of, projected
 from tests.support.graphql import GraphQLClient
 from tests.support.mutations import event_count, mutate
 
@@ -67,6 +67,7 @@ async def seeded(client: GraphQLClient) -> Seeded:
         initiative = proposed["initiative"]
         initiatives[title] = initiative["id"]
         deliverables.update({d["title"]: d["id"] for d in initiative["deliverables"]})
+    await projected(client, roadmap, proposed)
     return Seeded(roadmap, initiatives, deliverables)
 
 
@@ -150,14 +151,6 @@ async def test_the_table_shows_statuses_in_words_stretch_goals_and_estimates(
     # No inline script and no event-handler attribute in any tag (text may say anything).
     assert "<script>" not in page.text
     assert not re.search(r"<[a-z][^<>]*\son[a-z]+=", page.text)
-
-
-async def projected(client: GraphQLClient, roadmap: str, payload: dict[str, Any]) -> None:
-    """Once the read models, which the pages read, show a mutation's change."""
-    await client.execute(
-        "query($id: ID!, $at: String) { roadmap(id: $id, consistentWith: $at) { id } }",
-        {"id": roadmap, "at": str(payload["position"])},
-    )
 
 
 async def test_every_text_people_wrote_stays_text_in_the_table(

@@ -16,7 +16,7 @@ import pytest
 from backend.database import DatabaseTarget
 from backend.tokens import Role, Tokens
 from schema.relay import from_global_id, to_global_id
-from tests.api.board_sessions import XSS, board_session, csrf_of
+from tests.api.board_sessions import XSS, board_session, csrf_of, projected
 from tests.support.graphql import GraphQLClient
 from tests.support.mutations import event_count, mutate
 
@@ -46,12 +46,13 @@ async def roadmap(client: GraphQLClient) -> str:
         {"roadmapId": roadmap, "title": XSS, "goal": "Scripts stay text"},
         "initiative { id }",
     )
-    await mutate(
+    planned = await mutate(
         client,
         "createCycle",
         {"roadmapId": roadmap, "name": "Cycle 1", "startsOn": "2026-01-05", "endsOn": "2026-02-15"},
         "cycle { id }",
     )
+    await projected(client, roadmap, planned)
     return roadmap
 
 
